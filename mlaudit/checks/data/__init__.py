@@ -1,0 +1,1 @@
+"""data checks, one per file."""

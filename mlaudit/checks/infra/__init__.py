@@ -1,0 +1,1 @@
+"""infra checks, one per file."""

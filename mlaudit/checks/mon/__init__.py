@@ -1,0 +1,1 @@
+"""mon checks, one per file."""

@@ -1,0 +1,1 @@
+"""repro checks, one per file."""

@@ -1,0 +1,1 @@
+"""Qt-free foundations: records, tree sources, progress, path roles, configuration."""

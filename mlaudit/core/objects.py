@@ -1,0 +1,119 @@
+"""Read git objects (blobs) by id without a checkout, with size caps."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from mlaudit.core.errors import RepoError
+from mlaudit.core.gitcmd import git_env
+
+
+class BlobTooLarge(Exception):
+    """A blob is larger than the reader's cap; the caller records it as a finding."""
+
+    def __init__(self, sha: str, size: int, cap: int) -> None:
+        super().__init__(f"blob {sha[:12]} is {size} bytes, over the {cap}-byte cap")
+        self.sha, self.size, self.cap = sha, size, cap
+
+
+class GitObjects:
+    """One persistent ``git cat-file --batch-command`` process per instance (use one per thread)."""
+
+    def __init__(self, repo_root: Path) -> None:
+        self.repo_root = repo_root
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                ["git", "-C", str(self.repo_root), "-c", "safe.directory=*", "cat-file", "--batch-command"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=git_env(),
+            )
+        return self._proc
+
+    def _command(self, line: str) -> tuple[str, int] | None:
+        proc = self._ensure()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(line.encode() + b"\n")
+        proc.stdin.flush()
+        header = proc.stdout.readline()
+        if not header:
+            raise RepoError(f"git cat-file stopped while reading {self.repo_root}")
+        parts = header.split()
+        if len(parts) < 3 or parts[1] == b"missing":
+            return None
+        return parts[1].decode(), int(parts[2])
+
+    def size(self, sha: str) -> int | None:
+        """The object's size in bytes, or None when it is not in the repository."""
+        with self._lock:
+            info = self._command(f"info {sha}")
+        return None if info is None else info[1]
+
+    def read(self, sha: str, max_bytes: int | None = None) -> bytes:
+        """Return a blob's bytes; raise BlobTooLarge over ``max_bytes``, KeyError when missing."""
+        with self._lock:
+            info = self._command(f"info {sha}")
+            if info is None:
+                raise KeyError(sha)
+            if max_bytes is not None and info[1] > max_bytes:
+                raise BlobTooLarge(sha, info[1], max_bytes)
+            got = self._command(f"contents {sha}")
+            if got is None:
+                raise KeyError(sha)
+            proc = self._ensure()
+            assert proc.stdout is not None
+            data = proc.stdout.read(got[1])
+            proc.stdout.read(1)  # trailing newline
+            return data
+
+    @contextmanager
+    def open(self, sha: str) -> Iterator[BinaryIO]:
+        """Stream a blob of any size through its own ``git cat-file blob`` process."""
+        proc = subprocess.Popen(
+            ["git", "-C", str(self.repo_root), "-c", "safe.directory=*", "cat-file", "blob", sha],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=git_env(),
+        )
+        assert proc.stdout is not None
+        try:
+            yield proc.stdout  # type: ignore[misc]
+        finally:
+            proc.stdout.close()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            if self._proc.stdout:
+                self._proc.stdout.close()
+            self._proc = None
+
+    def __enter__(self) -> "GitObjects":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # pragma: no cover - best effort
+        try:
+            self.close()
+        except Exception:
+            pass

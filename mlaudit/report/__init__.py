@@ -1,0 +1,1 @@
+"""Reports: one report model built from the store, rendered as HTML, PDF, Markdown and JSON; charts."""

@@ -1,0 +1,1 @@
+"""Scanners read a repo (through TreeSource or git) and yield records; none writes SQL itself."""

@@ -1,0 +1,143 @@
+"""Git history: refs, commits and files touched, streamed from one ``git log`` process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from mlaudit.core.gitcmd import decode_path, decode_text, run_git, stream_git
+from mlaudit.core.records import CommitRecord, FileChange, RefRecord
+
+_START = b"\x1e\x1dMLAUDIT-COMMIT\x1d"
+_END = b"\x1d\x1eMLAUDIT-END\x1e"
+_FORMAT = "%x1e%x1dMLAUDIT-COMMIT%x1d%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B%x1d%x1eMLAUDIT-END%x1e"
+_NUMSTAT = re.compile(rb"^(-|\d+)\t(-|\d+)\t(.*)$", re.S)
+_ZERO = "0" * 40
+
+REF_KINDS = (
+    ("refs/heads/", "branch"), ("refs/tags/", "tag"), ("refs/remotes/", "remote"),
+    ("refs/exps/", "experiment"), ("refs/stash", "stash"),
+)
+
+
+def ref_kind(name: str) -> str:
+    for prefix, kind in REF_KINDS:
+        if name.startswith(prefix):
+            return kind
+    return "head" if name == "HEAD" else "other"
+
+
+def list_refs(repo: Path) -> list[RefRecord]:
+    """Every ref (branches, tags, remotes, DVC experiments, ...) peeled to its commit, plus HEAD."""
+    fmt = "%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)%00%(refname)"
+    raw = run_git(repo, ["for-each-ref", f"--format={fmt}"], check=False)
+    refs = []
+    for line in raw.splitlines():
+        parts = line.split(b"\0")
+        if len(parts) != 5:
+            continue
+        obj, otype, peeled, ptype, name = parts
+        target, ttype = (peeled, ptype) if peeled else (obj, otype)
+        if ttype != b"commit":
+            continue
+        refname = decode_path(name)
+        refs.append(RefRecord(refname, ref_kind(refname), target.decode()))
+    head = run_git(repo, ["rev-parse", "--verify", "-q", "HEAD^{commit}"], check=False).strip()
+    if head:
+        refs.append(RefRecord("HEAD", "head", head.decode()))
+    return refs
+
+
+def _parse_header(chunk: bytes) -> CommitRecord:
+    f = chunk.split(b"\x1f", 9)
+    return CommitRecord(
+        sha=f[0].decode(), tree=f[1].decode(), parents=f[2].decode().split(),
+        author_name=decode_text(f[3]), author_email=decode_text(f[4]), author_time=int(f[5] or 0),
+        committer_name=decode_text(f[6]), committer_email=decode_text(f[7]), committer_time=int(f[8] or 0),
+        message=decode_text(f[9]),
+    )
+
+
+def _parse_changes(sha: str, body: bytes) -> list[FileChange]:
+    """Parse the ``-z --raw --numstat`` part of one commit into FileChange records."""
+    tokens = body.split(b"\0")
+    changes: list[FileChange] = []
+    by_path: dict[str, FileChange] = {}
+    i = 0
+    n = len(tokens)
+    numstats: list[tuple[int | None, int | None, str]] = []
+    while i < n:
+        tok = tokens[i].lstrip(b"\n")
+        i += 1
+        if not tok:
+            continue
+        if tok.startswith(b":"):
+            meta = tok[1:].split()
+            if len(meta) < 5:
+                continue
+            old_mode, new_mode, old_blob, new_blob, status = meta[:5]
+            letter = status[:1].decode()
+            if letter in ("R", "C"):
+                old_path, new_path = decode_path(tokens[i]), decode_path(tokens[i + 1])
+                i += 2
+            else:
+                old_path, new_path = None, decode_path(tokens[i])
+                i += 1
+            blob = new_blob.decode()
+            change = FileChange(
+                commit_sha=sha, path=new_path, status=letter,
+                blob=None if blob == _ZERO else blob,
+                old_blob=None if old_blob.decode() == _ZERO else old_blob.decode(),
+                old_path=old_path, mode=(new_mode if letter != "D" else old_mode).decode(),
+            )
+            changes.append(change)
+            by_path[new_path] = change
+            continue
+        m = _NUMSTAT.match(tok)
+        if m:
+            added, deleted, path = m.groups()
+            if path == b"":  # rename: old and new paths follow as separate tokens
+                path = tokens[i + 1] if i + 1 < n else b""
+                i += 2
+            numstats.append((None if added == b"-" else int(added), None if deleted == b"-" else int(deleted), decode_path(path)))
+    for added, deleted, path in numstats:
+        c = by_path.get(path)
+        if c is not None:
+            c.added, c.deleted = added, deleted
+            c.binary = added is None
+    return changes
+
+
+def iter_history(repo: Path, include: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple[CommitRecord, list[FileChange]]]:
+    """Commits reachable from ``include`` and not from ``exclude``, with their file changes, from one git process."""
+    revs = list(include)
+    if not revs:
+        return
+    args = [
+        "-c", "diff.renameLimit=2000", "log", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+        "--raw", "--numstat", "-z", "--no-abbrev", "--diff-merges=first-parent", "--topo-order",
+        f"--format={_FORMAT}", "--stdin", "--",
+    ]
+    stdin = "".join(f"{r}\n" for r in revs) + "".join(f"^{r}\n" for r in exclude)
+    buf = b""
+    search_from = 0
+    for data in stream_git(repo, args, stdin=stdin.encode()):
+        buf += data
+        while True:
+            nxt = buf.find(_START, max(search_from, len(_START)))
+            if nxt < 0:
+                search_from = max(len(buf) - len(_START), 0)
+                break
+            if buf.startswith(_START):
+                yield _parse_commit(buf[len(_START):nxt])
+            buf = buf[nxt:]
+            search_from = 0
+    if buf.startswith(_START):
+        yield _parse_commit(buf[len(_START):])
+
+
+def _parse_commit(chunk: bytes) -> tuple[CommitRecord, list[FileChange]]:
+    header, _, body = chunk.partition(_END)
+    commit = _parse_header(header)
+    return commit, _parse_changes(commit.sha, body)

@@ -1,0 +1,21 @@
+"""Migration sets, one module per area; each module defines ``MIGRATIONS`` (a sqlite_utils.Migrations).
+
+Areas evolve independently: a new module here is discovered automatically. ``core`` runs first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from sqlite_utils import Migrations
+
+# Bump when any migration set gains a migration; a store recording a larger number is refused.
+SCHEMA_VERSION = 1
+
+
+def migration_sets() -> list[Migrations]:
+    """Every area's migration set, core first, then by module name."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__))
+    names.sort(key=lambda n: (n != "core", n))
+    return [importlib.import_module(f"{__name__}.{n}").MIGRATIONS for n in names]

@@ -1,0 +1,1 @@
+"""Icons, stylesheets and report templates, loaded through importlib.resources."""
