@@ -1,0 +1,1 @@
+"""Chart functions returning matplotlib Figures (no pyplot state), shared by the GUI and the reports."""
