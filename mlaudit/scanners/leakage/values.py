@@ -1,0 +1,110 @@
+"""Abstract values of the leakage data-flow analysis: where data came from and what it went through."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+_ids = itertools.count(1)
+
+
+@dataclass(slots=True, frozen=True)
+class Site:
+    """A place in the code: file, notebook cell (None for scripts), line in the file or cell, and what happens."""
+
+    path: str
+    line: int
+    cell: int | None = None
+    what: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Site":
+        return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""))
+
+    def where(self) -> str:
+        cell = f" cell {self.cell}" if self.cell is not None else ""
+        return f"{self.path}{cell} line {self.line}"
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    """Something data went through: 'fit' (statistics learned from it), 'resample', or 'stats' (test statistics used)."""
+
+    kind: str
+    site: Site
+    detail: str
+
+
+@dataclass(slots=True, eq=False)
+class Obj:
+    """An estimator-like object: its class, role, and what it was fitted on."""
+
+    cls: str
+    role: str  # pre | stateless | outlier | resampler | pipeline | search | splitter | estimator
+    site: Site
+    in_loop: bool = False
+    fitted_sides: frozenset[str] | None = None
+    fit_event: Event | None = None
+    has_pre: bool = False  # a pipeline or search containing preprocessing
+    id: int = field(default_factory=lambda: next(_ids))
+
+
+@dataclass(slots=True, frozen=True)
+class Val:
+    """The abstract value of an expression."""
+
+    kind: str = "other"  # data | obj | str | stat | score | tuple | index | splits | other
+    sides: frozenset[str] = frozenset()  # {'train'}, {'test'}, both, or empty (not split)
+    events: frozenset[Event] = frozenset()
+    split: Site | None = None  # where this part was separated from the rest
+    obj: Obj | None = None
+    text: str | None = None  # a literal string (file paths)
+    items: tuple["Val", ...] = ()
+    preds: frozenset[int] = frozenset()  # ids of models whose predictions this holds
+    reads: frozenset[tuple[str, Site]] = frozenset()  # (file path, read site) the data comes from
+    testscore: bool = False  # a score measured on test data
+    src: Val | None = None  # for 'splits': the data being split
+
+    def with_(self, **kw: Any) -> "Val":
+        return replace(self, **kw)
+
+
+OTHER = Val()
+
+
+def join(*vals: Val) -> Val:
+    """Merge the facts of several values (the result of a call or an operator over them)."""
+    flat = [x for v in vals if v is not None for x in deep(v)]
+    if not flat:
+        return OTHER
+    if len(flat) == 1:
+        return flat[0]
+    kind = "data" if any(v.kind in ("data", "index") for v in flat) else (
+        "score" if any(v.kind == "score" for v in flat) else ("stat" if any(v.kind == "stat" for v in flat) else flat[0].kind))
+    obj = next((v.obj for v in flat if v.obj is not None), None) if kind == "obj" else None
+    return Val(
+        kind=kind,
+        sides=frozenset().union(*(v.sides for v in flat)),
+        events=frozenset().union(*(v.events for v in flat)),
+        split=next((v.split for v in flat if v.split is not None), None),
+        obj=obj,
+        preds=frozenset().union(*(v.preds for v in flat)),
+        reads=frozenset().union(*(v.reads for v in flat)),
+        testscore=any(v.testscore for v in flat),
+    )
+
+
+def flatten(v: Val) -> list[Val]:
+    """The items of a tuple/list value, or the value itself."""
+    return list(v.items) if v.kind == "tuple" and v.items else [v]
+
+
+def deep(v: Val) -> list[Val]:
+    """The leaves of nested tuple/list values."""
+    if v.kind == "tuple":
+        return [x for item in v.items for x in deep(item)]
+    return [v]

@@ -1,0 +1,8 @@
+# expect: none
+import pandas as pd
+from sklearn.preprocessing import LabelEncoder
+from sklearn.model_selection import train_test_split
+
+df = pd.read_csv("d.csv")
+y = LabelEncoder().fit_transform(df["species"])
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="species"), y)

@@ -1,0 +1,16 @@
+# expect: LEAK-CODE-PREPROCESS
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import train_test_split
+
+
+def make_scaler(frame):
+    s = StandardScaler()
+    s.fit(frame)
+    return s
+
+
+df = pd.read_csv("x.csv")
+scaler = make_scaler(df)
+X_train, X_test = train_test_split(df)
+X_test_s = scaler.transform(X_test)

@@ -1,0 +1,11 @@
+# expect: LEAK-CODE-PREPROCESS
+import pandas as pd
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+
+df = pd.read_csv("data.csv")
+prep = make_pipeline(StandardScaler(), PCA(5))
+Z = prep.fit_transform(df.drop(columns="y"))
+Z_train, Z_test, y_train, y_test = train_test_split(Z, df.y)

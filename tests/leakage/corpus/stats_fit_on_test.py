@@ -1,0 +1,13 @@
+# expect: LEAK-CODE-TEST-STATS
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression
+
+df = pd.read_csv("d.csv")
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y)
+sc = StandardScaler()
+X_train = sc.fit_transform(X_train)
+X_test = sc.fit_transform(X_test)
+clf = LogisticRegression().fit(X_train, y_train)
+print(clf.score(X_test, y_test))

@@ -1,0 +1,10 @@
+# expect: none
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from sklearn.linear_model import LogisticRegression
+
+train = pd.read_csv("data/train.csv")
+test = pd.read_csv("data/test.csv")
+sc = StandardScaler().fit(train.drop(columns="y"))
+clf = LogisticRegression().fit(sc.transform(train.drop(columns="y")), train.y)
+print(clf.score(sc.transform(test.drop(columns="y")), test.y))
