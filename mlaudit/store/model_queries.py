@@ -1,0 +1,233 @@
+"""Read API over the model and tracking tables (store only; no repo access, milliseconds).
+
+Use from the report, the GUI and the checks:
+
+- ``list_models(store)``: the newest version of every model path (worktree first, then history).
+- ``model_versions(store, path)``: every version of one path, oldest first (one per commit that changed it).
+- ``all_versions(store)``: every version of every model, oldest first.
+- ``report_by_key(store, key)``: the analysis of one content (git blob id or ``sha256:<hex>``).
+- ``version_at(store, path, rev)``: the version of ``path`` in commit ``rev`` (walks parents in the store).
+- ``runs(store)``, ``run_params/run_metrics/run_tags(store, run_id)``, ``registered_versions(store)``,
+  ``tracked_at(store, commit, kind)``: MLflow and metrics/params files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlaudit.store.db import Store
+
+_JSON_COLS = ("globals", "dangerous", "unknown", "library_versions", "hyperparameters", "features", "classes",
+              "metadata", "findings")
+
+
+@dataclass(slots=True)
+class ModelVersion:
+    """One version of a model file with its static analysis (JSON fields decoded)."""
+
+    path: str
+    key: str
+    source: str  # git | worktree | mlflow | dvc
+    commit: str | None = None
+    committer_time: int | None = None
+    status: str | None = None  # git change status (A M D ...), None elsewhere
+    run_id: str | None = None
+    format: str = "unknown"
+    size: int | None = None
+    sha256: str | None = None
+    verdict: str = "unknown"  # dangerous | unknown-globals | safe | not-pickle | malformed | unread
+    globals: list[str] = field(default_factory=list)
+    dangerous: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    estimator: str | None = None
+    library_versions: dict[str, str] = field(default_factory=dict)
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+    features: list[str] | None = None
+    n_features: int | None = None
+    classes: list[Any] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def rev_label(self) -> str:
+        return self.commit[:10] if self.commit else self.source
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``models --json`` object of this version."""
+        return {
+            "path": self.path, "rev": self.commit or self.source.upper(), "blob": self.key, "source": self.source,
+            "run_id": self.run_id, "format": self.format, "size": self.size, "sha256": self.sha256,
+            "security": {"verdict": self.verdict, "globals": self.globals, "dangerous": self.dangerous,
+                         "unknown": self.unknown},
+            "estimator": self.estimator, "library_versions": self.library_versions,
+            "hyperparameters": self.hyperparameters, "features": self.features, "n_features": self.n_features,
+            "classes": self.classes, "metadata": self.metadata, "findings": self.findings, "error": self.error,
+        }
+
+
+_SELECT = """
+    SELECT v.path, v.key, v.source, v.commit_sha, v.committer_time, v.status, v.run_id,
+           b.format, b.size, b.sha256, b.verdict, b.globals, b.dangerous, b.unknown, b.estimator,
+           b.library_versions, b.hyperparameters, b.features, b.n_features, b.classes, b.metadata,
+           b.findings, b.error
+    FROM model_versions v LEFT JOIN model_blobs b ON b.key = v.key
+"""
+
+
+def _decode(row: dict[str, Any]) -> ModelVersion:
+    for col in _JSON_COLS:
+        raw = row.get(col)
+        row[col] = json.loads(raw) if raw else None
+    return ModelVersion(
+        row["path"], row["key"], row["source"], row["commit_sha"], row["committer_time"], row["status"],
+        row["run_id"], row["format"] or "unknown", row["size"], row["sha256"], row["verdict"] or "unknown",
+        row["globals"] or [], row["dangerous"] or [], row["unknown"] or [], row["estimator"],
+        row["library_versions"] or {}, row["hyperparameters"] or {}, row["features"], row["n_features"],
+        row["classes"], row["metadata"] or {}, row["findings"] or [], row["error"],
+    )
+
+
+def _query(store: Store, where: str = "", params: list[Any] | None = None) -> list[ModelVersion]:
+    if "model_versions" not in store.db.table_names():
+        return []
+    sql = _SELECT + where + " ORDER BY COALESCE(v.committer_time, 9e18), v.source, v.path"
+    return [_decode(r) for r in store.db.execute_returning_dicts(sql, params or [])]
+
+
+def all_versions(store: Store) -> list[ModelVersion]:
+    """Every version of every model (git history, working tree, MLflow, DVC), oldest first."""
+    return _query(store)
+
+
+def model_versions(store: Store, path: str) -> list[ModelVersion]:
+    """Every version of ``path``, oldest first (deletions included, with status 'D')."""
+    return _query(store, " WHERE v.path = ?", [path])
+
+
+def list_models(store: Store) -> list[ModelVersion]:
+    """The current version of each model path: the working tree's when present, else its newest in history."""
+    newest: dict[str, ModelVersion] = {}
+    for v in _query(store):
+        cur = newest.get(v.path)
+        if cur is not None and cur.source == "worktree":
+            continue
+        if v.status == "D":
+            newest.pop(v.path, None)
+        else:
+            newest[v.path] = v
+    return sorted(newest.values(), key=lambda v: v.path)
+
+
+def report_by_key(store: Store, key: str) -> ModelVersion | None:
+    """The analysis of one content, attached to its first known version."""
+    found = _query(store, " WHERE v.key = ?", [key])
+    return found[0] if found else None
+
+
+def commit_ancestry(store: Store, rev: str, limit: int = 100_000) -> list[str]:
+    """``rev`` and its ancestors in the store, nearest first (breadth-first over parents)."""
+    order, seen, queue = [], {rev}, [rev]
+    while queue and len(order) < limit:
+        sha = queue.pop(0)
+        row = store.db.execute("SELECT parents FROM commits WHERE sha = ?", [sha]).fetchone()
+        if row is None:
+            continue
+        order.append(sha)
+        for parent in (row[0] or "").split():
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return order
+
+
+def resolve_commit(store: Store, rev: str) -> str | None:
+    """A full commit sha from a sha prefix, ref name (branch, tag) or ``HEAD`` — store only."""
+    if rev.upper() == "HEAD":
+        row = store.db.execute("SELECT head FROM scans WHERE head IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+    row = store.db.execute(
+        "SELECT target FROM refs WHERE name IN (?, ?, ?, ?)",
+        [rev, f"refs/heads/{rev}", f"refs/tags/{rev}", f"refs/remotes/{rev}"],
+    ).fetchone()
+    if row:
+        return row[0]
+    rows = store.db.execute("SELECT sha FROM commits WHERE sha LIKE ? LIMIT 2", [rev.lower() + "%"]).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def version_at(store: Store, path: str, rev: str) -> ModelVersion | None:
+    """The version of ``path`` in commit ``rev`` (``WORKTREE`` for the working tree); None when absent."""
+    if rev.upper() == "WORKTREE":
+        found = [v for v in model_versions(store, path) if v.source == "worktree"]
+        return found[-1] if found else None
+    sha = resolve_commit(store, rev)
+    if sha is None:
+        return None
+    by_commit = {v.commit: v for v in model_versions(store, path) if v.source == "git"}
+    for ancestor in commit_ancestry(store, sha):
+        if ancestor in by_commit:
+            v = by_commit[ancestor]
+            return None if v.status == "D" else v
+    return None
+
+
+def runs(store: Store) -> list[dict[str, Any]]:
+    """Every MLflow run found, newest first."""
+    if "mlflow_runs" not in store.db.table_names():
+        return []
+    return list(store.db.execute_returning_dicts("SELECT * FROM mlflow_runs ORDER BY start_time DESC"))
+
+
+def _kv(store: Store, table: str, run_id: str) -> dict[str, Any]:
+    if table not in store.db.table_names():
+        return {}
+    return {r[0]: r[1] for r in store.db.execute(f"SELECT key, value FROM {table} WHERE run_id = ?", [run_id])}
+
+
+def run_params(store: Store, run_id: str) -> dict[str, str]:
+    return _kv(store, "mlflow_params", run_id)
+
+
+def run_metrics(store: Store, run_id: str) -> dict[str, float]:
+    """Last logged value of each metric of a run."""
+    return _kv(store, "mlflow_metrics", run_id)
+
+
+def run_tags(store: Store, run_id: str) -> dict[str, str]:
+    return _kv(store, "mlflow_tags", run_id)
+
+
+def registered_versions(store: Store) -> list[dict[str, Any]]:
+    """Registered model versions (name, version, run_id, source, stage, aliases), by name then version."""
+    if "mlflow_model_versions" not in store.db.table_names():
+        return []
+    rows = store.db.execute_returning_dicts("SELECT * FROM mlflow_model_versions ORDER BY name, CAST(version AS INTEGER)")
+    return [r | {"aliases": json.loads(r["aliases"] or "[]")} for r in rows]
+
+
+def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]]:
+    """Metrics or params files (``kind`` 'metrics' | 'params') as of ``commit``: {path: {key: value}}.
+
+    Each file's newest version at or before the commit (along its ancestry) is used.
+    """
+    if "tracked_values" not in store.db.table_names():
+        return {}
+    paths = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM tracked_values WHERE kind = ?", [kind])]
+    if not paths:
+        return {}
+    ancestry = commit_ancestry(store, commit)
+    rank = {sha: i for i, sha in enumerate(ancestry)}
+    out: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        commits = [r[0] for r in store.db.execute(
+            "SELECT DISTINCT commit_sha FROM tracked_values WHERE path = ? AND kind = ?", [path, kind])]
+        best = min((c for c in commits if c in rank), key=lambda c: rank[c], default=None)
+        if best is None:
+            continue
+        out[path] = {r[0]: (r[2] if r[2] is not None else r[1]) for r in store.db.execute(
+            "SELECT key, value, number FROM tracked_values WHERE path = ? AND commit_sha = ? AND kind = ?",
+            [path, best, kind])}
+    return out
