@@ -1,1 +1,45 @@
 """Reports: one report model built from the store, rendered as HTML, PDF, Markdown and JSON; charts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mlaudit.core.errors import MlauditError
+from mlaudit.report.model import Report, build_report
+
+FORMATS = ("html", "pdf", "md", "json")
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """The report in ``fmt`` (html, pdf, md or json) as bytes."""
+    if fmt == "html":
+        from mlaudit.report.html import render_html
+        return render_html(report)
+    if fmt == "pdf":
+        from mlaudit.report.pdf import render_pdf
+        return render_pdf(report)
+    if fmt == "md":
+        from mlaudit.report.md import render_md
+        return render_md(report)
+    if fmt == "json":
+        from mlaudit.report.json import render_json
+        return render_json(report)
+    raise MlauditError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write_report(report: Report, fmt: str, path: str | os.PathLike[str]) -> Path:
+    """Render and write atomically (a temporary file renamed into place)."""
+    data = render(report, fmt)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise MlauditError(f"cannot write the report to {path}: {exc.strerror}; choose a writable location with -o") from exc
+    return path
+
+
+__all__ = ["FORMATS", "Report", "build_report", "render", "write_report"]

@@ -1,0 +1,205 @@
+"""The decision matrix: the stage a project operates at, the stage whose needs it meets, ranked next steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlaudit.checks.base import CheckResult, Evidence, Severity, Status
+from mlaudit.checks.scoring.common import Reason, Requirement, describe, evaluate, is_met
+
+R = Requirement
+STAGES = ["prototyping", "small user base", "at scale"]
+NONE = "none"
+
+# Needs per stage, in the order a team should address them (CHECKS.md, decision matrix).
+NEEDS: dict[str, list[Requirement]] = {
+    "prototyping": [
+        R("REPRO-VCS", "code under version control"),
+        R("INFRA-TRACKING", "experiment tracking"),
+        R("REPRO-DEPS-PINNED", "pinned dependencies"),
+        R("REPRO-SEEDS", "seeded randomness"),
+        R("REPRO-DATA-VERSIONED", "versioned training data"),
+        R("REPRO-PARAMS", "hyperparameters in a versioned config"),
+    ],
+    "small user base": [
+        R("MON-PRODUCTION", "basic monitoring of the served model"),
+        R("MON-INPUT-INVARIANTS", "inputs validated at serving time"),
+        R("REPRO-PIPELINE", "a pipeline that retrains on demand (manual retraining trigger)"),
+        R("INFRA-CI", "CI on every push or pull request"),
+        R("INFRA-TESTS", "tests of code, data and model"),
+        R("MODEL-METRICS", "recorded metrics for every model version"),
+    ],
+    "at scale": [
+        R("INFRA-CT", "continuous training", automated=True),
+        R("DATA-VALIDATION", "automated data quality checks", automated=True),
+        R("MODEL-VALIDATION-GATE", "automated model validation before release", automated=True),
+        R("INFRA-CD", "automated deployment", automated=True),
+        R("MODEL-REGISTRY", "a model registry"),
+        R("DRIFT-MONITORING", "drift monitoring", automated=True),
+        R("INFRA-ROLLBACK", "canary, shadow or rollback"),
+    ],
+}
+
+# Deployment evidence: a check present (or automated) is a signal of the stage.
+SMALL_SIGNALS: list[tuple[str, str, bool]] = [
+    ("INFRA-SERVING", "serving code or an API", False),
+    ("INFRA-CD", "automated deployment or packaging of the model", False),
+]
+SCALE_SIGNALS: list[tuple[str, str, bool]] = [
+    ("INFRA-CT", "a scheduled or data-triggered training pipeline", True),
+    ("MODEL-REGISTRY", "a model registry", False),
+    ("INFRA-ROLLBACK", "several live model versions (canary, shadow or rollback)", False),
+]
+SCALE_SIGNALS_NEEDED = 2
+
+
+@dataclass(slots=True)
+class NextStep:
+    """One ranked action: what to do, why, and the evidence behind it."""
+
+    rank: int
+    action: str
+    why: str
+    evidence: list[str]
+    check_id: str
+    stage: str
+    kind: str  # critical | own stage | next stage
+    severity: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "action": self.action, "why": self.why, "evidence": list(self.evidence),
+                "check": self.check_id, "stage": self.stage, "kind": self.kind, "severity": self.severity}
+
+
+@dataclass(slots=True)
+class StageNeeds:
+    stage: str
+    met: bool
+    needs: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class Decision:
+    """The decision matrix verdict."""
+
+    operating: str
+    meets: str
+    signals: dict[str, list[Reason]]
+    needs: list[StageNeeds]
+    next_steps: list[NextStep] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operating": self.operating, "meets": self.meets,
+            "signals": {k: [r.to_dict() for r in v] for k, v in self.signals.items()},
+            "needs": [{"stage": s.stage, "met": s.met, "needs": s.needs} for s in self.needs],
+            "next_steps": [s.to_dict() for s in self.next_steps],
+        }
+
+
+def _deployed(result: CheckResult | None, automated: bool) -> bool:
+    """A deployment practice is evidenced when its check finds it, even if it then finds fault with it."""
+    if is_met(result, automated) and (result is not None and result.status != Status.NOT_APPLICABLE):
+        return True
+    return (not automated and result is not None and result.status == Status.FAIL
+            and any(e.path for e in result.evidence))
+
+
+def _signals(spec: list[tuple[str, str, bool]], by_id: dict[str, CheckResult]) -> list[Reason]:
+    out = []
+    for check_id, what, automated in spec:
+        result = by_id.get(check_id)
+        if _deployed(result, automated):
+            out.append(Reason(check_id, str(result.status) if result else "missing", f"{what}: {describe(result, check_id).detail}"))
+    return out
+
+
+def operating_stage(results: list[CheckResult], extra: dict[str, list[str]] | None = None) -> tuple[str, dict[str, list[Reason]]]:
+    """Stage from deployment evidence: two at-scale signals -> at scale; any deployment signal -> small user base."""
+    by_id = {r.check_id: r for r in results}
+    signals = {"small user base": _signals(SMALL_SIGNALS, by_id), "at scale": _signals(SCALE_SIGNALS, by_id)}
+    for stage, details in (extra or {}).items():
+        signals.setdefault(stage, []).extend(Reason("store", "found", d) for d in details)
+    if len(signals["at scale"]) >= SCALE_SIGNALS_NEEDED:
+        return "at scale", signals
+    if signals["small user base"] or signals["at scale"]:
+        return "small user base", signals
+    return "prototyping", signals
+
+
+def evidence_lines(result: CheckResult | None, limit: int = 3) -> list[str]:
+    """Short "path:line (commit): detail" lines for a step."""
+    if result is None:
+        return []
+    lines = [_evidence_line(e) for e in result.evidence[:limit]]
+    if len(result.evidence) > limit:
+        lines.append(f"... and {len(result.evidence) - limit} more")
+    return lines
+
+
+def _evidence_line(e: Evidence) -> str:
+    where = e.path or ""
+    if e.path and e.line:
+        where += f":{e.line}"
+    if e.cell is not None:
+        where += f" cell {e.cell}"
+    if e.commit:
+        where += f" @{e.commit[:10]}"
+    return f"{where}: {e.detail}" if where else e.detail
+
+
+def is_critical(result: CheckResult) -> bool:
+    """Unsafe model files, leakage and other critical failures come before missing practices."""
+    if result.status not in (Status.FAIL, Status.WARN):
+        return False
+    if result.check_id == "MODEL-UNSAFE" or result.severity == Severity.CRITICAL:
+        return True
+    return result.area == "leakage" and result.status == Status.FAIL
+
+
+_SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
+
+
+def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | None = None) -> Decision:
+    """Operating stage, stage whose needs are met, and the ranked next steps."""
+    by_id = {r.check_id: r for r in results}
+    operating, signals = operating_stage(results, extra_signals)
+    needs: list[StageNeeds] = []
+    meets = NONE
+    climbing = True
+    unmet: dict[str, list] = {}
+    for stage in STAGES:
+        outcomes = evaluate(NEEDS[stage], by_id)
+        met = all(o.met for o in outcomes)
+        needs.append(StageNeeds(stage, met, [
+            {"check": o.requirement.check_id, "need": o.requirement.need, "met": o.met, **o.reason.to_dict()} for o in outcomes
+        ]))
+        if climbing and met:
+            meets = stage
+        climbing = climbing and met
+        unmet[stage] = [o for o in outcomes if not o.met]
+    steps: list[NextStep] = []
+    seen: set[str] = set()
+
+    def add(result: CheckResult | None, check_id: str, action: str, why: str, stage: str, kind: str) -> None:
+        if check_id in seen:
+            return
+        seen.add(check_id)
+        severity = str(result.severity) if result is not None else str(Severity.MEDIUM)
+        steps.append(NextStep(len(steps) + 1, action, why, evidence_lines(result), check_id, stage, kind, severity))
+
+    critical = sorted((r for r in results if is_critical(r)),
+                      key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.status != Status.FAIL, r.check_id))
+    for r in critical:
+        add(r, r.check_id, r.recommendation or f"Fix {r.check_id}: {r.title}", r.message or r.title, operating, "critical")
+    own = STAGES.index(operating)
+    for index, stage in enumerate(STAGES[: own + 2]):
+        kind = "own stage" if index <= own else "next stage"
+        for o in unmet[stage]:
+            action = (o.result.recommendation if o.result is not None and o.result.recommendation
+                      else f"Adopt {o.requirement.need}.")
+            why = f"The {stage} stage needs {o.requirement.need}; " + (
+                o.reason.detail if o.result is None else f"{o.requirement.check_id} is {o.reason.status}: {o.reason.detail}")
+            add(o.result, o.requirement.check_id, action, why, stage, kind)
+    return Decision(operating, meets, signals, needs, steps)

@@ -1,0 +1,29 @@
+"""Export a matplotlib Figure as inline SVG text (HTML) or PNG bytes (PDF, GUI), without pyplot."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+from matplotlib.figure import Figure
+
+_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "mlaudit"}  # text stays text; ids are deterministic
+
+
+def figure_to_svg(fig: Figure) -> str:
+    """The figure as an ``<svg>`` element to inline in HTML (no XML prolog, scales to its container)."""
+    buf = io.StringIO()
+    with matplotlib.rc_context(_SVG_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img" style="max-width:100%;height:auto"', text, count=1)
+    return text
+
+
+def figure_to_png(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()

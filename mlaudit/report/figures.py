@@ -1,0 +1,27 @@
+"""The report's charts, built from the report model (shared by the HTML and PDF renderers)."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from mlaudit.report.charts import area_scores_figure, history_figure, ml_test_score_figure, status_figure
+from mlaudit.report.model import Report
+
+
+def report_figures(report: Report) -> dict[str, Figure]:
+    """Named figures: areas, statuses, ml_test_score, and history when two or more revisions are scored."""
+    card = report.scorecard
+    figures = {
+        "areas": area_scores_figure({a.name: a.score for a in card.areas.values()}),
+        "statuses": status_figure({a.name: a.counts for a in card.areas.values()}),
+        "ml_test_score": ml_test_score_figure(card.ml_test_score.sections, card.ml_test_score.final),
+    }
+    if len(report.history) >= 2:
+        points = report.history
+        means = []
+        for p in points:
+            known = [v for v in p.areas.values() if v is not None]
+            means.append(sum(known) / len(known) if known else None)
+        figures["history"] = history_figure([p.label for p in points], [p.ml_test_score for p in points],
+                                            [p.stage for p in points], means)
+    return figures

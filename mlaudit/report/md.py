@@ -1,0 +1,64 @@
+"""Markdown report that fits a pull-request comment: the verdict up front, details collapsed."""
+
+from __future__ import annotations
+
+from mlaudit.report.model import Report
+
+MAX_CHARS = 60_000  # GitHub caps comments at 65,536 characters
+TOP_STEPS = 5
+ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "unknown": "❔", "not applicable": "➖", "error": "💥"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _pct(score: float | None) -> str:
+    return "n/a" if score is None else f"{score * 100:.0f}%"
+
+
+def render_md(report: Report) -> bytes:
+    """The report as GitHub-flavoured Markdown (bytes, UTF-8)."""
+    card = report.scorecard
+    d = card.decision
+    mlts = card.ml_test_score
+    p = report.provenance
+    head = (p.head or "no commit")[:10] + (" (dirty)" if p.dirty else "")
+    out = [
+        f"## {report.title}",
+        "",
+        f"**Operating stage:** {d.operating} · **meets the needs of:** {d.meets} · "
+        f"**ML Test Score:** {mlts.final:g} ({mlts.band}) · **Google MLOps level** {card.google.value} · "
+        f"**Microsoft level** {card.microsoft.value}",
+        "",
+        "| area | score | pass | warn | fail | unknown |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for a in card.areas.values():
+        c = a.counts
+        out.append(f"| {a.name} | {_pct(a.score)} | {c.get('pass', 0)} | {c.get('warn', 0)} | {c.get('fail', 0)} | {c.get('unknown', 0)} |")
+    out += ["", f"### Next steps (top {min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", ""]
+    for s in d.next_steps[:TOP_STEPS]:
+        label = "**critical** " if s.kind == "critical" else ""
+        out.append(f"{s.rank}. {label}`{s.check_id}` {_cell(s.action)}  \n   _{_cell(s.why)}_")
+        out += [f"   - {_cell(e)}" for e in s.evidence[:2]]
+    if not d.next_steps:
+        out.append("Nothing to do: every need of every stage is met.")
+    out += ["", "<details><summary>ML Test Score: every test</summary>", "",
+            "| test | section | points | decided by | note |", "|---|---|---:|---|---|"]
+    for t in mlts.tests:
+        pts = "unknown" if t.status == "unknown" else f"{t.points:g}"
+        out.append(f"| {t.id} {_cell(t.title)} | {t.section} | {pts} | {', '.join(t.checks) or '—'} | {_cell(t.reason)[:160]} |")
+    out += ["", "</details>", "", "<details><summary>Checks that did not pass</summary>", "",
+            "| check | status | message |", "|---|---|---|"]
+    for r in report.results:
+        if str(r.status) != "pass":
+            out.append(f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status} | {_cell(r.message or r.title)[:200]} |")
+    out += ["", "</details>", "", "<details><summary>Provenance</summary>", "",
+            f"- repo: `{p.repo}`", f"- HEAD: `{head}` on {p.branch or 'detached HEAD'}", f"- scanned at: {p.scanned_at}",
+            f"- mlaudit {p.mlaudit_version}, judged: {p.rev}",
+            "- thresholds: " + ", ".join(f"`{k}={v:g}`" for k, v in p.thresholds.items()), "", "</details>", ""]
+    text = "\n".join(out)
+    if len(text) > MAX_CHARS:
+        text = text[: MAX_CHARS - 200].rsplit("\n", 1)[0] + "\n\n_(truncated to fit a pull-request comment; see the HTML or JSON report)_\n"
+    return text.encode("utf-8")

@@ -1,0 +1,168 @@
+"""One report model, built from the store only; every renderer (HTML, PDF, Markdown, JSON) reads it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mlaudit import __version__
+from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_from_row
+from mlaudit.checks.scoring import Scorecard, score
+from mlaudit.core.config import AuditConfig, load_config
+from mlaudit.core.errors import StoreError
+from mlaudit.report.timeline import HistoryPoint, stored_history
+from mlaudit.store.db import Store, open_store
+
+SCHEMA_VERSION = "1.0"
+WORKTREE = "WORKTREE"
+
+# Areas whose evidence comes from a scan phase; when the phase never ran, the area is "not scanned".
+AREA_PHASES = {"data": "data", "drift": "data", "models": "models", "leakage": "leakage"}
+# Path roles counted in each area's inventory line.
+AREA_ROLES = {
+    "repro": ("deps", "config-params"), "data": ("data",), "drift": ("data",), "leakage": ("data",),
+    "models": ("model",), "infra": ("ci", "container", "test", "tracking"), "mon": ("code",),
+}
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where the report's facts come from."""
+
+    repo: str
+    head: str | None
+    branch: str | None
+    dirty: bool | None
+    scanned_at: str
+    scan_id: int
+    mlaudit_version: str
+    rev: str
+    store: str
+    thresholds: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"repo": self.repo, "head": self.head, "branch": self.branch, "dirty": self.dirty,
+                "scanned_at": self.scanned_at, "scan_id": self.scan_id, "mlaudit_version": self.mlaudit_version,
+                "rev": self.rev, "store": self.store, "thresholds": dict(self.thresholds)}
+
+
+@dataclass(slots=True)
+class Section:
+    """One area: its score, its checks, whether it was scanned, and a few inventory figures."""
+
+    area: str
+    name: str
+    score: float | None
+    results: list[CheckResult]
+    scanned: bool
+    note: str = ""
+    inventory: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a renderer needs, aggregated (no raw data rows)."""
+
+    provenance: Provenance
+    results: list[CheckResult]
+    scorecard: Scorecard
+    sections: list[Section]
+    inventory: dict[str, int]
+    history: list[HistoryPoint]
+    scan_errors: list[dict[str, Any]]
+    generated_at: str
+
+    @property
+    def title(self) -> str:
+        return f"ML audit of {Path(self.provenance.repo).name}"
+
+    def by_status(self) -> dict[str, int]:
+        return {str(s): sum(r.status == s for r in self.results) for s in Status}
+
+
+def _latest_scan(store: Store) -> dict[str, Any]:
+    rows = store.db.execute_returning_dicts(
+        "SELECT * FROM scans WHERE status = 'done' AND id IN (SELECT scan_id FROM check_results) ORDER BY id DESC LIMIT 1"
+    )
+    if not rows:
+        raise StoreError(f"the store {store.path} holds no finished audit; run `mlaudit scan PATH` (or `mlaudit report`, which scans first)")
+    return rows[0]
+
+
+def _results(store: Store, scan_id: int, rev: str) -> list[CheckResult]:
+    row = store.db.execute("SELECT MAX(scan_id) FROM check_results WHERE rev = ? AND scan_id <= ?", [rev, scan_id]).fetchone()
+    if not row or row[0] is None:
+        raise StoreError(f"the store has no check results for {rev}; run `mlaudit checks PATH --rev {rev}` first")
+    rows = store.db.execute_returning_dicts("SELECT * FROM check_results WHERE scan_id = ? AND rev = ?", [row[0], rev])
+    order = {cid: i for i, cid in enumerate(all_checks())}
+    results = [result_from_row(r) for r in rows]
+    area_order = list(AREAS)
+    results.sort(key=lambda r: (area_order.index(r.area) if r.area in area_order else 99, order.get(r.check_id, 999), r.check_id))
+    return results
+
+
+def _live_paths_by_role(store: Store) -> dict[str, list[str]]:
+    """Paths per role whose newest change is not a deletion."""
+    sql = """SELECT pr.role, pr.path FROM path_roles pr
+             LEFT JOIN (SELECT path, status FROM file_changes WHERE rowid IN (SELECT MAX(rowid) FROM file_changes GROUP BY path)) last
+               ON last.path = pr.path
+             WHERE COALESCE(last.status, 'A') != 'D' ORDER BY pr.path"""
+    out: dict[str, list[str]] = {}
+    for role, path in store.db.execute(sql):
+        out.setdefault(role, []).append(path)
+    return out
+
+
+def _sections(store: Store, scan_id: int, results: list[CheckResult], card: Scorecard,
+              roles: dict[str, list[str]]) -> list[Section]:
+    phases = {r[0] for r in store.db.execute("SELECT phase FROM scan_phases WHERE scan_id = ? AND status = 'done'", [scan_id])}
+    sections = []
+    for area, name in AREAS.items():
+        mine = [r for r in results if r.area == area]
+        phase = AREA_PHASES.get(area)
+        scanned = phase is None or phase in phases
+        note = ""
+        if not scanned:
+            note = f"not scanned: this mlaudit has no {phase} scan phase yet, so the {name.lower()} checks cannot read stored {phase}"
+        elif not mine:
+            note = "no check of this area ran"
+        inventory = {f"{role} files": len(roles.get(role, [])) for role in AREA_ROLES.get(area, ())}
+        sections.append(Section(area, name, card.areas[area].score, mine, scanned, note, inventory))
+    return sections
+
+
+def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLike[str] | None = None, *,
+                 rev: str = WORKTREE, config: AuditConfig | None = None, generated_at: str | None = None) -> Report:
+    """Build the report of the newest audit in the store (``rev``: a commit sha with stored results, or WORKTREE)."""
+    config = config or load_config()
+    path = Path(store_path)
+    if not path.exists():
+        raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
+    with open_store(path, repo_root=Path(repo_path) if repo_path else None) as store:
+        scan = _latest_scan(store)
+        results = _results(store, int(scan["id"]), rev)
+        roles = _live_paths_by_role(store)
+        extra = {"small user base": [f"container definition {p}" for p in roles.get("container", [])]}
+        card = score(results, extra_signals=extra)
+        inventory = {
+            "commits": store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0],
+            "tags": store.db.execute("SELECT COUNT(*) FROM refs WHERE kind = 'tag'").fetchone()[0],
+            "files": sum(len(v) for v in roles.values()),
+            **{f"{role} files": len(v) for role, v in sorted(roles.items())},
+        }
+        errors = store.db.execute_returning_dicts(
+            "SELECT phase, path, blob, reason FROM scan_errors WHERE scan_id = ? ORDER BY phase, path LIMIT 200", [scan["id"]]
+        )
+        provenance = Provenance(
+            repo=str(scan["repo"]), head=scan["head"], branch=scan["branch"],
+            dirty=None if scan["dirty"] is None else bool(scan["dirty"]), scanned_at=scan["finished_at"] or scan["started_at"],
+            scan_id=int(scan["id"]), mlaudit_version=scan["mlaudit_version"] or __version__, rev=rev, store=str(path),
+            thresholds=config.effective_thresholds(),
+        )
+        return Report(
+            provenance, results, card, _sections(store, int(scan["id"]), results, card, roles), inventory,
+            stored_history(store), errors, generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        )

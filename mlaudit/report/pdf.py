@@ -1,0 +1,274 @@
+"""PDF report (reportlab): cover, executive summary, one section per area, ML Test Score, appendix."""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+import matplotlib
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
+
+from mlaudit.checks.base import CheckResult
+from mlaudit.report.charts import figure_to_png
+from mlaudit.report.figures import report_figures
+from mlaudit.report.html import evidence_text, pct, short
+from mlaudit.report.model import Report
+
+TOP_STEPS = 6
+MAX_EVIDENCE = 20
+STATUS_HEX = {"pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#607d8b", "not applicable": "#90a4ae", "error": "#6a1b9a"}
+ACCENT = colors.HexColor("#1565c0")
+WIDTH = A4[0] - 3.6 * cm
+
+
+def _fonts() -> tuple[str, str]:
+    """DejaVu Sans (shipped with matplotlib) so any text in evidence renders; Helvetica as fallback."""
+    if "DejaVu" in pdfmetrics.getRegisteredFontNames():
+        return "DejaVu", "DejaVu-Bold"
+    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", os.path.join(folder, "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
+    except Exception:  # a matplotlib build without its fonts: the base-14 font still works
+        return "Helvetica", "Helvetica-Bold"
+    return "DejaVu", "DejaVu-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5, leading=12.5)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
+        "muted": ParagraphStyle("muted", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#616161")),
+        "h1": ParagraphStyle("h1", parent=body, fontName=bold, fontSize=17, leading=21, spaceBefore=4, spaceAfter=8, textColor=ACCENT),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
+        "cellb": ParagraphStyle("cellb", parent=body, fontName=bold, fontSize=8, leading=10),
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=26, leading=32, alignment=TA_CENTER, textColor=ACCENT),
+        "big": ParagraphStyle("big", parent=body, fontName=bold, fontSize=15, leading=20, alignment=TA_CENTER),
+        "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
+    }
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def _status(status: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(f'<font color="{STATUS_HEX.get(status, "#000000")}"><b>{escape(status)}</b></font>', style)
+
+
+def _image(fig: Figure, width: float) -> Image:
+    w, h = fig.get_size_inches()
+    img = Image(io.BytesIO(figure_to_png(fig, dpi=130)), width=width, height=width * h / w)
+    return img
+
+
+def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
+    t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#e0e0e0")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "page N of M" on every page but the cover, once the page count is known."""
+
+    def __init__(self, *args, footer: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            if number > 1:
+                self.setFont(_fonts()[0], 7.5)
+                self.setFillColor(colors.HexColor("#757575"))
+                self.drawString(1.8 * cm, 1.1 * cm, self._footer[:110])
+                self.drawRightString(A4[0] - 1.8 * cm, 1.1 * cm, f"page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
+def _cover(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
+    card, p = report.scorecard, report.provenance
+    d, mlts = card.decision, card.ml_test_score
+    head = (p.head or "no commit")[:12] + (" (uncommitted changes)" if p.dirty else "")
+    grid = [
+        [_p("Operating stage", s["center"]), _p("Meets the needs of", s["center"]), _p("ML Test Score", s["center"])],
+        [_p(d.operating, s["big"]), _p(d.meets, s["big"]), _p(f"{mlts.final:g}", s["big"])],
+        [_p("from deployment evidence", s["muted"]), _p("every need of that stage and below", s["muted"]), _p(mlts.band, s["muted"])],
+        [_p("Google MLOps", s["center"]), _p("Microsoft MLOps", s["center"]), _p("Checks", s["center"])],
+        [_p(f"level {card.google.value}", s["big"]), _p(f"level {card.microsoft.value}", s["big"]), _p(str(len(report.results)), s["big"])],
+        [_p(card.google.label, s["muted"]), _p(card.microsoft.label, s["muted"]),
+         _p(", ".join(f"{v} {k}" for k, v in report.by_status().items() if v), s["muted"])],
+    ]
+    t = Table(grid, colWidths=[WIDTH / 3] * 3)
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, ACCENT), ("LINEBELOW", (0, 2), (-1, 2), 0.4, colors.HexColor("#e0e0e0")),
+                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    return [
+        Spacer(1, 2.2 * cm), _p(report.title, s["title"]), Spacer(1, 0.4 * cm),
+        _p(f"{p.repo}  ·  HEAD {head}  ·  scanned {p.scanned_at}  ·  mlaudit {p.mlaudit_version}", s["center"]),
+        Spacer(1, 1.0 * cm), t, Spacer(1, 0.8 * cm), _image(figs["areas"], WIDTH * 0.85), PageBreak(),
+    ]
+
+
+def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
+    d = report.scorecard.decision
+    out: list = [_p("Executive summary", s["h1"]),
+                 _p(f"This project operates at the {d.operating} stage and meets the needs of: {d.meets}. "
+                    f"{len(d.next_steps)} next steps, its own stage's needs first; critical findings first of all.", s["body"]),
+                 _p("Decision matrix", s["h2"])]
+    rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "met")]]
+    for need in d.needs:
+        found = "notebooks and scripts, no serving" if need.stage == "prototyping" else (
+            "; ".join(r.detail for r in d.signals.get(need.stage, [])) or "no evidence")
+        items = "<br/>".join(
+            f'<font color="{STATUS_HEX["pass"] if n["met"] else STATUS_HEX["fail"]}">{"met" if n["met"] else escape(n["status"])}</font> '
+            f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
+        label = need.stage + (" (operating)" if need.stage == d.operating else "")
+        rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), _p(found, s["cell"]),
+                     Paragraph(items, s["cell"]), _p("yes" if need.met else "no", s["cell"])])
+    out.append(_table(rows, [2.6 * cm, 4.6 * cm, WIDTH - 8.4 * cm, 1.2 * cm]))
+    out.append(_p(f"Top next steps ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", s["h2"]))
+    rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
+    for step in d.next_steps[:TOP_STEPS]:
+        why = escape(step.why) + "".join(f"<br/>• {escape(e)}" for e in step.evidence[:2])
+        action = f"<b>{escape(step.kind)}</b> · {escape(step.check_id)}<br/>{escape(step.action)}"
+        rows.append([_p(step.rank, s["cell"]), Paragraph(action, s["cell"]), Paragraph(why, s["cell"])])
+    if not d.next_steps:
+        rows.append(["", _p("Every need of every stage is met.", s["cell"]), ""])
+    out += [_table(rows, [0.7 * cm, 6.4 * cm, WIDTH - 7.1 * cm]), PageBreak()]
+    return out
+
+
+def _scores(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
+    card = report.scorecard
+    out: list = [_p("Scores and maturity levels", s["h1"]), _image(figs["statuses"], WIDTH * 0.8)]
+    rows = [[_p(h, s["cellb"]) for h in ("model", "level", "evidence for", "evidence against (next level)")]]
+    for name, v in (("Google MLOps", card.google), ("Microsoft MLOps", card.microsoft)):
+        pro = "<br/>".join(f"{escape(r.check_id)}: {escape(r.detail)}" for r in v.evidence_for) or "none"
+        con = "<br/>".join(f"{escape(r.check_id)} {escape(r.status)}: {escape(r.detail)}" for r in v.evidence_against) or "top level reached"
+        rows.append([_p(name, s["cell"]), _p(v.label, s["cell"]), Paragraph(pro, s["cell"]), Paragraph(con, s["cell"])])
+    out += [_p("Maturity levels", s["h2"]), _table(rows, [2.4 * cm, 3.2 * cm, (WIDTH - 5.6 * cm) / 2, (WIDTH - 5.6 * cm) / 2])]
+    if "history" in figs:
+        out += [_p("Maturity over history", s["h2"]), _image(figs["history"], WIDTH)]
+        rows = [[_p(h, s["cellb"]) for h in ("revision", "date", "stage", "meets", "ML Test Score", "Google", "Microsoft")]]
+        for h in report.history:
+            date = datetime.fromtimestamp(h.time, UTC).strftime("%Y-%m-%d") if h.time else ""
+            rows.append([_p(x, s["cell"]) for x in (h.label, date, h.stage + (" (changed)" if h.stage_changed else ""), h.meets,
+                                                      f"{h.ml_test_score:g}", h.google, h.microsoft)])
+        out.append(_table(rows, [3.4 * cm, 2.0 * cm, 3.2 * cm, 2.8 * cm, 2.0 * cm, 1.5 * cm, WIDTH - 14.9 * cm]))
+    return out
+
+
+def _check_rows(results: list[CheckResult], s: dict[str, ParagraphStyle], with_evidence: bool) -> list[list]:
+    rows = [[_p(h, s["cellb"]) for h in ("check", "status", "pts", "finding")]]
+    for r in results:
+        text = escape(r.message or r.title)
+        if r.value is not None:
+            text += f'<br/><font color="#616161">value {escape(short(r.value))}'
+            text += (f" · threshold {escape(short(r.threshold))}" if r.threshold is not None else "") + "</font>"
+        if r.recommendation:
+            text += f"<br/><b>Do:</b> {escape(r.recommendation)}"
+        if with_evidence and r.evidence:
+            text += "".join(f"<br/>• {escape(evidence_text(e))}" for e in r.evidence[:MAX_EVIDENCE])
+            if len(r.evidence) > MAX_EVIDENCE:
+                text += f"<br/>… {len(r.evidence) - MAX_EVIDENCE} more in the JSON report"
+        rows.append([Paragraph(f"<b>{escape(r.check_id)}</b><br/>{escape(r.title)}", s["cell"]), _status(str(r.status), s["cell"]),
+                     _p(f"{r.points:g}", s["cell"]), Paragraph(text, s["cell"])])
+    return rows
+
+
+def _areas(report: Report, s: dict[str, ParagraphStyle]) -> list:
+    out: list = [PageBreak(), _p("Areas", s["h1"])]
+    for sec in report.sections:
+        block = [_p(f"{sec.name} — {pct(sec.score)}", s["h2"])]
+        if sec.note:
+            block.append(_p(sec.note, s["muted"]))
+        if sec.inventory:
+            block.append(_p(" · ".join(f"{v} {k}" for k, v in sec.inventory.items()), s["muted"]))
+        out.append(CondPageBreak(4 * cm))
+        if sec.results:
+            out.append(KeepTogether(block + [Spacer(1, 3)]))
+            out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))
+        else:
+            out.append(KeepTogether(block))
+    return out
+
+
+def _mlts(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
+    mlts = report.scorecard.ml_test_score
+    out: list = [PageBreak(), _p("ML Test Score", s["h1"]),
+                 _p(f"Breck et al., IEEE BigData 2017: 0, 0.5 (manual) or 1 (automated) per test; the final score is the lowest "
+                    f"section sum. Final {mlts.final:g}: {mlts.band}. {mlts.unknown} of 28 tests cannot be decided from this "
+                    f"repository and score 0.", s["body"]), _image(figs["ml_test_score"], WIDTH * 0.7)]
+    rows = [[_p(h, s["cellb"]) for h in ("test", "pts", "decided by", "why")]]
+    for t in mlts.tests:
+        pts = _status("unknown", s["cell"]) if t.status == "unknown" else _p(f"{t.points:g}", s["cell"])
+        rows.append([Paragraph(f"<b>{escape(t.id)}</b> {escape(t.title)}", s["cell"]), pts,
+                     _p(", ".join(t.checks) or "—", s["cell"]), _p(t.reason, s["cell"])])
+    out.append(_table(rows, [5.2 * cm, 1.4 * cm, 3.4 * cm, WIDTH - 10.0 * cm]))
+    return out
+
+
+def _appendix(report: Report, s: dict[str, ParagraphStyle]) -> list:
+    p = report.provenance
+    out: list = [PageBreak(), _p("Appendix A: every check with its evidence", s["h1"]),
+                 _table(_check_rows(report.results, s, True), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]),
+                 _p("Appendix B: provenance and thresholds", s["h1"])]
+    facts = [("repository", p.repo), ("HEAD", f"{p.head or 'no commit'} on {p.branch or 'no branch'}"),
+             ("working tree", "uncommitted changes" if p.dirty else ("clean" if p.dirty is not None else "not a git repository")),
+             ("judged", "working tree" if p.rev == "WORKTREE" else p.rev), ("scanned at", f"{p.scanned_at} (scan {p.scan_id})"),
+             ("report generated", report.generated_at), ("mlaudit", p.mlaudit_version),
+             ("inventory", " · ".join(f"{v} {k}" for k, v in report.inventory.items()))]
+    out.append(_table([[_p(k, s["cellb"]), _p(v, s["cell"])] for k, v in facts], [3.2 * cm, WIDTH - 3.2 * cm], header=False))
+    rows = [[_p(h, s["cellb"]) for h in ("threshold", "value")]] + [[_p(k, s["cell"]), _p(f"{v:g}", s["cell"])] for k, v in p.thresholds.items()]
+    out += [Spacer(1, 6), _table(rows, [8 * cm, 3 * cm])]
+    if report.scan_errors:
+        rows = [[_p(h, s["cellb"]) for h in ("phase", "path", "reason")]]
+        rows += [[_p(e["phase"], s["cell"]), _p(e["path"] or e["blob"], s["cell"]), _p(e["reason"], s["cell"])] for e in report.scan_errors]
+        out += [_p("Files that could not be read", s["h2"]), _table(rows, [2.2 * cm, 6 * cm, WIDTH - 8.2 * cm])]
+    return out
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as PDF bytes (A4, page numbers on every page after the cover)."""
+    s = _styles()
+    figs = report_figures(report)
+    buf = io.BytesIO()
+    p = report.provenance
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.6 * cm,
+                            bottomMargin=1.8 * cm, title=report.title, author="mlaudit", subject=f"ML audit of {p.repo}",
+                            creator=f"mlaudit {p.mlaudit_version}")
+    story = _cover(report, s, figs) + _summary(report, s) + _scores(report, s, figs) + _areas(report, s)
+    story += _mlts(report, s, figs) + _appendix(report, s)
+    footer = f"{report.title} · HEAD {(p.head or 'no commit')[:10]} · scanned {p.scanned_at}"
+    doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))
+    return buf.getvalue()

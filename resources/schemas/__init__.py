@@ -1,0 +1,1 @@
+"""JSON Schemas of mlaudit output (the JSON report)."""
