@@ -32,6 +32,21 @@ def make_repo(tmp_path: Path):
     return factory
 
 
+@pytest.fixture(scope="session")
+def sample_repo(tmp_path_factory: pytest.TempPathFactory):
+    """Factory: ``sample_repo(name)`` builds that sample project once per session; treat it as read-only."""
+    from mlaudit.sample_projects.registry import build_sample
+
+    built: dict[str, Path] = {}
+
+    def factory(name: str) -> Path:
+        if name not in built:
+            built[name] = build_sample(name, tmp_path_factory.mktemp("samples") / name)
+        return built[name]
+
+    return factory
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """A store file outside any audited repo."""

@@ -1,0 +1,1 @@
+"""Tests of the sample-project recipes and of the findings they plant."""
