@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class FileFlow:
     writes: list[tuple[str, Site, list[Event]]] = field(default_factory=list)
     read_splits: list[tuple[str, Site, Site]] = field(default_factory=list)
     reads: list[tuple[str, Site]] = field(default_factory=list)
+    uses_ml: bool = False  # any split, fit or evaluation seen (otherwise the code checks do not apply)
+    targets: list[str] = field(default_factory=list)  # target column names seen (y = df["col"], .pop("col"), ...)
 
 
 class Analyzer:
@@ -176,6 +179,7 @@ class Analyzer:
 
     def bind(self, target: ast.expr, val: Val, stmt: ast.stmt) -> None:
         if isinstance(target, ast.Name):
+            self.note_target(target.id, getattr(stmt, "value", None))
             self.env[target.id] = self.named(target.id, val, stmt)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = flatten(val) if val.kind == "tuple" and val.items else None
@@ -193,6 +197,21 @@ class Analyzer:
                 merged = join(old, val.with_(sides=old.sides, split=old.split) if old.kind == "data" else val)
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
+
+    def note_target(self, name: str, value: ast.AST | None) -> None:
+        """Remember the column a target-like variable is taken from (``y = df["price"]``, ``y = df.pop("price")``)."""
+        if not TARGET_NAME.match(name) or value is None:
+            return
+        col = None
+        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+            col = value.slice.value
+        elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and self.env.get(value.value.id, OTHER).kind == "data":
+            col = value.attr
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "pop" and value.args \
+                and isinstance(value.args[0], ast.Constant):
+            col = value.args[0].value
+        if isinstance(col, str) and col not in self.out.targets:
+            self.out.targets.append(col)
 
     def named(self, name: str, val: Val, stmt: ast.stmt) -> Val:
         """A value bound to a train/test-like name becomes that split when it was not split before.
@@ -529,6 +548,7 @@ class Analyzer:
         return OTHER
 
     def fit(self, obj: Obj, x: Val, pos: list[Val], kw: dict[str, Val], c: ast.Call, site: Site) -> None:
+        self.out.uses_ml = True
         if obj.role == "search":
             if "test" in x.sides and "train" not in x.sides:
                 self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)"))
@@ -570,6 +590,7 @@ class Analyzer:
                 self.report("LEAK-CODE-TEST-STATS", ev.site, ev.detail[0].upper() + ev.detail[1:] + ".", fit=ev.site, split=x.split)
 
     def evaluation(self, vals: list[Val], obj: Obj | None, site: Site) -> Val:
+        self.out.uses_ml = True
         data = [v for v in vals if v.kind == "data"]
         for v in data:
             self.consume(v, site)
@@ -594,6 +615,7 @@ class Analyzer:
 
     def check_split(self, arrays: list[Val], site: Site, how: str) -> None:
         """Data reaching a split: a fit or resample it went through saw rows that end up in both parts."""
+        self.out.uses_ml = True
         for a in arrays:
             for path, read_site in a.reads:
                 self.out.read_splits.append((path, read_site, site))
@@ -620,6 +642,7 @@ class Analyzer:
         self.out.writes.append((path.text, site, leaks))
 
 
+TARGET_NAME = re.compile(r"^(y|Y|target|label|labels|y_all|y_full|y_true)$")
 SUBSET_METHODS = frozenset({"sample", "drop", "head", "tail", "query", "take", "nlargest", "nsmallest"})
 
 

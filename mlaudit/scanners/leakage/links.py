@@ -22,17 +22,19 @@ class FileResult:
     reads: list[str] = field(default_factory=list)
     unreadable: str | None = None
     cell_errors: list[str] = field(default_factory=list)
+    uses_ml: bool = False
+    targets: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "findings": [f.to_dict() for f in self.findings], "writes": self.writes,
                 "read_splits": self.read_splits, "reads": self.reads, "unreadable": self.unreadable,
-                "cell_errors": self.cell_errors}
+                "cell_errors": self.cell_errors, "uses_ml": self.uses_ml, "targets": self.targets}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], path: str | None = None) -> "FileResult":
         """Rebuild a result; ``path`` relocates it (the same content cached under another path)."""
         r = cls(d["path"], [CodeFinding.from_dict(f) for f in d["findings"]], d["writes"], d["read_splits"],
-                d["reads"], d["unreadable"], d["cell_errors"])
+                d["reads"], d["unreadable"], d["cell_errors"], d.get("uses_ml", False), d.get("targets", []))
         if path is not None and path != r.path:
             r = relocate(r, path)
         return r
@@ -68,6 +70,7 @@ def analyze_file(path: str, data: bytes) -> FileResult:
                                                                   for e in evs]} for f, s, evs in flow.writes]
     result.read_splits = [{"file": f, "read": r.to_dict(), "split": s.to_dict()} for f, r, s in flow.read_splits]
     result.reads = sorted({f for f, _ in flow.reads})
+    result.uses_ml, result.targets = flow.uses_ml, flow.targets
     return result
 
 

@@ -1,0 +1,26 @@
+"""LEAK-CODE-MULTITEST: Test set not used for model selection; held-out evaluation."""
+
+from __future__ import annotations
+
+from mlaudit.checks.base import Check, CheckResult, Severity, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.leakage.code import code_check_result
+
+
+@register
+class CodeMultitest(Check):
+    id = "LEAK-CODE-MULTITEST"
+    title = "Test set not used for model selection; held-out evaluation"
+    area = "leakage"
+    help = (
+        "Fails when the test set chooses among models or hyperparameters (scores on test data compared in a loop, "
+        "max/argmax over test scores, a search or early stopping fitted on the test set), or when the only score "
+        "reported is measured on the training data itself."
+    )
+    recommendation = "Tune on a validation split or with cross-validation on the training data; touch the test set once, at the end."
+    markers = ("data leakage",)
+    ml_test_score = ()  # leakage has no ML Test Score test of its own
+    severity = Severity.HIGH
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        return code_check_result(self, ctx, "test-set-reuse")

@@ -1,0 +1,25 @@
+"""LEAK-CODE-TEST-STATS: Test data prepared with training statistics only."""
+
+from __future__ import annotations
+
+from mlaudit.checks.base import Check, CheckResult, Severity, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.leakage.code import code_check_result
+
+
+@register
+class CodeTestStats(Check):
+    id = "LEAK-CODE-TEST-STATS"
+    title = "Test data prepared with training statistics only"
+    area = "leakage"
+    help = (
+        "Fails when the test set is scaled or imputed with statistics computed on itself (a scaler fitted on X_test, "
+        "X_test.fillna(X_test.mean())), or the training set with test statistics."
+    )
+    recommendation = "Compute every statistic (means, scales, categories, imputation values) on the training data and reuse it for the test data."
+    markers = ("data leakage",)
+    ml_test_score = ()  # leakage has no ML Test Score test of its own
+    severity = Severity.MEDIUM
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        return code_check_result(self, ctx, "test-statistics")

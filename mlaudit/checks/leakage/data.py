@@ -1,0 +1,106 @@
+"""The data-leakage checks' shared work: train/test pairs of the judged tree, loaded once per audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import yaml
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Status
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.leakage.code import code_report
+from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, load_pairs, read_frame
+from mlaudit.core.config import define_threshold
+from mlaudit.core.tree import FileTooLarge
+from mlaudit.scanners.leakage.links import same_file
+
+OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
+                                 "LEAK-OVERLAP fails above this share of test rows that copy a training row (any copy warns).")
+ENTITY_SHARE = define_threshold("leakage.entity_share", 0.01,
+                                "LEAK-ENTITY fails above this share of test entities (ids) also present in training (any warns).")
+TEMPORAL_SHARE = define_threshold("leakage.temporal_share", 0.05,
+                                  "LEAK-TEMPORAL fails above this share of test rows dated before the last training row (any warns).")
+TARGET_SCORE = define_threshold("leakage.target_score", 0.98,
+                                "LEAK-TARGET fails when one feature alone predicts the target with at least this CV score "
+                                "(balanced accuracy or R²).")
+
+_CACHE: dict[tuple[int, int, str], PairLoad] = {}
+
+
+def pairs(ctx: CheckContext) -> PairLoad:
+    """The loaded train/test pairs of the judged tree (computed once per audit and tree)."""
+    key = (id(ctx.store), ctx.scan_id, ctx.tree.label)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)))
+    return _CACHE[key]
+
+
+def no_pairs(check: Check, ctx: CheckContext, load: PairLoad) -> CheckResult | None:
+    """The result when no pair could be measured: unknown, with the reason (never a pass)."""
+    if load.loaded:
+        return None
+    if load.failed:
+        return check.result(Status.UNKNOWN, 0, message="Train/test files exist but could not be read.",
+                            evidence=[Evidence(f"{p.train} / {p.test}: {why}", path=p.test) for p, why in load.failed])
+    return check.result(Status.UNKNOWN, 0, message="No train/test pair of data files in the repository to measure "
+                        "(files are paired by name, e.g. data/train.csv and data/test.csv).")
+
+
+def graded(check: Check, value: float, limit: float, message: str, evidence: list[Evidence]) -> CheckResult:
+    """fail above the limit, warn when above zero, pass at zero."""
+    status = Status.FAIL if value > limit else Status.WARN if value > 0 else Status.PASS
+    points = {Status.FAIL: 0, Status.WARN: 0.5, Status.PASS: 1}[status]
+    return check.result(status, points, value=round(value, 6), threshold=limit, message=message, evidence=evidence)
+
+
+def pair_label(lp: LoadedPair) -> str:
+    return f"{lp.pair.train} vs {lp.pair.test}"
+
+
+@dataclass(slots=True)
+class Target:
+    column: str
+    source: str  # how it was found
+
+
+def find_target(ctx: CheckContext, frame: pd.DataFrame, test: pd.DataFrame | None) -> Target | None:
+    """The target column: from code (y = df[...]), params (target:), or the one column train has and test lacks."""
+    cols = set(map(str, frame.columns))
+    for f in code_report(ctx).files:
+        for t in f.targets:
+            if t in cols:
+                return Target(t, f"code: {f.path}")
+    for p in ("params.yaml", "params.yml", "config.yaml", "config.yml"):
+        if ctx.tree.exists(p):
+            try:
+                params = yaml.safe_load(ctx.tree.read_text(p, 1 << 20))
+            except (yaml.YAMLError, OSError, FileTooLarge):
+                continue
+            stack = [params]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    for k, v in node.items():
+                        if str(k).lower() in ("target", "label", "target_column", "label_column", "target_col") and str(v) in cols:
+                            return Target(str(v), f"params: {p}")
+                        stack.append(v)
+    if test is not None:
+        only = [c for c in frame.columns if c not in set(test.columns)]
+        if len(only) == 1:
+            return Target(str(only[0]), "the only column in train but not in test")
+    return None
+
+
+def code_frames(ctx: CheckContext) -> list[tuple[str, pd.DataFrame]]:
+    """Data files the code reads that are in the tree (for LEAK-TARGET when no pair exists)."""
+    paths = [e.path for e in ctx.tree.files()]
+    found = sorted({p for f in code_report(ctx).files for r in f.reads for p in paths if same_file(r, p)})
+    out = []
+    for p in found[:5]:
+        try:
+            out.append((p, read_frame(ctx.tree.read_bytes(p, int(ctx.threshold(MAX_PAIR_BYTES))), p)))
+        except (OSError, FileTooLarge, ValueError):
+            continue
+    return out

@@ -1,0 +1,224 @@
+"""Data leakage statistics on pandas frames: overlap, shared entities, temporal order, target proxies.
+
+Pure functions (no store, no files) so they can be verified on constructed cases with known answers.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+ID_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|key)$|^(user|customer|client|patient|ticket|account|member|session|device"
+                     r"|order|subject|person|employee|driver|household|store|visit|encounter)(_?(id|no|number|code|key))?$",
+                     re.I)
+DATE_NAME = re.compile(r"date|time|timestamp|day|month|year|_at$|^dt$|period", re.I)
+
+
+@dataclass(slots=True)
+class Overlap:
+    """Test rows that are exact copies of training rows, and duplicates inside each split."""
+
+    test_rows: int
+    copied: int
+    copied_ignoring_ids: int
+    dup_train: int
+    dup_test: int
+    ignored: list[str] = field(default_factory=list)
+    sample_rows: list[int] = field(default_factory=list)  # positions of a few copied test rows
+
+    @property
+    def share(self) -> float:
+        return self.copied / self.test_rows if self.test_rows else 0.0
+
+    @property
+    def share_ignoring_ids(self) -> float:
+        return self.copied_ignoring_ids / self.test_rows if self.test_rows else 0.0
+
+
+def _aligned(train: pd.DataFrame, test: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both frames on the same columns with the same dtypes (mismatched columns compared as text)."""
+    a, b = train[cols].copy(), test[cols].copy()
+    for c in cols:
+        if a[c].dtype != b[c].dtype:
+            a[c], b[c] = a[c].astype(str), b[c].astype(str)
+    return a, b
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """64-bit hash of each row's values (index ignored)."""
+    if frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def id_columns(frame: pd.DataFrame) -> list[str]:
+    """Identifier-like columns: an id-like name and integer or text values (not measurements)."""
+    out = []
+    for c in frame.columns:
+        s = frame[c]
+        if ID_NAME.search(str(c)) and (pd.api.types.is_integer_dtype(s) or pd.api.types.is_object_dtype(s)
+                                       or pd.api.types.is_string_dtype(s)):
+            out.append(str(c))
+    return out
+
+
+def overlap(train: pd.DataFrame, test: pd.DataFrame, ignore: list[str] | None = None) -> Overlap:
+    """Share of test rows equal to some training row, on the shared columns, and again without ``ignore`` columns."""
+    cols = [c for c in train.columns if c in set(test.columns)]
+    a, b = _aligned(train, test, cols)
+    ha, hb = row_hashes(a), row_hashes(b)
+    hit = np.isin(hb, ha)
+    ignore = [c for c in (ignore if ignore is not None else id_columns(test)) if c in cols]
+    rest = [c for c in cols if c not in ignore]
+    hit2 = np.isin(row_hashes(b[rest]), row_hashes(a[rest])) if ignore and rest else hit
+    return Overlap(
+        test_rows=len(test), copied=int(hit.sum()), copied_ignoring_ids=int(hit2.sum()),
+        dup_train=int(pd.Series(ha).duplicated().sum()), dup_test=int(pd.Series(hb).duplicated().sum()),
+        ignored=ignore, sample_rows=[int(i) for i in np.flatnonzero(hit)[:5]],
+    )
+
+
+@dataclass(slots=True)
+class EntityOverlap:
+    column: str
+    test_entities: int
+    shared: int
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.shared / self.test_entities if self.test_entities else 0.0
+
+
+def entity_overlap(train: pd.DataFrame, test: pd.DataFrame, columns: list[str] | None = None) -> list[EntityOverlap]:
+    """For each identifier column in both splits: distinct test values also present in training."""
+    cols = columns if columns is not None else [c for c in id_columns(test) if c in train.columns]
+    out = []
+    for c in cols:
+        a, b = train[c].dropna().astype(str).unique(), test[c].dropna().astype(str).unique()
+        shared = np.intersect1d(a, b)
+        out.append(EntityOverlap(c, len(b), len(shared), [str(x) for x in shared[:5]]))
+    return out
+
+
+def as_dates(s: pd.Series) -> pd.Series | None:
+    """The column as datetimes when it holds dates (dtype, or text that parses for 95% of values), else None."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)) or not DATE_NAME.search(str(s.name)):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(s, errors="coerce", utc=True)
+    valid = s.notna().sum()
+    return parsed if valid and parsed.notna().sum() >= 0.95 * valid else None
+
+
+@dataclass(slots=True)
+class Temporal:
+    column: str
+    test_rows: int
+    before: int  # test rows dated before the last training row
+    train_last: str
+    test_first: str
+
+    @property
+    def share(self) -> float:
+        return self.before / self.test_rows if self.test_rows else 0.0
+
+
+def temporal(train: pd.DataFrame, test: pd.DataFrame) -> list[Temporal]:
+    """For each date column of both splits: test rows dated strictly before the latest training row."""
+    out = []
+    for c in train.columns:
+        if c not in test.columns:
+            continue
+        a, b = as_dates(train[c]), as_dates(test[c])
+        if a is None or b is None:
+            continue
+        a, b = a.dropna(), b.dropna()
+        if a.empty or b.empty:
+            continue
+        last = a.max()
+        out.append(Temporal(str(c), len(b), int((b < last).sum()), str(last), str(b.min())))
+    return out
+
+
+@dataclass(slots=True)
+class TargetLeak:
+    feature: str
+    score: float
+    how: str  # "single feature" | "arithmetic"
+
+
+def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.select_dtypes(include=["number", "bool"]).astype(float)
+
+
+def single_feature_scores(frame: pd.DataFrame, target: str, max_rows: int = 20_000) -> dict[str, float]:
+    """How well each feature alone predicts the target: balanced accuracy (classes) or R² (numbers), 3-fold CV.
+
+    A depth-4 decision tree on one feature: bounded and deterministic; ids are left out.
+    """
+    from sklearn.model_selection import cross_val_score
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    data = frame.dropna(subset=[target])
+    if len(data) > max_rows:
+        data = data.sample(max_rows, random_state=0)
+    y = data[target]
+    classify = not pd.api.types.is_float_dtype(y) or y.nunique() <= 20
+    if classify and y.nunique() < 2:
+        return {}
+    if classify:
+        y = y.astype(str)
+        if y.value_counts().min() < 3:
+            return {}
+    ids = set(id_columns(data))
+    scores = {}
+    for c in data.columns:
+        if c == target or c in ids:
+            continue
+        x = data[c]
+        if pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
+            X = x.astype(float).fillna(-1e12).to_numpy().reshape(-1, 1)
+        elif x.nunique() <= 50:
+            X = x.astype("category").cat.codes.to_numpy().reshape(-1, 1)
+        else:
+            continue
+        if classify:
+            est = DecisionTreeClassifier(max_depth=4, random_state=0)
+            s = cross_val_score(est, X, y, cv=3, scoring="balanced_accuracy")
+        else:
+            est = DecisionTreeRegressor(max_depth=6, random_state=0)
+            s = cross_val_score(est, X, y, cv=3, scoring="r2")
+        scores[str(c)] = float(np.mean(s))
+    return scores
+
+
+def arithmetic_sources(frame: pd.DataFrame, target: str, tol: float = 1e-9, max_cols: int = 60) -> list[TargetLeak]:
+    """Pairs of numeric columns whose sum or difference equals the target on every row (``count = casual + registered``)."""
+    num = _numeric(frame)
+    if target not in num.columns:
+        return []
+    y = num.pop(target).to_numpy()
+    cols = [c for c in num.columns if c not in set(id_columns(frame))][:max_cols]
+    ok = ~np.isnan(y)
+    out = []
+    for a, b in combinations(cols, 2):
+        va, vb = num[a].to_numpy(), num[b].to_numpy()
+        for how, v in ((f"{a} + {b}", va + vb), (f"{a} - {b}", va - vb), (f"{b} - {a}", vb - va)):
+            if ok.sum() and np.allclose(v[ok], y[ok], atol=tol, rtol=0, equal_nan=False):
+                out.append(TargetLeak(how, 1.0, "arithmetic"))
+    return out
+
+
+def target_leaks(frame: pd.DataFrame, target: str, threshold: float) -> list[TargetLeak]:
+    """Features that alone predict the target with a score at or above ``threshold``, and exact arithmetic sources."""
+    found = [TargetLeak(c, s, "single feature") for c, s in single_feature_scores(frame, target).items() if s >= threshold]
+    return sorted(found, key=lambda t: -t.score) + arithmetic_sources(frame, target)

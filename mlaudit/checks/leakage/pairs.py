@@ -1,0 +1,107 @@
+"""Train/test pairs of data files in a tree (paired by name), loaded as frames with a size cap."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mlaudit.core.config import define_threshold
+from mlaudit.core.tree import FileTooLarge, TreeSource
+
+DATA_EXT = (".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".jsonl", ".ndjson", ".csv.gz")
+_TRAIN = r"train|training|trn"
+_TEST = r"test|testing|tst|val|valid|validation|holdout|eval|dev|serving"
+_SIDE = re.compile(rf"(?<![a-z])({_TRAIN}|{_TEST})(?![a-z])", re.I)
+
+MAX_PAIR_BYTES = define_threshold(
+    "leakage.max_pair_bytes", 512 * 1024 * 1024,
+    "Largest data file (bytes) the leakage data checks load; bigger pairs are reported as unknown.")
+
+
+@dataclass(slots=True)
+class Pair:
+    """A training file and a held-out file that differ only by the split word in their path."""
+
+    train: str
+    test: str
+    key: str
+
+
+@dataclass(slots=True)
+class LoadedPair:
+    pair: Pair
+    train: pd.DataFrame
+    test: pd.DataFrame
+
+
+@dataclass(slots=True)
+class PairLoad:
+    """Pairs whose frames loaded, and the ones that could not be read (with the reason)."""
+
+    loaded: list[LoadedPair] = field(default_factory=list)
+    failed: list[tuple[Pair, str]] = field(default_factory=list)
+
+
+def side_key(path: str) -> tuple[str, str] | None:
+    """('train' | 'test', path with the split word replaced by '{}'), or None when the path names no split."""
+    low = path.lower()
+    if not low.endswith(DATA_EXT):
+        return None
+    matches = list(_SIDE.finditer(low))
+    if not matches:
+        return None
+    m = matches[-1]
+    side = "train" if re.fullmatch(_TRAIN, m.group(1)) else "test"
+    return side, low[:m.start()] + "{}" + low[m.end():]
+
+
+def find_pairs(paths: list[str]) -> list[Pair]:
+    """Every (train, test) pair of data paths with the same key; a train file pairs with each held-out file."""
+    trains: dict[str, str] = {}
+    tests: dict[str, list[str]] = {}
+    for p in sorted(paths):
+        sk = side_key(p)
+        if sk is None:
+            continue
+        if sk[0] == "train":
+            trains.setdefault(sk[1], p)
+        else:
+            tests.setdefault(sk[1], []).append(p)
+    return [Pair(trains[k], t, k) for k in sorted(trains) if k in tests for t in tests[k]]
+
+
+def read_frame(data: bytes, path: str) -> pd.DataFrame:
+    """Parse a data file's bytes by extension (raises ValueError with the reason)."""
+    low = path.lower()
+    buf = io.BytesIO(data)
+    try:
+        if low.endswith((".parquet", ".pq")):
+            return pd.read_parquet(buf)
+        if low.endswith((".feather", ".arrow")):
+            return pd.read_feather(buf)
+        if low.endswith((".jsonl", ".ndjson")):
+            return pd.read_json(buf, lines=True)
+        return pd.read_csv(buf, sep="\t" if low.endswith(".tsv") else ",", low_memory=False,
+                           compression="gzip" if low.endswith(".gz") else None)
+    except Exception as exc:  # pandas raises many types for bad files
+        raise ValueError(f"{path} could not be parsed: {type(exc).__name__}: {exc}") from None
+
+
+def load_pairs(tree: TreeSource, max_bytes: int) -> PairLoad:
+    """Find the pairs of a tree and load both sides of each (bounded by ``max_bytes`` per file)."""
+    out = PairLoad()
+    cache: dict[str, pd.DataFrame] = {}
+    for pair in find_pairs([e.path for e in tree.files()]):
+        try:
+            frames = []
+            for p in (pair.train, pair.test):
+                if p not in cache:
+                    cache[p] = read_frame(tree.read_bytes(p, max_bytes), p)
+                frames.append(cache[p])
+            out.loaded.append(LoadedPair(pair, frames[0], frames[1]))
+        except (FileTooLarge, OSError, ValueError) as exc:
+            out.failed.append((pair, str(exc)))
+    return out

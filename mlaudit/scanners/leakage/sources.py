@@ -1,0 +1,27 @@
+"""Which files of a tree the leakage analysis reads, and the content key its results are cached under."""
+
+from __future__ import annotations
+
+import hashlib
+
+from mlaudit.core.config import define_threshold
+from mlaudit.core.tree import TreeEntry, TreeSource
+
+# Bump when the analysis changes so cached results are recomputed.
+ANALYZER_VERSION = "leak-1"
+MAX_SOURCE = define_threshold("leakage.max_source_bytes", 20 * 1024 * 1024,
+                              "Largest script or notebook (bytes) the leakage analysis reads; bigger ones are recorded as unreadable.")
+SKIP_PARTS = ("site-packages/", "/.ipynb_checkpoints/", ".ipynb_checkpoints/", "node_modules/")
+
+
+def python_sources(tree: TreeSource) -> list[TreeEntry]:
+    """Scripts and notebooks of the tree (checkpoint copies and vendored packages left out)."""
+    return [e for e in tree.files() if e.path.endswith((".py", ".ipynb")) and not any(p in e.path for p in SKIP_PARTS)]
+
+
+def content_id(entry: TreeEntry, data: bytes | None = None) -> str:
+    """The git blob id of a file (computed from its bytes for working-tree files)."""
+    if entry.blob:
+        return entry.blob
+    assert data is not None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
