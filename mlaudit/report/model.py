@@ -13,7 +13,7 @@ from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_f
 from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
-from mlaudit.report.timeline import HistoryPoint, stored_history
+from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
 from mlaudit.store.db import Store, open_store
 
 SCHEMA_VERSION = "1.0"
@@ -104,6 +104,11 @@ def _results(store: Store, scan_id: int, rev: str) -> list[CheckResult]:
     return results
 
 
+def _signals_at(store: Store, sha: str) -> dict[str, list[str]]:
+    row = store.db.execute("SELECT committer_time FROM commits WHERE sha = ?", [sha]).fetchone()
+    return deployment_signals(store, row[0] if row else None)
+
+
 def _live_paths_by_role(store: Store) -> dict[str, list[str]]:
     """Paths per role whose newest change is not a deletion."""
     sql = """SELECT pr.role, pr.path FROM path_roles pr
@@ -145,8 +150,7 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
         scan = _latest_scan(store)
         results = _results(store, int(scan["id"]), rev)
         roles = _live_paths_by_role(store)
-        extra = {"small user base": [f"container definition {p}" for p in roles.get("container", [])]}
-        card = score(results, extra_signals=extra)
+        card = score(results, extra_signals=deployment_signals(store) if rev == WORKTREE else _signals_at(store, rev))
         inventory = {
             "commits": store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0],
             "tags": store.db.execute("SELECT COUNT(*) FROM refs WHERE kind = 'tag'").fetchone()[0],

@@ -54,9 +54,20 @@ def tag_names(store: Store) -> dict[str, list[str]]:
     return dict(names)
 
 
-def point_for(sha: str, time: int, label: str, results: list[CheckResult]) -> HistoryPoint:
+def deployment_signals(store: Store, at_time: int | None = None) -> dict[str, list[str]]:
+    """Stage evidence the checks do not carry: container definitions present (at ``at_time``, by commit date)."""
+    sql = """SELECT fc.path, fc.status FROM file_changes fc
+             JOIN commits c ON c.sha = fc.commit_sha JOIN path_roles pr ON pr.path = fc.path
+             WHERE pr.role = 'container' AND c.committer_time <= ? ORDER BY c.committer_time, fc.rowid"""
+    last: dict[str, str] = {}
+    for path, status in store.db.execute(sql, [at_time if at_time is not None else 2**62]):
+        last[path] = status
+    return {"small user base": [f"container definition {p}" for p, st in sorted(last.items()) if st != "D"]}
+
+
+def point_for(sha: str, time: int, label: str, results: list[CheckResult], signals: dict[str, list[str]] | None = None) -> HistoryPoint:
     """Score one revision's results into a timeline point."""
-    card = score(results)
+    card = score(results, extra_signals=signals)
     return HistoryPoint(
         sha, label, time, card.decision.operating, card.decision.meets, card.ml_test_score.final,
         card.ml_test_score.band, {k: v.score for k, v in card.areas.items()}, int(card.google.value),
@@ -73,7 +84,10 @@ def stored_history(store: Store, revs: list[str] | None = None) -> list[HistoryP
     if wanted:
         marks = ",".join("?" * len(wanted))
         times = dict(store.db.execute(f"SELECT sha, committer_time FROM commits WHERE sha IN ({marks})", wanted).fetchall())
-    points = [point_for(sha, int(times.get(sha, 0)), ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha]) for sha in wanted]
+    points = []
+    for sha in wanted:
+        when = int(times.get(sha, 0))
+        points.append(point_for(sha, when, ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha], deployment_signals(store, when)))
     points.sort(key=lambda p: (p.time, p.sha))
     for before, after in zip(points, points[1:]):
         after.stage_changed = after.stage != before.stage
