@@ -109,12 +109,11 @@ def code_check_result(check: Check, ctx: CheckContext, what: str) -> CheckResult
                             message=f"No {what} in {len(readable)} analysed scripts and notebooks.", evidence=unreadable)
     evidence: list[Evidence] = []
     for result, f in found:
-        detail = f.message
+        evidence.append(Evidence(f.message, path=f.site.path, line=f.site.line, cell=f.site.cell, value=f.site.what or None))
         if f.fit is not None and f.fit != f.site:
-            detail += f" Fit at {f.fit.where()}."
-        if f.split is not None:
-            detail += f" Split at {f.split.where()}."
-        evidence.append(Evidence(detail, path=f.site.path, line=f.site.line, cell=f.site.cell, value=f.site.what or None))
+            evidence.append(Evidence(f"fit: {f.fit.what}", path=f.fit.path, line=f.fit.line, cell=f.fit.cell))
+        if f.split is not None and f.split != f.site:
+            evidence.append(Evidence(f"split: {f.split.what}", path=f.split.path, line=f.split.line, cell=f.split.cell))
         for rel in f.related:
             evidence.append(Evidence(f"related: {rel.what}", path=rel.path, line=rel.line, cell=rel.cell))
         evidence.append(cross_check(ctx, result, f))
