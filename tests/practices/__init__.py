@@ -1,0 +1,1 @@
+"""Tests of the practice scanners (deps, ci, docker, code, notebooks, dvc, pipeline)."""
