@@ -62,6 +62,7 @@ class Analyzer:
         self.env: dict[str, Val] = {}
         self.imports: dict[str, str] = {}
         self.funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.func_units: dict[int, tuple[int | None, list[str]]] = {}  # id(def) -> (cell, lines) it was written in
         self.called: set[str] = set()
         self.out = FileFlow()
         self._seen: set[tuple] = set()
@@ -127,6 +128,7 @@ class Analyzer:
                 self.imports[a.asname or a.name] = f"{s.module or ''}.{a.name}"
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.funcs[s.name] = s
+            self.func_units[id(s)] = (self.cell, self.lines)
             self.env.pop(s.name, None)
         elif isinstance(s, ast.ClassDef):
             return
@@ -381,7 +383,8 @@ class Analyzer:
     def call_user(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Val], kwargs: dict[str, Val]) -> Val:
         if self.depth >= MAX_INLINE_DEPTH:
             return join(*args, *kwargs.values())
-        saved_env, saved_loop = self.env, self.loop_depth
+        saved_env, saved_loop, saved_unit = self.env, self.loop_depth, (self.cell, self.lines)
+        self.cell, self.lines = self.func_units.get(id(fn), saved_unit)
         self.env = dict(self.env)
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         defaults = fn.args.defaults
@@ -403,6 +406,7 @@ class Analyzer:
             rets = self.returns.pop()
             self.depth -= 1
             self.env, self.loop_depth = saved_env, saved_loop
+            self.cell, self.lines = saved_unit
         if not rets:
             return OTHER
         if len(rets) == 1:

@@ -1,0 +1,139 @@
+"""The leakage checks and ``mlaudit leakage`` end to end on real git repos and a real store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from mlaudit.audit import scan
+from mlaudit.audit.leakage import leakage
+from mlaudit.cli import cli
+from mlaudit.sample_projects.gitrepo import GitRepo
+from tests.leakage.corpus_eval import CORPUS
+from tests.snapshot import tree_snapshot
+
+LEAKY = (CORPUS / "pre_basic.py").read_text()
+CORRECT = (CORPUS / "neg_fit_train_transform_both.py").read_text()
+
+
+def csv(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """Commit 1: correct code and a clean time split; commit 2: a leaky script, copied rows, a bad notebook."""
+    rng = np.random.default_rng(3)
+    n = 400
+    df = pd.DataFrame({
+        "user_id": np.arange(n), "date": pd.date_range("2024-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+        "x": rng.normal(size=n).round(6), "y": rng.integers(0, 2, n),
+    })
+    train, test = df.iloc[:300], df.iloc[300:]
+    r = GitRepo(tmp_path_factory.mktemp("leak") / "repo")
+    r.commit("clean", {"data/train.csv": csv(train), "data/test.csv": csv(test), "src/train.py": CORRECT})
+    leaky_test = pd.concat([test.iloc[:90], train.iloc[:10]])  # 10 of 100 test rows copied from training
+    r.commit("leaky", {
+        "data/test.csv": csv(leaky_test), "src/leaky.py": LEAKY, "legacy/old.py": 'print "hi"\n',
+        "notebooks/explore.ipynb": json.dumps({"cells": [
+            {"cell_type": "code", "source": "import pandas as pd", "metadata": {}, "outputs": []},
+            {"cell_type": "code", "source": "def broken(:", "metadata": {}, "outputs": []}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
+    })
+    return r
+
+
+@pytest.fixture(scope="module")
+def report(repo: GitRepo, tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("db") / "s.sqlite"
+    return db, leakage(repo.root, db)
+
+
+def statuses(rep) -> dict[str, str]:
+    return {r.check_id: str(r.status) for r in rep.results}
+
+
+def test_head_findings_and_statuses(report) -> None:
+    """At HEAD: code leak in src/leaky.py; 10% of test rows copied (with their users and old dates)."""
+    _, rep = report
+    st = statuses(rep)
+    assert st["LEAK-CODE-PREPROCESS"] == "fail" and st["LEAK-OVERLAP"] == "fail"
+    assert st["LEAK-TEMPORAL"] == st["LEAK-ENTITY"] == "fail"  # copied rows carry their user ids and old dates
+    assert st["LEAK-CODE-OVERSAMPLE"] == st["LEAK-CODE-MULTITEST"] == st["LEAK-CODE-TEST-STATS"] == "pass"
+    overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
+    assert overlap.value == pytest.approx(0.1)
+    code = [f for f in rep.findings if f.check_id == "LEAK-CODE-PREPROCESS"]
+    assert [(f.path, f.line) for f in code] == [("src/leaky.py", 9)]
+    assert any(e["detail"].startswith("split:") and e["line"] == 10 for e in code[0].evidence)
+
+
+def test_unreadable_sources_are_listed_with_reasons(report) -> None:
+    """The Python 2 file and the notebook's broken cell are recorded with their reasons."""
+    _, rep = report
+    reasons = {u["path"]: u["reason"] for u in rep.unreadable}
+    assert "Python 2 syntax" in reasons["legacy/old.py"]
+    assert "cell 1: syntax error" in reasons["notebooks/explore.ipynb"]
+
+
+def test_an_older_revision_is_judged_from_git_objects(repo: GitRepo, report) -> None:
+    """--rev of the first commit: no leaky script, no overlap, time-ordered split."""
+    db, _ = report
+    first = repo.git("rev-list", "--max-parents=0", "HEAD")
+    st = statuses(leakage(repo.root, db, rev=first))
+    assert st["LEAK-CODE-PREPROCESS"] == "pass" and st["LEAK-OVERLAP"] == "pass"
+    assert st["LEAK-TEMPORAL"] == "pass" and st["LEAK-ENTITY"] == "pass"
+
+
+def test_rescan_reuses_cached_analyses(repo: GitRepo, report, tmp_path: Path) -> None:
+    """A second scan analyses no file again; an edited file is the only one analysed."""
+    db, _ = report
+    assert scan(repo.root, db).counts["leakage_analysed"] == 0
+    (repo.root / "src" / "extra.py").write_text("x = 1\n")
+    try:
+        assert scan(repo.root, db).counts["leakage_analysed"] == 1
+    finally:
+        (repo.root / "src" / "extra.py").unlink()
+
+
+def test_cli_json_lists_findings(repo: GitRepo, report) -> None:
+    """``mlaudit leakage --json`` prints findings with check id, severity, path, line, cell, message, evidence."""
+    db, _ = report
+    out = CliRunner().invoke(cli, ["leakage", str(repo.root), "--db", str(db), "--json"], catch_exceptions=False)
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    ids = sorted({f["check_id"] for f in data["findings"]})
+    assert ids == ["LEAK-CODE-PREPROCESS", "LEAK-ENTITY", "LEAK-OVERLAP", "LEAK-TEMPORAL"]
+    assert set(data["findings"][0]) == {"check_id", "severity", "path", "line", "cell", "message", "evidence"}
+
+
+def test_cli_listing_and_help(repo: GitRepo, report) -> None:
+    """The readable listing names the file and line; the help ends with an example."""
+    db, _ = report
+    out = CliRunner().invoke(cli, ["leakage", str(repo.root), "--db", str(db)], catch_exceptions=False)
+    assert "src/leaky.py line 9" in out.stdout
+    helptext = CliRunner().invoke(cli, ["leakage", "--help"]).stdout
+    assert "Example:" in helptext and "mlaudit leakage" in helptext
+
+
+def test_leakage_never_writes_into_the_repo(repo: GitRepo, tmp_path: Path) -> None:
+    """The audited repo is byte-identical after a leakage run."""
+    before = tree_snapshot(repo.root)
+    leakage(repo.root, tmp_path / "other.sqlite")
+    assert tree_snapshot(repo.root) == before
+
+
+def test_notebook_prototype_finds_exactly_the_planted_leaks(sample_repo, tmp_path: Path) -> None:
+    """Preprocessing before split, overlap, shared customers, random split of dated rows, target proxy: and nothing else."""
+    rep = leakage(sample_repo("notebook_prototype"), tmp_path / "np.sqlite")
+    assert sorted({f.check_id for f in rep.findings}) == [
+        "LEAK-CODE-PREPROCESS", "LEAK-ENTITY", "LEAK-OVERLAP", "LEAK-TARGET", "LEAK-TEMPORAL"]
+    (code,) = [f for f in rep.findings if f.check_id == "LEAK-CODE-PREPROCESS"]
+    assert code.path == "notebooks/train.ipynb" and code.cell is not None
+    assert any(e["detail"].startswith("cross-check: confirmed") for e in code.evidence)
+    target = next(f for f in rep.findings if f.check_id == "LEAK-TARGET")
+    assert "refund_issued" in target.message

@@ -1,0 +1,48 @@
+"""Files the analysis cannot read are reported with the reason; everything else is still analysed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mlaudit.scanners.leakage import analyze_file
+
+PY2 = b'print "hello"\nexcept_ = 1\n'
+LEAK = b"from sklearn.preprocessing import StandardScaler\nfrom sklearn.model_selection import train_test_split\n" \
+       b"X = StandardScaler().fit_transform(X)\na, b = train_test_split(X)\n"
+
+
+def nb(*sources: str) -> bytes:
+    cells = [{"cell_type": "code", "source": s, "metadata": {}, "outputs": []} for s in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("bad.py", b"def f(:\n  pass\n", "syntax error at line 1"),
+    ("old.py", PY2, "Python 2 syntax"),
+    ("nul.py", b"x = 1\x00\n", "null bytes"),
+    ("broken.ipynb", b'{"cells": [', "malformed notebook (not valid JSON"),
+    ("list.ipynb", b"[1, 2]", "top level is not an object"),
+    ("r.ipynb", json.dumps({"cells": [], "metadata": {"kernelspec": {"language": "R"}}}).encode(), "language is r"),
+    ("allbad.ipynb", nb("def (", "print 'x'"), "no code cell could be parsed"),
+])
+def test_unreadable_sources_give_the_reason(name: str, data: bytes, reason: str) -> None:
+    """Syntax errors, Python 2, null bytes, malformed notebooks: unreadable with a reason, no crash."""
+    r = analyze_file(name, data)
+    assert r.unreadable is not None and reason in r.unreadable
+    assert r.findings == []
+
+
+def test_bad_cell_is_reported_and_the_rest_analysed() -> None:
+    """One broken cell is listed; the other cells are still analysed in order."""
+    r = analyze_file("mixed.ipynb", nb("import numpy as np", "def broken(:", LEAK.decode()))
+    assert r.unreadable is None
+    assert r.cell_errors and r.cell_errors[0].startswith("cell 1: syntax error")
+    assert [f.check_id for f in r.findings] == ["LEAK-CODE-PREPROCESS"]
+
+
+def test_deeply_nested_code_is_unreadable_not_a_crash() -> None:
+    """Pathological nesting ends as an unreadable reason."""
+    r = analyze_file("deep.py", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n")
+    assert r.unreadable is not None
