@@ -1,0 +1,12 @@
+"""Static model-file analysis: format by content, pickle security verdicts and metadata, without loading.
+
+Public surface: ``scan_model_bytes(data, name) -> ModelReport``, ``sniff_format(head, name)``, ``Limits``.
+"""
+
+from mlaudit.scanners.models.limits import Limits
+from mlaudit.scanners.models.report import Finding, ModelReport
+from mlaudit.scanners.models.scan import scan_model_bytes, sniff_format
+
+ANALYZER_VERSION = 1  # bump when analysis changes so stored reports are recomputed
+
+__all__ = ["ANALYZER_VERSION", "Finding", "Limits", "ModelReport", "scan_model_bytes", "sniff_format"]

@@ -1,0 +1,247 @@
+"""Read estimator metadata from a symbolic pickle tree: class, versions, hyperparameters, features, classes."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from mlaudit.scanners.models.pickle_vm import Global, Key, Obj, Opaque, dtype_info
+
+MAX_LIST = 2000
+MAX_NODES = 200_000
+ESTIMATOR_MODULES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "statsmodels.", "category_encoders.")
+_VERSION_KEY = re.compile(r"^_+([A-Za-z0-9]+?)_version$")
+LIBRARY_NAMES = {"sklearn": "scikit-learn", "lgbm": "lightgbm", "xgb": "xgboost"}
+
+
+def _as_bytes(x: Any) -> bytes | None:
+    if isinstance(x, (bytes, bytearray)):
+        return bytes(x)
+    if isinstance(x, memoryview):
+        return x.tobytes()
+    if isinstance(x, str):  # protocol 0-2 keep bytes as latin-1 text
+        return x.encode("latin-1", "replace")
+    if isinstance(x, Obj) and isinstance(x.func, Global) and x.func.name == "encode" and x.args:
+        text = x.args[0]
+        return text.encode("latin-1", "replace") if isinstance(text, str) else None
+    return None
+
+
+def numpy_dtype(dtype: Any) -> Any:
+    """A real numpy dtype for simple pickled dtypes (numbers, bool, fixed strings), else None."""
+    import numpy as np
+
+    kind, itemsize = dtype_info(dtype)
+    if kind is None or kind in ("O", "V"):
+        return None
+    state = dtype.state if isinstance(dtype.state, tuple) else ()
+    order = state[1] if len(state) > 1 and state[1] in ("<", ">", "|", "=") else "="
+    code = dtype.args[0]
+    try:
+        if kind in ("U", "S"):
+            n = (itemsize or 0) // (4 if kind == "U" else 1)
+            return np.dtype(f"{order}{kind}{n}")
+        return np.dtype(order + code if order in "<>" and code[0] not in "<>|=" else code)
+    except (TypeError, ValueError):
+        return None
+
+
+def decode_array(obj: Obj, limit: int = MAX_LIST) -> list[Any] | dict[str, Any] | None:
+    """The values of a pickled numpy array (small ones) or a summary {shape, dtype}; None when not an array."""
+    import numpy as np
+
+    name = obj.cls_name
+    shape: Any = None
+    dtype: Any = None
+    raw: Any = None
+    if name.endswith("multiarray._reconstruct") and isinstance(obj.state, tuple) and len(obj.state) >= 5:
+        _, shape, dtype, fortran, raw = obj.state[:5]
+    elif name.endswith("numeric._frombuffer") and len(obj.args) >= 3:
+        raw, dtype, shape = obj.args[:3]
+    elif name.endswith("NumpyArrayWrapper") and isinstance(obj.state, dict):
+        shape, dtype, raw = obj.state.get("shape"), obj.state.get("dtype"), obj.raw
+        if isinstance(raw, Obj):
+            return decode_array(raw, limit)
+    else:
+        return None
+    if isinstance(raw, list):  # object arrays hold their Python values
+        return [to_value(v) for v in raw[:limit]]
+    count = math.prod(shape) if isinstance(shape, tuple) and all(isinstance(d, int) for d in shape) else None
+    dt = numpy_dtype(dtype)
+    data = _as_bytes(raw)
+    if dt is None or data is None or count is None or count > limit or len(data) < count * dt.itemsize:
+        return {"shape": list(shape) if isinstance(shape, tuple) else None, "dtype": str(dt) if dt is not None else None}
+    values = np.frombuffer(data, dtype=dt, count=count)
+    return [_plain(v) for v in values.tolist()]
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return v.decode("latin-1")
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return v
+
+
+def decode_scalar(obj: Obj) -> Any:
+    """A numpy scalar (``multiarray.scalar(dtype, bytes)``) as a Python value."""
+    import numpy as np
+
+    if len(obj.args) < 2:
+        return None
+    dt, data = numpy_dtype(obj.args[0]), _as_bytes(obj.args[1])
+    if dt is None or data is None or len(data) < dt.itemsize:
+        return None
+    return _plain(np.frombuffer(data, dtype=dt, count=1).tolist()[0])
+
+
+def is_estimator(obj: Any) -> bool:
+    """An object whose class comes from an ML library and whose state is an attribute dict."""
+    if not isinstance(obj, Obj) or not isinstance(obj.state, dict):
+        return False
+    return obj.cls_name.startswith(ESTIMATOR_MODULES) or "_sklearn_version" in obj.state
+
+
+def to_value(x: Any, depth: int = 0) -> Any:
+    """A JSON-able rendering of a symbolic value (arrays decoded when small, estimators by class)."""
+    if depth > 12:
+        return "<deep>"
+    if x is None or isinstance(x, (bool, int, str)):
+        return x
+    if isinstance(x, float):
+        return x if math.isfinite(x) else str(x)
+    if isinstance(x, (bytes, bytearray, memoryview)):
+        return f"<{len(x)} bytes>"
+    if isinstance(x, (list, tuple)):
+        return [to_value(v, depth + 1) for v in x[:MAX_LIST]]
+    if isinstance(x, dict):
+        return {str(to_value(k.value if isinstance(k, Key) else k, depth + 1)): to_value(v, depth + 1)
+                for k, v in list(x.items())[:MAX_LIST]}
+    if isinstance(x, Global):
+        return f"<{x.qualname}>"
+    if isinstance(x, Opaque):
+        return f"<{x.what}>"
+    if isinstance(x, Obj):
+        name = x.cls_name
+        if name.endswith("multiarray.scalar"):
+            return decode_scalar(x)
+        arr = decode_array(x)
+        if arr is not None:
+            return arr
+        if name in ("numpy.dtype", "numpy.dtypes") or name.startswith("numpy.dtypes."):
+            return f"dtype({x.args[0] if x.args else '?'})"
+        return f"<{name}>"
+    return f"<{type(x).__name__}>"
+
+
+def own_params(est: Obj) -> dict[str, Any]:
+    """Constructor parameters kept in the state: public names without a trailing underscore."""
+    return {k: v for k, v in est.state.items()
+            if isinstance(k, str) and not k.startswith("_") and not k.endswith("_")}
+
+
+def hyperparameters(est: Obj, prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    """Flat ``get_params(deep=True)``-style parameters; nested estimators as class names plus their params."""
+    out: dict[str, Any] = {}
+    if depth > 8:
+        return out
+    params = own_params(est)
+    for key, value in params.items():
+        if is_estimator(value):
+            out[prefix + key] = value.cls_name
+            out.update(hyperparameters(value, f"{prefix}{key}__", depth + 1))
+        else:
+            out[prefix + key] = to_value(value)
+    for step_key in ("steps", "transformer_list", "transformers"):
+        steps = params.get(step_key)
+        if isinstance(steps, list):
+            out[prefix + step_key] = [[to_value(s[0]), s[1].cls_name if isinstance(s[1], Obj) else to_value(s[1])]
+                                      for s in steps if isinstance(s, tuple) and len(s) >= 2]
+            for s in steps:
+                if isinstance(s, tuple) and len(s) >= 2 and isinstance(s[0], str):
+                    if is_estimator(s[1]):
+                        out[prefix + s[0]] = s[1].cls_name
+                        out.update(hyperparameters(s[1], f"{prefix}{s[0]}__", depth + 1))
+                    else:
+                        out[prefix + s[0]] = to_value(s[1])
+    return out
+
+
+def walk(root: Any) -> list[Any]:
+    """Every node reachable from ``root`` (bounded, each object once)."""
+    seen: set[int] = set()
+    order: list[Any] = []
+    todo = [root]
+    while todo and len(order) < MAX_NODES:
+        x = todo.pop()
+        if isinstance(x, (list, tuple, dict, Obj)):
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+        order.append(x)
+        if isinstance(x, (list, tuple)):
+            todo.extend(reversed(x))
+        elif isinstance(x, dict):
+            todo.extend(reversed(list(x.values())))
+        elif isinstance(x, Obj):
+            todo.extend([x.state, *x.args, *x.listitems, *(v for _, v in x.dictitems)])
+    return order
+
+
+def find_estimator(root: Any) -> Obj | None:
+    """The model in the file: the root when it is an estimator, else the first estimator inside it."""
+    if is_estimator(root):
+        return root
+    for node in walk(root):
+        if is_estimator(node):
+            return node
+    return None
+
+
+def _attr(est: Obj, name: str) -> Any:
+    """A fitted attribute, looked up on a pipeline's first (features) or last (classes) step too."""
+    if name in est.state:
+        return est.state[name]
+    steps = est.state.get("steps")
+    if isinstance(steps, list) and steps:
+        step = steps[0 if name in ("feature_names_in_", "n_features_in_") else -1]
+        if isinstance(step, tuple) and len(step) >= 2 and is_estimator(step[1]):
+            return _attr(step[1], name)
+    return None
+
+
+def estimator_metadata(root: Any) -> dict[str, Any]:
+    """{estimator, library_versions, hyperparameters, features, n_features, classes, container}."""
+    out: dict[str, Any] = {"estimator": None, "library_versions": {}, "hyperparameters": {}, "features": None,
+                           "n_features": None, "classes": None}
+    versions: dict[str, str] = {}
+    for node in walk(root):
+        state = node.state if isinstance(node, Obj) and isinstance(node.state, dict) else node if isinstance(node, dict) else None
+        if not state:
+            continue
+        for k, v in state.items():
+            m = _VERSION_KEY.match(k) if isinstance(k, str) else None
+            if m and isinstance(v, str):
+                versions.setdefault(LIBRARY_NAMES.get(m.group(1), m.group(1)), v)
+    out["library_versions"] = versions
+    est = find_estimator(root)
+    if est is None:
+        if isinstance(root, Obj):
+            out["estimator"] = root.cls_name
+        return out
+    out["estimator"] = est.cls_name
+    if est is not root:
+        out["container"] = type(root).__name__ if not isinstance(root, Obj) else root.cls_name
+    out["hyperparameters"] = hyperparameters(est)
+    names = _attr(est, "feature_names_in_")
+    if isinstance(names, Obj):
+        decoded = decode_array(names)
+        out["features"] = [str(v) for v in decoded] if isinstance(decoded, list) else None
+    n = _attr(est, "n_features_in_")
+    out["n_features"] = n if isinstance(n, int) else (len(out["features"]) if out["features"] else None)
+    classes = _attr(est, "classes_")
+    if isinstance(classes, Obj):
+        decoded = decode_array(classes)
+        out["classes"] = decoded if isinstance(decoded, list) else None
+    return out
