@@ -51,14 +51,17 @@ def render_md(report: Report) -> bytes:
         out.append(f"| {t.id} {_cell(t.title)} | {t.section} | {pts} | {', '.join(t.checks) or '—'} | {_cell(t.reason)[:160]} |")
     out += ["", "</details>", "", "<details><summary>Checks that did not pass</summary>", "",
             "| check | status | message |", "|---|---|---|"]
-    for r in report.results:
-        if str(r.status) != "pass":
-            out.append(f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status} | {_cell(r.message or r.title)[:200]} |")
+    budget = MAX_CHARS - 4000 - sum(len(line) + 1 for line in out)  # room kept for the provenance block
+    failing = [r for r in report.results if str(r.status) != "pass"]
+    for i, r in enumerate(failing):
+        line = f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status} | {_cell(r.message or r.title)[:200]} |"
+        budget -= len(line) + 1
+        if budget < 0:
+            out.append(f"\n_{len(failing) - i} more in the HTML or JSON report (a pull-request comment is limited in size)._")
+            break
+        out.append(line)
     out += ["", "</details>", "", "<details><summary>Provenance</summary>", "",
             f"- repo: `{p.repo}`", f"- HEAD: `{head}` on {p.branch or 'detached HEAD'}", f"- scanned at: {p.scanned_at}",
             f"- mlaudit {p.mlaudit_version}, judged: {p.rev}",
             "- thresholds: " + ", ".join(f"`{k}={v:g}`" for k, v in p.thresholds.items()), "", "</details>", ""]
-    text = "\n".join(out)
-    if len(text) > MAX_CHARS:
-        text = text[: MAX_CHARS - 200].rsplit("\n", 1)[0] + "\n\n_(truncated to fit a pull-request comment; see the HTML or JSON report)_\n"
-    return text.encode("utf-8")
+    return "\n".join(out).encode("utf-8")

@@ -1,0 +1,116 @@
+"""Decision-matrix rules on constructed check results: every stage boundary, needs met, step ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlaudit.checks.base import Evidence, Severity
+from mlaudit.checks.scoring.stage import NEEDS, decide
+from tests.report.helpers import result
+
+PROTO = [r.check_id for r in NEEDS["prototyping"]]
+SMALL = [r.check_id for r in NEEDS["small user base"]]
+SCALE = [r.check_id for r in NEEDS["at scale"]]
+
+
+def passing(ids: list[str]) -> list:
+    return [result(i, "pass", 1) for i in ids]
+
+
+@pytest.mark.parametrize(("present", "stage"), [
+    ([], "prototyping"),
+    (["INFRA-SERVING"], "small user base"),
+    (["INFRA-CD"], "small user base"),
+    (["MODEL-REGISTRY"], "small user base"),
+    (["INFRA-CT", "MODEL-REGISTRY"], "at scale"),
+    (["INFRA-SERVING", "INFRA-CT", "INFRA-ROLLBACK"], "at scale"),
+])
+def test_operating_stage_boundaries(present: list[str], stage: str) -> None:
+    """No deployment evidence: prototyping; any: small user base; two at-scale signals: at scale."""
+    absent = [result(i, "fail", 0) for i in ("INFRA-SERVING", "INFRA-CD", "INFRA-CT", "MODEL-REGISTRY", "INFRA-ROLLBACK") if i not in present]
+    assert decide(passing(present) + absent).operating == stage
+
+
+def test_manual_retraining_is_not_an_at_scale_signal() -> None:
+    """Continuous training must be automated (points 1) to count as at-scale evidence."""
+    results = [result("INFRA-CT", "warn", 0.5), result("MODEL-REGISTRY", "pass", 1)]
+    assert decide(results).operating == "small user base"
+
+
+def test_faulty_serving_code_still_shows_deployment() -> None:
+    """Serving code that fails its check (with a file as evidence) still means the model is served."""
+    serving = result("INFRA-SERVING", "fail", 0, evidence=[Evidence("model loaded per request", path="app.py", line=12)])
+    assert decide([serving]).operating == "small user base"
+    assert decide([result("INFRA-SERVING", "fail", 0)]).operating == "prototyping"
+
+
+def test_container_from_the_store_is_a_signal() -> None:
+    """Extra signals found in the store (a Dockerfile) count as deployment evidence."""
+    decision = decide([], {"small user base": ["container definition Dockerfile"]})
+    assert decision.operating == "small user base"
+    assert decision.signals["small user base"][0].detail == "container definition Dockerfile"
+
+
+@pytest.mark.parametrize(("met", "meets"), [
+    ([], "none"),
+    (PROTO[:-1], "none"),
+    (PROTO, "prototyping"),
+    (PROTO + SMALL[:-1], "prototyping"),
+    (PROTO + SMALL, "small user base"),
+    (SMALL + SCALE, "none"),
+    (PROTO + SMALL + SCALE[:-1], "small user base"),
+    (PROTO + SMALL + SCALE, "at scale"),
+])
+def test_meets_boundaries(met: list[str], meets: str) -> None:
+    """A stage is met when all its needs and every lower stage's needs are met."""
+    assert decide(passing(met)).meets == meets
+
+
+def test_manual_practice_does_not_meet_an_automated_need() -> None:
+    """At scale needs automation: a manual (0.5) practice is not enough, a warn with points is enough below."""
+    results = passing(PROTO + SMALL + SCALE)
+    results[-len(SCALE)] = result(SCALE[0], "warn", 0.5)
+    assert decide(results).meets == "small user base"
+    results = passing(PROTO + SMALL)
+    results[0] = result(PROTO[0], "warn", 0.5)
+    assert decide(results).meets == "small user base"
+
+
+@pytest.mark.parametrize("status", ["unknown", "error", "fail"])
+def test_undetermined_need_is_not_met(status: str) -> None:
+    """Unknown is never a pass: a need whose check is unknown or broken is unmet."""
+    results = passing(PROTO[1:]) + [result(PROTO[0], status, 0)]
+    assert decide(results).meets == "none"
+
+
+def test_next_steps_ranking() -> None:
+    """Critical findings first, then the own stage's needs (lower stages first), then the next stage's."""
+    results = passing(PROTO[:-1]) + [
+        result("INFRA-SERVING", "pass", 1),
+        result("LEAK-OVERLAP", "fail", 0, severity=Severity.HIGH, evidence=[Evidence("12 rows", path="data/test.csv")]),
+        result("MODEL-UNSAFE", "fail", 0, severity=Severity.CRITICAL),
+        result("REPRO-PARAMS", "fail", 0),
+    ]
+    steps = decide(results).next_steps
+    assert [s.check_id for s in steps[:3]] == ["MODEL-UNSAFE", "LEAK-OVERLAP", "REPRO-PARAMS"]
+    assert [s.kind for s in steps[:3]] == ["critical", "critical", "own stage"]
+    assert steps[1].evidence == ["data/test.csv: 12 rows"]
+    kinds = [s.kind for s in steps]
+    assert kinds.index("next stage") > max(i for i, k in enumerate(kinds) if k == "own stage")
+    assert {s.stage for s in steps if s.kind == "own stage"} == {"prototyping", "small user base"}
+    assert {s.stage for s in steps if s.kind == "next stage"} == {"at scale"}
+    assert [s.rank for s in steps] == list(range(1, len(steps) + 1))
+
+
+def test_prototype_next_steps_stop_at_the_next_stage() -> None:
+    """A prototype is told its own needs and the small-user-base needs, not the at-scale ones."""
+    steps = decide([]).next_steps
+    assert {s.stage for s in steps} == {"prototyping", "small user base"}
+    assert steps[0].stage == "prototyping" and "cannot be determined" in steps[0].why
+
+
+def test_everything_met_leaves_only_critical_findings() -> None:
+    """A project meeting every need gets no practice steps; a leak is still reported."""
+    results = passing(PROTO + SMALL + SCALE) + [result("LEAK-TEMPORAL", "fail", 0, severity=Severity.HIGH)]
+    steps = decide(results).next_steps
+    assert [(s.check_id, s.kind) for s in steps] == [("LEAK-TEMPORAL", "critical")]
