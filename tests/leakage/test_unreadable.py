@@ -24,7 +24,8 @@ def nb(*sources: str) -> bytes:
     ("nul.py", b"x = 1\x00\n", "null bytes"),
     ("broken.ipynb", b'{"cells": [', "malformed notebook (not valid JSON"),
     ("list.ipynb", b"[1, 2]", "top level is not an object"),
-    ("r.ipynb", json.dumps({"cells": [], "metadata": {"kernelspec": {"language": "R"}}}).encode(), "language is r"),
+    ("nul.ipynb", b'{"cells": []}\x00', "null bytes"),
+    ("r.ipynb", json.dumps({"cells": [], "metadata": {"kernelspec": {"language": "R"}}}).encode(), "language is R"),
     ("allbad.ipynb", nb("def (", "print 'x'"), "no code cell could be parsed"),
 ])
 def test_unreadable_sources_give_the_reason(name: str, data: bytes, reason: str) -> None:
@@ -46,3 +47,17 @@ def test_deeply_nested_code_is_unreadable_not_a_crash() -> None:
     """Pathological nesting ends as an unreadable reason."""
     r = analyze_file("deep.py", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n")
     assert r.unreadable is not None
+
+
+def test_huge_notebook_is_recorded_not_read(make_repo, tmp_path) -> None:
+    """A notebook over leakage.max_source_bytes is listed as unreadable with its size; other files are analysed."""
+    from mlaudit.audit.leakage import leakage
+    from mlaudit.core.config import AuditConfig
+
+    repo = make_repo()
+    big = nb("x = 1", "# " + "y" * 5000)
+    repo.commit("files", {"big.ipynb": big.decode(), "leak.py": LEAK.decode()})
+    rep = leakage(repo.root, tmp_path / "s.sqlite", config=AuditConfig(thresholds={"leakage.max_source_bytes": 2000}))
+    reasons = {u["path"]: u["reason"] for u in rep.unreadable}
+    assert f"{len(big)} bytes, over the 2000-byte limit" in reasons["big.ipynb"]
+    assert [f.path for f in rep.findings if f.check_id == "LEAK-CODE-PREPROCESS"] == ["leak.py"]

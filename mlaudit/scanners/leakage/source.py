@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 from dataclasses import dataclass, field
 
-_MAGIC = re.compile(r"^\s*(%|!|\?)|^\s*\w+\s*=\s*[!%]|\?\s*$")
+from mlaudit.scanners.notebooks import NotebookCode, python_of_cell, read_notebook
+
+_LANGUAGE = re.compile(rb'"language"\s*:\s*"([^"\\]+)"')
+_TIMING_MAGIC = re.compile(r"^\s*%%(time|timeit|capture)\b")
 
 
 @dataclass(slots=True)
@@ -26,14 +28,6 @@ class Parsed:
     units: list[Unit] = field(default_factory=list)
     error: str | None = None
     cell_errors: list[str] = field(default_factory=list)
-
-
-def strip_magics(source: str) -> str:
-    """Blank IPython magics, shell escapes and help lines, keeping line numbers."""
-    lines = source.split("\n")
-    if lines and lines[0].lstrip().startswith("%%") and not lines[0].lstrip().startswith(("%%time", "%%capture")):
-        return "\n" * (len(lines) - 1)  # a cell magic (bash, html, writefile, ...) is not Python
-    return "\n".join("" if _MAGIC.search(line) else line for line in lines)
 
 
 def _syntax_reason(exc: SyntaxError | ValueError, source: str) -> str:
@@ -69,50 +63,30 @@ def parse_script(data: bytes) -> Parsed:
     return Parsed([Unit(None, tree, text.split("\n"))])
 
 
-def notebook_cells(data: bytes) -> tuple[list[tuple[int, str]], str | None]:
-    """The code cells of a .ipynb as (index among all cells, source), or the reason the notebook is malformed."""
-    if b"\x00" in data:
-        return [], "contains null bytes (binary or corrupted file)"
-    try:
-        nb = json.loads(data.decode("utf-8", "replace"))
-    except (ValueError, RecursionError) as exc:
-        return [], f"malformed notebook (not valid JSON: {exc})"
-    if not isinstance(nb, dict):
-        return [], "malformed notebook (top level is not an object)"
-    cells = nb.get("cells")
-    if cells is None and isinstance(nb.get("worksheets"), list):  # nbformat 3
-        cells = [c for ws in nb["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", [])]
-    if not isinstance(cells, list):
-        return [], "malformed notebook (no cell list)"
-    lang = str(((nb.get("metadata") or {}).get("kernelspec") or {}).get("language", "python")).lower()
-    if lang not in ("python", "python3", "python2", ""):
-        return [], f"notebook kernel language is {lang}, not Python"
-    out = []
-    for i, cell in enumerate(cells):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", cell.get("input", ""))
-        if isinstance(src, list):
-            src = "".join(s for s in src if isinstance(s, str))
-        if isinstance(src, str):
-            out.append((i, src))
-    return out, None
-
-
 def parse_notebook(data: bytes) -> Parsed:
     """A notebook: one unit per code cell (magics blanked); bad cells are listed and skipped."""
-    cells, err = notebook_cells(data)
-    if err:
-        return Parsed(error=err)
+    if b"\x00" in data:
+        return Parsed(error="contains null bytes (binary or corrupted file)")
+    try:
+        nb = read_notebook(data.decode("utf-8", "replace"))
+    except RecursionError:
+        nb = NotebookCode([], "nested too deeply")
+    if nb.error:
+        return Parsed(error=f"malformed notebook ({nb.error})")
+    lang = _LANGUAGE.search(data)
+    if lang and lang.group(1).lower() not in (b"python", b"python3", b"python2", b"ipython"):
+        return Parsed(error=f"notebook language is {lang.group(1).decode('utf-8', 'replace')}, not Python")
     parsed = Parsed()
-    for index, src in cells:
-        src = strip_magics(src)
-        tree, cerr = _parse(src)
+    for cell in nb.cells:
+        code = cell.python
+        if _TIMING_MAGIC.match(cell.source):  # the body of a %%time cell is Python: blank only the magic line
+            code = "\n" + python_of_cell(cell.source.split("\n", 1)[1] if "\n" in cell.source else "")
+        tree, cerr = _parse(code)
         if tree is None:
-            parsed.cell_errors.append(f"cell {index}: {cerr}")
+            parsed.cell_errors.append(f"cell {cell.index}: {cerr}")
             continue
-        parsed.units.append(Unit(index, tree, src.split("\n")))
-    if cells and not parsed.units:
+        parsed.units.append(Unit(cell.index, tree, code.split("\n")))
+    if nb.cells and not parsed.units:
         parsed.error = "no code cell could be parsed (" + "; ".join(parsed.cell_errors[:3]) + ")"
     return parsed
 

@@ -6,17 +6,17 @@ import hashlib
 
 from mlaudit.core.config import define_threshold
 from mlaudit.core.tree import TreeEntry, TreeSource
+from mlaudit.scanners.notebooks import is_source_path
 
 # Bump when the analysis changes so cached results are recomputed.
 ANALYZER_VERSION = "leak-1"
 MAX_SOURCE = define_threshold("leakage.max_source_bytes", 20 * 1024 * 1024,
                               "Largest script or notebook (bytes) the leakage analysis reads; bigger ones are recorded as unreadable.")
-SKIP_PARTS = ("site-packages/", "/.ipynb_checkpoints/", ".ipynb_checkpoints/", "node_modules/")
 
 
 def python_sources(tree: TreeSource) -> list[TreeEntry]:
     """Scripts and notebooks of the tree (checkpoint copies and vendored packages left out)."""
-    return [e for e in tree.files() if e.path.endswith((".py", ".ipynb")) and not any(p in e.path for p in SKIP_PARTS)]
+    return [e for e in tree.files() if is_source_path(e.path)]
 
 
 def content_id(entry: TreeEntry, data: bytes | None = None) -> str:
