@@ -41,6 +41,7 @@ def _fonts() -> tuple[str, str]:
     try:
         pdfmetrics.registerFont(TTFont("DejaVu", os.path.join(folder, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVu-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu", boldItalic="DejaVu-Bold")
     except Exception:  # a matplotlib build without its fonts: the base-14 font still works
         return "Helvetica", "Helvetica-Bold"
     return "DejaVu", "DejaVu-Bold"
@@ -61,6 +62,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=26, leading=32, alignment=TA_CENTER, textColor=ACCENT),
         "big": ParagraphStyle("big", parent=body, fontName=bold, fontSize=15, leading=20, alignment=TA_CENTER),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
+        "mutedc": ParagraphStyle("mutedc", parent=body, fontSize=8, leading=10, alignment=TA_CENTER, textColor=colors.HexColor("#616161")),
     }
 
 
@@ -123,11 +125,11 @@ def _cover(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
     grid = [
         [_p("Operating stage", s["center"]), _p("Meets the needs of", s["center"]), _p("ML Test Score", s["center"])],
         [_p(d.operating, s["big"]), _p(d.meets, s["big"]), _p(f"{mlts.final:g}", s["big"])],
-        [_p("from deployment evidence", s["muted"]), _p("every need of that stage and below", s["muted"]), _p(mlts.band, s["muted"])],
+        [_p("from deployment evidence", s["mutedc"]), _p("every need of that stage and below", s["mutedc"]), _p(mlts.band, s["mutedc"])],
         [_p("Google MLOps", s["center"]), _p("Microsoft MLOps", s["center"]), _p("Checks", s["center"])],
         [_p(f"level {card.google.value}", s["big"]), _p(f"level {card.microsoft.value}", s["big"]), _p(str(len(report.results)), s["big"])],
-        [_p(card.google.label, s["muted"]), _p(card.microsoft.label, s["muted"]),
-         _p(", ".join(f"{v} {k}" for k, v in report.by_status().items() if v), s["muted"])],
+        [_p(card.google.label, s["mutedc"]), _p(card.microsoft.label, s["mutedc"]),
+         _p(", ".join(f"{v} {k}" for k, v in report.by_status().items() if v), s["mutedc"])],
     ]
     t = Table(grid, colWidths=[WIDTH / 3] * 3)
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, ACCENT), ("LINEBELOW", (0, 2), (-1, 2), 0.4, colors.HexColor("#e0e0e0")),
@@ -178,7 +180,7 @@ def _scores(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure
         rows.append([_p(name, s["cell"]), _p(v.label, s["cell"]), Paragraph(pro, s["cell"]), Paragraph(con, s["cell"])])
     out += [_p("Maturity levels", s["h2"]), _table(rows, [2.4 * cm, 3.2 * cm, (WIDTH - 5.6 * cm) / 2, (WIDTH - 5.6 * cm) / 2])]
     if "history" in figs:
-        out += [_p("Maturity over history", s["h2"]), _image(figs["history"], WIDTH)]
+        out.append(KeepTogether([_p("Maturity over history", s["h2"]), _image(figs["history"], WIDTH)]))
         rows = [[_p(h, s["cellb"]) for h in ("revision", "date", "stage", "meets", "ML Test Score", "Google", "Microsoft")]]
         for h in report.history:
             date = datetime.fromtimestamp(h.time, UTC).strftime("%Y-%m-%d") if h.time else ""
