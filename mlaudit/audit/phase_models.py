@@ -1,0 +1,172 @@
+"""Phase: every version of every model file (git blobs, working tree, MLflow artifacts, DVC cache), analysed once per content."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from mlaudit.audit.phases import Phase, ScanContext
+from mlaudit.core.config import define_threshold
+from mlaudit.core.objects import BlobTooLarge
+from mlaudit.core.records import ScanIssue
+from mlaudit.core.tree import FileTooLarge, WorkingTreeSource
+from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_model_bytes, sniff_format
+from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlflow_artifacts
+
+SNIFF_BYTES = 64
+SMALL_BLOB = 1 << 20
+MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024, "Largest model file analysed; bigger ones are reported as unread.")
+MODEL_SECONDS = define_threshold("models.file_seconds", 30, "Time budget in seconds for analysing one model file.")
+
+
+def _limits(ctx: ScanContext) -> Limits:
+    return Limits(max_bytes=int(ctx.config.threshold(MODEL_MAX_BYTES)), seconds=ctx.config.threshold(MODEL_SECONDS))
+
+
+def _row(key: str, report: ModelReport, seconds: float) -> tuple:
+    dump = lambda v: json.dumps(v, default=str)  # noqa: E731
+    return (key, report.sha256, report.size, report.format, report.verdict, dump(report.globals), dump(report.dangerous),
+            dump(report.unknown), report.estimator, dump(report.library_versions), dump(report.hyperparameters),
+            dump(report.features), report.n_features, dump(report.classes), dump(report.metadata),
+            dump([f"{f.severity}: {f.kind}: {f.message}" + (f" [{f.where}]" if f.where else "") for f in report.findings]),
+            report.error, ANALYZER_VERSION, round(seconds, 4))
+
+
+_INSERT = "INSERT OR REPLACE INTO model_blobs VALUES (" + ",".join("?" * 19) + ")"
+
+
+class _Analyser:
+    """Analyses each content once (keyed by git blob id) and writes its model_blobs row."""
+
+    def __init__(self, ctx: ScanContext) -> None:
+        self.ctx = ctx
+        self.limits = _limits(ctx)
+        self.done = {r[0] for r in ctx.store.db.execute("SELECT key FROM model_blobs WHERE analyzer = ?", [ANALYZER_VERSION])}
+        self.count = 0
+
+    def ensure(self, key: str, path: str, read: Callable[[], bytes]) -> None:
+        if key in self.done:
+            return
+        self.done.add(key)
+        start = time.monotonic()
+        try:
+            data = read()
+        except (BlobTooLarge, FileTooLarge) as exc:
+            report = ModelReport(verdict="unread", error=str(exc))
+            report.add("limit", "medium", str(exc), path)
+            self.ctx.record_issue(ScanIssue("models", f"not analysed: {exc}", path, key))
+        except (OSError, KeyError) as exc:
+            report = ModelReport(verdict="unread", error=f"unreadable: {exc}")
+            self.ctx.record_issue(ScanIssue("models", f"unreadable: {exc}", path, key))
+        else:
+            report = scan_model_bytes(data, path, self.limits)
+            if report.error:
+                self.ctx.record_issue(ScanIssue("models", report.error, path, key))
+        self.ctx.store.db.execute(_INSERT, _row(key, report, time.monotonic() - start))
+        self.count += 1
+
+
+def _blob_head(ctx: ScanContext, blob: str) -> bytes:
+    objects = ctx.objects
+    assert objects is not None
+    size = objects.size(blob)
+    if size is None:
+        return b""
+    if size <= SMALL_BLOB:
+        return objects.read(blob)[:SNIFF_BYTES]
+    with objects.open(blob) as fh:
+        return fh.read(SNIFF_BYTES)
+
+
+def _history(ctx: ScanContext, analyser: _Analyser) -> int:
+    """Model versions from git history: model-role paths, plus any blob whose first bytes are a model."""
+    db = ctx.store.db
+    roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
+    sniffed = dict(db.execute("SELECT blob, is_model FROM sniffed_blobs").fetchall())
+    rows = db.execute(
+        "SELECT fc.path, fc.blob, fc.old_blob, fc.status, fc.commit_sha, c.committer_time FROM file_changes fc "
+        "JOIN commits c ON c.sha = fc.commit_sha ORDER BY c.committer_time"
+    ).fetchall()
+    known = {(r[0], r[1], r[2]) for r in db.execute("SELECT path, key, commit_sha FROM model_versions WHERE source = 'git'")}
+    versions, new_sniffs = [], []
+    limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
+    for i, (path, blob, old_blob, status, commit, when) in enumerate(rows):
+        if i % 200 == 0:
+            ctx.progress.update("models", i, len(rows), path)
+        key = blob if status != "D" else old_blob
+        if key is None:
+            continue
+        is_model = roles.get(path) == "model" or path.endswith("/MLmodel") or path == "MLmodel"
+        if not is_model:
+            if key not in sniffed:
+                try:
+                    head = _blob_head(ctx, key)
+                except (OSError, KeyError):
+                    head = b""
+                sniffed[key] = int(sniff_format(head, path) not in (None, "onnx"))
+                new_sniffs.append((key, sniffed[key]))
+            is_model = bool(sniffed[key])
+        if not is_model:
+            continue
+        if (path, key, commit) not in known:
+            versions.append((path, key, "git", commit, when, status, None))
+        if status != "D" and ctx.objects is not None:
+            analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit))
+    db.conn.executemany("INSERT OR IGNORE INTO sniffed_blobs(blob, is_model) VALUES (?, ?)", new_sniffs)
+    db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", versions)
+    return len(versions)
+
+
+def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
+    """Model files on disk now (tracked or not), keyed by the blob id of their content."""
+    db = ctx.store.db
+    db.execute("DELETE FROM model_versions WHERE source IN ('worktree', 'mlflow', 'dvc')")
+    roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
+    tree = WorkingTreeSource(ctx.repo)
+    limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
+    rows = []
+    for entry in tree.files():
+        is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"
+        if not is_model:
+            try:
+                is_model = sniff_format(tree.read_head(entry.path, SNIFF_BYTES), entry.path) not in (None, "onnx")
+            except OSError:
+                continue
+        if not is_model:
+            continue
+        try:
+            data = tree.read_bytes(entry.path, limit)
+        except (FileTooLarge, OSError) as exc:
+            key = entry.blob or f"unread:{entry.path}"
+            analyser.ensure(key, entry.path, lambda e=exc: (_ for _ in ()).throw(e))
+        else:
+            key = git_blob_id(data)
+            analyser.ensure(key, entry.path, lambda d=data: d)
+        rows.append((entry.path, key, "worktree", "", None, None, None))
+    for local in [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]:
+        try:
+            if local.file.stat().st_size > limit:
+                raise FileTooLarge(f"{local.path} is over the {limit}-byte cap")
+            data = local.file.read_bytes()
+        except (FileTooLarge, OSError) as exc:
+            key = f"unread:{local.source}:{local.path}"
+            analyser.ensure(key, local.path, lambda e=exc: (_ for _ in ()).throw(e))
+        else:
+            key = git_blob_id(data)
+            analyser.ensure(key, local.path, lambda d=data: d)
+        rows.append((local.path, key, local.source, "", None, None, local.run_id))
+    db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def run(ctx: ScanContext) -> None:
+    analyser = _Analyser(ctx)
+    new_versions = _history(ctx, analyser) if ctx.repo.is_git and ctx.objects is not None else 0
+    local = _worktree(ctx, analyser)
+    ctx.counts["model_versions"] = new_versions
+    ctx.counts["model_files_now"] = local
+    ctx.counts["model_contents_analysed"] = analyser.count
+
+
+PHASE = Phase("models", 50, run, "Every version of every model file, analysed statically (nothing is loaded).")
