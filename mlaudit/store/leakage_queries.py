@@ -26,3 +26,12 @@ def save_results(store: Store, rows: Iterable[tuple[str, str, dict[str, Any]]], 
     data = [(blob, analyzer, kind, json.dumps(result)) for blob, kind, result in rows]
     store.db.conn.executemany("INSERT OR REPLACE INTO leak_code(blob, analyzer, kind, result) VALUES (?, ?, ?, ?)", data)
     return len(data)
+
+
+def commits_changing(store: Store, paths: list[str], limit: int, before: int | None = None) -> list[tuple[str, int]]:
+    """Newest first: (sha, committer time) of commits that changed any of ``paths`` (at or before ``before``)."""
+    marks = ",".join("?" * len(paths))
+    sql = (f"SELECT DISTINCT c.sha, c.committer_time FROM file_changes fc JOIN commits c ON c.sha = fc.commit_sha "
+           f"WHERE fc.path IN ({marks}) AND fc.status != 'D' AND (? IS NULL OR c.committer_time <= ?) "
+           "ORDER BY c.committer_time DESC, c.sha LIMIT ?")
+    return [(r[0], int(r[1])) for r in store.db.execute(sql, [*paths, before, before, limit])]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 import yaml
@@ -12,8 +14,10 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.leakage.code import code_report
 from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, load_pairs, read_frame
 from mlaudit.core.config import define_threshold
-from mlaudit.core.tree import FileTooLarge
+from mlaudit.core.objects import GitObjects
+from mlaudit.core.tree import CommitTreeSource, FileTooLarge
 from mlaudit.scanners.leakage.links import same_file
+from mlaudit.store.leakage_queries import commits_changing
 
 OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
                                  "LEAK-OVERLAP fails above this share of test rows that copy a training row (any copy warns).")
@@ -25,7 +29,20 @@ TARGET_SCORE = define_threshold("leakage.target_score", 0.98,
                                 "LEAK-TARGET fails when one feature alone predicts the target with at least this CV score "
                                 "(balanced accuracy or R²).")
 
+HISTORY = define_threshold("leakage.history_commits", 10,
+                           "How many past commits that changed a train/test pair the data leakage checks also measure.")
+
 _CACHE: dict[tuple[int, int, str], PairLoad] = {}
+_HISTORY: dict[tuple[int, int, str, str], list["PastPair"]] = {}
+
+
+@dataclass(slots=True)
+class PastPair:
+    """A train/test pair as it was at a past commit that changed it."""
+
+    commit: str
+    time: int
+    pair: LoadedPair
 
 
 def pairs(ctx: CheckContext) -> PairLoad:
@@ -35,6 +52,53 @@ def pairs(ctx: CheckContext) -> PairLoad:
         _CACHE.clear()
         _CACHE[key] = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)))
     return _CACHE[key]
+
+
+def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
+    """The pair at each recent commit that changed either file (newest first, both files present and readable)."""
+    key = (id(ctx.store), ctx.scan_id, ctx.tree.label, lp.pair.key + lp.pair.test)
+    if key in _HISTORY:
+        return _HISTORY[key]
+    if not ctx.repo.is_git:
+        return []
+    before = None
+    if ctx.rev is not None:
+        row = ctx.store.db.execute("SELECT committer_time FROM commits WHERE sha = ?", [ctx.rev]).fetchone()
+        before = row[0] if row else None
+    out: list[PastPair] = []
+    frames: dict[str, pd.DataFrame] = {}
+    cap = int(ctx.threshold(MAX_PAIR_BYTES))
+    with GitObjects(ctx.repo.root) as objects:
+        for sha, when in commits_changing(ctx.store, [lp.pair.train, lp.pair.test], int(ctx.threshold(HISTORY)), before):
+            tree = CommitTreeSource(ctx.repo, sha, objects)
+            try:
+                sides = []
+                for path in (lp.pair.train, lp.pair.test):
+                    entry = tree.entry(path)
+                    if entry is None or entry.blob is None:
+                        break
+                    if entry.blob not in frames:
+                        frames[entry.blob] = read_frame(tree.read_bytes(path, cap), path)
+                    sides.append(frames[entry.blob])
+                if len(sides) == 2:
+                    out.append(PastPair(sha, when, LoadedPair(lp.pair, sides[0], sides[1])))
+            except (OSError, FileTooLarge, ValueError):
+                continue
+    if len(_HISTORY) > 64:
+        _HISTORY.clear()
+    _HISTORY[key] = out
+    return out
+
+
+def history_evidence(ctx: CheckContext, lp: LoadedPair, describe: Callable[[LoadedPair], str | None]) -> list[Evidence]:
+    """One 'history:' evidence line per past commit that changed the pair, with the measure at that commit."""
+    out = []
+    for past in history(ctx, lp):
+        text = describe(past.pair)
+        if text:
+            day = datetime.fromtimestamp(past.time, UTC).strftime("%Y-%m-%d")
+            out.append(Evidence(f"history: at {past.commit[:10]} ({day}): {text}", path=lp.pair.test, commit=past.commit))
+    return out
 
 
 def no_pairs(check: Check, ctx: CheckContext, load: PairLoad) -> CheckResult | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.data import ENTITY_SHARE, graded, no_pairs, pair_label, pairs
+from mlaudit.checks.leakage.data import ENTITY_SHARE, graded, history_evidence, no_pairs, pair_label, pairs
 from mlaudit.checks.leakage.measures import entity_overlap
+from mlaudit.checks.leakage.pairs import LoadedPair
 
 
 @register
@@ -34,7 +35,13 @@ class Entity(Check):
                                          f"({e.share:.1%}) also in training, e.g. {', '.join(e.examples[:3]) or '-'}",
                                          path=lp.pair.test, value={"column": e.column, "shared": e.shared,
                                                                    "test_entities": e.test_entities}))
+            evidence += history_evidence(ctx, lp, describe)
         if not columns:
             return self.result(Status.NOT_APPLICABLE, 0, message="No identifier-like column in the train/test files.")
         return graded(self, worst, ctx.threshold(ENTITY_SHARE),
                       f"Up to {worst:.1%} of test entities also appear in training.", evidence)
+
+
+def describe(lp: LoadedPair) -> str | None:
+    found = entity_overlap(lp.train, lp.test)
+    return "; ".join(f"{e.column}: {e.shared} of {e.test_entities} test values in training" for e in found) or None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.data import OVERLAP_SHARE, graded, no_pairs, pair_label, pairs
+from mlaudit.checks.leakage.data import OVERLAP_SHARE, graded, history_evidence, no_pairs, pair_label, pairs
 from mlaudit.checks.leakage.measures import overlap
+from mlaudit.checks.leakage.pairs import LoadedPair
 
 
 @register
@@ -37,5 +38,11 @@ class Overlap(Check):
                 path=lp.pair.test, value={"copied": o.copied, "test_rows": o.test_rows, "share": round(o.share, 6),
                                           "copied_ignoring_ids": o.copied_ignoring_ids, "dup_train": o.dup_train,
                                           "dup_test": o.dup_test, "sample_test_rows": o.sample_rows}))
+            evidence += history_evidence(ctx, lp, describe)
         limit = ctx.threshold(OVERLAP_SHARE)
         return graded(self, worst, limit, f"Up to {worst:.1%} of test rows are copies of training rows.", evidence)
+
+
+def describe(lp: LoadedPair) -> str:
+    o = overlap(lp.train, lp.test)
+    return f"{o.copied} of {o.test_rows} test rows ({o.share:.1%}) copied from training"
