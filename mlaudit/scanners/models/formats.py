@@ -277,7 +277,8 @@ def onnx(data: bytes, report: ModelReport, allowed_domains: tuple[str, ...] = ("
             report.add("onnx-external-data", "high", f"external tensor data at {loc!r} points outside the model folder")
     report.metadata.update(meta)
     report.features = [i["name"] for i in meta["inputs"]] or None
-    report.n_features = len(meta["inputs"][0]["shape"] or []) and meta["inputs"][0]["shape"][-1] if meta["inputs"] and isinstance((meta["inputs"][0]["shape"] or [None])[-1], int) else None
+    last_dim = (meta["inputs"][0]["shape"] or [None])[-1] if len(meta["inputs"]) == 1 else None
+    report.n_features = last_dim if isinstance(last_dim, int) else None
     report.estimator = f"onnx:{meta.get('producer', '?')}"
     if meta.get("producer_version"):
         report.library_versions[meta.get("producer", "producer")] = meta["producer_version"]

@@ -39,7 +39,7 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
         return "npy"
     if head[:4] == b"GGUF":
         return "gguf"
-    if len(head) >= 9 and head[8:10] in (b'{"', b"{ ", b"{\n") and int.from_bytes(head[:8], "little") < 1 << 32:
+    if len(head) >= 10 and head[8:10] in (b'{"', b"{ ", b"{\n"):
         return "safetensors"
     if codec_of(head) and name.lower().endswith((".joblib", ".pkl", ".pickle", ".gz", ".z", ".bz2", ".xz", ".lzma", ".lz4", ".sav", ".bin")):
         return "compressed"
@@ -263,6 +263,8 @@ def _zip_kind(names: list[str]) -> str:
 
 def _interesting(member: str, kind: str) -> bool:
     low = member.lower()
+    if kind == "keras" and low.endswith(".h5"):
+        return False  # weights only
     if low.endswith((".pkl", ".pickle", ".joblib", ".npy", ".h5", ".keras", ".onnx", ".zip", ".pt", ".pth", ".bin", ".skops", ".safetensors", ".gguf")):
         return True
     base = low.rsplit("/", 1)[-1]

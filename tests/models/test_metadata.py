@@ -1,0 +1,115 @@
+"""Metadata read without loading, checked against the live scikit-learn objects that were saved."""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from mlaudit.scanners.models import scan_model_bytes
+from tests.models import corpus
+
+FRAME = pd.DataFrame({"age": np.arange(40.0), "income": np.arange(40.0) * 3 % 7, "visits": np.arange(40) % 5})
+TARGET = np.array(["stay", "churn"])[np.arange(40) % 2]
+
+
+def _models() -> dict[str, object]:
+    return {
+        "logreg": LogisticRegression(C=0.25, max_iter=50).fit(FRAME, TARGET),
+        "forest": RandomForestClassifier(n_estimators=4, max_depth=3, random_state=7).fit(FRAME, TARGET),
+        "pipeline": Pipeline([("scale", StandardScaler(with_mean=False)), ("clf", LogisticRegression(C=2.0))]).fit(FRAME, TARGET),
+        "ridge_numpy": Ridge(alpha=0.5).fit(FRAME.to_numpy(), np.arange(40.0)),
+    }
+
+
+MODELS = _models()
+
+
+def _dump(model: object, how: str) -> bytes:
+    if how.startswith("pickle"):
+        return pickle.dumps(model, protocol=int(how[-1]))
+    buf = io.BytesIO()
+    joblib.dump(model, buf, compress={"joblib": 0, "joblib-zlib": 3, "joblib-gzip": ("gzip", 3), "joblib-lz4": ("lz4", 1),
+                                      "joblib-xz": ("xz", 1), "joblib-bz2": ("bz2", 1)}[how])
+    return buf.getvalue()
+
+
+def _primitive_params(model: object) -> dict[str, object]:
+    return {k: v for k, v in model.get_params(deep=True).items() if isinstance(v, (int, float, str, bool, type(None)))}
+
+
+HOWS = ["pickle0", "pickle2", "pickle4", "pickle5", "joblib", "joblib-zlib", "joblib-gzip", "joblib-lz4", "joblib-xz", "joblib-bz2"]
+
+
+@pytest.mark.parametrize("how", HOWS)
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_metadata_matches_live_object(name: str, how: str) -> None:
+    """Class, sklearn version, hyperparameters, features and classes equal the live model's."""
+    model = MODELS[name]
+    report = scan_model_bytes(_dump(model, how), f"{name}.bin")
+    assert report.verdict == "safe", report.unknown
+    assert report.format == ("pickle" if how.startswith("pickle") else "joblib")
+    assert report.estimator == f"{type(model).__module__}.{type(model).__name__}"
+    assert report.library_versions == {"scikit-learn": sklearn.__version__}
+    expected = _primitive_params(model)
+    assert {k: report.hyperparameters.get(k) for k in expected} == expected
+    if hasattr(model, "feature_names_in_"):
+        assert report.features == list(model.feature_names_in_)
+    else:
+        assert report.features is None
+    assert report.n_features == model.n_features_in_
+    if hasattr(model, "classes_"):
+        assert report.classes == list(model.classes_)
+
+
+def test_pipeline_steps_are_listed() -> None:
+    """A pipeline's steps and their classes are part of the hyperparameters."""
+    report = scan_model_bytes(_dump(MODELS["pipeline"], "joblib"), "p.joblib")
+    assert report.hyperparameters["steps"] == [["scale", "sklearn.preprocessing._data.StandardScaler"],
+                                               ["clf", "sklearn.linear_model._logistic.LogisticRegression"]]
+
+
+def test_model_inside_a_dict() -> None:
+    """A model saved inside a dict is found, and the container is named."""
+    report = scan_model_bytes(pickle.dumps({"model": MODELS["logreg"], "threshold": 0.5}), "bundle.pkl")
+    assert report.estimator.endswith("LogisticRegression") and report.metadata["container"] == "dict"
+
+
+def test_other_formats_headers() -> None:
+    """ONNX inputs, safetensors and GGUF headers are read."""
+    onnx = scan_model_bytes(corpus.onnx_model(), "m.onnx")
+    assert onnx.features == ["X"] and onnx.n_features == 3 and onnx.metadata["producer"] == "skl2onnx"
+    assert onnx.metadata["opset"] == {"": 17}
+    st = scan_model_bytes(corpus.safetensors_file(), "m.safetensors")
+    assert (st.format, st.metadata["tensors"], st.metadata["parameters"]) == ("safetensors", 2, 9)
+    gg = scan_model_bytes(corpus.gguf_file(), "m.gguf")
+    assert (gg.format, gg.estimator, gg.metadata["parameters"]) == ("gguf", "llama", 256)
+
+
+def test_npy_and_npz() -> None:
+    """Plain .npy and .npz files are recognised and safe."""
+    buf = io.BytesIO()
+    np.save(buf, np.arange(6).reshape(2, 3))
+    report = scan_model_bytes(buf.getvalue(), "w.npy")
+    assert report.format == "npy" and report.verdict == "safe" and report.metadata["npy"]["shape"] == [2, 3]
+    buf = io.BytesIO()
+    np.savez(buf, a=np.arange(3), b=np.ones(2))
+    report = scan_model_bytes(buf.getvalue(), "w.npz")
+    assert report.format == "npz" and report.verdict == "safe"
+
+
+def test_joblib_object_array_is_followed() -> None:
+    """An object array in a joblib file is a nested pickle; the stream after it is read too."""
+    buf = io.BytesIO()
+    joblib.dump({"names": np.array(["a", None], dtype=object), "after": LogisticRegression(C=3.0)}, buf)
+    report = scan_model_bytes(buf.getvalue(), "o.joblib")
+    assert report.error is None and report.hyperparameters["C"] == 3.0
