@@ -1,0 +1,1 @@
+"""Tests of packaging, first-run commands, generated docs and CLI help."""
