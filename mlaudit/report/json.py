@@ -31,7 +31,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "levels": {"google": card.google.to_dict(), "microsoft": card.microsoft.to_dict()},
         "areas": {k: v.score for k, v in card.areas.items()},
         "area_details": {k: v.to_dict() for k, v in card.areas.items()},
-        "sections": [{"area": s.area, "name": s.name, "scanned": s.scanned, "note": s.note, "inventory": s.inventory}
+        "sections": [{"area": s.area, "name": s.name, "scanned": s.scanned, "note": s.note, "inventory": s.inventory,
+                      "table": {"title": s.table_title, "headers": s.table_headers, "rows": s.table_rows, "more": s.table_more}}
                      for s in report.sections],
         "inventory": dict(report.inventory),
         "history": [h.to_dict() for h in report.history],

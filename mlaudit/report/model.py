@@ -14,9 +14,11 @@ from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
+from mlaudit.store import model_queries
 from mlaudit.store.db import Store, open_store
 
 SCHEMA_VERSION = "1.0"
+TABLE_ROWS = 40
 WORKTREE = "WORKTREE"
 
 # Areas whose evidence comes from a scan phase; when the phase never ran, the area is "not scanned".
@@ -60,6 +62,10 @@ class Section:
     scanned: bool
     note: str = ""
     inventory: dict[str, int] = field(default_factory=dict)
+    table_title: str = ""
+    table_headers: list[str] = field(default_factory=list)
+    table_rows: list[list[str]] = field(default_factory=list)  # aggregated, at most TABLE_ROWS rows
+    table_more: int = 0  # rows left out
 
 
 @dataclass(slots=True)
@@ -83,25 +89,19 @@ class Report:
         return {str(s): sum(r.status == s for r in self.results) for s in Status}
 
 
-def _latest_scan(store: Store) -> dict[str, Any]:
-    rows = store.db.execute_returning_dicts(
-        "SELECT * FROM scans WHERE status = 'done' AND id IN (SELECT scan_id FROM check_results) ORDER BY id DESC LIMIT 1"
-    )
-    if not rows:
-        raise StoreError(f"the store {store.path} holds no finished audit; run `mlaudit scan PATH` (or `mlaudit report`, which scans first)")
-    return rows[0]
-
-
-def _results(store: Store, scan_id: int, rev: str) -> list[CheckResult]:
-    row = store.db.execute("SELECT MAX(scan_id) FROM check_results WHERE rev = ? AND scan_id <= ?", [rev, scan_id]).fetchone()
-    if not row or row[0] is None:
-        raise StoreError(f"the store has no check results for {rev}; run `mlaudit checks PATH --rev {rev}` first")
+def _scan_of(store: Store, rev: str) -> tuple[dict[str, Any], list[CheckResult]]:
+    """The newest scan holding check results for ``rev``, and those results in report order."""
+    row = store.db.execute("SELECT MAX(scan_id) FROM check_results WHERE rev = ?", [rev]).fetchone()
+    scans = store.db.execute_returning_dicts("SELECT * FROM scans WHERE id = ?", [row[0]]) if row and row[0] is not None else []
+    if not scans:
+        what = "no finished audit" if rev == WORKTREE else f"no check results for {rev}"
+        raise StoreError(f"the store {store.path} holds {what}; run `mlaudit scan PATH` (or `mlaudit report`, which scans first)")
     rows = store.db.execute_returning_dicts("SELECT * FROM check_results WHERE scan_id = ? AND rev = ?", [row[0], rev])
     order = {cid: i for i, cid in enumerate(all_checks())}
-    results = [result_from_row(r) for r in rows]
     area_order = list(AREAS)
+    results = [result_from_row(r) for r in rows]
     results.sort(key=lambda r: (area_order.index(r.area) if r.area in area_order else 99, order.get(r.check_id, 999), r.check_id))
-    return results
+    return scans[0], results
 
 
 def _signals_at(store: Store, sha: str) -> dict[str, list[str]]:
@@ -135,8 +135,27 @@ def _sections(store: Store, scan_id: int, results: list[CheckResult], card: Scor
         elif not mine:
             note = "no check of this area ran"
         inventory = {f"{role} files": len(roles.get(role, [])) for role in AREA_ROLES.get(area, ())}
-        sections.append(Section(area, name, card.areas[area].score, mine, scanned, note, inventory))
+        section = Section(area, name, card.areas[area].score, mine, scanned, note, inventory)
+        if area == "models":
+            _model_table(store, section)
+        sections.append(section)
     return sections
+
+
+def _model_table(store: Store, section: Section) -> None:
+    """The model inventory: one row per current model file with its format, verdict and version count."""
+    versions: dict[str, int] = {}
+    for v in model_queries.all_versions(store):
+        versions[v.path] = versions.get(v.path, 0) + 1
+    models = model_queries.list_models(store)
+    if not models:
+        return
+    section.table_title = "Model files (current version of each)"
+    section.table_headers = ["path", "format", "security verdict", "estimator", "versions"]
+    for m in models[:TABLE_ROWS]:
+        verdict = m.verdict + (f" ({', '.join(m.dangerous[:3])})" if m.dangerous else "")
+        section.table_rows.append([m.path, m.format, verdict, m.estimator or "", str(versions.get(m.path, 1))])
+    section.table_more = max(0, len(models) - TABLE_ROWS)
 
 
 def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLike[str] | None = None, *,
@@ -147,8 +166,7 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
     if not path.exists():
         raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
     with open_store(path, repo_root=Path(repo_path) if repo_path else None) as store:
-        scan = _latest_scan(store)
-        results = _results(store, int(scan["id"]), rev)
+        scan, results = _scan_of(store, rev)
         roles = _live_paths_by_role(store)
         card = score(results, extra_signals=deployment_signals(store) if rev == WORKTREE else _signals_at(store, rev))
         inventory = {

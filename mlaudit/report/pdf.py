@@ -217,6 +217,12 @@ def _areas(report: Report, s: dict[str, ParagraphStyle]) -> list:
         if sec.inventory:
             block.append(_p(" · ".join(f"{v} {k}" for k, v in sec.inventory.items()), s["muted"]))
         out.append(CondPageBreak(4 * cm))
+        if sec.table_rows:
+            block.append(_p(sec.table_title, s["cellb"]))
+            rows = [[_p(h, s["cellb"]) for h in sec.table_headers]] + [[_p(c, s["cell"]) for c in row] for row in sec.table_rows]
+            if sec.table_more:
+                rows.append([_p(f"… and {sec.table_more} more", s["cell"])] + [""] * (len(sec.table_headers) - 1))
+            block.append(_table(rows, [WIDTH / len(sec.table_headers)] * len(sec.table_headers)))
         if sec.results:
             out.append(KeepTogether(block + [Spacer(1, 3)]))
             out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))
