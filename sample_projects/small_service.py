@@ -89,18 +89,20 @@ import joblib
 import numpy as np
 import pandas as pd
 import yaml
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
 
-FEATURES = ["age", "monthly_spend", "sessions_per_week", "plan_code"]
-PLANS = {"basic": 0, "pro": 1, "enterprise": 2}
+FEATURES = ["age", "monthly_spend", "sessions_per_week", "plan"]
 
 
-def features(df: pd.DataFrame) -> pd.DataFrame:
-    """Model inputs from a raw frame (shared with app.py)."""
-    out = df[["age", "monthly_spend", "sessions_per_week"]].copy()
-    out["plan_code"] = df["plan"].map(PLANS)
-    return out
+def make_model(params: dict) -> Pipeline:
+    """One-hot encode the plan inside the pipeline, so serving sends raw columns."""
+    encode = ColumnTransformer([("plan", OneHotEncoder(handle_unknown="ignore"), ["plan"])], remainder="passthrough")
+    forest = RandomForestClassifier(random_state=params["seed"], **params["model"])
+    return Pipeline([("encode", encode), ("forest", forest)])
 
 
 def main() -> None:
@@ -109,9 +111,8 @@ def main() -> None:
     np.random.seed(params["seed"])
     train = pd.read_csv("data/train.csv")
     test = pd.read_csv("data/test.csv")
-    model = RandomForestClassifier(random_state=params["seed"], **params["model"])
-    model.fit(features(train), train[params["target"]])
-    proba = model.predict_proba(features(test))[:, 1]
+    model = make_model(params).fit(train[FEATURES], train[params["target"]])
+    proba = model.predict_proba(test[FEATURES])[:, 1]
     metrics = {
         "accuracy": accuracy_score(test[params["target"]], proba > 0.5),
         "roc_auc": roc_auc_score(test[params["target"]], proba),
@@ -132,7 +133,7 @@ import pandas as pd
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from train import features
+from train import FEATURES
 
 log = logging.getLogger("predictions")
 app = FastAPI(title="churn")
@@ -149,7 +150,7 @@ class Customer(BaseModel):
 @app.post("/predict")
 def predict(customer: Customer) -> dict[str, float]:
     row = pd.DataFrame([customer.model_dump()])
-    score = float(MODEL.predict_proba(features(row))[0, 1])
+    score = float(MODEL.predict_proba(row[FEATURES])[0, 1])
     log.info("prediction input=%s churn_probability=%.4f", customer.model_dump(), score)
     return {"churn_probability": score}
 '''
@@ -173,16 +174,19 @@ def test_rejects_unknown_plan():
     assert r.status_code == 422
 '''
 
-TEST_FEATURES = '''"""Feature code maps every plan."""
+TEST_FEATURES = '''"""The model pipeline accepts raw columns, including a plan it never saw."""
 import pandas as pd
 
-from train import features
+from train import FEATURES, make_model
 
 
-def test_plan_codes():
-    df = pd.DataFrame({"age": [30, 40], "monthly_spend": [10.0, 20.0], "sessions_per_week": [1, 2],
-                       "plan": ["basic", "enterprise"]})
-    assert features(df)["plan_code"].tolist() == [0, 2]
+def test_pipeline_handles_unseen_plan():
+    params = {"seed": 0, "model": {"n_estimators": 3, "max_depth": 2}}
+    df = pd.DataFrame({"age": [30, 40, 50, 60], "monthly_spend": [10.0, 20.0, 30.0, 40.0],
+                       "sessions_per_week": [1, 2, 3, 4], "plan": ["basic", "pro", "basic", "pro"]})
+    model = make_model(params).fit(df[FEATURES], [0, 1, 0, 1])
+    unseen = df.assign(plan="enterprise")
+    assert model.predict_proba(unseen[FEATURES]).shape == (4, 2)
 '''
 
 DOCKERFILE = '''FROM python:3.11.9-slim-bookworm
@@ -250,16 +254,16 @@ def frame(rng: np.random.Generator, n: int, first_id: int, drifted: bool) -> pd.
 
 def train_model(train: pd.DataFrame, test: pd.DataFrame, params: dict[str, int]) -> tuple[bytes, str]:
     """Train like train.py does; return joblib bytes and metrics.json text."""
+    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.metrics import accuracy_score, roc_auc_score
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
 
-    def features(df: pd.DataFrame) -> pd.DataFrame:
-        out = df[["age", "monthly_spend", "sessions_per_week"]].copy()
-        out["plan_code"] = df["plan"].map({p: i for i, p in enumerate(PLANS)})
-        return out
-
-    model = RandomForestClassifier(random_state=SEED, **params).fit(features(train), train["churned"])
-    proba = model.predict_proba(features(test))[:, 1]
+    encode = ColumnTransformer([("plan", OneHotEncoder(handle_unknown="ignore"), ["plan"])], remainder="passthrough")
+    model = Pipeline([("encode", encode), ("forest", RandomForestClassifier(random_state=SEED, **params))])
+    model.fit(train[FEATURES], train["churned"])
+    proba = model.predict_proba(test[FEATURES])[:, 1]
     metrics = {"accuracy": round(float(accuracy_score(test["churned"], proba > 0.5)), 4),
                "roc_auc": round(float(roc_auc_score(test["churned"], proba)), 4)}
     return joblib_bytes(model), json.dumps(metrics, indent=2) + "\n"
