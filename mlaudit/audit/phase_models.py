@@ -126,7 +126,11 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     tree = WorkingTreeSource(ctx.repo)
     limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
     rows = []
+    local_models = [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]
+    covered = {m.path for m in local_models}  # MLflow artifacts carry their run id: keep that row only
     for entry in tree.files():
+        if entry.path in covered:
+            continue
         is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"
         if not is_model:
             try:
@@ -144,7 +148,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             key = git_blob_id(data)
             analyser.ensure(key, entry.path, lambda d=data: d)
         rows.append((entry.path, key, "worktree", "", None, None, None))
-    for local in [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]:
+    for local in local_models:
         try:
             if local.file.stat().st_size > limit:
                 raise FileTooLarge(f"{local.path} is over the {limit}-byte cap")

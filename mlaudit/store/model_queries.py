@@ -5,7 +5,7 @@ Use from the report, the GUI and the checks:
 - ``list_models(store)``: the newest version of every model path (worktree first, then history).
 - ``model_versions(store, path)``: every version of one path, oldest first (one per commit that changed it).
 - ``all_versions(store)``: every version of every model, oldest first.
-- ``report_by_key(store, key)``: the analysis of one content (git blob id or ``sha256:<hex>``).
+- ``report_by_key(store, key)``: the analysis of one content (its git blob id, computed for files outside git too).
 - ``version_at(store, path, rev)``: the version of ``path`` in commit ``rev`` (walks parents in the store).
 - ``runs(store)``, ``run_params/run_metrics/run_tags(store, run_id)``, ``registered_versions(store)``,
   ``tracked_at(store, commit, kind)``: MLflow and metrics/params files.
@@ -108,11 +108,11 @@ def model_versions(store: Store, path: str) -> list[ModelVersion]:
 
 
 def list_models(store: Store) -> list[ModelVersion]:
-    """The current version of each model path: the working tree's when present, else its newest in history."""
+    """The current version of each model path: on disk (worktree, MLflow, DVC) when present, else its newest in history."""
     newest: dict[str, ModelVersion] = {}
     for v in _query(store):
         cur = newest.get(v.path)
-        if cur is not None and cur.source == "worktree":
+        if cur is not None and cur.source != "git" and v.source == "git":
             continue
         if v.status == "D":
             newest.pop(v.path, None)

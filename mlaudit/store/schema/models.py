@@ -1,7 +1,7 @@
 """Model and tracking tables: one analysis per distinct model content, its versions, MLflow and metrics files.
 
-- ``model_blobs``: one row per distinct content (key = git blob id, or ``sha256:<hex>`` for content
-  outside git objects such as MLflow artifacts or DVC cache files): format, size, sha256, security
+- ``model_blobs``: one row per distinct content (key = git blob id; for files outside git objects such
+  as MLflow artifacts or DVC cache files, the id git would give the same bytes): format, size, sha256, security
   verdict and the globals a pickle imports, estimator, library versions, hyperparameters, features.
   JSON columns hold lists/dicts.
 - ``model_versions``: where each content appears: (path, key) per commit (source 'git'), in the working

@@ -1,0 +1,103 @@
+"""Phase: MLflow stores (file and SQLite) and metrics/params files at every commit that changed them."""
+
+from __future__ import annotations
+
+import json
+
+from mlaudit.audit.phases import Phase, ScanContext
+from mlaudit.core.records import ScanIssue
+from mlaudit.core.tree import WorkingTreeSource
+from mlaudit.scanners.mlflow import TrackingData, read_all
+from mlaudit.scanners.tracking import MAX_BYTES, PARSEABLE, dvc_declared, number, parse_values
+
+WORKTREE = "WORKTREE"
+
+
+def _save_mlflow(ctx: ScanContext, stores: list[TrackingData]) -> int:
+    db = ctx.store.db
+    for table in ("mlflow_experiments", "mlflow_runs", "mlflow_params", "mlflow_metrics", "mlflow_tags",
+                  "mlflow_registered_models", "mlflow_model_versions"):
+        db.execute(f"DELETE FROM {table}")
+    runs = 0
+    for s in stores:
+        for err in s.errors:
+            ctx.record_issue(ScanIssue("tracking", err, s.store_path))
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_experiments VALUES (?, ?, ?, ?, ?)",
+                            [(s.store_path, e["experiment_id"], e["name"], e["lifecycle_stage"], e["artifact_location"]) for e in s.experiments])
+        tags = {(r, k): v for r, k, v in s.tags}
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (r["run_id"], s.store_path, r["experiment_id"], r["run_name"] or tags.get((r["run_id"], "mlflow.runName")),
+             r["status"], r["start_time"], r["end_time"], r["lifecycle_stage"], r["artifact_uri"],
+             tags.get((r["run_id"], "mlflow.source.git.commit")), tags.get((r["run_id"], "mlflow.source.name")))
+            for r in s.runs])
+        runs += len(s.runs)
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_params VALUES (?, ?, ?)", s.params)
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_metrics VALUES (?, ?, ?, ?, ?)", s.metrics)
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_tags VALUES (?, ?, ?)", s.tags)
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_registered_models VALUES (?, ?, ?, ?, ?)",
+                            [(s.store_path, m["name"], m["creation_time"], m["last_updated_time"], m["description"]) for m in s.registered])
+        db.conn.executemany("INSERT OR REPLACE INTO mlflow_model_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (s.store_path, v["name"], v["version"], v["run_id"], v["source"], v["stage"], v["status"], v["creation_time"],
+             json.dumps(v["aliases"])) for v in s.versions])
+    return runs
+
+
+def _tracked_paths(ctx: ScanContext, tree: WorkingTreeSource) -> dict[str, str]:
+    paths = {p: role for p, role in ctx.store.db.execute("SELECT path, role FROM path_roles WHERE role IN ('metrics', 'params')")
+             if p.lower().endswith(PARSEABLE)}
+    if tree.exists("dvc.yaml"):
+        try:
+            paths.update(dvc_declared(tree.read_text("dvc.yaml")))
+        except OSError:
+            pass
+    return paths
+
+
+def _rows(commit: str, path: str, kind: str, values: dict) -> list[tuple]:
+    return [(commit, path, kind, str(k), json.dumps(v, default=str) if not isinstance(v, str) else v, number(v))
+            for k, v in values.items()]
+
+
+def _save_files(ctx: ScanContext) -> int:
+    db = ctx.store.db
+    tree = WorkingTreeSource(ctx.repo)
+    paths = _tracked_paths(ctx, tree)
+    db.execute("DELETE FROM tracked_values WHERE commit_sha = ?", [WORKTREE])
+    rows: list[tuple] = []
+    if paths and ctx.objects is not None:
+        done = {(c, p) for c, p in db.execute("SELECT DISTINCT commit_sha, path FROM tracked_values")}
+        cache = {b: json.loads(p) for b, p in db.execute("SELECT blob, payload FROM tracked_blobs")}
+        marks = ",".join("?" * len(paths))
+        changes = db.execute(f"SELECT commit_sha, path, blob FROM file_changes WHERE status != 'D' AND blob IS NOT NULL AND path IN ({marks})",
+                             list(paths)).fetchall()
+        for commit, path, blob in changes:
+            if (commit, path) in done:
+                continue
+            if blob not in cache:
+                try:
+                    text = ctx.objects.read(blob, MAX_BYTES).decode("utf-8", "replace")
+                    values, error = parse_values(path, text)
+                except Exception as exc:  # too large or unreadable: a finding, not a crash
+                    values, error = {}, f"{type(exc).__name__}: {exc}"
+                if error:
+                    ctx.record_issue(ScanIssue("tracking", f"metrics/params file unreadable: {error}", path, blob))
+                cache[blob] = values
+                db.execute("INSERT OR REPLACE INTO tracked_blobs VALUES (?, ?, ?)", [blob, paths[path], json.dumps(values, default=str)])
+            rows += _rows(commit, path, paths[path], cache[blob])
+    for path, kind in paths.items():
+        if tree.exists(path):
+            try:
+                values, _ = parse_values(path, tree.read_text(path, MAX_BYTES))
+            except OSError:
+                continue
+            rows += _rows(WORKTREE, path, kind, values)
+    db.conn.executemany("INSERT OR REPLACE INTO tracked_values VALUES (?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def run(ctx: ScanContext) -> None:
+    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root))
+    ctx.counts["tracked_values"] = _save_files(ctx)
+
+
+PHASE = Phase("tracking", 55, run, "MLflow runs and registry, metrics and params files at every commit.")
