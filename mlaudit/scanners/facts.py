@@ -16,7 +16,10 @@ FactProvider = Callable[[TreeSource], dict[str, Any]]
 PROVIDERS: dict[str, FactProvider] = {}
 
 # Modules that define providers; imported on first lookup so registration never depends on import order.
-PROVIDER_MODULES: list[str] = []
+PROVIDER_MODULES: list[str] = [
+    "mlaudit.scanners.deps", "mlaudit.scanners.ci", "mlaudit.scanners.docker", "mlaudit.scanners.code",
+    "mlaudit.scanners.pipeline",
+]
 
 
 def fact_provider(name: str) -> Callable[[FactProvider], FactProvider]:

@@ -1,0 +1,178 @@
+"""Code facts from ``ast`` over every script and notebook cell: seeds, tracking, validation, serving, tests.
+
+Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` — None for scripts)::
+
+    files: int                     scripts and notebooks parsed
+    unreadable: [{path, cell, reason}]   syntax errors, Python 2, null bytes (recorded, never raised)
+    imports: [module]              top-level modules imported anywhere
+    seeds: [{lib, call}]           random.seed, np.random.seed, torch.manual_seed, default_rng(42), ...
+    random_state: [{lib, call}]    estimator / split calls given random_state (or **kwargs)
+    unseeded: [{lib, call}]        estimator / split calls without random_state, default_rng(), df.sample()
+    rng_use: [{lib, call}]         draws from a library's global generator, torch/keras training
+    tracking: [{tool, call, via}]  mlflow, wandb, dvclive, neptune, comet, clearml, tensorboard, ...
+    validation: [{tool, call, via, serving}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
+    schemas: [{tool, name}]        pandera schemas/models, tfdv schemas, expectation suites
+    serving: [{framework, call}]   fastapi, flask, bentoml, torchserve, ray serve, seldon, kserve, gradio, streamlit
+    handlers: [{name, params: [{name, model, annotated}], explicit_checks, validated}]
+    pydantic_models: [{name, constrained, serving}]
+    model_loads: [{call, placement, serving}]  placement: module | startup | handler | function
+    monitoring: [{tool, call, via}]  prometheus, statsd, datadog, opentelemetry, sentry, drift monitors
+    prediction_logs: [{call}]      logging calls inside serving handlers
+    tests: [{path, functions, kinds}]  kinds among code, data, model
+    hyper_literals: [{call, names, training}]  numeric keyword literals passed to estimators / optimizers
+    params_reads: [{source, via}]  config files opened, config libraries (hydra, argparse, dvc.api, ...)
+    training: [{call}]             .fit / .train calls
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from typing import Any
+
+from mlaudit.core.tree import TreeSource
+from mlaudit.scanners import code_names as N
+from mlaudit.scanners.code_visit import Finding, ModuleVisitor
+from mlaudit.scanners.facts import fact_provider
+from mlaudit.scanners.notebooks import SourceFile, python_sources
+
+MAX_ITEMS = 500
+LIST_KEYS = ("unreadable", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
+             "serving", "handlers", "pydantic_models", "model_loads", "monitoring", "prediction_logs", "tests",
+             "hyper_literals", "params_reads", "training")
+KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseeded", "rng_use": "rng_use",
+            "tracking": "tracking", "validation": "validation", "schema": "schemas", "serving": "serving",
+            "handler": "handlers", "pydantic_model": "pydantic_models", "model_load": "model_loads",
+            "monitoring": "monitoring", "prediction_log": "prediction_logs", "hyper_literal": "hyper_literals",
+            "params_read": "params_reads", "training": "training"}
+_TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+_TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """A one-line reason a source could not be parsed."""
+    if isinstance(exc, SyntaxError):
+        msg = exc.msg or "invalid syntax"
+        if "Missing parentheses in call to 'print'" in msg or "print " in (exc.text or "") and "(" not in (exc.text or ""):
+            return f"Python 2 syntax (line {exc.lineno}): {msg}"
+        return f"syntax error (line {exc.lineno}): {msg}"
+    if "null bytes" in str(exc):
+        return "the file contains null bytes"
+    return f"cannot parse: {exc}"
+
+
+def is_test_path(path: str) -> bool:
+    return bool(_TEST_PATH.search(path))
+
+
+def _joined(cells: list[SourceFile]) -> str:
+    return "".join(c.text if c.text.endswith("\n") or not c.text else c.text + "\n" for c in cells)
+
+
+def _parse_units(units: list[SourceFile], facts: dict[str, Any]) -> list[tuple[ModuleVisitor, SourceFile | None]]:
+    """Visit a script, or a notebook as one module; fall back to cell by cell when the whole fails."""
+    path = units[0].path
+    if units[0].cell_index is None:
+        try:
+            tree = ast.parse(units[0].text)
+        except (SyntaxError, ValueError) as exc:
+            facts["unreadable"].append({"path": path, "line": getattr(exc, "lineno", None), "cell": None,
+                                        "reason": unreadable_reason(exc)})
+            return []
+        v = ModuleVisitor()
+        v.visit(tree)
+        return [(v, None)]
+    try:
+        tree = ast.parse(_joined(units))
+        v = ModuleVisitor()
+        v.visit(tree)
+        return [(v, None)]
+    except (SyntaxError, ValueError):
+        pass
+    out, aliases = [], {}
+    for cell in units:
+        try:
+            tree = ast.parse(cell.text)
+        except (SyntaxError, ValueError) as exc:
+            facts["unreadable"].append({"path": path, "line": getattr(exc, "lineno", None), "cell": cell.cell_index,
+                                        "reason": unreadable_reason(exc)})
+            continue
+        v = ModuleVisitor(aliases)
+        v.visit(tree)
+        aliases = v.aliases
+        out.append((v, cell))
+    return out
+
+
+def _position(units: list[SourceFile], cell: SourceFile | None, line: int) -> tuple[int, int | None]:
+    if cell is not None:
+        return line, cell.cell_index
+    if units[0].cell_index is None:
+        return line, None
+    owner = units[0]
+    for unit in units:
+        if unit.line_offset < line:
+            owner = unit
+    return line - owner.line_offset, owner.cell_index
+
+
+def _test_kinds(text: str) -> list[str]:
+    low = text.lower()
+    kinds = ["code"]
+    if any(h in low for h in N.TEST_DATA_HINTS):
+        kinds.append("data")
+    if any(h in low for h in N.TEST_MODEL_HINTS):
+        kinds.append("model")
+    return kinds
+
+
+def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
+    path = units[0].path
+    visits = _parse_units(units, facts)
+    if not visits:
+        return
+    facts["files"] += 1
+    findings: list[tuple[Finding, int, int | None]] = []
+    serving = False
+    for visitor, cell in visits:
+        facts["imports"].update(visitor.imports)
+        serving = serving or bool(visitor.frameworks)
+        for f in visitor.findings:
+            findings.append((f, *_position(units, cell, f.line)))
+    training = bool(_TRAIN_PATH.search(path)) or any(f.kind == "training" for f, _, _ in findings)
+    tests = [f for f, _, _ in findings if f.kind == "test_function"]
+    if is_test_path(path) and tests:
+        facts["tests"].append({"path": path, "functions": len(tests), "kinds": _test_kinds(_joined(units))})
+        return  # what tests import (mlflow, pandera, ...) is not the project's practice
+    pydantic_served = set()
+    for f, line, cell in findings:
+        key = KIND_KEY.get(f.kind)
+        if key is None or len(facts[key]) >= MAX_ITEMS:
+            continue
+        item = {"path": path, "line": line, "cell": cell, **f.data}
+        if key in ("validation", "pydantic_models", "model_loads"):
+            item["serving"] = serving
+        if key == "hyper_literals":
+            item["training"] = training
+        if key == "handlers":
+            models = [p for p in f.data["params"] if p["model"]]
+            item["validated"] = "pydantic" if models else "explicit" if f.data["explicit_checks"] else None
+            pydantic_served.update(m for p in models for m in p["model"])
+        facts[key].append(item)
+
+
+@fact_provider("code")
+def code_facts(tree: TreeSource) -> dict[str, Any]:
+    """Practices visible in the Python code of one tree (scripts and notebook cells)."""
+    facts: dict[str, Any] = {"files": 0, "imports": set(), **{k: [] for k in LIST_KEYS}}
+    groups: dict[str, list[SourceFile]] = defaultdict(list)
+    for src in python_sources(tree):
+        if src.error:
+            facts["unreadable"].append({"path": src.path, "line": None, "cell": None, "reason": src.error})
+        else:
+            groups[src.path].append(src)
+    for units in groups.values():
+        _add_file(facts, units)
+    facts["imports"] = sorted(facts["imports"])
+    return facts

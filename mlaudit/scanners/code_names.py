@@ -1,0 +1,84 @@
+"""Name tables the code scanner matches fully qualified call names against."""
+
+from __future__ import annotations
+
+SEED_CALLS = {
+    "random.seed": "random", "numpy.random.seed": "numpy", "torch.manual_seed": "torch",
+    "torch.cuda.manual_seed": "torch", "torch.cuda.manual_seed_all": "torch", "tensorflow.random.set_seed": "tensorflow",
+    "tensorflow.set_random_seed": "tensorflow", "tensorflow.keras.utils.set_random_seed": "tensorflow",
+    "keras.utils.set_random_seed": "tensorflow", "pytorch_lightning.seed_everything": "torch",
+    "lightning.seed_everything": "torch", "lightning.pytorch.seed_everything": "torch", "transformers.set_seed": "torch",
+    "mxnet.random.seed": "mxnet", "paddle.seed": "paddle",
+}
+# generators that are seeded when given an argument
+SEEDABLE = {"numpy.random.default_rng": "numpy", "numpy.random.RandomState": "numpy", "numpy.random.Generator": "numpy",
+            "random.Random": "random", "jax.random.PRNGKey": "jax", "jax.random.key": "jax", "torch.Generator": "torch"}
+# library module prefixes whose calls draw random numbers from the global generator
+RNG_MODULES = {"random": "random", "numpy.random": "numpy", "torch": "torch", "tensorflow": "tensorflow"}
+RNG_DRAWS = {"random", "randint", "choice", "choices", "shuffle", "sample", "uniform", "gauss", "normal", "rand", "randn",
+             "permutation", "binomial", "poisson", "randperm", "dropout", "bernoulli", "multinomial"}
+TORCH_TRAINING = {"torch.optim", "torch.nn", "torch.utils.data.DataLoader"}
+# estimators, splitters and samplers whose randomness is set by random_state (or seed / random_seed)
+RANDOM_STATE_NAMES = {
+    "RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor",
+    "GradientBoostingClassifier", "GradientBoostingRegressor", "HistGradientBoostingClassifier",
+    "HistGradientBoostingRegressor", "AdaBoostClassifier", "AdaBoostRegressor", "BaggingClassifier", "BaggingRegressor",
+    "IsolationForest", "DecisionTreeClassifier", "DecisionTreeRegressor", "ExtraTreeClassifier", "ExtraTreeRegressor",
+    "SGDClassifier", "SGDRegressor", "Perceptron", "PassiveAggressiveClassifier", "MLPClassifier", "MLPRegressor",
+    "KMeans", "MiniBatchKMeans", "TSNE", "TruncatedSVD", "GaussianMixture", "train_test_split", "ShuffleSplit",
+    "StratifiedShuffleSplit", "GroupShuffleSplit", "RandomizedSearchCV", "XGBClassifier", "XGBRegressor",
+    "LGBMClassifier", "LGBMRegressor", "CatBoostClassifier", "CatBoostRegressor", "SMOTE", "ADASYN",
+    "RandomOverSampler", "RandomUnderSampler", "BorderlineSMOTE",
+}
+SHUFFLE_SPLITTERS = {"KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold"}
+SEED_KWARGS = {"random_state", "seed", "random_seed", "rng"}
+SEED_FREE_KWARGS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "class_weight", "n_iter",
+                    "cv", "scoring", "refit", "test_size", "train_size", "shuffle", "stratify", "warm_start", "device"}
+
+TRACKING = {"mlflow": "mlflow", "wandb": "wandb", "dvclive": "dvclive", "neptune": "neptune", "comet_ml": "comet",
+            "clearml": "clearml", "torch.utils.tensorboard": "tensorboard", "tensorboardX": "tensorboard",
+            "tensorflow.summary": "tensorboard", "aim": "aim", "sacred": "sacred", "guild": "guild",
+            "tensorflow.keras.callbacks.TensorBoard": "tensorboard"}
+VALIDATION = {"pandera": "pandera", "great_expectations": "great_expectations", "evidently": "evidently",
+              "deepchecks": "deepchecks", "tensorflow_data_validation": "tfdv", "pydantic": "pydantic",
+              "soda": "soda", "whylogs": "whylogs", "frictionless": "frictionless", "pandas_schema": "pandas_schema",
+              "cerberus": "cerberus", "jsonschema": "jsonschema", "marshmallow": "marshmallow", "nannyml": "nannyml"}
+SCHEMA_CALLS = {"pandera.DataFrameSchema", "pandera.SeriesSchema", "pandera.DataFrameModel", "pandera.SchemaModel",
+                "pandera.pandas.DataFrameSchema", "tensorflow_data_validation.infer_schema",
+                "tensorflow_data_validation.load_schema_text", "great_expectations.core.ExpectationSuite",
+                "great_expectations.ExpectationSuite", "frictionless.Schema", "pandas_schema.Schema"}
+SCHEMA_BASES = {"pandera.DataFrameModel", "pandera.SchemaModel", "pandera.api.pandas.model.DataFrameModel"}
+ASSERT_ATTRS = {"columns", "dtypes", "dtype", "isna", "isnull", "notna", "notnull", "between", "nunique", "duplicated",
+                "is_unique", "hasnans", "min", "max"}
+
+SERVING = {"fastapi": "fastapi", "flask": "flask", "bentoml": "bentoml", "ts": "torchserve", "ray.serve": "ray serve",
+           "seldon_core": "seldon", "kserve": "kserve", "gradio": "gradio", "streamlit": "streamlit",
+           "litserve": "litserve", "starlette": "starlette", "sanic": "sanic", "aiohttp.web": "aiohttp"}
+ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete", "route", "api", "websocket", "endpoint", "deployment"}
+HANDLER_METHODS = {"predict", "handle", "inference", "__call__", "preprocess", "postprocess"}
+STARTUP_NAMES = {"__init__", "load", "load_model", "initialize", "startup", "lifespan", "on_startup", "setup"}
+MODEL_LOADS = {
+    "joblib.load", "pickle.load", "pickle.loads", "torch.load", "torch.jit.load", "dill.load", "cloudpickle.load",
+    "mlflow.pyfunc.load_model", "mlflow.sklearn.load_model", "mlflow.pytorch.load_model", "mlflow.keras.load_model",
+    "mlflow.xgboost.load_model", "mlflow.lightgbm.load_model", "mlflow.tensorflow.load_model",
+    "tensorflow.keras.models.load_model", "keras.models.load_model", "keras.saving.load_model",
+    "tensorflow.saved_model.load", "onnxruntime.InferenceSession", "xgboost.Booster", "lightgbm.Booster",
+    "bentoml.models.get", "bentoml.sklearn.load_model", "bentoml.pytorch.load_model", "skops.io.load",
+    "transformers.pipeline", "transformers.AutoModel.from_pretrained", "catboost.CatBoost.load_model",
+    "safetensors.torch.load_file",
+}
+MONITORING = {"prometheus_client": "prometheus", "prometheus_fastapi_instrumentator": "prometheus",
+              "starlette_exporter": "prometheus", "statsd": "statsd", "datadog": "datadog",
+              "opentelemetry": "opentelemetry", "sentry_sdk": "sentry", "evidently": "evidently",
+              "nannyml": "nannyml", "whylogs": "whylogs", "alibi_detect": "alibi-detect", "arize": "arize",
+              "fiddler": "fiddler"}
+LOG_CALLS = {"info", "warning", "debug", "error", "log", "exception", "critical"}
+HYPER_ESTIMATOR_PREFIXES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "torch.optim.", "tensorflow.keras.optimizers.",
+                            "keras.optimizers.", "imblearn.")
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+NOT_CONFIG_WORDS = ("metric", "score", "result", "report", "eval", "prediction", "output")
+CONFIG_LIBS = {"hydra", "omegaconf", "argparse", "click", "typer", "fire", "dvc.api", "configparser", "gin",
+               "ml_collections", "jsonargparse"}
+TEST_DATA_HINTS = ("schema", "validate", "pandera", "great_expectations", "dtypes", ".columns", "isna", "isnull",
+                   "read_csv", "read_parquet", "missing", "duplicat", "expect_")
+TEST_MODEL_HINTS = ("predict", ".fit(", "accuracy", "roc_auc", "f1_score", "metrics", "model", "score(")

@@ -1,0 +1,234 @@
+"""One pass over a module's AST that records what the code scanner looks for, with line numbers."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlaudit.scanners import code_names as N
+
+
+@dataclass(slots=True)
+class Finding:
+    """One observation: ``kind`` (seed, unseeded, tracking, ...), line in the parsed text, details."""
+
+    kind: str
+    line: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _prefix(name: str | None, table: dict[str, str]) -> str | None:
+    """The table value of the longest key that is ``name`` or a dotted prefix of it."""
+    if not name:
+        return None
+    best = None
+    for key, value in table.items():
+        if (name == key or name.startswith(key + ".")) and (best is None or len(key) > len(best[0])):
+            best = (key, value)
+    return best[1] if best else None
+
+
+class ModuleVisitor(ast.NodeVisitor):
+    """Collects findings from one module (a script, or all cells of a notebook joined)."""
+
+    def __init__(self, aliases: dict[str, str] | None = None) -> None:
+        self.aliases: dict[str, str] = dict(aliases or {})
+        self.findings: list[Finding] = []
+        self.stack: list[tuple[str, str]] = []  # (function name, role: handler | startup | other)
+        self.pydantic_models: set[str] = set()
+        self.frameworks: set[str] = set()
+        self.imports: set[str] = set()
+
+    # names -------------------------------------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        """Fully qualified dotted name of a Name/Attribute chain rooted at an import, else None."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualname(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            return self.qualname(node.func)
+        return None
+
+    def add(self, kind: str, node: ast.AST, **data: Any) -> None:
+        self.findings.append(Finding(kind, getattr(node, "lineno", 0), data))
+
+    def _import(self, module: str, node: ast.AST) -> None:
+        self.imports.add(module.split(".")[0])
+        for kind, table in (("tracking", N.TRACKING), ("validation", N.VALIDATION), ("monitoring", N.MONITORING)):
+            tool = _prefix(module, table)
+            if tool:
+                self.add(kind, node, tool=tool, call=f"import {module}", via="import")
+        framework = _prefix(module, N.SERVING)
+        if framework:
+            self.frameworks.add(framework)
+            self.add("serving", node, framework=framework, call=f"import {module}")
+        if _prefix(module, dict.fromkeys(N.CONFIG_LIBS, "x")):
+            self.add("params_read", node, source=module, via="import")
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for a in node.names:
+            self.aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            self._import(a.name, node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or not node.module:
+            return
+        for a in node.names:
+            if a.name != "*":
+                self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        self._import(node.module, node)
+
+    # structure ---------------------------------------------------------------------------------------
+    def _role(self, node: ast.FunctionDef | ast.AsyncFunctionDef, in_class_bases: list[str]) -> str:
+        for dec in node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            attr = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            qual = self.qualname(target) or ""
+            if attr in ("on_event",) and isinstance(dec, ast.Call) and dec.args and getattr(dec.args[0], "value", "") == "startup":
+                return "startup"
+            if attr in ("cache_resource", "cache", "lru_cache", "cached_property", "asynccontextmanager"):
+                return "startup"
+            if attr in N.ROUTE_DECORATORS and (self.frameworks or qual.startswith(tuple(N.SERVING))):
+                return "handler"
+        if node.name in N.STARTUP_NAMES:
+            return "startup"
+        if node.name in N.HANDLER_METHODS and (in_class_bases or self.frameworks):
+            return "handler"
+        return "other"
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        bases = getattr(self, "_class_bases", [])
+        role = self._role(node, bases)
+        if node.name.startswith("test"):
+            self.add("test_function", node, name=node.name)
+        if role == "handler":
+            self.add("handler", node, name=node.name, params=self._handler_params(node),
+                     explicit_checks=self._explicit_checks(node))
+        self.stack.append((node.name, role))
+        self.generic_visit(node)
+        self.stack.pop()
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def _handler_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[str, Any]]:
+        out = []
+        for arg in node.args.args + node.args.kwonlyargs:
+            if arg.arg in ("self", "cls", "request", "req", "context", "ctx"):
+                continue
+            ann = arg.annotation
+            names = {n.id for n in ast.walk(ann) if isinstance(n, ast.Name)} if ann is not None else set()
+            out.append({"name": arg.arg, "model": sorted(names & self.pydantic_models) or None,
+                        "annotated": ann is not None})
+        return out
+
+    def _explicit_checks(self, node: ast.AST) -> bool:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Raise) and sub.exc is not None:
+                return True
+            if isinstance(sub, ast.Call):
+                name = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
+                if name in ("validate", "abort", "model_validate", "parse_obj", "load", "validate_input"):
+                    if name != "load" or "schema" in ast.unparse(sub.func).lower():
+                        return True
+        return False
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        bases = [self.qualname(b) or getattr(b, "id", "") or "" for b in node.bases]
+        for base in bases:
+            if base in N.SCHEMA_BASES or base.startswith("pandera."):
+                self.add("schema", node, tool="pandera", name=node.name)
+            if base.startswith("pydantic.") or base in self.pydantic_models:
+                self.pydantic_models.add(node.name)
+                constrained = "Field(" in ast.unparse(node) or "validator" in ast.unparse(node)
+                self.add("pydantic_model", node, name=node.name, constrained=constrained)
+            if _prefix(base, N.SERVING):
+                self.add("serving", node, framework=_prefix(base, N.SERVING), call=f"class {node.name}({base})")
+        saved = getattr(self, "_class_bases", [])
+        self._class_bases = [b for b in bases if _prefix(b, N.SERVING)]
+        self.generic_visit(node)
+        self._class_bases = saved
+
+    # statements --------------------------------------------------------------------------------------
+    def visit_Assert(self, node: ast.Assert) -> None:
+        attrs = {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)}
+        if attrs & N.ASSERT_ATTRS and not self._in_test():
+            self.add("validation", node, tool="assert", call=ast.unparse(node.test)[:120], via="assert")
+        self.generic_visit(node)
+
+    def _in_test(self) -> bool:
+        return any(name.startswith("test") for name, _ in self.stack)
+
+    def _placement(self) -> str:
+        if not self.stack:
+            return "module"
+        roles = {role for _, role in self.stack}
+        return "handler" if "handler" in roles else "startup" if "startup" in roles else "function"
+
+    def visit_Call(self, node: ast.Call) -> None:
+        qual = self.qualname(node.func)
+        attr = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        kwargs = {k.arg for k in node.keywords}
+        if qual:
+            self._qualified_call(node, qual, attr, kwargs)
+        else:
+            self._local_call(node, attr, kwargs)
+        for arg in node.args:
+            if (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.lower().endswith(N.CONFIG_SUFFIXES)
+                    and not any(w in arg.value.lower() for w in N.NOT_CONFIG_WORDS)):
+                self.add("params_read", node, source=arg.value, via="file")
+        self.generic_visit(node)
+
+    def _qualified_call(self, node: ast.Call, qual: str, attr: str, kwargs: set[str | None]) -> None:
+        if qual in N.SEED_CALLS:
+            self.add("seed", node, lib=N.SEED_CALLS[qual], call=qual)
+        elif qual in N.SEEDABLE:
+            self.add("seed" if node.args or kwargs & {"seed", "x"} else "unseeded", node, lib=N.SEEDABLE[qual], call=qual)
+        lib = _prefix(qual, N.RNG_MODULES)
+        if lib and (attr in N.RNG_DRAWS or qual.startswith(tuple(N.TORCH_TRAINING))):
+            self.add("rng_use", node, lib=lib, call=qual)
+        if qual.startswith(("tensorflow.keras", "keras.")):
+            self.add("rng_use", node, lib="tensorflow", call=qual)
+        last = qual.rsplit(".", 1)[-1]
+        if last in N.RANDOM_STATE_NAMES or (last in N.SHUFFLE_SPLITTERS and self._kw_true(node, "shuffle")):
+            seeded = bool(kwargs & N.SEED_KWARGS) or None in kwargs
+            self.add("random_state" if seeded else "unseeded", node, lib="sklearn", call=last)
+        for kind, table in (("tracking", N.TRACKING), ("validation", N.VALIDATION), ("monitoring", N.MONITORING)):
+            tool = _prefix(qual, table)
+            if tool and not (kind == "validation" and tool == "pydantic"):
+                self.add(kind, node, tool=tool, call=qual, via="call")
+        if qual in N.SCHEMA_CALLS:
+            self.add("schema", node, tool=qual.split(".")[0], name=qual)
+        if qual in N.MODEL_LOADS or (attr in ("load_model", "from_pretrained") and _prefix(qual, N.SERVING) is None):
+            self.add("model_load", node, call=qual, placement=self._placement())
+        if qual.startswith(N.HYPER_ESTIMATOR_PREFIXES):
+            literal = [k.arg for k in node.keywords if k.arg and k.arg not in N.SEED_FREE_KWARGS
+                       and isinstance(k.value, ast.Constant) and isinstance(k.value.value, (int, float))
+                       and not isinstance(k.value.value, bool)]
+            if literal:
+                self.add("hyper_literal", node, call=last, names=literal)
+        if qual in ("dvc.api.params_show", "hydra.main", "omegaconf.OmegaConf.load"):
+            self.add("params_read", node, source=qual, via="call")
+        if qual in ("xgboost.train", "lightgbm.train", "catboost.train"):
+            self.add("training", node, call=qual)
+        if self._placement() == "handler" and attr in N.LOG_CALLS and qual.startswith("logging"):
+            self.add("prediction_log", node, call=qual)
+
+    def _local_call(self, node: ast.Call, attr: str, kwargs: set[str | None]) -> None:
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        rname = ast.unparse(receiver).lower() if receiver is not None else ""
+        if attr in ("fit", "fit_generator", "train") and receiver is not None and "scaler" not in rname:
+            self.add("training", node, call=f"{ast.unparse(receiver)}.{attr}")
+        if attr in ("load_model", "from_pretrained"):
+            self.add("model_load", node, call=ast.unparse(node.func), placement=self._placement())
+        if attr == "sample" and kwargs & {"frac", "n"} and not kwargs & N.SEED_KWARGS:
+            self.add("unseeded", node, lib="pandas", call="DataFrame.sample")
+        if attr in N.LOG_CALLS and ("log" in rname or rname == "print") and self._placement() == "handler":
+            self.add("prediction_log", node, call=ast.unparse(node.func))
+
+    @staticmethod
+    def _kw_true(node: ast.Call, name: str) -> bool:
+        return any(k.arg == name and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
