@@ -29,7 +29,7 @@ def run(ctx: ScanContext) -> None:
             ctx.progress.update("leakage", start + i, len(entries), entry.path)
             result = known.get(key)
             if result is None:
-                result = analyze_file(entry.path, data).to_dict()
+                result = analyze_file(entry.path, data, ctx.config.threshold("limits.file_seconds")).to_dict()
                 rows.append((key, "notebook" if entry.path.endswith(".ipynb") else "script", result))
                 known[key] = result
                 analysed += 1

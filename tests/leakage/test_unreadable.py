@@ -61,3 +61,10 @@ def test_huge_notebook_is_recorded_not_read(make_repo, tmp_path) -> None:
     reasons = {u["path"]: u["reason"] for u in rep.unreadable}
     assert f"{len(big)} bytes, over the 2000-byte limit" in reasons["big.ipynb"]
     assert [f.path for f in rep.findings if f.check_id == "LEAK-CODE-PREPROCESS"] == ["leak.py"]
+
+
+def test_time_budget_turns_a_slow_file_into_unreadable() -> None:
+    """A file that exceeds its analysis time budget is reported, not analysed forever."""
+    body = "\n".join(f"v{i} = f(v{i - 1})" for i in range(1, 3000))
+    r = analyze_file("slow.py", f"def f(x):\n    return x\nv0 = 1\n{body}\n".encode(), seconds=0.0)
+    assert r.unreadable is not None and "time budget" in r.unreadable

@@ -52,7 +52,8 @@ def code_report(ctx: CheckContext) -> CodeReport:
     known = cached_results(ctx.store, ids.values(), ANALYZER_VERSION)
     for path, blob in ids.items():
         cached = known.get(blob)
-        report.files.append(FileResult.from_dict(cached, path) if cached else analyze_file(path, datas[path]))
+        report.files.append(FileResult.from_dict(cached, path) if cached
+                            else analyze_file(path, datas[path], ctx.threshold("limits.file_seconds")))
     report.cross = link_files(report.files)
     _CACHE.clear()
     _CACHE[key] = report

@@ -30,6 +30,9 @@ RESAMPLERS = frozenset({
     "SMOTEENN", "CondensedNearestNeighbour", "OneSidedSelection", "InstanceHardnessThreshold",
     "ImageDataGenerator",
 })
+# Functions that standardise data with statistics of the rows they are given.
+FIT_FUNCS = frozenset({"scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform", "power_transform",
+                       "zscore"})
 RESAMPLE_FUNCS = frozenset({"resample", "augment", "oversample", "upsample", "downsample"})
 PIPELINES = frozenset({"Pipeline", "make_pipeline", "ImbPipeline"})
 SEARCHES = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV",
@@ -52,7 +55,7 @@ READERS = re.compile(r"^(read_(csv|parquet|json|excel|feather|table|pickle|hdf|s
 WRITERS = re.compile(r"^(to_(csv|parquet|json|excel|feather|pickle|hdf|orc)|save|savetxt|savez|dump)$")
 MODEL_EVAL_METHODS = frozenset({"score", "evaluate"})
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
-TRANSFORM_METHODS = frozenset({"transform", "inverse_transform"})
+TRANSFORM_METHODS = frozenset({"transform", "inverse_transform", "texts_to_sequences", "texts_to_matrix"})
 ESTIMATOR_HINT = re.compile(r"(Classifier|Regressor|Regression|SVC|SVR|Boost|Forest|Tree|Bayes|Net|Model|KNeighbors"
                             r"|LGBM|XGB|CatBoost|Sequential|Lasso|Ridge|ElasticNet|Perceptron|MLP|SGD)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from mlaudit.scanners.leakage.source import Unit
 from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatten, join
 
 MAX_INLINE_DEPTH = 4
+INLINE_BUDGET = 1500  # helper-function bodies followed per file; beyond it a call just joins its arguments
 
 
 @dataclass(slots=True)
@@ -57,8 +59,10 @@ class FileFlow:
 class Analyzer:
     """Walks statements in order, keeping an abstract value per variable."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, seconds: float = 30.0) -> None:
         self.path = path
+        self.deadline = time.monotonic() + seconds
+        self.steps = 0
         self.env: dict[str, Val] = {}
         self.imports: dict[str, str] = {}
         self.funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
@@ -70,11 +74,12 @@ class Analyzer:
         self.lines: list[str] = []
         self.loop_depth = 0
         self.depth = 0
+        self.inlined = 0
         self.returns: list[list[Val]] = []
-        self.test_evals: list[Site] = []
+        self.test_evals: list[tuple[Site, Site | None, bool]] = []  # (where, split of the test data, inside a loop)
         self.in_sample: list[Site] = []
-        self.selections: list[tuple[Site, str]] = []
-        self.test_tuned: list[tuple[Site, str]] = []
+        self.selections: list[tuple[Site, str, Site | None]] = []  # (where, how, split of the scores' data)
+        self.test_tuned: list[tuple[Site, str, Site | None]] = []
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -89,16 +94,23 @@ class Analyzer:
         return self.out
 
     def _finish(self) -> None:
-        for site, how in self.test_tuned:
-            self.report("LEAK-CODE-MULTITEST", site, f"The test set is used to {how}; the test score it then reports is optimistic.")
-        for site, how in self.selections:
-            ev = next((s for s in self.test_evals), None)
-            self.report("LEAK-CODE-MULTITEST", site,
-                        f"Models or hyperparameters are chosen by their score on the test set ({how}); "
-                        "the reported test score is then optimistic.", fit=ev)
+        for site, how, split in self.test_tuned:
+            if not self.final_elsewhere(split):
+                self.report("LEAK-CODE-MULTITEST", site, f"The test set is used to {how}; the test score it then reports is optimistic.",
+                            split=split)
+        for site, how, split in self.selections:
+            if not self.final_elsewhere(split):
+                ev = next((s for s, sp, _ in self.test_evals if sp == split), None)
+                self.report("LEAK-CODE-MULTITEST", site,
+                            f"Models or hyperparameters are chosen by their score on the test set ({how}); "
+                            "the reported test score is then optimistic.", fit=ev, split=split)
         if self.in_sample and not self.test_evals:
             self.report("LEAK-CODE-MULTITEST", self.in_sample[0],
                         "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score exists.")
+
+    def final_elsewhere(self, split: Site | None) -> bool:
+        """Whether a final score (outside loops) is measured on another held-out split than the one used to choose."""
+        return any(not loop and sp is not None and sp != split for _, sp, loop in self.test_evals)
 
     def site(self, node: ast.AST, what: str = "") -> Site:
         line = getattr(node, "lineno", 0)
@@ -120,6 +132,9 @@ class Analyzer:
             self.stmt(stmt)
 
     def stmt(self, s: ast.stmt) -> None:
+        self.steps += 1
+        if self.steps % 1000 == 0 and time.monotonic() > self.deadline:
+            raise AnalysisTimeout(f"analysis stopped after {self.steps} statements (time budget exceeded)")
         if isinstance(s, ast.Import):
             for a in s.names:
                 self.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
@@ -246,14 +261,15 @@ class Analyzer:
             self.bind(s.target, join(*flatten(it)) if it.kind == "tuple" else it, s)
         self.loop_depth += 1
         self.block(s.body)
-        self.block(s.body)  # a second pass lets loop-carried values (best score so far) reach the comparisons
+        if self.loop_depth < 3:  # a second pass lets loop-carried values (best score so far) reach the comparisons
+            self.block(s.body)
         self.loop_depth -= 1
         self.block(s.orelse)
 
     def condition(self, test: ast.expr, stmt: ast.stmt) -> None:
         val = self.expr(test)
         if self.loop_depth and val.testscore and isinstance(test, ast.Compare):
-            self.selections.append((self.site(stmt), "a comparison inside a loop keeps the best test score"))
+            self.selections.append((self.site(stmt), "a comparison inside a loop keeps the best test score", val.split))
 
     # ---- expressions --------------------------------------------------------------------------------------
     def expr(self, e: ast.expr | None) -> Val:  # noqa: C901 - one dispatch over node types
@@ -374,15 +390,24 @@ class Analyzer:
             self.called.add(f.id)
             return self.call_user(self.funcs[f.id], [self.expr(a) for a in c.args],
                                   {k.arg: self.expr(k.value) for k in c.keywords if k.arg})
+        if isinstance(f, ast.Name) and self.env.get(f.id, OTHER).kind == "obj":  # a fitted layer called on data
+            obj_val = self.env[f.id]
+            assert obj_val.obj is not None
+            pos, kw = self.args(c)
+            return self.obj_method(obj_val.obj, obj_val, "transform", pos, kw, c, self.site(c))
         if qual is not None:
             return self.function(api.short(qual), c)
-        assert isinstance(f, ast.Attribute)
+        if not isinstance(f, ast.Attribute):  # f()(x), table[k](x), (lambda ...)(x)
+            pos, kw = self.args(c)
+            out = join(self.expr(f), *pos, *kw.values())
+            return out if out.kind in ("data", "score", "stat") else OTHER
         recv = self.expr(f.value)
         return self.method(recv, f.attr, c)
 
     def call_user(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Val], kwargs: dict[str, Val]) -> Val:
-        if self.depth >= MAX_INLINE_DEPTH:
+        if self.depth >= MAX_INLINE_DEPTH or self.inlined >= INLINE_BUDGET:
             return join(*args, *kwargs.values())
+        self.inlined += 1
         saved_env, saved_loop, saved_unit = self.env, self.loop_depth, (self.cell, self.lines)
         self.cell, self.lines = self.func_units.get(id(fn), saved_unit)
         self.env = dict(self.env)
@@ -469,11 +494,16 @@ class Analyzer:
         if api.WRITERS.match(name) and len(pos) >= 2:
             self.write(pos[0] if pos[0].text else pos[1], pos[1] if pos[0].text else pos[0], site)
             return OTHER
+        if name in api.FIT_FUNCS and pos:
+            data = pos[0]
+            if data.kind != "data":
+                return data
+            return data.with_(events=data.events | {Event("fit", site, f"{name}() scaled the data with its own statistics")})
         if name in api.RESAMPLE_FUNCS:
             data = join(*pos)
             return data.with_(kind="data", events=data.events | {Event("resample", site, f"rows resampled with {name}()")})
         if name in api.SELECT_FUNCS and any(v.testscore for v in [*pos, *kw.values()]):
-            self.selections.append((site, f"{name}() over test scores"))
+            self.selections.append((site, f"{name}() over test scores", next((v.split for v in [*pos, *kw.values()] if v.testscore), None)))
             return join(*pos).with_(kind="score")
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
             return pos[0].with_(kind="stat")
@@ -486,6 +516,8 @@ class Analyzer:
         pos, kw = self.args(c)
         site = self.site(c, f"{recv.obj.cls}.{name}" if recv.obj else "")
         site = Site(site.path, site.line, site.cell, self.site(c).what)
+        if recv.kind == "obj" and name in ("items", "values", "keys", "copy", "get"):
+            return recv  # a dict or list of estimators
         if recv.kind == "obj" and recv.obj is not None:
             return self.obj_method(recv.obj, recv, name, pos, kw, c, site)
         if name in ("append", "extend", "add", "update", "insert", "setdefault") and isinstance(c.func, ast.Attribute):
@@ -500,7 +532,7 @@ class Analyzer:
                 self.write(pos[0], recv, site)
             return OTHER
         if name in api.SELECT_FUNCS and recv.testscore:
-            self.selections.append((site, f".{name}() over test scores"))
+            self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
             return recv.with_(kind="stat")
@@ -510,6 +542,8 @@ class Analyzer:
                 if stat.kind == "stat":
                     out = self.apply_stat(out, recv, stat, c, "imputed")
             return out
+        if recv.kind == "data" and name in ("apply", "transform", "pipe", "agg") and c.args and self.fit_func(c.args[0]):
+            return recv.with_(events=recv.events | {Event("fit", site, f"{self.fit_func(c.args[0])}() scaled the data with its own statistics")})
         if recv.kind == "data" and name == "sample" and "replace" in kw and kw_true(c, "replace"):
             return recv.with_(events=recv.events | {Event("resample", site, "rows resampled with replacement (.sample(replace=True))")})
         if recv.kind == "splits":
@@ -525,6 +559,12 @@ class Analyzer:
             return out.with_(kind="data", sides=recv.sides or out.sides, split=recv.split or out.split)
         return out if out.kind in ("data", "score", "stat") else OTHER
 
+    def fit_func(self, node: ast.expr) -> str | None:
+        """The name of a scaling function passed by reference (``df.apply(zscore)``), if it is one."""
+        qual = self.qualname(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        name = api.short(qual) if qual else None
+        return name if name in api.FIT_FUNCS else None
+
     def obj_method(self, obj: Obj, recv: Val, name: str, pos: list[Val], kw: dict[str, Val], c: ast.Call,
                    site: Site) -> Val:  # noqa: C901
         x = pos[0] if pos else kw.get("X", OTHER)
@@ -532,7 +572,7 @@ class Analyzer:
             return recv
         if name == "split" and obj.role == "splitter":
             return self.cv_split(pos, site)
-        if name in ("fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit"):
+        if name in FIT_METHODS:
             self.fit(obj, x, pos, kw, c, site)
             if obj.role == "resampler" or name == "fit_resample":
                 ev = Event("resample", site, f"{obj.cls}.{name} resampled the rows")
@@ -555,7 +595,7 @@ class Analyzer:
         self.out.uses_ml = True
         if obj.role == "search":
             if "test" in x.sides and "train" not in x.sides:
-                self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)"))
+                self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)", x.split))
             self.check_split(pos[:2], site, f"{obj.cls} cross-validation")
         if obj.role in ("pre", "outlier") or (obj.role == "pipeline" and obj.has_pre):
             if "test" in x.sides and "train" not in x.sides:
@@ -571,7 +611,7 @@ class Analyzer:
                 v = join(kw[k]) if k in kw else None
                 if v is not None and "test" in v.sides and ("early_stopping_rounds" in kw or "callbacks" in kw
                                                           or obj.cls.startswith(("LGBM", "XGB", "CatBoost"))):
-                    self.test_tuned.append((site, f"stop training early ({k} is the test set)"))
+                    self.test_tuned.append((site, f"stop training early ({k} is the test set)", v.split))
         obj.fitted_sides = x.sides
 
     def transformed(self, obj: Obj, x: Val, site: Site) -> Val:
@@ -598,9 +638,11 @@ class Analyzer:
         data = [v for v in vals if v.kind == "data"]
         for v in data:
             self.consume(v, site)
-        if any("test" in v.sides for v in data):
-            self.test_evals.append(site)
-            return Val("score", testscore=True)
+        held_out = [v for v in data if "test" in v.sides]
+        if held_out:
+            split = next((v.split for v in held_out if v.split is not None), None)
+            self.test_evals.append((site, split, self.loop_depth > 0))
+            return Val("score", testscore=True, split=split)
         if data and (obj is not None and obj.role != "search" or any(v.preds for v in data)):
             self.in_sample.append(site)
         return Val("score")
@@ -647,6 +689,8 @@ class Analyzer:
 
 
 TARGET_NAME = re.compile(r"^(y|Y|target|label|labels|y_all|y_full|y_true)$")
+FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
+                         "fit_on_sequences"})
 SUBSET_METHODS = frozenset({"sample", "drop", "head", "tail", "query", "take", "nlargest", "nsmallest"})
 
 
@@ -664,6 +708,10 @@ def kw_true(c: ast.Call, name: str) -> bool:
     return any(k.arg == name and isinstance(k.value, ast.Constant) and bool(k.value.value) for k in c.keywords)
 
 
-def analyze_units(path: str, units: list[Unit]) -> FileFlow:
-    """Run the analysis over a file's units (cells in order)."""
-    return Analyzer(path).run(units)
+class AnalysisTimeout(Exception):
+    """A file took longer than its time budget to analyse."""
+
+
+def analyze_units(path: str, units: list[Unit], seconds: float = 30.0) -> FileFlow:
+    """Run the analysis over a file's units (cells in order) within ``seconds``."""
+    return Analyzer(path, seconds).run(units)

@@ -6,7 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlaudit.scanners.leakage.flow import CodeFinding, analyze_units
+from mlaudit.scanners.leakage.flow import AnalysisTimeout, CodeFinding, analyze_units
 from mlaudit.scanners.leakage.source import parse_file
 from mlaudit.scanners.leakage.values import Site
 
@@ -54,16 +54,19 @@ def relocate(r: FileResult, path: str) -> FileResult:
     return r
 
 
-def analyze_file(path: str, data: bytes) -> FileResult:
-    """Parse and analyse one .py or .ipynb file; unreadable files and cells come back with the reason."""
+def analyze_file(path: str, data: bytes, seconds: float = 30.0) -> FileResult:
+    """Parse and analyse one .py or .ipynb file (within ``seconds``); unreadable files and cells come back with the reason."""
     parsed = parse_file(path, data)
     result = FileResult(path, unreadable=parsed.error, cell_errors=parsed.cell_errors)
     if parsed.error is not None:
         return result
     try:
-        flow = analyze_units(path, parsed.units)
+        flow = analyze_units(path, parsed.units, seconds)
     except RecursionError:
         result.unreadable = "code too deeply nested to analyse"
+        return result
+    except AnalysisTimeout as exc:
+        result.unreadable = str(exc)
         return result
     result.findings = flow.findings
     result.writes = [{"file": f, "site": s.to_dict(), "leaks": [{"kind": e.kind, "site": e.site.to_dict(), "detail": e.detail}

@@ -1,0 +1,10 @@
+# expect: none
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LinearRegression
+
+df = pd.read_csv("d.csv")
+X_train, X_test, y_train, y_test = train_test_split(df[["a", "b"]], df.y, random_state=0)
+X_train = X_train.fillna(X_train.mean())
+X_test = X_test.fillna(X_train.mean())
+print(LinearRegression().fit(X_train, y_train).score(X_test, y_test))

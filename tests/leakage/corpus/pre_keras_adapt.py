@@ -1,0 +1,11 @@
+# expect: LEAK-CODE-PREPROCESS
+import numpy as np
+from tensorflow.keras import layers
+from sklearn.model_selection import train_test_split
+
+X = np.load("X.npy")
+y = np.load("y.npy")
+norm = layers.Normalization()
+norm.adapt(X)
+X = norm(X)
+X_train, X_test, y_train, y_test = train_test_split(X, y)
