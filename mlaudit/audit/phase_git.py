@@ -19,8 +19,7 @@ def run(ctx: ScanContext) -> None:
     todo = sorted({r.target for r in refs} - done)
     count = 0
     if todo:
-        # Tips scanned before that still exist bound the walk (a rewritten history may have dropped some).
-        known = [s for s in sorted(done) if ctx.objects is None or ctx.objects.size(s) is not None]
+        known = _walk_bounds(ctx, done)
 
         def tracked() -> Iterator[tuple[CommitRecord, list[FileChange]]]:
             for i, item in enumerate(iter_history(ctx.repo.root, todo, known), 1):
@@ -31,6 +30,29 @@ def run(ctx: ScanContext) -> None:
         count = save_history(ctx.store, tracked())
     save_refs(ctx.store, refs)
     ctx.counts["new_commits"] = count
+
+
+def _walk_bounds(ctx: ScanContext, done: set[str]) -> list[str]:
+    """Stored commits that still exist and bound the walk: scanned tips, or, for a tip a rewrite dropped,
+    its nearest stored ancestors still in the repo (so a force-push rereads only the new commits)."""
+    objects = ctx.objects
+    if objects is None:
+        return sorted(done)
+    bounds: set[str] = set()
+    seen: set[str] = set()
+    todo = sorted(done)
+    while todo:
+        sha = todo.pop()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        if objects.size(sha) is not None:
+            bounds.add(sha)
+            continue
+        row = ctx.store.db.execute("SELECT parents FROM commits WHERE sha = ?", [sha]).fetchone()
+        if row and row[0]:
+            todo.extend(row[0].split())
+    return sorted(bounds)
 
 
 PHASE = Phase("git", 10, run, "Refs and commits with the files each commit touched.")

@@ -19,13 +19,13 @@ def scanned_tips(store: Store) -> set[str]:
 
 
 def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileChange]]], batch: int = 2000) -> int:
-    """Insert commits and their file changes in batches (call inside one transaction); return the commit count."""
+    """Insert commits and their file changes in batches (call inside one transaction); return how many were new."""
     conn = store.db.conn
     commit_sql = f"INSERT OR IGNORE INTO commits ({', '.join(_COMMIT_COLS)}) VALUES ({', '.join('?' * len(_COMMIT_COLS))})"
     change_sql = f"INSERT INTO file_changes ({', '.join(_CHANGE_COLS)}) VALUES ({', '.join('?' * len(_CHANGE_COLS))})"
     commits: list[tuple] = []
     changes: list[tuple] = []
-    count = 0
+    stored = [0]
 
     def flush() -> None:
         # A commit already stored (reached again from another tip) keeps its one set of changes.
@@ -37,6 +37,7 @@ def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileCh
                 )
             }
             fresh -= known
+            stored[0] += len(fresh)
             conn.executemany(commit_sql, [c for c in commits if c[0] in fresh])
             conn.executemany(change_sql, [c for c in changes if c[0] in fresh])
         commits.clear()
@@ -47,11 +48,10 @@ def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileCh
         commits.append(tuple(row[c] for c in _COMMIT_COLS))
         for fc in file_changes:
             changes.append((fc.commit_sha, fc.path, fc.old_path, fc.status, fc.added, fc.deleted, fc.blob, fc.old_blob, fc.mode, int(fc.binary)))
-        count += 1
         if len(commits) >= batch:
             flush()
     flush()
-    return count
+    return stored[0]
 
 
 def save_refs(store: Store, refs: Iterable[RefRecord]) -> None:
