@@ -74,7 +74,7 @@ def is_met(result: CheckResult | None, automated: bool = False) -> bool:
 def describe(result: CheckResult | None, check_id: str) -> Reason:
     """A one-line reason naming the check's status and its message (or why it is missing)."""
     if result is None:
-        return Reason(check_id, "missing", f"{check_id} is not part of this mlaudit, so this cannot be determined")
+        return Reason(check_id, "missing", "not checked by this mlaudit, so it cannot be determined")
     detail = result.message or result.title or str(result.status)
     return Reason(check_id, str(result.status), detail)
 

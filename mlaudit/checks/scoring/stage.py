@@ -199,7 +199,6 @@ def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | Non
         for o in unmet[stage]:
             action = (o.result.recommendation if o.result is not None and o.result.recommendation
                       else f"Adopt {o.requirement.need}.")
-            why = f"The {stage} stage needs {o.requirement.need}; " + (
-                o.reason.detail if o.result is None else f"{o.requirement.check_id} is {o.reason.status}: {o.reason.detail}")
+            why = f"The {stage} stage needs {o.requirement.need}; {o.requirement.check_id} is {o.reason.status}: {o.reason.detail}"
             add(o.result, o.requirement.check_id, action, why, stage, kind)
     return Decision(operating, meets, signals, needs, steps)
