@@ -147,3 +147,17 @@ def test_notebook_prototype_finds_exactly_the_planted_leaks(sample_repo, tmp_pat
     assert any(e["detail"].startswith("cross-check: confirmed") for e in code.evidence)
     target = next(f for f in rep.findings if f.check_id == "LEAK-TARGET")
     assert "refund_issued" in target.message
+
+
+def test_pair_found_from_the_files_code_reads(make_repo, tmp_path: Path) -> None:
+    """Files named without train/test words are paired because a script reads them into train/test variables."""
+    df = pd.DataFrame({"order_id": range(40), "v": range(40)})
+    repo = make_repo()
+    repo.commit("pair", {
+        "data/2023.csv": csv(df.iloc[:30]), "data/2024.csv": csv(pd.concat([df.iloc[30:], df.iloc[:2]])),
+        "fit.py": "import pandas as pd\ntrain_df = pd.read_csv('data/2023.csv')\nholdout = pd.read_csv('data/2024.csv')\n",
+    })
+    rep = leakage(repo.root, tmp_path / "s.sqlite")
+    overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
+    assert overlap.status == "fail" and overlap.value == pytest.approx(2 / 12, abs=1e-6)
+    assert "read as train/test by fit.py" in overlap.evidence[0].detail

@@ -12,7 +12,7 @@ import yaml
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.leakage.code import code_report
-from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, load_pairs, read_frame
+from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, code_pairs, load_pairs, read_frame
 from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.tree import CommitTreeSource, FileTooLarge
@@ -50,7 +50,9 @@ def pairs(ctx: CheckContext) -> PairLoad:
     key = (id(ctx.store), ctx.scan_id, ctx.tree.label)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)))
+        reads = [(f.path, side, path) for f in code_report(ctx).files for side, path in f.side_reads]
+        extra = code_pairs(reads, [e.path for e in ctx.tree.files()])
+        _CACHE[key] = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)), extra)
     return _CACHE[key]
 
 
@@ -120,7 +122,8 @@ def graded(check: Check, value: float, limit: float, message: str, evidence: lis
 
 
 def pair_label(lp: LoadedPair) -> str:
-    return f"{lp.pair.train} vs {lp.pair.test}"
+    how = f" ({lp.pair.source})" if lp.pair.source != "file names" else ""
+    return f"{lp.pair.train} vs {lp.pair.test}{how}"
 
 
 @dataclass(slots=True)

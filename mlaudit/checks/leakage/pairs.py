@@ -10,6 +10,7 @@ import pandas as pd
 
 from mlaudit.core.config import define_threshold
 from mlaudit.core.tree import FileTooLarge, TreeSource
+from mlaudit.scanners.leakage.links import same_file
 
 DATA_EXT = (".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".jsonl", ".ndjson", ".csv.gz")
 _TRAIN = r"train|training|trn"
@@ -28,6 +29,7 @@ class Pair:
     train: str
     test: str
     key: str
+    source: str = "file names"  # how the pair was found
 
 
 @dataclass(slots=True)
@@ -90,11 +92,36 @@ def read_frame(data: bytes, path: str) -> pd.DataFrame:
         raise ValueError(f"{path} could not be parsed: {type(exc).__name__}: {exc}") from None
 
 
-def load_pairs(tree: TreeSource, max_bytes: int) -> PairLoad:
-    """Find the pairs of a tree and load both sides of each (bounded by ``max_bytes`` per file)."""
+def code_pairs(side_reads: list[tuple[str, str, str]], paths: list[str]) -> list[Pair]:
+    """Pairs from code: a file read into a train-named variable and one read into a test-named variable by the same script.
+
+    ``side_reads`` holds (script, side, literal path); literal paths are matched to tree paths.
+    """
+    by_script: dict[str, dict[str, list[str]]] = {}
+    for script, side, literal in side_reads:
+        for p in paths:
+            if same_file(literal, p) and p.lower().endswith(DATA_EXT):
+                by_script.setdefault(script, {}).setdefault(side, []).append(p)
+    out = []
+    for script, sides in sorted(by_script.items()):
+        for train in sorted(set(sides.get("train", []))):
+            for test in sorted(set(sides.get("test", []))):
+                if train != test:
+                    out.append(Pair(train, test, f"{script}:{train}|{test}", f"read as train/test by {script}"))
+    return out
+
+
+def load_pairs(tree: TreeSource, max_bytes: int, extra: list[Pair] | None = None) -> PairLoad:
+    """The pairs of a tree (by name, plus ``extra`` ones found in code), both sides loaded (``max_bytes`` per file)."""
     out = PairLoad()
     cache: dict[str, pd.DataFrame] = {}
-    for pair in find_pairs([e.path for e in tree.files()]):
+    found = find_pairs([e.path for e in tree.files()])
+    known = {(p.train, p.test) for p in found}
+    for p in extra or []:
+        if (p.train, p.test) not in known:
+            known.add((p.train, p.test))
+            found.append(p)
+    for pair in found:
         try:
             frames = []
             for p in (pair.train, pair.test):

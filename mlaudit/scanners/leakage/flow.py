@@ -54,6 +54,7 @@ class FileFlow:
     reads: list[tuple[str, Site]] = field(default_factory=list)
     uses_ml: bool = False  # any split, fit or evaluation seen (otherwise the code checks do not apply)
     targets: list[str] = field(default_factory=list)  # target column names seen (y = df["col"], .pop("col"), ...)
+    side_reads: list[tuple[str, str]] = field(default_factory=list)  # (train | test, file) read into a split-named variable
 
 
 class Analyzer:
@@ -215,6 +216,13 @@ class Analyzer:
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
 
+    def is_read(self, node: ast.AST | None) -> bool:
+        """Whether an expression is a direct call of a data reader (``pd.read_csv(...)``)."""
+        if not isinstance(node, ast.Call):
+            return False
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        return bool(api.READERS.match(name))
+
     def note_target(self, name: str, value: ast.AST | None) -> None:
         """Remember the column a target-like variable is taken from (``y = df["price"]``, ``y = df.pop("price")``)."""
         if not TARGET_NAME.match(name) or value is None:
@@ -236,9 +244,14 @@ class Analyzer:
         When the value is a row subset (slice, ``.sample``, ``.drop``, ``.iloc``...), this is a split by hand.
         """
         side = api.name_side(name)
+        value = getattr(stmt, "value", None)
+        if side and val.kind == "data" and self.is_read(value):
+            for path, _ in sorted(val.reads, key=lambda r: r[0]):
+                if (side, path) not in self.out.side_reads:
+                    self.out.side_reads.append((side, path))
         if side and val.kind == "data" and not val.sides:
             site = self.site(stmt)
-            if is_subset(getattr(stmt, "value", None)):
+            if is_subset(value):
                 self.check_split([val], site, "split by row selection")
             return val.with_(sides=frozenset({side}), split=val.split or site)
         return val

@@ -24,17 +24,20 @@ class FileResult:
     cell_errors: list[str] = field(default_factory=list)
     uses_ml: bool = False
     targets: list[str] = field(default_factory=list)
+    side_reads: list[list[str]] = field(default_factory=list)  # [train | test, literal path]
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "findings": [f.to_dict() for f in self.findings], "writes": self.writes,
                 "read_splits": self.read_splits, "reads": self.reads, "unreadable": self.unreadable,
-                "cell_errors": self.cell_errors, "uses_ml": self.uses_ml, "targets": self.targets}
+                "cell_errors": self.cell_errors, "uses_ml": self.uses_ml, "targets": self.targets,
+                "side_reads": self.side_reads}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], path: str | None = None) -> "FileResult":
         """Rebuild a result; ``path`` relocates it (the same content cached under another path)."""
         r = cls(d["path"], [CodeFinding.from_dict(f) for f in d["findings"]], d["writes"], d["read_splits"],
-                d["reads"], d["unreadable"], d["cell_errors"], d.get("uses_ml", False), d.get("targets", []))
+                d["reads"], d["unreadable"], d["cell_errors"], d.get("uses_ml", False), d.get("targets", []),
+                d.get("side_reads", []))
         if path is not None and path != r.path:
             r = relocate(r, path)
         return r
@@ -74,6 +77,7 @@ def analyze_file(path: str, data: bytes, seconds: float = 30.0) -> FileResult:
     result.read_splits = [{"file": f, "read": r.to_dict(), "split": s.to_dict()} for f, r, s in flow.read_splits]
     result.reads = sorted({f for f, _ in flow.reads})
     result.uses_ml, result.targets = flow.uses_ml, flow.targets
+    result.side_reads = [[side, path] for side, path in flow.side_reads]
     return result
 
 
