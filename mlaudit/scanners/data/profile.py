@@ -1,0 +1,241 @@
+"""One profile per content: exact streaming counts, a deterministic bounded row sample, row hashes.
+
+Distribution statistics (distinct, quantiles, histogram, value counts, sorted values) are computed on
+the row sample. Below the sample cap the sample is the whole file, so they are exact; above it
+``sampled`` is True. The sample is chosen by content, not position: each row's priority is a mix of its
+row hash and its index, and the ``cap`` smallest priorities are kept (in file order), so the same content
+always gives the same sample.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from mlaudit.scanners.data.readers import DataReadError, data_format, open_batches
+
+PROFILER_VERSION = 1
+DEFAULT_SAMPLE_ROWS = 200_000
+MAX_CATEGORIES = 1000
+TOP_K = 20
+HIST_BINS = 20
+QUANTILES = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
+ID_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|key)$|^(user|customer|client|patient|account|session|device|order)"
+                     r"(_?(id|no|number|code|key))?$", re.I)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MUL = np.uint64(0xBF58476D1CE4E5B9)
+
+TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "identifier")
+
+
+@dataclass(slots=True)
+class DataProfile:
+    """The profile of one content: shape, per-column types and stats, sample, sorted values, row hashes."""
+
+    format: str
+    rows: int
+    columns: list[dict[str, Any]]  # {name, type, arrow_type}
+    stats: dict[str, dict[str, Any]]
+    sampled: bool
+    sample: pa.Table
+    sorted_values: dict[str, np.ndarray] = field(default_factory=dict)
+    row_hashes: dict[str, np.ndarray] = field(default_factory=dict)  # '' = whole row
+
+    @property
+    def sample_rows(self) -> int:
+        return self.sample.num_rows
+
+    def sample_parquet(self) -> bytes:
+        sink = io.BytesIO()
+        pq.write_table(self.sample, sink, compression="zstd")
+        return sink.getvalue()
+
+
+def _priority(hashes: np.ndarray, start: int) -> np.ndarray:
+    idx = np.arange(start, start + len(hashes), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        x = (hashes ^ (idx * _MIX)) * _MUL
+        return x ^ (x >> np.uint64(31))
+
+
+def _is_numeric(t: pa.DataType) -> bool:
+    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
+
+
+def _is_temporal(t: pa.DataType) -> bool:
+    return pa.types.is_timestamp(t) or pa.types.is_date(t)
+
+
+class _Running:
+    """Exact per-column counters over every row (missing, min, max, sum, sum of squares)."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.missing = {n: 0 for n in schema.names}
+        self.moments: dict[str, list[float]] = {n: [0.0, 0.0, 0.0, np.inf, -np.inf] for n, t in
+                                                 zip(schema.names, schema.types) if _is_numeric(t)}
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        for name, col in zip(batch.schema.names, batch.columns):
+            missing = col.null_count
+            if name in self.moments:
+                arr = col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+                ok = arr[~np.isnan(arr)]
+                missing = len(arr) - len(ok)
+                if len(ok):
+                    m = self.moments[name]
+                    m[0] += len(ok)
+                    m[1] += float(ok.sum())
+                    m[2] += float(np.dot(ok, ok))
+                    m[3] = min(m[3], float(ok.min()))
+                    m[4] = max(m[4], float(ok.max()))
+            self.missing[name] = self.missing.get(name, 0) + missing
+
+
+def _hash_rows(frame: pd.DataFrame) -> np.ndarray:
+    if frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def id_like_names(schema: pa.Schema) -> list[str]:
+    """Columns whose name marks an identifier and whose type can hold one (integers or text)."""
+    return [n for n, t in zip(schema.names, schema.types)
+            if ID_NAME.search(n) and (pa.types.is_integer(t) or pa.types.is_string(t) or pa.types.is_large_string(t))]
+
+
+def _semantic(name: str, t: pa.DataType, s: pd.Series, distinct: int, id_names: list[str]) -> str:
+    nonnull = int(s.notna().sum())
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if _is_temporal(t):
+        return "datetime"
+    if name in id_names and (distinct >= 0.9 * nonnull or not _is_numeric(t)):
+        return "identifier"
+    if _is_numeric(t):
+        return "numeric"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        if nonnull >= 20 and distinct == nonnull:
+            return "identifier" if s.dropna().astype(str).str.len().mean() <= 40 else "text"
+        if distinct > MAX_CATEGORIES or (nonnull >= 50 and distinct > 0.5 * nonnull):
+            return "text"
+        return "categorical"
+    return "text"
+
+
+def _float_values(col: pa.ChunkedArray) -> np.ndarray:
+    t = col.type
+    if _is_temporal(t):
+        col = pc.cast(col, pa.timestamp("us")) if pa.types.is_date(t) else col
+        ints = pc.cast(pc.cast(col, pa.timestamp("us")), pa.int64()).to_numpy(zero_copy_only=False)
+        values = ints.astype(np.float64) / 1e6
+        mask = col.is_null().to_numpy(zero_copy_only=False)
+        values[mask] = np.nan
+        return values
+    return col.to_numpy(zero_copy_only=False).astype(np.float64)
+
+
+def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> tuple[dict[str, Any], np.ndarray | None]:
+    col = sample.column(name)
+    st: dict[str, Any] = {"missing": running.missing.get(name, 0)}
+    sorted_values = None
+    if kind in ("numeric", "datetime"):
+        values = _float_values(col)
+        sorted_values = np.sort(values[~np.isnan(values)])
+        st["distinct"] = int(len(np.unique(sorted_values))) if len(sorted_values) else 0
+        if name in running.moments and running.moments[name][0]:
+            n, s1, s2, lo, hi = running.moments[name]
+            mean = s1 / n
+            st.update(mean=mean, std=float(np.sqrt(max(s2 / n - mean * mean, 0.0))), min=lo, max=hi)
+        elif len(sorted_values):
+            st.update(mean=float(sorted_values.mean()), std=float(sorted_values.std()),
+                      min=float(sorted_values[0]), max=float(sorted_values[-1]))
+        if len(sorted_values):
+            st["quantiles"] = [float(q) for q in np.quantile(sorted_values, QUANTILES)]
+            counts, edges = np.histogram(sorted_values, bins=HIST_BINS)
+            st["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+            if st["distinct"] <= 5:
+                uniq, cnt = np.unique(sorted_values, return_counts=True)
+                st["counts"] = {repr(float(u)): int(c) for u, c in zip(uniq, cnt)}
+    else:
+        vc = pc.value_counts(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
+        values = vc.field("values").to_pylist()
+        counts = vc.field("counts").to_pylist()
+        pairs = sorted(((str(v), int(c)) for v, c in zip(values, counts) if v is not None), key=lambda p: (-p[1], p[0]))
+        st["distinct"] = len(pairs)
+        st["top"] = pairs[:TOP_K]
+        if kind in ("categorical", "boolean"):
+            st["counts"] = dict(pairs)
+        lengths = pc.utf8_length(col) if pa.types.is_string(col.type) else None
+        if lengths is not None and len(col) - col.null_count:
+            st["mean_length"] = float(pc.mean(lengths).as_py() or 0.0)
+    return st, sorted_values
+
+
+def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> DataProfile:
+    """Profile a data file in one streaming pass; raise DataReadError when it cannot be read."""
+    schema, batches = open_batches(path, name)
+    if len(set(schema.names)) != len(schema.names):
+        dupes = sorted({n for n in schema.names if schema.names.count(n) > 1})
+        raise DataReadError(f"duplicate column names: {', '.join(dupes[:5])}")
+    running = _Running(schema)
+    id_names = id_like_names(schema)
+    whole: list[np.ndarray] = []
+    per_id: dict[str, list[np.ndarray]] = {n: [] for n in id_names}
+    kept: list[pa.Table] = []
+    prios: list[np.ndarray] = []
+    n_kept = rows = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        running.add(batch)
+        frame = batch.to_pandas()
+        hashes = _hash_rows(frame)
+        whole.append(hashes)
+        for n in id_names:
+            per_id[n].append(pd.util.hash_array(frame[n].to_numpy()))
+        kept.append(pa.Table.from_batches([batch]))
+        prios.append(_priority(hashes, rows))
+        rows += batch.num_rows
+        n_kept += batch.num_rows
+        if n_kept > 2 * sample_rows:
+            table, prio = _bottom(kept, prios, sample_rows)
+            kept, prios, n_kept = [table], [prio], table.num_rows
+    sampled = rows > sample_rows
+    if kept:
+        table, prio = _bottom(kept, prios, sample_rows) if sampled else (pa.concat_tables(kept), None)
+    else:
+        table = schema.empty_table()
+    table = table.cast(schema) if table.schema != schema else table
+    columns, stats, sorted_values = [], {}, {}
+    frame = table.to_pandas() if table.num_rows else pd.DataFrame(columns=schema.names)
+    for n, t in zip(schema.names, schema.types):
+        col = frame[n] if n in frame else pd.Series(dtype=object)
+        distinct = int(col.nunique(dropna=True)) if len(col) else 0
+        kind = _semantic(n, t, col, distinct, id_names)
+        columns.append({"name": n, "type": kind, "arrow_type": str(t)})
+        stats[n], sv = _column_stats(table, n, kind, running)
+        if sv is not None:
+            sorted_values[n] = sv
+    hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
+    for n in id_names:
+        hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
+    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes)
+
+
+def _bottom(tables: list[pa.Table], prios: list[np.ndarray], k: int) -> tuple[pa.Table, np.ndarray]:
+    """The ``k`` rows with the smallest priority, kept in their original order."""
+    table = pa.concat_tables(tables)
+    prio = np.concatenate(prios)
+    if len(prio) <= k:
+        return table, prio
+    idx = np.sort(np.argpartition(prio, k - 1)[:k])
+    return table.take(pa.array(idx)), prio[idx]

@@ -1,0 +1,232 @@
+"""Read API over the data tables (store only; never rereads files). See ``mlaudit.store.schema.data``.
+
+- ``list_data_files(store)`` -> [DataFile(path, versions, latest_key, sources)]
+- ``data_versions(store, path)`` -> [DataVersion] oldest first (working tree last)
+- ``profile(store, key)`` -> Profile | None
+- ``sample_frame(store, key)`` -> pandas.DataFrame (the deterministic row sample; whole file below the cap)
+- ``sorted_values(store, key, column)`` -> float64 array of the column's non-missing sample values, sorted
+- ``row_hashes(store, key, column=None)`` -> sorted uint64 array (whole rows, or one identifier-like column)
+- ``resolve_version(store, repo, "path@rev")`` -> DataVersion (raises MlauditError with a clear reason)
+- ``split_pairs(store, rev=None)`` -> [SplitPair(reference, current, kind, reason)] train vs test/valid/...
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from mlaudit.core.errors import MlauditError
+from mlaudit.core.repo import RepoInfo, resolve_rev
+from mlaudit.store.db import Store
+
+AVAILABLE = "available"
+
+
+@dataclass(slots=True)
+class DataVersion:
+    """One appearance of a content at a path: commit ('' = working tree), source, availability."""
+
+    path: str
+    key: str
+    source: str
+    commit: str
+    committer_time: int | None
+    status: str | None
+    availability: str
+    size: int | None
+
+    @property
+    def available(self) -> bool:
+        return self.availability == AVAILABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "hash": self.key, "source": self.source, "commit": self.commit or None,
+                "time": self.committer_time, "status": self.status, "availability": self.availability, "size": self.size}
+
+
+@dataclass(slots=True)
+class Profile:
+    """A stored profile: shape, columns ({name, type, arrow_type}), per-column stats, or the read error."""
+
+    key: str
+    format: str | None
+    rows: int | None
+    columns: list[dict[str, Any]]
+    stats: dict[str, dict[str, Any]]
+    sampled: bool
+    sample_rows: int
+    error: str | None
+
+    def column_types(self) -> dict[str, str]:
+        return {c["name"]: c["type"] for c in self.columns}
+
+
+@dataclass(slots=True)
+class DataFile:
+    """A data path with its number of versions, newest content key and where its versions come from."""
+
+    path: str
+    versions: int
+    latest_key: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SplitPair:
+    """A reference split (train) and a split compared against it (test, valid, holdout, serving)."""
+
+    reference: DataVersion
+    current: DataVersion
+    kind: str
+    reason: str
+
+
+_VERSION_COLS = "path, key, source, commit_sha, committer_time, status, availability, size"
+
+
+def _versions(rows: list[tuple]) -> list[DataVersion]:
+    return [DataVersion(*r) for r in rows]
+
+
+def list_data_files(store: Store) -> list[DataFile]:
+    """Every data path seen in history or on disk, alphabetically."""
+    out = []
+    for path in [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions ORDER BY path")]:
+        versions = data_versions(store, path)
+        out.append(DataFile(path, len(versions), versions[-1].key, sorted({v.source for v in versions})))
+    return out
+
+
+def data_versions(store: Store, path: str) -> list[DataVersion]:
+    """Versions of ``path`` in commit order (oldest first), the working-tree copy last."""
+    rows = store.db.execute(
+        f"SELECT {_VERSION_COLS} FROM data_versions WHERE path = ? "
+        "ORDER BY commit_sha = '', committer_time, source", [path]).fetchall()
+    return _versions(rows)
+
+
+def profile(store: Store, key: str) -> Profile | None:
+    """The stored profile of a content key, or None when it was never profiled."""
+    row = store.db.execute("SELECT key, format, rows, columns, stats, sampled, sample_rows, error FROM data_profiles "
+                           "WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return None
+    return Profile(row[0], row[1], row[2], json.loads(row[3] or "[]"), json.loads(row[4] or "{}"), bool(row[5]),
+                   int(row[6] or 0), row[7])
+
+
+def sample_frame(store: Store, key: str) -> pd.DataFrame:
+    """The stored row sample as a DataFrame (empty when the content has none)."""
+    row = store.db.execute("SELECT parquet FROM data_samples WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return pd.DataFrame()
+    return pq.read_table(io.BytesIO(row[0])).to_pandas()
+
+
+def sorted_values(store: Store, key: str, column: str) -> np.ndarray:
+    """Non-missing sample values of a numeric or datetime column, sorted (float64)."""
+    row = store.db.execute('SELECT "values" FROM data_sorted WHERE key = ? AND column = ?', [key, column]).fetchone()
+    return np.frombuffer(row[0], dtype=np.float64) if row else np.zeros(0)
+
+
+def row_hashes(store: Store, key: str, column: str | None = None) -> np.ndarray:
+    """Sorted 64-bit hashes of every row (``column`` None) or of one identifier-like column's values."""
+    row = store.db.execute("SELECT hashes FROM data_row_hashes WHERE key = ? AND column = ?", [key, column or ""]).fetchone()
+    return np.frombuffer(row[0], dtype=np.uint64) if row else np.zeros(0, dtype=np.uint64)
+
+
+def hashed_columns(store: Store, key: str) -> list[str]:
+    """Identifier-like columns that have per-column row hashes."""
+    return [r[0] for r in store.db.execute("SELECT column FROM data_row_hashes WHERE key = ? AND column != '' ORDER BY column", [key])]
+
+
+def version_at(store: Store, path: str, commit: str | None, ancestors: set[str] | None = None) -> DataVersion | None:
+    """The version of ``path`` current at ``commit`` (its last change among the commit's ancestors), or the
+    working-tree copy when ``commit`` is None (the newest committed version when there is none on disk)."""
+    versions = data_versions(store, path)
+    if commit is None:
+        wt = [v for v in versions if v.commit == ""]
+        if wt:
+            return wt[-1]
+        versions = [v for v in versions if v.commit]
+        return versions[-1] if versions else None
+    ancestors = ancestors if ancestors is not None else commit_ancestors(store, commit)
+    hist = [v for v in versions if v.commit in ancestors]
+    return hist[-1] if hist else None
+
+
+def commit_ancestors(store: Store, commit: str) -> set[str]:
+    """``commit`` and every commit reachable from it through stored parents."""
+    parents = {r[0]: (r[1] or "").split() for r in store.db.execute("SELECT sha, parents FROM commits")}
+    seen, todo = set(), [commit] if commit in parents else []
+    while todo:
+        sha = todo.pop()
+        if sha not in seen:
+            seen.add(sha)
+            todo.extend(parents.get(sha, []))
+    return seen
+
+
+def resolve_version(store: Store, repo: RepoInfo, spec: str) -> DataVersion:
+    """``path[@rev]`` to a stored version (rev: commit, tag or branch; none = working tree, else HEAD)."""
+    path, _, rev = spec.partition("@")
+    path = posixpath.normpath(path.strip().lstrip("./")) if path.strip() not in ("", ".") else ""
+    if not path or store.db.execute("SELECT 1 FROM data_versions WHERE path = ? LIMIT 1", [path]).fetchone() is None:
+        known = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions ORDER BY path LIMIT 8")]
+        raise MlauditError(f"no data file {path!r} in this repository" + (f" (known: {', '.join(known)})" if known else ""))
+    commit = None
+    if rev:
+        if not repo.is_git:
+            raise MlauditError(f"{spec}: revisions need a git repository")
+        commit = resolve_rev(repo, rev)
+    version = version_at(store, path, commit)
+    if version is None:
+        raise MlauditError(f"{path} does not exist at {rev or 'HEAD'}")
+    return version
+
+
+_SPLIT = re.compile(r"(?<![a-z])(train|training|test|testing|valid|validation|val|dev|holdout|hold_out|eval|serving|"
+                    r"inference|production|prod|live)(?![a-z])", re.I)
+_KIND = {"test": "test", "testing": "test", "valid": "valid", "validation": "valid", "val": "valid", "dev": "valid",
+         "holdout": "holdout", "hold_out": "holdout", "eval": "test", "serving": "serving", "inference": "serving",
+         "production": "serving", "prod": "serving", "live": "serving"}
+
+
+def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
+    """Train files paired with test / valid / holdout / serving files whose names differ only by the split word.
+
+    ``rev`` is a commit sha (None = working tree, falling back to the newest commit). DVC outputs are data
+    paths like any other, so ``data/prepared/train.csv`` pairs with ``data/prepared/test.csv`` from a stage.
+    """
+    paths = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions")]
+    ancestors = commit_ancestors(store, rev) if rev else None
+    versions = {p: version_at(store, p, rev, ancestors) for p in paths}
+    versions = {p: v for p, v in versions.items() if v is not None}
+    by_template: dict[str, dict[str, str]] = {}
+    for p in versions:
+        m = list(_SPLIT.finditer(p))
+        if not m:
+            continue
+        last = m[-1]
+        word = last.group(1).lower()
+        head, _, tail = (p[:last.start()] + "{}" + p[last.end():]).rpartition("/")
+        by_template.setdefault(f"{head}/{tail.split('.')[0]}", {})[word] = p
+    pairs = []
+    for template, members in sorted(by_template.items()):
+        train = members.get("train") or members.get("training")
+        if train is None:
+            continue
+        for word, p in sorted(members.items()):
+            if word in ("train", "training"):
+                continue
+            pairs.append(SplitPair(versions[train], versions[p], _KIND.get(word, word),
+                                   f"names differ only by the split word ({train} vs {p})"))
+    return pairs
