@@ -44,6 +44,12 @@ def test_faulty_serving_code_still_shows_deployment() -> None:
     assert decide([result("INFRA-SERVING", "fail", 0)]).operating == "prototyping"
 
 
+def test_failing_registry_is_not_a_registry() -> None:
+    """A failing registry check that lists plain model files is no evidence of a registry."""
+    plain = result("MODEL-REGISTRY", "fail", 0, evidence=[Evidence("saved as a plain file", path="model.pkl")])
+    assert decide([plain]).operating == "prototyping"
+
+
 def test_container_from_the_store_is_a_signal() -> None:
     """Extra signals found in the store (a Dockerfile) count as deployment evidence."""
     decision = decide([], {"small user base": ["container definition Dockerfile"]})

@@ -41,15 +41,15 @@ NEEDS: dict[str, list[Requirement]] = {
     ],
 }
 
-# Deployment evidence: a check present (or automated) is a signal of the stage.
-SMALL_SIGNALS: list[tuple[str, str, bool]] = [
-    ("INFRA-SERVING", "serving code or an API", False),
-    ("INFRA-CD", "automated deployment or packaging of the model", False),
+# Deployment evidence: (check, what it shows, must be automated, a failing verdict with file evidence still shows it).
+SMALL_SIGNALS: list[tuple[str, str, bool, bool]] = [
+    ("INFRA-SERVING", "serving code or an API", False, True),
+    ("INFRA-CD", "automated deployment or packaging of the model", False, False),
 ]
-SCALE_SIGNALS: list[tuple[str, str, bool]] = [
-    ("INFRA-CT", "a scheduled or data-triggered training pipeline", True),
-    ("MODEL-REGISTRY", "a model registry", False),
-    ("INFRA-ROLLBACK", "several live model versions (canary, shadow or rollback)", False),
+SCALE_SIGNALS: list[tuple[str, str, bool, bool]] = [
+    ("INFRA-CT", "a scheduled or data-triggered training pipeline", True, False),
+    ("MODEL-REGISTRY", "a model registry", False, False),
+    ("INFRA-ROLLBACK", "several live model versions (canary, shadow or rollback)", False, False),
 ]
 SCALE_SIGNALS_NEEDED = 2
 
@@ -98,20 +98,21 @@ class Decision:
         }
 
 
-def _deployed(result: CheckResult | None, automated: bool) -> bool:
-    """A deployment practice is evidenced when its check finds it, even if it then finds fault with it."""
-    if is_met(result, automated) and (result is not None and result.status != Status.NOT_APPLICABLE):
+def _deployed(result: CheckResult | None, automated: bool, present_on_fail: bool) -> bool:
+    """A deployment practice is evidenced when its check finds it (serving code counts even when found faulty)."""
+    if result is None or result.status == Status.NOT_APPLICABLE:
+        return False
+    if is_met(result, automated):
         return True
-    return (not automated and result is not None and result.status == Status.FAIL
-            and any(e.path for e in result.evidence))
+    return present_on_fail and result.status == Status.FAIL and any(e.path for e in result.evidence)
 
 
-def _signals(spec: list[tuple[str, str, bool]], by_id: dict[str, CheckResult]) -> list[Reason]:
+def _signals(spec: list[tuple[str, str, bool, bool]], by_id: dict[str, CheckResult]) -> list[Reason]:
     out = []
-    for check_id, what, automated in spec:
+    for check_id, what, automated, present_on_fail in spec:
         result = by_id.get(check_id)
-        if _deployed(result, automated):
-            out.append(Reason(check_id, str(result.status) if result else "missing", f"{what}: {describe(result, check_id).detail}"))
+        if result is not None and _deployed(result, automated, present_on_fail):
+            out.append(Reason(check_id, str(result.status), f"{what}: {describe(result, check_id).detail}"))
     return out
 
 
