@@ -1,0 +1,91 @@
+"""Shared helpers for the practice checks: evidence from fact items and common questions about a tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlaudit.checks.base import Evidence
+from mlaudit.checks.context import CheckContext
+from mlaudit.core.roles import classify_by_rules
+from mlaudit.scanners.code import is_test_path
+
+MAX_EVIDENCE = 25
+
+
+def ev(item: dict[str, Any], detail: str, value: Any = None) -> Evidence:
+    """Evidence pointing at a fact item's path, line and notebook cell."""
+    return Evidence(detail, path=item.get("path"), line=item.get("line"), cell=item.get("cell"), value=value)
+
+
+def has_python(ctx: CheckContext) -> bool:
+    """The tree holds Python scripts or notebooks (readable or not)."""
+    code = ctx.facts("code")
+    return code["files"] > 0 or bool(code["unreadable"])
+
+
+def only_unreadable(ctx: CheckContext) -> bool:
+    """Every Python source of the tree failed to parse, so code-based checks cannot tell."""
+    code = ctx.facts("code")
+    return code["files"] == 0 and bool(code["unreadable"])
+
+
+def unreadable_evidence(ctx: CheckContext) -> list[Evidence]:
+    return [ev(u, f"could not be analysed: {u['reason']}") for u in ctx.facts("code")["unreadable"][:MAX_EVIDENCE]]
+
+
+def has_training(ctx: CheckContext) -> bool:
+    """Model training is visible: .fit/.train calls, training pipeline steps or CI jobs."""
+    code = ctx.facts("code")
+    return bool(code["training"] or ctx.facts("pipeline")["steps"] and training_steps(ctx)
+                or any("training" in j["kinds"] for j in ctx.facts("ci")["jobs"]))
+
+
+def has_data(ctx: CheckContext) -> bool:
+    """Data files are tracked in the tree or by DVC."""
+    if ctx.facts("pipeline")["dvc"]["tracked"]:
+        return True
+    return any(classify_by_rules(e.path)[0] == "data" for e in ctx.tree.files())
+
+
+def training_steps(ctx: CheckContext) -> list[dict[str, Any]]:
+    return [s for s in ctx.facts("pipeline")["steps"] if "training" in s["kinds"]]
+
+
+def ci_steps(ctx: CheckContext, kind: str, automatic_only: bool = True) -> list[dict[str, Any]]:
+    """CI steps that run ``kind`` work, in workflows started without a person (push, PR, schedule, tag, paths)."""
+    ci = ctx.facts("ci")
+    auto = {t["path"] for t in ci["triggers"] if t["kind"] != "manual"}
+    out = []
+    for job in ci["jobs"]:
+        if automatic_only and job["path"] not in auto:
+            continue
+        for step in job["steps"]:
+            if kind in step["kinds"]:
+                out.append({"path": job["path"], "line": step["line"], "job": job["name"], "run": step["run"] or step["name"]})
+    return out
+
+
+def serving_items(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Where the project serves a model: serving frameworks in code or a server started by a container."""
+    code = ctx.facts("code")
+    items = [s for s in code["serving"] if not is_test_path(s["path"])]
+    items += [{"path": f["path"], "line": f["lines"].get("cmd") or f["lines"].get("entrypoint"), "framework": f["serving"],
+               "call": f["entrypoint"]} for f in ctx.facts("docker")["files"] if f["serving"]]
+    return items
+
+
+def text_files(ctx: CheckContext, suffixes: tuple[str, ...], max_bytes: int = 512 * 1024) -> list[tuple[str, str]]:
+    """(path, text) of small config files with the given suffixes (tracking folders left out)."""
+    out = []
+    for e in ctx.tree.files():
+        if e.path.endswith(suffixes) and e.size <= max_bytes and not e.path.startswith(("mlruns/", "node_modules/", ".dvc/")):
+            try:
+                out.append((e.path, ctx.tree.read_text(e.path, max_bytes)))
+            except Exception:  # noqa: BLE001 - an unreadable config file is simply not evidence
+                continue
+    return out
+
+
+def line_of(text: str, needle: str) -> int | None:
+    idx = text.find(needle)
+    return None if idx < 0 else text.count("\n", 0, idx) + 1
