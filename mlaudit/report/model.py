@@ -14,7 +14,7 @@ from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
-from mlaudit.store import model_queries
+from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
 SCHEMA_VERSION = "1.0"
@@ -138,8 +138,26 @@ def _sections(store: Store, scan_id: int, results: list[CheckResult], card: Scor
         section = Section(area, name, card.areas[area].score, mine, scanned, note, inventory)
         if area == "models":
             _model_table(store, section)
+        elif area == "data" and scanned:
+            _data_table(store, section)
         sections.append(section)
     return sections
+
+
+def _data_table(store: Store, section: Section) -> None:
+    """The data inventory: one row per data path with its versions and the shape of its newest content."""
+    files = data_queries.list_data_files(store)
+    if not files:
+        return
+    section.table_title = "Data files (newest version of each)"
+    section.table_headers = ["path", "versions", "sources", "format", "rows", "columns"]
+    for f in files[:TABLE_ROWS]:
+        prof = data_queries.profile(store, f.latest_key)
+        shape = ["", "", ""] if prof is None else [prof.format or "", "" if prof.rows is None else f"{prof.rows:,}", str(len(prof.columns))]
+        if prof is not None and prof.error:
+            shape = [prof.format or "", "unreadable", prof.error[:60]]
+        section.table_rows.append([f.path, str(f.versions), ", ".join(f.sources), *shape])
+    section.table_more = max(0, len(files) - TABLE_ROWS)
 
 
 def _model_table(store: Store, section: Section) -> None:
