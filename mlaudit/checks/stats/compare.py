@@ -1,0 +1,202 @@
+"""Compare two stored data contents: per-column drift, dataset drift and schema changes, from the store only.
+
+Each numeric column reports KS (p-value), normed Wasserstein and PSI; each categorical column chi-square
+(or z), Jensen–Shannon and PSI; the chooser's test decides ``drifted``. ``significant_but_small`` marks a
+column whose p-value is significant while its effect size stays under the distance threshold (large
+samples make tiny effects significant). Datetime, text and identifier columns are not tested for drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mlaudit.checks.stats import STATISTICS, ColumnData
+from mlaudit.checks.stats.chooser import SMALL_ROWS, choose
+from mlaudit.checks.stats.psi import MODERATE
+from mlaudit.checks.stats.ztest import cohens_h
+from mlaudit.core.config import AuditConfig, define_threshold
+from mlaudit.core.errors import MlauditError
+from mlaudit.store import data_queries as dq
+from mlaudit.store.db import Store
+
+SHARE = define_threshold("drift.share", 0.5, "Dataset drift when at least this share of tested columns drifts.")
+TESTED = ("numeric", "categorical", "boolean")
+
+
+@dataclass(slots=True)
+class ColumnDrift:
+    """The drift verdict of one column."""
+
+    name: str
+    type: str
+    test: str
+    statistic: float
+    p_value: float | None
+    effect_size: float
+    effect_name: str
+    threshold: float
+    drifted: bool
+    significant_but_small: bool
+    psi: float
+    psi_level: str
+    sampled: bool
+    sample_size: tuple[int, int]
+
+
+@dataclass(slots=True)
+class SchemaChange:
+    """A column added, removed or retyped, or categories that appear only in the current data."""
+
+    kind: str  # added | removed | retyped | new categories
+    column: str
+    before: Any = None
+    after: Any = None
+
+
+@dataclass(slots=True)
+class DriftReport:
+    """Drift of ``current`` against ``reference`` (content keys), with the thresholds used."""
+
+    reference: str
+    current: str
+    columns: list[ColumnDrift] = field(default_factory=list)
+    schema_changes: list[SchemaChange] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    share_drifted: float = 0.0
+    dataset_drift: bool = False
+    share_threshold: float = 0.5
+    sampled: bool = False
+
+    @property
+    def drifted_columns(self) -> list[ColumnDrift]:
+        return [c for c in self.columns if c.drifted]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference, "current": self.current,
+            "columns": [{k: _clean(v) for k, v in asdict(c).items()} for c in self.columns],
+            "share_drifted": self.share_drifted, "dataset_drift": self.dataset_drift,
+            "share_threshold": self.share_threshold, "sampled": self.sampled,
+            "schema_changes": [asdict(s) for s in self.schema_changes], "not_tested": self.skipped,
+        }
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and not np.isfinite(v):
+        return None if np.isnan(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+def _profile(store: Store, key: str) -> dq.Profile:
+    prof = dq.profile(store, key)
+    if prof is None:
+        raise MlauditError(f"content {key} has no stored profile; run `mlaudit scan` first")
+    if prof.error:
+        raise MlauditError(f"content {key} could not be read: {prof.error}")
+    return prof
+
+
+def _data(store: Store, prof: dq.Profile, column: str, kind: str) -> ColumnData:
+    if kind == "numeric":
+        return ColumnData(values=dq.sorted_values(store, prof.key, column))
+    return ColumnData(counts={str(k): int(v) for k, v in prof.stats.get(column, {}).get("counts", {}).items()})
+
+
+def schema_changes(ref: dq.Profile, cur: dq.Profile) -> list[SchemaChange]:
+    """Added, removed and retyped columns, and new categories of categorical columns."""
+    rt, ct = ref.column_types(), cur.column_types()
+    ra = {c["name"]: c["arrow_type"] for c in ref.columns}
+    ca = {c["name"]: c["arrow_type"] for c in cur.columns}
+    out = [SchemaChange("added", n, None, ct[n]) for n in ct if n not in rt]
+    out += [SchemaChange("removed", n, rt[n], None) for n in rt if n not in ct]
+    for n in rt:
+        if n in ct and (rt[n] != ct[n] or _family(ra[n]) != _family(ca[n])):
+            out.append(SchemaChange("retyped", n, f"{rt[n]} ({ra[n]})", f"{ct[n]} ({ca[n]})"))
+        elif n in ct and rt[n] == "categorical" == ct[n]:
+            new = sorted(set(cur.stats[n].get("counts", {})) - set(ref.stats[n].get("counts", {})))
+            if new:
+                out.append(SchemaChange("new categories", n, None, new[:10]))
+    return out
+
+
+def _family(arrow_type: str) -> str:
+    for fam in ("int", "uint", "double", "float", "decimal", "string", "bool", "timestamp", "date"):
+        if arrow_type.startswith(fam) or arrow_type.startswith("large_" + fam):
+            return "number" if fam in ("int", "uint", "double", "float", "decimal") else fam
+    return arrow_type
+
+
+def compare(store: Store, ref_key: str, cur_key: str, config: AuditConfig | None = None) -> DriftReport:
+    """Drift of ``cur_key`` against ``ref_key`` (stored contents), with every threshold from ``config``."""
+    config = config or AuditConfig()
+    ref, cur = _profile(store, ref_key), _profile(store, cur_key)
+    report = DriftReport(ref_key, cur_key, schema_changes=schema_changes(ref, cur),
+                         share_threshold=config.threshold(SHARE), sampled=ref.sampled or cur.sampled)
+    rt, ct = ref.column_types(), cur.column_types()
+    small = int(config.threshold(SMALL_ROWS))
+    for name, kind in rt.items():
+        if name not in ct:
+            continue
+        if kind not in TESTED or ct[name] not in TESTED:
+            report.skipped[name] = f"{kind} column: not tested for distribution drift"
+            continue
+        if (kind == "numeric") != (ct[name] == "numeric"):
+            report.skipped[name] = f"type changed from {kind} to {ct[name]}"
+            continue
+        a, b = _data(store, ref, name, kind), _data(store, cur, name, kind)
+        if a.n == 0 or b.n == 0:
+            report.skipped[name] = "no values on one side"
+            continue
+        report.columns.append(_column(name, kind, a, b, ref, cur, config, small))
+    tested = len(report.columns)
+    report.share_drifted = len(report.drifted_columns) / tested if tested else 0.0
+    report.dataset_drift = tested > 0 and report.share_drifted >= report.share_threshold
+    return report
+
+
+def _column(name: str, kind: str, a: ColumnData, b: ColumnData, ref: dq.Profile, cur: dq.Profile,
+            config: AuditConfig, small: int) -> ColumnDrift:
+    if kind == "numeric":
+        n_distinct = _distinct(a.values, b.values)  # type: ignore[arg-type]
+    else:
+        n_distinct = len(set(a.category_counts()) | set(b.category_counts()))
+    test = choose(kind, int(ref.rows or 0), n_distinct, small)
+    stat = STATISTICS[test]
+    threshold = config.threshold(stat.threshold_name)
+    outcome = stat.compute(a, b)
+    drifted = stat.drifted(outcome, threshold)
+    if kind == "numeric" and n_distinct > 5:
+        effect_name, effect_test = "normed Wasserstein", "wasserstein"
+        p_test = "ks"
+    elif n_distinct <= 2:
+        effect_name, effect_test, p_test = "Jensen–Shannon", "jensenshannon", "z"
+    else:
+        effect_name, effect_test, p_test = "Jensen–Shannon", "jensenshannon", "chisquare"
+    effect = outcome.statistic if test == effect_test else STATISTICS[effect_test].compute(a, b).statistic
+    p_value = outcome.p_value if stat.kind == "p_value" else STATISTICS[p_test].compute(a, b).p_value
+    effect_threshold = config.threshold(STATISTICS[effect_test].threshold_name)
+    p_threshold = config.threshold(STATISTICS[p_test].threshold_name)
+    significant_but_small = p_value is not None and p_value <= p_threshold and effect < effect_threshold
+    if n_distinct <= 2 and test == "z":
+        effect_name, effect = "Cohen's h", cohens_h(a, b)
+        significant_but_small = drifted and effect < 0.2
+    psi = STATISTICS["psi"].compute(a, b).statistic
+    psi_drift, psi_moderate = config.threshold("drift.psi"), config.threshold(MODERATE)
+    level = "drift" if psi >= psi_drift else "moderate" if psi >= psi_moderate else "stable"
+    return ColumnDrift(name, kind, test, float(outcome.statistic), p_value, float(effect), effect_name, threshold,
+                       bool(drifted), bool(significant_but_small), float(psi), level, ref.sampled or cur.sampled,
+                       (a.n, b.n))
+
+
+def _distinct(a: np.ndarray, b: np.ndarray) -> int:
+    """Distinct values over two sorted arrays (exact when small; at least 6 once either side has more than 5)."""
+    na = 1 + int(np.count_nonzero(np.diff(a))) if len(a) else 0
+    nb = 1 + int(np.count_nonzero(np.diff(b))) if len(b) else 0
+    if na > 5 or nb > 5:
+        return max(na, nb)
+    return len(np.union1d(a, b))
