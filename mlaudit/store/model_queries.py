@@ -231,3 +231,85 @@ def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]
             "SELECT key, value, number FROM tracked_values WHERE path = ? AND commit_sha = ? AND kind = ?",
             [path, best, kind])}
     return out
+
+
+def files_at(store: Store, commit: str, role: str, ancestry: list[str] | None = None) -> dict[str, str]:
+    """{path: blob} of the files of ``role`` present in ``commit`` (newest change along its ancestry)."""
+    ancestry = ancestry if ancestry is not None else commit_ancestry(store, commit)
+    rank = {sha: i for i, sha in enumerate(ancestry)}
+    best: dict[str, tuple[int, str | None]] = {}
+    rows = store.db.execute(
+        "SELECT fc.path, fc.blob, fc.status, fc.commit_sha FROM file_changes fc JOIN path_roles pr ON pr.path = fc.path "
+        "WHERE pr.role = ?", [role])
+    for path, blob, status, sha in rows:
+        r = rank.get(sha)
+        if r is not None and (path not in best or r < best[path][0]):
+            best[path] = (r, None if status == "D" else blob)
+    return {p: b for p, (_, b) in sorted(best.items()) if b}
+
+
+@dataclass(slots=True)
+class Lineage:
+    """What a model version can be traced to; ``missing`` names the links that could not be found."""
+
+    commit: str | None
+    data: dict[str, str] = field(default_factory=dict)  # path -> blob (git data files, .dvc / dvc.lock)
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    runs: list[str] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)  # name/version
+    missing: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"commit": self.commit, "data": self.data, "params": self.params, "metrics": self.metrics,
+                "runs": self.runs, "registered": self.registered, "missing": self.missing}
+
+
+def version_commit(store: Store, version: ModelVersion) -> str | None:
+    """The commit a version belongs to: its own, its MLflow run's source commit, or HEAD when unchanged on disk."""
+    if version.commit:
+        return version.commit
+    if version.run_id:
+        row = store.db.execute("SELECT source_commit FROM mlflow_runs WHERE run_id = ?", [version.run_id]).fetchone()
+        if row and row[0]:
+            return resolve_commit(store, row[0]) or row[0]
+    head = resolve_commit(store, "HEAD")
+    if head:
+        at_head = version_at(store, version.path, head)
+        if at_head is not None and at_head.key == version.key:
+            return head
+    return None
+
+
+def runs_for(store: Store, version: ModelVersion, commit: str | None) -> list[str]:
+    """MLflow runs that name this model: its own run, runs logging the same content, runs at its commit."""
+    found = [version.run_id] if version.run_id else []
+    if "model_versions" in store.db.table_names():
+        found += [r[0] for r in store.db.execute(
+            "SELECT DISTINCT run_id FROM model_versions WHERE key = ? AND run_id IS NOT NULL", [version.key])]
+    if commit and "mlflow_runs" in store.db.table_names():
+        found += [r[0] for r in store.db.execute("SELECT run_id FROM mlflow_runs WHERE source_commit = ?", [commit])]
+    return list(dict.fromkeys(found))
+
+
+def lineage(store: Store, version: ModelVersion) -> Lineage:
+    """Link a model version to its commit, data versions, params, metrics, MLflow runs and registry entries."""
+    commit = version_commit(store, version)
+    out = Lineage(commit)
+    runs = runs_for(store, version, commit)
+    out.runs = runs
+    if commit:
+        ancestry = commit_ancestry(store, commit)
+        out.data = files_at(store, commit, "data", ancestry)
+        tracking = files_at(store, commit, "tracking", ancestry)
+        out.data.update({p: b for p, b in tracking.items() if p.endswith(".dvc") or p.endswith("dvc.lock")})
+        out.params = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "params").items() for k, v in kv.items()}
+        out.metrics = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "metrics").items() for k, v in kv.items()}
+    for run in runs:
+        out.params.update({f"mlflow:{k}": v for k, v in run_params(store, run).items()})
+        out.metrics.update({f"mlflow:{k}": v for k, v in run_metrics(store, run).items()})
+    out.registered = [f"{r['name']}/{r['version']}" for r in registered_versions(store) if r["run_id"] in runs]
+    for name, present in (("commit", commit), ("data", out.data), ("params", out.params), ("metrics", out.metrics)):
+        if not present:
+            out.missing.append(name)
+    return out

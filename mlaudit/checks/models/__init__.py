@@ -1,0 +1,1 @@
+"""Model checks, one per file: unsafe pickles, pickle use, library mismatch, registry, metrics, validation gate, skew."""

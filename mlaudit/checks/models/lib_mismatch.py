@@ -1,0 +1,97 @@
+"""MODEL-LIB-MISMATCH: the library version recorded in a model differs from the version the project pins."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
+from mlaudit.store.model_queries import list_models
+
+ALIASES = {"sklearn": "scikit-learn", "scikit_learn": "scikit-learn", "tf-keras": "keras"}
+
+
+def _norm(name: str) -> str:
+    name = re.sub(r"[-_.]+", "-", name.strip().lower())
+    return ALIASES.get(name, name)
+
+
+def pinned_versions(deps: dict) -> dict[str, tuple[str, dict]]:
+    """{package: (exact version, declaring item)} for runtime packages pinned with ==."""
+    out: dict[str, tuple[str, dict]] = {}
+    for pkg in deps.get("packages", []):
+        m = re.match(r"^\s*===?\s*([\w.!+-]+)", str(pkg.get("spec", "")))
+        if pkg.get("pin") == "pinned" and m:
+            out.setdefault(_norm(str(pkg.get("name", ""))), (m.group(1), pkg))
+    return out
+
+
+def locked_versions(ctx: CheckContext, deps: dict) -> dict[str, tuple[str, dict]]:
+    """{package: (version, item)} from the lock files the deps facts found (uv.lock, poetry.lock, Pipfile.lock)."""
+    out: dict[str, tuple[str, dict]] = {}
+    for lock in deps.get("locks", []):
+        path = lock.get("path", "")
+        try:
+            text = ctx.tree.read_text(path, 32 * 1024 * 1024)
+            if path.endswith((".lock",)) and not path.endswith("Pipfile.lock"):
+                for pkg in tomllib.loads(text).get("package", []):
+                    if isinstance(pkg, dict) and pkg.get("name") and pkg.get("version"):
+                        out.setdefault(_norm(pkg["name"]), (str(pkg["version"]), {"path": path, "line": None}))
+            elif path.endswith("Pipfile.lock"):
+                for name, spec in (json.loads(text).get("default") or {}).items():
+                    if isinstance(spec, dict) and str(spec.get("version", "")).startswith("=="):
+                        out.setdefault(_norm(name), (spec["version"][2:], {"path": path, "line": None}))
+        except (OSError, ValueError, tomllib.TOMLDecodeError, AttributeError):
+            continue
+    return out
+
+
+@register
+class LibraryMismatch(Check):
+    id = "MODEL-LIB-MISMATCH"
+    title = "Model files were saved with the library versions the project pins"
+    area = "models"
+    help = (
+        "Compares the library versions recorded inside each current model (e.g. _sklearn_version, Keras "
+        "metadata, MLmodel) with the exact pins in the project's dependency and lock files. A different version fails: "
+        "unpickling across versions can break or silently change predictions. No pin, or no recorded version, "
+        "is unknown."
+    )
+    recommendation = "Retrain and save the model with the pinned version, or pin the version the model was saved with."
+    markers = ("reproducibility", "dependencies")
+    ml_test_score = ("mon-1",)
+    severity = Severity.HIGH
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        current = [v for v in real_models(list_models(ctx.store)) if v.library_versions]
+        if not current:
+            return self.result(Status.UNKNOWN, 0, message="No current model records the library version it was saved with.")
+        deps = ctx.facts("deps")
+        pins = locked_versions(ctx, deps) | pinned_versions(deps)
+        mismatched, matched, unpinned = [], [], set()
+        for v in current:
+            for lib, saved in v.library_versions.items():
+                lib_n = _norm(lib)
+                if lib_n not in pins:
+                    unpinned.add(lib_n)
+                    continue
+                pinned, item = pins[lib_n]
+                if pinned == saved:
+                    matched.append(evidence(v, f"{lib} {saved} matches the pin in {item.get('path')}", saved))
+                else:
+                    mismatched.append(evidence(v, f"saved with {lib} {saved}, project pins {pinned} ({item.get('path')}:{item.get('line')})",
+                                               {"model": saved, "pinned": pinned}))
+        if mismatched:
+            return self.result(Status.FAIL, 0, value=len(mismatched), threshold=0,
+                               message=f"{len(mismatched)} model/library pair(s) differ from the pinned version.",
+                               evidence=mismatched[:MAX_EVIDENCE])
+        if matched:
+            return self.result(Status.PASS, 1, value=0, threshold=0, message="Every pinned library matches the version in the models.",
+                               evidence=matched[:MAX_EVIDENCE])
+        return self.result(Status.UNKNOWN, 0, value=sorted(unpinned),
+                           message=f"The project pins none of the libraries the models record ({', '.join(sorted(unpinned))}).",
+                           evidence=[Evidence(f"{lib} is not pinned with ==") for lib in sorted(unpinned)],
+                           recommendation="Pin the libraries your models are saved with (==) so they can be loaded reliably.")

@@ -1,0 +1,53 @@
+"""MODEL-METRICS: each model version has recorded metrics (metrics file, MLflow run, DVC metrics)."""
+
+from __future__ import annotations
+
+from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
+from mlaudit.core.config import define_threshold
+from mlaudit.store.model_queries import all_versions, lineage
+
+SHARE = define_threshold("models.metrics_share", 1.0, "Share of model versions that must have recorded metrics for MODEL-METRICS to pass.")
+
+
+@register
+class ModelMetrics(Check):
+    id = "MODEL-METRICS"
+    title = "Every model version has recorded metrics"
+    area = "models"
+    help = (
+        "For each distinct model version (git history, MLflow artifacts) looks for metrics at its commit: "
+        "metrics files (metrics.json, scores.json, DVC metrics) or the MLflow runs that produced or name it. "
+        "Passes when the share reaches the threshold, warns when some versions have metrics, fails when none do."
+    )
+    recommendation = "Write evaluation metrics with every trained model (MLflow log_metric, DVC metrics file) and commit them together."
+    markers = ("experiment tracking",)
+    ml_test_score = ("model-2",)
+    severity = Severity.MEDIUM
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        seen: dict[tuple[str, str], object] = {}
+        for v in real_models(all_versions(ctx.store)):
+            seen.setdefault((v.path, v.key), v)
+        if not seen:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
+        with_metrics, without = [], []
+        for v in seen.values():
+            lin = lineage(ctx.store, v)  # type: ignore[arg-type]
+            if lin.metrics:
+                with_metrics.append(evidence(v, f"{len(lin.metrics)} metric(s), e.g. {next(iter(lin.metrics))}"))  # type: ignore[arg-type]
+            else:
+                without.append(evidence(v, "no metrics file or run at this version"))  # type: ignore[arg-type]
+        share = len(with_metrics) / len(seen)
+        threshold = ctx.threshold(SHARE)
+        value = round(share, 3)
+        if share >= threshold:
+            return self.result(Status.PASS, 1, value=value, threshold=threshold,
+                               message=f"All {len(seen)} model versions have recorded metrics.", evidence=with_metrics[:MAX_EVIDENCE])
+        if with_metrics:
+            return self.result(Status.WARN, 0.5, value=value, threshold=threshold,
+                               message=f"{len(without)} of {len(seen)} model versions have no recorded metrics.",
+                               evidence=without[:MAX_EVIDENCE])
+        return self.result(Status.FAIL, 0, value=value, threshold=threshold,
+                           message=f"None of the {len(seen)} model versions has recorded metrics.", evidence=without[:MAX_EVIDENCE])

@@ -1,0 +1,54 @@
+"""MON-STALENESS: age of the current model versus the age of the newest data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.models._common import real_models
+from mlaudit.core.config import define_threshold
+from mlaudit.store.model_queries import all_versions
+
+DAYS = define_threshold("mon.staleness_days", 30, "Days the newest data may be newer than the current model before MON-STALENESS warns (three times that fails).")
+
+
+def _day(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+@register
+class Staleness(Check):
+    id = "MON-STALENESS"
+    title = "The current model is not older than its data"
+    area = "mon"
+    help = (
+        "Compares the commit time of the newest model version with the commit time of the newest data change. "
+        "Data newer than the model by more than the threshold warns (the model has not been retrained on it); "
+        "three times the threshold fails. Unknown without committed models or data."
+    )
+    recommendation = "Retrain on a schedule or when new data lands (continuous training), and record the model's age."
+    markers = ("monitoring", "continuous training")
+    ml_test_score = ("mon-4",)
+    severity = Severity.MEDIUM
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        models = [v for v in real_models(all_versions(ctx.store)) if v.source == "git" and v.committer_time]
+        row = ctx.store.db.execute(
+            "SELECT MAX(c.committer_time), fc.path, c.sha FROM file_changes fc JOIN commits c ON c.sha = fc.commit_sha "
+            "JOIN path_roles pr ON pr.path = fc.path WHERE pr.role = 'data'").fetchone()
+        if not models or not row or row[0] is None:
+            return self.result(Status.UNKNOWN, 0, message="Needs committed model versions and committed data to compare their ages.")
+        newest = max(models, key=lambda v: v.committer_time or 0)
+        data_time, data_path, data_commit = row
+        lag_days = (data_time - (newest.committer_time or 0)) / 86400
+        threshold = ctx.threshold(DAYS)
+        ev = [Evidence(f"newest model version committed {_day(newest.committer_time or 0)}", path=newest.path, commit=newest.commit),
+              Evidence(f"newest data change committed {_day(data_time)}", path=data_path, commit=data_commit)]
+        value = round(max(lag_days, 0.0), 1)
+        if lag_days <= threshold:
+            return self.result(Status.PASS, 1, value=value, threshold=threshold,
+                               message="The current model is at least as recent as the data (within the threshold).", evidence=ev)
+        status = Status.FAIL if lag_days > 3 * threshold else Status.WARN
+        return self.result(status, 0, value=value, threshold=threshold,
+                           message=f"Data changed {value:g} days after the newest model version.", evidence=ev)

@@ -1,0 +1,109 @@
+"""REPRO-DATA-VERSIONED: training data is versioned (git, DVC, LFS), not read from untracked paths or URLs."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.scanners.dvc import parse_dvc_yaml
+from mlaudit.scanners.notebooks import python_sources
+
+READ = re.compile(
+    r"\b(?:read_csv|read_parquet|read_json|read_table|read_excel|read_feather|read_pickle|loadtxt|genfromtxt|"
+    r"load_dataset|read_orc)\(\s*[rbf]?[\"']([^\"'\n]+)[\"']")
+URL = re.compile(r"^(https?|s3|gs|gcs|az|abfss?|hdfs|ftp)://", re.I)
+DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc)$", re.I)
+
+
+def _resolve(source_path: str, literal: str) -> list[str]:
+    """Repo paths a literal may name: relative to the script's folder and to the repo root."""
+    base = posixpath.dirname(source_path)
+    out = []
+    for cand in (posixpath.normpath(posixpath.join(base, literal)), posixpath.normpath(literal)):
+        if not cand.startswith("..") and cand not in out:
+            out.append(cand.lstrip("./") if cand.startswith("./") else cand)
+    return out
+
+
+@register
+class DataVersioned(Check):
+    id = "REPRO-DATA-VERSIONED"
+    title = "Training data is versioned"
+    area = "repro"
+    help = (
+        "Finds the data files the code reads (read_csv, read_parquet, ... with a literal path) and checks each is "
+        "tracked by git, DVC (.dvc / dvc.lock outputs) or Git LFS. Reads from URLs or from files that are not "
+        "versioned fail; a mix warns. Without read sites, versioned data files alone pass; nothing is unknown."
+    )
+    recommendation = "Track training data with DVC or Git LFS (or commit small files), and read it from versioned paths, not URLs."
+    markers = ("reproducibility", "data versioning")
+    ml_test_score = ("infra-1",)
+    severity = Severity.HIGH
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        in_tree = {e.path for e in ctx.tree.files()}
+        committed = {p for p, in ctx.store.db.execute("SELECT DISTINCT path FROM file_changes")}
+        tracked_files = in_tree if ctx.tree.rev else in_tree & committed
+        dvc = {t["path"].rstrip("/") for t in ctx.facts("pipeline").get("dvc", {}).get("tracked", [])} | self._dvc_outs(ctx)
+        lfs = self._lfs_patterns(ctx)
+        versioned, unversioned = [], []
+        for src in python_sources(ctx.tree):
+            if src.error:
+                continue
+            for m in READ.finditer(src.text):
+                literal = m.group(1)
+                line, cell = src.position(src.text.count("\n", 0, m.start()) + 1)
+                if URL.match(literal):
+                    unversioned.append(Evidence(f"reads {literal} from a URL", path=src.path, line=line, cell=cell, value=literal))
+                    continue
+                if "{" in literal or not DATA_SUFFIX.search(literal):
+                    continue
+                how = self._how(_resolve(src.path, literal), tracked_files, dvc, lfs)
+                ev = Evidence(f"reads {literal}" + (f" ({how})" if how else " — not versioned"), path=src.path, line=line, cell=cell, value=literal)
+                (versioned if how else unversioned).append(ev)
+        if unversioned and versioned:
+            return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "unversioned": len(unversioned)},
+                               message=f"{len(unversioned)} data read(s) are not versioned.", evidence=(unversioned + versioned)[:25])
+        if unversioned:
+            return self.result(Status.FAIL, 0, value={"versioned": 0, "unversioned": len(unversioned)},
+                               message="The code reads data that is not versioned.", evidence=unversioned[:25])
+        if versioned:
+            return self.result(Status.PASS, 1, value={"versioned": len(versioned), "unversioned": 0},
+                               message=f"All {len(versioned)} data read(s) use versioned files.", evidence=versioned[:25])
+        data = [p for p, in ctx.store.db.execute("SELECT path FROM path_roles WHERE role = 'data'")]
+        if dvc or data:
+            ev = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
+            return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=ev)
+        return self.result(Status.UNKNOWN, 0, message="No data files and no data reads found.")
+
+    @staticmethod
+    def _dvc_outs(ctx: CheckContext) -> set[str]:
+        """Outputs of dvc.yaml stages: rebuilt from versioned inputs by the pipeline."""
+        if not ctx.tree.exists("dvc.yaml"):
+            return set()
+        try:
+            stages = parse_dvc_yaml(ctx.tree.read_text("dvc.yaml"))
+        except OSError:
+            return set()
+        return {posixpath.normpath(posixpath.join(st.wdir, o)).rstrip("/") for st in stages for o in st.outs}
+
+    @staticmethod
+    def _lfs_patterns(ctx: CheckContext) -> list[str]:
+        if not ctx.tree.exists(".gitattributes"):
+            return []
+        return [ln.split()[0] for ln in ctx.tree.read_text(".gitattributes").splitlines() if "filter=lfs" in ln and ln.split()]
+
+    @staticmethod
+    def _how(candidates: list[str], tracked: set[str], dvc: set[str], lfs: list[str]) -> str | None:
+        import fnmatch
+
+        for cand in candidates:
+            if any(cand == d or cand.startswith(d + "/") for d in dvc):
+                return "DVC"
+            if any(fnmatch.fnmatch(cand, p) or fnmatch.fnmatch(cand.rsplit("/", 1)[-1], p) for p in lfs):
+                return "Git LFS"
+            if cand in tracked:
+                return "git"
+        return None
