@@ -89,3 +89,13 @@ def text_files(ctx: CheckContext, suffixes: tuple[str, ...], max_bytes: int = 51
 def line_of(text: str, needle: str) -> int | None:
     idx = text.find(needle)
     return None if idx < 0 else text.count("\n", 0, idx) + 1
+
+
+def validation_runs(ctx: CheckContext, files: set[str]) -> list[dict[str, Any]]:
+    """Places that run data validation automatically: CI data-check steps, or pipeline stages depending on ``files``."""
+    runs = [dict(s, detail=f"CI job {s['job']} checks data: {s['run'][:100]}") for s in ci_steps(ctx, "data_checks")]
+    for step in ctx.facts("pipeline")["steps"]:
+        hit = sorted(set(step.get("deps") or []) & files)
+        if hit:
+            runs.append({"path": step["path"], "line": step["line"], "detail": f"{step['source']} stage {step['name']} runs {hit[0]}"})
+    return runs

@@ -1,0 +1,49 @@
+"""DATA-SCHEMA: the expected schema of the data is declared."""
+
+from __future__ import annotations
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.practice import MAX_EVIDENCE, ev, has_data, has_training, only_unreadable, unreadable_evidence, validation_runs
+from mlaudit.scanners.code import is_test_path
+
+SCHEMA_NAMES = ("schema.json", "schema.yaml", "schema.yml", "schema.pbtxt", "datapackage.json", "table_schema.json")
+SCHEMA_SUFFIXES = (".schema.json", ".schema.yaml", ".schema.yml", ".avsc")
+
+
+@register
+class DataSchema(Check):
+    id = "DATA-SCHEMA"
+    title = "Expected data schema declared"
+    area = "data"
+    help = (
+        "Looks for a declared schema: pandera schemas and models, TFDV schemas, Great Expectations suites, "
+        "JSON/Avro/Frictionless schema files, pydantic data models outside serving. Passes when a schema is "
+        "declared (1 point when validation against it runs automatically, 0.5 otherwise); fails when data is "
+        "used with no schema."
+    )
+    recommendation = "Declare the expected columns, types and ranges (a pandera schema or a Great Expectations suite) next to the code."
+    markers = ("data dependencies",)
+    ml_test_score = ("data-1",)
+    severity = Severity.MEDIUM
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        if only_unreadable(ctx):
+            return self.result(Status.UNKNOWN, message="No Python source could be parsed.", evidence=unreadable_evidence(ctx))
+        code = ctx.facts("code")
+        found = [dict(s, detail=f"{s['tool']} schema {s['name']}") for s in code["schemas"] if not is_test_path(s["path"])]
+        found += [dict(m, detail=f"pydantic data model {m['name']}") for m in code["pydantic_models"] if not m["serving"]]
+        for e in ctx.tree.files():
+            name = e.path.rsplit("/", 1)[-1]
+            if name in SCHEMA_NAMES or name.endswith(SCHEMA_SUFFIXES) or "/expectations/" in f"/{e.path}" and name.endswith(".json"):
+                found.append({"path": e.path, "line": None, "detail": "schema file"})
+        if not found:
+            if not has_data(ctx) and not has_training(ctx):
+                return self.result(Status.NOT_APPLICABLE, message="No data and no training in this tree.")
+            return self.result(Status.FAIL, 0, message="Data is used but no schema is declared.",
+                               evidence=[Evidence("no pandera/TFDV/Great Expectations schema, schema file or data model found")])
+        runs = validation_runs(ctx, {f["path"] for f in found})
+        evidence = [ev(f, f["detail"]) for f in found][:MAX_EVIDENCE] + [ev(r, r["detail"]) for r in runs][:MAX_EVIDENCE]
+        points = 1 if runs else 0.5
+        return self.result(Status.PASS, points, value=len(found), message=f"{len(found)} schema declaration(s)"
+                           + ("; validated automatically." if runs else "; nothing enforces them automatically."), evidence=evidence)

@@ -1,0 +1,36 @@
+"""INFRA-CD: the model is deployed or packaged automatically."""
+
+from __future__ import annotations
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.checks.practice import MAX_EVIDENCE, ci_steps, ev, serving_items
+
+
+@register
+class ContinuousDelivery(Check):
+    id = "INFRA-CD"
+    title = "Automated deployment or packaging of the model"
+    area = "infra"
+    help = (
+        "Passes when a CI workflow deploys or publishes (docker push, kubectl/helm, argo rollouts, cloud "
+        "deploy, twine upload, bentoml push). Warns when the project has a container or serving code but ships "
+        "it by hand; fails when nothing packages the model."
+    )
+    recommendation = "Build, push and deploy the serving image from CI (for example on tags), never from a laptop."
+    markers = ("glue code",)
+    ml_test_score = ()
+    severity = Severity.LOW
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        deploys = ci_steps(ctx, "deploy")
+        docker = ctx.facts("docker")
+        evidence = [ev(d, f"CI job {d['job']} deploys: {d['run'][:100]}") for d in deploys][:MAX_EVIDENCE]
+        if deploys:
+            return self.result(Status.PASS, 1, value=len(deploys), message=f"{len(deploys)} CI step(s) deploy the model.", evidence=evidence)
+        packaged = [{"path": f["path"], "line": 1} for f in docker["files"]] + serving_items(ctx)
+        if packaged:
+            return self.result(Status.WARN, 0.5, value=0, message="Serving code or a container exists, but nothing deploys it automatically.",
+                               evidence=[ev(p, "built or served by hand") for p in packaged][:MAX_EVIDENCE])
+        return self.result(Status.FAIL, 0, value=0, message="Nothing packages or deploys the model.",
+                           evidence=[Evidence("no deploy step in CI, no Dockerfile, no serving code")])
