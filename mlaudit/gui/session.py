@@ -1,0 +1,119 @@
+"""One open audit: the repo, its store, and the work that runs for it in the pool (no Qt widgets here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlaudit.audit import audit, store_for
+from mlaudit.core.config import AuditConfig, load_config
+from mlaudit.core.progress import Progress
+from mlaudit.core.repo import RepoInfo, open_repo
+from mlaudit.store.db import Store, open_store
+
+
+@dataclass(slots=True)
+class Loaded:
+    """What a worker hands back after opening or scanning: the repo state and the report model (or why not)."""
+
+    repo: RepoInfo
+    store_path: Path
+    report: Any = None  # mlaudit.report.Report when it could be built
+    report_error: str | None = None
+    stale: bool = False  # the stored audit does not match the repo's current HEAD / dirty state
+    scanned: bool = False  # this task ran a scan
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _stored_scan(store_path: Path, repo_root: Path) -> dict[str, Any] | None:
+    if not store_path.exists():
+        return None
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        if "check_results" not in store.db.table_names():
+            return None
+        rows = store.db.execute_returning_dicts(
+            "SELECT * FROM scans WHERE status = 'done' AND id IN (SELECT scan_id FROM check_results) ORDER BY id DESC LIMIT 1")
+        return rows[0] if rows else None
+
+
+def _has_every_phase(store_path: Path, repo_root: Path, scan_id: int) -> bool:
+    """False when this mlaudit has scan phases the stored audit never ran (it was written by an older one)."""
+    from mlaudit.audit.phases import all_phases
+
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        done = {r[0] for r in store.db.execute("SELECT phase FROM scan_phases WHERE scan_id = ? AND status = 'done'", [scan_id])}
+    return {p.name for p in all_phases()} <= done
+
+
+def _report(store_path: Path, repo_root: Path, config: AuditConfig) -> tuple[Any, str | None]:
+    """Build the report model; a failure becomes a readable message (the other views still work)."""
+    try:
+        from mlaudit.report import build_report
+
+        return build_report(store_path, repo_root, config=config), None
+    except Exception as exc:  # the report layer may be mid-change; show why instead of dying
+        return None, f"The overview could not be built: {type(exc).__name__}: {exc}"
+
+
+def load_stored(repo_path: str | Path, db: str | Path | None, progress: Progress) -> Loaded:
+    """Open an audit from its store only (no scan); ``stale`` says whether the repo moved on since."""
+    progress.update("open", 0, 0, f"opening {repo_path}")
+    repo, store_path = store_for(repo_path, db)
+    scan = _stored_scan(store_path, repo.root)
+    if scan is None:
+        return Loaded(repo, store_path, stale=True)
+    progress.check()
+    report, error = _report(store_path, repo.root, load_config())
+    stale = (scan["head"] != repo.head or (repo.dirty is not None and bool(scan["dirty"]) != repo.dirty)
+             or not _has_every_phase(store_path, repo.root, int(scan["id"])))
+    return Loaded(repo, store_path, report, error, stale=stale)
+
+
+def run_audit(repo_path: str | Path, db: str | Path | None, progress: Progress,
+              config: AuditConfig | None = None) -> Loaded:
+    """Scan incrementally, run every check, then build the report model."""
+    config = config or load_config()
+    result = audit(repo_path, db, progress=progress, config=config)
+    progress.update("report", 0, 0, "building the overview")
+    report, error = _report(result.store_path, result.repo.root, config)
+    return Loaded(open_repo(result.repo.root), result.store_path, report, error, scanned=True, counts=result.counts)
+
+
+class Session:
+    """The audit shown in the window; the GUI thread reads its store through ``store()`` only."""
+
+    def __init__(self, repo_path: str | Path, db: str | Path | None = None) -> None:
+        self.repo_path = Path(repo_path)
+        self.db = Path(db) if db else None
+        self.repo: RepoInfo | None = None
+        self.store_path: Path | None = None
+        self.report: Any = None
+        self.report_error: str | None = None
+        self.generation = 0  # bumped whenever the store changed (views reload when their copy is older)
+        self._store: Store | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.repo.root if self.repo is not None else self.repo_path
+
+    @property
+    def name(self) -> str:
+        return self.root.name or str(self.root)
+
+    def apply(self, loaded: Loaded) -> None:
+        """Take a worker's result (GUI thread)."""
+        self.repo, self.store_path = loaded.repo, loaded.store_path
+        self.report, self.report_error = loaded.report, loaded.report_error
+        self.generation += 1
+
+    def store(self) -> Store | None:
+        """A read connection for the GUI thread, or None before the first scan wrote the store."""
+        if self._store is None and self.store_path is not None and self.store_path.exists():
+            self._store = open_store(self.store_path, repo_root=self.root, readonly=True)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

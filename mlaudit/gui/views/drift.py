@@ -1,0 +1,198 @@
+"""Drift: pick any two data versions (or a train/test split pair); per-column statistics and charts, from the store."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QWidget
+
+from mlaudit.core.config import load_config
+from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.data import content_hash
+from mlaudit.gui.widgets import ChartCanvas, RecordsModel, as_dict, auto_columns, clear_layout, label, short, table
+from mlaudit.store.db import open_store
+
+
+def drift_engine() -> Any:
+    """The drift compare function of this mlaudit (None when the drift engine is not there yet)."""
+    for name in ("mlaudit.checks.stats.compare", "mlaudit.checks.stats"):
+        module = optional_module(name)
+        if module is not None and callable(getattr(module, "compare", None)):
+            return module.compare
+    return None
+
+
+def version_choices(store: Any, queries: Any) -> list[tuple[str, str]]:
+    """(label, content hash) of every stored data version, newest last within each file."""
+    out = []
+    for f in queries.list_data_files(store):
+        path = as_dict(f).get("path")
+        for v in queries.data_versions(store, path):
+            d = as_dict(v)
+            digest = content_hash(d)
+            if digest:
+                rev = str(d.get("commit") or d.get("commit_sha") or d.get("rev") or d.get("source") or "")[:10]
+                out.append((f"{path} @ {rev or digest[:10]}", digest))
+    return out
+
+
+def pair_choices(store: Any, queries: Any) -> list[tuple[str, str, str]]:
+    """(label, reference hash, current hash) of each train/test split pair."""
+    pairs = getattr(queries, "split_pairs", None)
+    out = []
+    for p in (pairs(store) if pairs else []):
+        d = as_dict(p)
+        ref = d.get("reference") or d.get("train") or d.get("a")
+        cur = d.get("current") or d.get("test") or d.get("b")
+        ref_hash = content_hash(as_dict(ref)) if isinstance(ref, dict) or hasattr(ref, "__dict__") else d.get("reference_hash") or d.get("train_hash")
+        cur_hash = content_hash(as_dict(cur)) if isinstance(cur, dict) or hasattr(cur, "__dict__") else d.get("current_hash") or d.get("test_hash")
+        if ref_hash and cur_hash:
+            name = lambda x: as_dict(x).get("path") if not isinstance(x, str) else x  # noqa: E731
+            out.append((f"split: {name(ref)} vs {name(cur)}", str(ref_hash), str(cur_hash)))
+    return out
+
+
+def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, progress: Any) -> Any:
+    """Compare two stored profiles in a worker (its own read connection)."""
+    progress.update("drift", 0, 0, f"{ref[:10]} vs {cur[:10]}")
+    compare = drift_engine()
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        return compare(store, ref, cur, load_config())
+
+
+def drift_figures(report: Any) -> list[Any]:
+    """The report's drift charts that take a drift report (functions of mlaudit.report.charts.drift)."""
+    charts = optional_module("mlaudit.report.charts.drift")
+    if charts is None:
+        return []
+    figures = []
+    for name, fn in inspect.getmembers(charts, inspect.isfunction):
+        if not name.endswith("_figure") or fn.__module__ != charts.__name__:
+            continue
+        params = [p for p in inspect.signature(fn).parameters.values() if p.default is inspect.Parameter.empty]
+        if len(params) == 1:
+            try:
+                figures.append(fn(report))
+            except Exception:  # a chart that needs other input is skipped, the table still shows
+                continue
+    return figures
+
+
+class DriftView(View):
+    name = "drift"
+    title = "Drift"
+    subtitle = "Choose any two versions of the data, or a split pair: per-column test, statistic, effect size and verdict."
+    scrollable = True
+
+    def reload(self) -> None:
+        queries = optional_module("mlaudit.store.data_queries")
+        store = self.store()
+        if queries is None or drift_engine() is None or store is None:
+            self.show_message("Drift is not available yet: this mlaudit has no data profiles or drift engine "
+                              "(mlaudit.store.data_queries, mlaudit.checks.stats).")
+            return
+        try:
+            self.choices = version_choices(store, queries)
+            self.pairs = pair_choices(store, queries)
+        except Exception as exc:  # tables missing until the data phase ran
+            self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
+            return
+        if len(self.choices) < 2:
+            self.show_message("Fewer than two stored data versions: nothing to compare.")
+            return
+        self.reset()
+        bar = QHBoxLayout()
+        self.pair_box = QComboBox()
+        self.pair_box.setObjectName("driftPairs")
+        self.pair_box.addItem("(choose versions below)", None)
+        for text, ref, cur in self.pairs:
+            self.pair_box.addItem(text, (ref, cur))
+        self.pair_box.currentIndexChanged.connect(self._pair_chosen)
+        bar.addWidget(label("Split pair", wrap=False))
+        bar.addWidget(self.pair_box, 1)
+        self.content.addLayout(bar)
+        bar = QHBoxLayout()
+        self.ref_box, self.cur_box = QComboBox(), QComboBox()
+        for box, name in ((self.ref_box, "driftReference"), (self.cur_box, "driftCurrent")):
+            box.setObjectName(name)
+            for text, digest in self.choices:
+                box.addItem(text, digest)
+        go = QPushButton("Compare")
+        go.setObjectName("driftButton")
+        go.clicked.connect(self.run)
+        bar.addWidget(label("Reference", wrap=False))
+        bar.addWidget(self.ref_box, 1)
+        bar.addWidget(label("Current", wrap=False))
+        bar.addWidget(self.cur_box, 1)
+        bar.addWidget(go)
+        self.content.addLayout(bar)
+        self.summary = label("", "sectionTitle")
+        self.content.addWidget(self.summary)
+        self.columns_model = RecordsModel([])
+        self.columns_view = table(self.columns_model)
+        self.columns_view.setObjectName("driftColumns")
+        self.columns_view.setMinimumHeight(240)
+        self.content.addWidget(self.columns_view)
+        self.schema = label("", "viewSubtitle")
+        self.content.addWidget(self.schema)
+        self.charts = QWidget()
+        self.charts_grid = QGridLayout(self.charts)
+        self.charts_grid.setContentsMargins(0, 0, 0, 0)
+        self.content.addWidget(self.charts)
+        self.content.addStretch(1)
+        if self.pairs:
+            self.pair_box.setCurrentIndex(1)
+        else:
+            self.select_newest_two()
+
+    def select_newest_two(self) -> None:
+        """Reference = the version before the newest of the newest file, current = the newest."""
+        newest_path = self.choices[-1][0].split(" @ ")[0]
+        same = [i for i, (text, _) in enumerate(self.choices) if text.split(" @ ")[0] == newest_path]
+        cur = same[-1]
+        ref = same[-2] if len(same) > 1 else len(self.choices) - 2
+        self.select(ref, cur)
+
+    def select(self, ref_index: int, cur_index: int) -> None:
+        self.ref_box.setCurrentIndex(ref_index)
+        self.cur_box.setCurrentIndex(cur_index)
+        self.run()
+
+    def _pair_chosen(self, index: int) -> None:
+        data = self.pair_box.itemData(index)
+        if data is None:
+            return
+        ref, cur = data
+        self.summary.setText(f"comparing {self.pair_box.itemText(index)}\u2026")
+        self._submit(ref, cur)
+
+    def run(self) -> None:
+        self.summary.setText(f"comparing {self.ref_box.currentText()} with {self.cur_box.currentText()}\u2026")
+        self._submit(self.ref_box.currentData(), self.cur_box.currentData())
+
+    def _submit(self, ref: str, cur: str) -> None:
+        session = self.session
+        self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, progress), self.show_report)
+
+    def show_report(self, report: Any) -> None:
+        d = as_dict(report)
+        rows = [as_dict(c) for c in d.get("columns", [])]
+        drifted = sum(bool(r.get("drifted")) for r in rows)
+        share = d.get("share_drifted")
+        verdict = "dataset drift" if d.get("dataset_drift") else "no dataset drift"
+        self.summary.setText(f"{drifted} of {len(rows)} columns drifted" + (f" (share {share:.2f})" if isinstance(share, float) else "")
+                             + f" \u2014 {verdict}")
+        self.columns_model.beginResetModel()
+        self.columns_model.columns = auto_columns(rows, ("name", "type", "test", "statistic", "p_value", "effect_size",
+                                                         "threshold", "drifted", "significant_but_small", "psi"))
+        self.columns_model.rows = rows
+        self.columns_model.endResetModel()
+        changes = d.get("schema_changes") or []
+        self.schema.setText("Schema changes: " + ("; ".join(short(as_dict(c) if not isinstance(c, str) else c, 200) for c in changes)
+                                                  if changes else "none"))
+        clear_layout(self.charts_grid)
+        for i, fig in enumerate(drift_figures(report)):
+            canvas = ChartCanvas(fig)
+            canvas.setObjectName(f"chart_drift_{i}")
+            self.charts_grid.addWidget(canvas, i // 2, i % 2)

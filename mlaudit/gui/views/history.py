@@ -1,0 +1,130 @@
+"""History: the commit timeline with data / model / code events, and maturity over tags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.widgets import ChartCanvas, Column, RecordsModel, label, table
+
+EVENT_ROLES = ("data", "model", "code", "notebook", "config-params", "metrics", "deps", "ci", "test", "container", "tracking")
+MAX_COMMITS = 2000
+
+
+def commit_events(store: Any) -> list[dict[str, Any]]:
+    """Newest commits first, each with the roles of the files it changed (from the store)."""
+    rows = store.db.execute(
+        "SELECT sha, committer_time, author_name, message FROM commits ORDER BY committer_time DESC, sha LIMIT ?",
+        [MAX_COMMITS]).fetchall()
+    roles: dict[str, dict[str, int]] = {}
+    if rows:
+        newest = rows[-1][1]
+        for sha, role, files in store.db.execute(
+                "SELECT cr.commit_sha, cr.role, cr.files FROM commit_roles cr JOIN commits c ON c.sha = cr.commit_sha "
+                "WHERE c.committer_time >= ?", [newest]):
+            roles.setdefault(sha, {})[role] = files
+    tags: dict[str, list[str]] = {}
+    for name, target in store.db.execute("SELECT name, target FROM refs WHERE kind = 'tag'"):
+        tags.setdefault(target, []).append(name.removeprefix("refs/tags/"))
+    return [{"sha": sha, "time": t, "author": author, "message": (msg or "").splitlines()[0] if msg else "",
+             "roles": roles.get(sha, {}), "tags": tags.get(sha, [])} for sha, t, author, msg in rows]
+
+
+def _when(ts: int | None) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M") if ts else ""
+
+
+def _events(row: dict[str, Any]) -> str:
+    return ", ".join(f"{role} ({n})" for role, n in sorted(row["roles"].items(), key=lambda kv: EVENT_ROLES.index(kv[0])
+                                                            if kv[0] in EVENT_ROLES else 99))
+
+
+class HistoryView(View):
+    name = "history"
+    title = "History"
+    subtitle = "Commits with the data, model and code files they changed; maturity scored at tags and sampled commits."
+
+    def reload(self) -> None:
+        store = self.store()
+        if store is None:
+            self.show_message("No store yet: scan the repository first (F5).")
+            return
+        self.reset()
+        report = self.session.report
+        points = report.history if report is not None else []
+        row = QHBoxLayout()
+        row.addWidget(label(f"Maturity over history: {len(points)} revisions scored.", "sectionTitle"), 1)
+        judge = QPushButton("Score tags and sampled commits")
+        judge.setObjectName("judgeHistory")
+        judge.setToolTip("Run every check at each tag (and evenly spaced commits) from git objects, without checkout; "
+                         "revisions scored before are read from the store.")
+        judge.clicked.connect(self.judge_history)
+        row.addWidget(judge)
+        self.content.addLayout(row)
+        charts = optional_module("mlaudit.report.charts")
+        if len(points) >= 2 and charts is not None:
+            means = []
+            for p in points:
+                known = [v for v in p.areas.values() if v is not None]
+                means.append(sum(known) / len(known) if known else None)
+            canvas = ChartCanvas(charts.history_figure([p.label for p in points], [p.ml_test_score for p in points],
+                                                       [p.stage for p in points], means, width=9.0))
+            canvas.setObjectName("chart_history")
+            self.content.addWidget(canvas)
+        else:
+            self.content.addWidget(label("Fewer than two revisions are scored yet: press the button to score the tags "
+                                         "and sampled commits.", "notice"))
+        events = commit_events(store)
+        data_model = sum(1 for e in events if {"data", "model"} & set(e["roles"]))
+        self.content.addWidget(label(f"Commits ({len(events)}; {data_model} changed data or model files)", "sectionTitle"))
+        if not events:
+            self.content.addWidget(label("No commits: this is a plain folder or an empty repository.", "notice"))
+            return
+        columns = [
+            Column("date", lambda r: _when(r["time"]), sort=lambda r: r["time"] or 0, width=140),
+            Column("commit", lambda r: r["sha"][:10], tooltip=lambda r: r["sha"], width=95),
+            Column("tags", lambda r: ", ".join(r["tags"]), width=80),
+            Column("data", lambda r: r["roles"].get("data", "") or "", sort=lambda r: r["roles"].get("data", 0), width=45,
+                   colour=lambda r: "#1565c0" if "data" in r["roles"] else None),
+            Column("model", lambda r: r["roles"].get("model", "") or "", sort=lambda r: r["roles"].get("model", 0), width=50,
+                   colour=lambda r: "#6a1b9a" if "model" in r["roles"] else None),
+            Column("code", lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")) or "",
+                   sort=lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")), width=45),
+            Column("author", lambda r: r["author"], width=120),
+            Column("message", lambda r: r["message"], tooltip=lambda r: _events(r)),
+        ]
+        model = RecordsModel(columns, events)
+        from PySide6.QtCore import QSortFilterProxyModel
+
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(RecordsModel.SortRole)
+        view = table(proxy)
+        view.setObjectName("commitTable")
+        view.setSortingEnabled(True)
+        self.content.addWidget(view, 1)
+
+    def judge_history(self) -> None:
+        """Score the tags and sampled commits in the pool, then reload the overview and this view."""
+        history = optional_module("mlaudit.audit.history")
+        if history is None:
+            self.window_.show_error("Maturity over history is not available in this mlaudit yet.")
+            return
+        session = self.session
+
+        def work(progress: Any) -> Any:
+            from mlaudit.gui.session import load_stored
+
+            history.maturity_history(session.repo_path, session.db, progress=progress)
+            return load_stored(session.repo_path, session.db, progress)
+
+        self.pool.submit("audit", work, lambda loaded: self._judged(session, loaded))
+
+    def _judged(self, session: Any, loaded: Any) -> None:
+        if session is self.session:
+            session.apply(loaded)
+            self.refresh()
+            self.window_.audit_ready.emit()

@@ -1,0 +1,141 @@
+"""Models: every model file with its format and security verdict, its versions, and what was read from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, human_size, label, table
+
+VERDICT_TEXT = {
+    "dangerous": "DANGEROUS: loading it would run code", "unknown-globals": "imports unknown globals",
+    "safe": "safe (only known-harmless globals)", "not-pickle": "not a pickle", "malformed": "malformed", "unread": "not read",
+}
+
+
+def when(ts: int | None) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d") if ts else ""
+
+
+def version_label(v: Any) -> str:
+    return f"{v.path} @ {v.rev_label}" + (f" ({when(v.committer_time)})" if v.committer_time else "")
+
+
+def _detail_html(v: Any) -> str:
+    rows = [("path", v.path), ("version", f"{v.rev_label} ({v.source})"), ("format", v.format), ("size", human_size(v.size)),
+            ("sha256", v.sha256 or ""), ("security", VERDICT_TEXT.get(v.verdict, v.verdict)),
+            ("dangerous globals", ", ".join(v.dangerous)), ("unknown globals", ", ".join(v.unknown)),
+            ("estimator", v.estimator or ""), ("library versions", ", ".join(f"{k} {val}" for k, val in v.library_versions.items())),
+            ("features", f"{v.n_features or len(v.features or [])}: " + ", ".join(map(str, (v.features or [])[:30])) if v.features or v.n_features else ""),
+            ("classes", ", ".join(map(str, v.classes or []))), ("error", v.error or "")]
+    rows += [(f"hyperparameter {k}", str(val)) for k, val in sorted(v.hyperparameters.items())[:60]]
+    rows += [("finding", f) for f in v.findings]
+    body = "".join(f"<tr><td><b>{k}</b></td><td>{_esc(val)}</td></tr>" for k, val in rows if val)
+    return f"<table cellspacing=4>{body}</table>"
+
+
+def _esc(text: Any) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ModelsView(View):
+    name = "models"
+    title = "Models"
+    subtitle = "Model files found by content (never loaded): format, security verdict, estimator and every version in history."
+
+    def reload(self) -> None:
+        queries = optional_module("mlaudit.store.model_queries")
+        store = self.store()
+        if queries is None or store is None:
+            self.show_message("Model inventory is not available yet (no models scan in this mlaudit, or no store).")
+            return
+        models = queries.list_models(store)
+        self.all_versions = queries.all_versions(store)
+        if not models:
+            self.show_message("No model files found in the working tree or the history of this repository.")
+            return
+        self.reset()
+        self.queries = queries
+        counts = {v: sum(m.verdict == v for m in models) for v in ("dangerous", "unknown-globals", "safe")}
+        self.content.addWidget(label(
+            f"{len(models)} model files, {len(self.all_versions)} versions in total \u2014 {counts['dangerous']} dangerous, "
+            f"{counts['unknown-globals']} with unknown globals, {counts['safe']} safe pickles", "viewSubtitle"))
+        self.inventory = RecordsModel([
+            Column("path", lambda m: m.path, tooltip=lambda m: m.path, width=360),
+            Column("format", lambda m: m.format, width=110),
+            Column("security", lambda m: m.verdict, width=120, colour=lambda m: STATUS_COLOURS.get(m.verdict),
+                   tooltip=lambda m: VERDICT_TEXT.get(m.verdict, m.verdict) + ("\n" + "\n".join(m.dangerous) if m.dangerous else "")),
+            Column("estimator", lambda m: m.estimator or "", width=200),
+            Column("versions", lambda m: sum(v.path == m.path for v in self.all_versions),
+                   sort=lambda m: sum(v.path == m.path for v in self.all_versions), width=65),
+            Column("size", lambda m: human_size(m.size), sort=lambda m: m.size or 0, width=80),
+            Column("latest", lambda m: m.rev_label),
+        ], models)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.inventory)
+        proxy.setSortRole(RecordsModel.SortRole)
+        self.inventory_view = table(proxy)
+        self.inventory_view.setObjectName("modelInventory")
+        self.inventory_view.setSortingEnabled(True)
+        self.inventory_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._select(self.inventory.record(proxy.mapToSource(cur).row())) if cur.isValid() else None)
+        self.versions = RecordsModel([
+            Column("commit", lambda v: v.rev_label, width=100),
+            Column("date", lambda v: when(v.committer_time), width=90),
+            Column("change", lambda v: {"A": "added", "M": "modified", "D": "deleted", "R": "renamed"}.get(v.status or "", v.source), width=75),
+            Column("security", lambda v: v.verdict, width=120, colour=lambda v: STATUS_COLOURS.get(v.verdict)),
+            Column("format", lambda v: v.format, width=100),
+            Column("estimator", lambda v: v.estimator or ""),
+        ])
+        self.versions_view = table(self.versions)
+        self.versions_view.setObjectName("modelVersions")
+        self.versions_view.selectionModel().currentRowChanged.connect(self._select_version)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("modelDetail")
+        compare = QPushButton("Compare the selected version with the one before it")
+        compare.setObjectName("compareVersions")
+        compare.clicked.connect(self.compare_selected)
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(label("Versions of the selected model", "sectionTitle"))
+        left_box.addWidget(self.versions_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(compare)
+        row.addStretch(1)
+        left_box.addLayout(row)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(left)
+        lower.addWidget(self.detail)
+        lower.setSizes([520, 480])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.inventory_view)
+        split.addWidget(lower)
+        split.setSizes([260, 380])
+        self.content.addWidget(split, 1)
+        self.inventory_view.selectRow(0)
+
+    def _select(self, model: Any) -> None:
+        versions = [v for v in self.all_versions if v.path == model.path]
+        self.versions.set_rows(versions)
+        if versions:
+            self.versions_view.selectRow(len(versions) - 1)
+
+    def _select_version(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.detail.setHtml(_detail_html(self.versions.record(current.row())))
+
+    def compare_selected(self) -> None:
+        """Open Compare with the selected version (B) and the version of the same path before it (A)."""
+        index = self.versions_view.currentIndex()
+        if not index.isValid():
+            return
+        row = index.row()
+        b = self.versions.record(row)
+        a = self.versions.record(row - 1) if row > 0 else b
+        view = self.window_.show_view("compare")
+        view.select(a, b)  # type: ignore[attr-defined]

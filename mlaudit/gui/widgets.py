@@ -1,0 +1,238 @@
+"""Small building blocks shared by the views: headings, notices, cards, chart canvases, a table model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout, QWidget,
+)
+
+STATUS_COLOURS = {
+    "pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#78909c", "not applicable": "#90a4ae",
+    "error": "#6a1b9a", "critical": "#b71c1c", "high": "#c62828", "medium": "#b7791f", "low": "#5c6bc0",
+    "info": "#78909c", "dangerous": "#b71c1c", "unknown-globals": "#b7791f", "safe": "#2e7d32",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
+
+
+def notice(text: str) -> QLabel:
+    """A muted, centred message: 'not available yet', 'nothing found', ..."""
+    widget = label(text, "notice")
+    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget
+
+
+def error_banner(text: str) -> QLabel:
+    widget = label(text, "errorBanner")
+    return widget
+
+
+def card(value: str, caption: str, tooltip: str = "") -> QFrame:
+    """A framed figure with a caption (stage, score, level...)."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(12, 8, 12, 8)
+    box.addWidget(label(value, "cardValue"))
+    box.addWidget(label(caption, "cardLabel"))
+    if tooltip:
+        frame.setToolTip(tooltip)
+    return frame
+
+
+def cards_row(cards: Sequence[QWidget]) -> QWidget:
+    row = QWidget()
+    box = QHBoxLayout(row)
+    box.setContentsMargins(0, 0, 0, 0)
+    for c in cards:
+        box.addWidget(c)
+    return row
+
+
+class ChartCanvas(FigureCanvasQTAgg):
+    """A report chart (a matplotlib Figure from mlaudit.report.charts) embedded in the window."""
+
+    def __init__(self, figure: Figure, min_height: int | None = None) -> None:
+        super().__init__(figure)
+        w, h = figure.get_size_inches()
+        dpi = figure.get_dpi()
+        self.setMinimumHeight(min_height or int(h * dpi * 0.9))
+        self.setMinimumWidth(int(min(w * dpi, 520)))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+
+def clear_layout(layout) -> None:
+    """Remove and delete every widget of a layout (views rebuild their content on reload)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.setParent(None)
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+@dataclass(slots=True)
+class Column:
+    """One table column: header, how to show a row, optional tooltip, sort key and colour."""
+
+    header: str
+    text: Callable[[Any], Any]
+    tooltip: Callable[[Any], str] | None = None
+    sort: Callable[[Any], Any] | None = None
+    colour: Callable[[Any], str | None] | None = None
+    width: int | None = None
+
+
+class RecordsModel(QAbstractTableModel):
+    """A read-only table over a list of records (dicts or objects) described by Columns."""
+
+    SortRole = Qt.ItemDataRole.UserRole + 1
+    RecordRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent=None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows = list(rows)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.text(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+            return col.tooltip(row) or None
+        if role == self.SortRole:
+            key = col.sort(row) if col.sort is not None else col.text(row)
+            return "" if key is None else key
+        if role == self.RecordRole:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
+            colour = col.colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        return None
+
+    def record(self, row: int) -> Any:
+        return self.rows[row]
+
+
+def table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
+    """A sortable table view with the app's defaults."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(stretch_last)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    source = model.sourceModel() if hasattr(model, "sourceModel") else model
+    if isinstance(source, RecordsModel):
+        for i, col in enumerate(source.columns):
+            if col.width:
+                view.setColumnWidth(i, col.width)
+    return view
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return str(size)
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    """A record (dataclass, object with to_dict/to_json, mapping) as a plain dict."""
+    if isinstance(record, dict):
+        return record
+    for method in ("to_dict", "to_json"):
+        fn = getattr(record, method, None)
+        if callable(fn):
+            value = fn()
+            if isinstance(value, dict):
+                return value
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    return {k: v for k, v in vars(record).items() if not k.startswith("_")} if hasattr(record, "__dict__") else {"value": record}
+
+
+def short(value: Any, width: int = 80) -> str:
+    """A compact one-line rendering of a value for a table cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def auto_columns(rows: Sequence[dict[str, Any]], preferred: Sequence[str] = (), skip: Sequence[str] = ()) -> list[Column]:
+    """Columns for dict rows: the preferred keys first, then other scalar keys (nested values left out)."""
+    keys: list[str] = [k for k in preferred if any(k in r for r in rows)]
+    for r in rows:
+        for k, v in r.items():
+            if k not in keys and k not in skip and not isinstance(v, dict) and not (isinstance(v, list) and len(v) > 8):
+                keys.append(k)
+
+    def numeric(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    def sort_key(k: str) -> Callable[[dict[str, Any]], Any]:
+        is_num = all(numeric(r.get(k)) for r in rows if r.get(k) is not None)
+
+        def key(r: dict[str, Any]) -> Any:
+            v = r.get(k)
+            if is_num:
+                return float(v) if v is not None else float("-inf")
+            return short(v)
+        return key
+
+    return [Column(k.replace("_", " "), lambda r, k=k: short(r.get(k)), tooltip=lambda r, k=k: short(r.get(k), 2000),
+                   sort=sort_key(k)) for k in keys]

@@ -1,0 +1,1 @@
+"""SVG icons of the desktop app (the application icon lives in app/)."""
