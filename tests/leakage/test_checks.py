@@ -161,3 +161,13 @@ def test_pair_found_from_the_files_code_reads(make_repo, tmp_path: Path) -> None
     overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
     assert overlap.status == "fail" and overlap.value == pytest.approx(2 / 12, abs=1e-6)
     assert "read as train/test by fit.py" in overlap.evidence[0].detail
+
+
+def test_results_of_one_repo_never_leak_into_another(make_repo, tmp_path: Path) -> None:
+    """Regression: two fresh stores (both scan 1, both working trees) audited in turn get their own analyses."""
+    leaky, clean = make_repo("leaky"), make_repo("clean")
+    leaky.commit("leak", {"a.py": LEAKY})
+    clean.commit("ok", {"a.py": CORRECT})
+    first = statuses(leakage(leaky.root, tmp_path / "1.sqlite"))
+    second = statuses(leakage(clean.root, tmp_path / "2.sqlite"))
+    assert (first["LEAK-CODE-PREPROCESS"], second["LEAK-CODE-PREPROCESS"]) == ("fail", "pass")

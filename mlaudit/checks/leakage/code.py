@@ -28,14 +28,20 @@ class CodeReport:
         return own + [(by_path.get(x.site.path), x) for x in self.cross if x.check_id == check_id]
 
 
-_CACHE: dict[tuple[int, int, str], CodeReport] = {}
+_CACHE: dict[str, tuple[CheckContext, CodeReport]] = {}
+
+
+def per_context(cache: dict, ctx: CheckContext, name: str):  # type: ignore[type-arg]
+    """The value cached for this very context (the context is held, so its id cannot be reused meanwhile)."""
+    hit = cache.get(name)
+    return hit[1] if hit is not None and hit[0] is ctx else None
 
 
 def code_report(ctx: CheckContext) -> CodeReport:
     """Analyses of the judged tree: results cached in the store by blob id are reused, the rest computed now."""
-    key = (id(ctx.store), ctx.scan_id, ctx.tree.label)
-    if key in _CACHE:
-        return _CACHE[key]
+    cached = per_context(_CACHE, ctx, "code")
+    if cached is not None:
+        return cached
     cap = int(ctx.threshold(MAX_SOURCE))
     report = CodeReport()
     entries = python_sources(ctx.tree)
@@ -55,8 +61,7 @@ def code_report(ctx: CheckContext) -> CodeReport:
         report.files.append(FileResult.from_dict(cached, path) if cached
                             else analyze_file(path, datas[path], ctx.threshold("limits.file_seconds")))
     report.cross = link_files(report.files)
-    _CACHE.clear()
-    _CACHE[key] = report
+    _CACHE["code"] = (ctx, report)
     return report
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import yaml
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.code import code_report
+from mlaudit.checks.leakage.code import code_report, per_context
 from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, code_pairs, load_pairs, read_frame
 from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import GitObjects
@@ -32,8 +33,7 @@ TARGET_SCORE = define_threshold("leakage.target_score", 0.98,
 HISTORY = define_threshold("leakage.history_commits", 10,
                            "How many past commits that changed a train/test pair the data leakage checks also measure.")
 
-_CACHE: dict[tuple[int, int, str], PairLoad] = {}
-_HISTORY: dict[tuple[int, int, str, str], list["PastPair"]] = {}
+_CACHE: dict[str, tuple[CheckContext, Any]] = {}
 
 
 @dataclass(slots=True)
@@ -47,20 +47,24 @@ class PastPair:
 
 def pairs(ctx: CheckContext) -> PairLoad:
     """The loaded train/test pairs of the judged tree (computed once per audit and tree)."""
-    key = (id(ctx.store), ctx.scan_id, ctx.tree.label)
-    if key not in _CACHE:
-        _CACHE.clear()
+    load = per_context(_CACHE, ctx, "pairs")
+    if load is None:
         reads = [(f.path, side, path) for f in code_report(ctx).files for side, path in f.side_reads]
         extra = code_pairs(reads, [e.path for e in ctx.tree.files()])
-        _CACHE[key] = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)), extra)
-    return _CACHE[key]
+        load = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)), extra)
+        _CACHE["pairs"] = (ctx, load)
+    return load
 
 
 def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
     """The pair at each recent commit that changed either file (newest first, both files present and readable)."""
-    key = (id(ctx.store), ctx.scan_id, ctx.tree.label, lp.pair.key + lp.pair.test)
-    if key in _HISTORY:
-        return _HISTORY[key]
+    past_by_pair: dict[tuple[str, str], list[PastPair]] | None = per_context(_CACHE, ctx, "history")
+    if past_by_pair is None:
+        past_by_pair = {}
+        _CACHE["history"] = (ctx, past_by_pair)
+    key = (lp.pair.train, lp.pair.test)
+    if key in past_by_pair:
+        return past_by_pair[key]
     if not ctx.repo.is_git:
         return []
     before = None
@@ -86,9 +90,7 @@ def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
                     out.append(PastPair(sha, when, LoadedPair(lp.pair, sides[0], sides[1])))
             except (OSError, FileTooLarge, ValueError):
                 continue
-    if len(_HISTORY) > 64:
-        _HISTORY.clear()
-    _HISTORY[key] = out
+    past_by_pair[key] = out
     return out
 
 
