@@ -208,6 +208,14 @@ def registered_versions(store: Store) -> list[dict[str, Any]]:
     return [r | {"aliases": json.loads(r["aliases"] or "[]")} for r in rows]
 
 
+def _value(raw: str | None) -> Any:
+    """A stored metrics/params value: JSON-decoded when it was stored as JSON, else the text."""
+    try:
+        return json.loads(raw) if raw is not None else None
+    except ValueError:
+        return raw
+
+
 def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]]:
     """Metrics or params files (``kind`` 'metrics' | 'params') as of ``commit``: {path: {key: value}}.
 
@@ -227,7 +235,7 @@ def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]
         best = min((c for c in commits if c in rank), key=lambda c: rank[c], default=None)
         if best is None:
             continue
-        out[path] = {r[0]: (r[2] if r[2] is not None else r[1]) for r in store.db.execute(
+        out[path] = {r[0]: _value(r[1]) for r in store.db.execute(
             "SELECT key, value, number FROM tracked_values WHERE path = ? AND commit_sha = ? AND kind = ?",
             [path, best, kind])}
     return out
