@@ -44,8 +44,11 @@ def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileCh
         changes.clear()
 
     for commit, file_changes in history:
-        row = commit.row()
-        commits.append(tuple(row[c] for c in _COMMIT_COLS))
+        commits.append((
+            commit.sha, commit.tree, " ".join(commit.parents), len(commit.parents), commit.author_name,
+            commit.author_email, commit.author_time, commit.committer_name, commit.committer_email,
+            commit.committer_time, commit.message,
+        ))
         for fc in file_changes:
             changes.append((fc.commit_sha, fc.path, fc.old_path, fc.status, fc.added, fc.deleted, fc.blob, fc.old_blob, fc.mode, int(fc.binary)))
         if len(commits) >= batch:
@@ -70,15 +73,22 @@ def known_paths(store: Store) -> set[str]:
     return {r[0] for r in store.db.execute("SELECT path FROM path_roles")}
 
 
-def all_changed_paths(store: Store) -> Iterator[tuple[str, str | None]]:
-    """Each distinct path in history with its newest blob id."""
+def all_changed_paths(store: Store, after_rowid: int = 0) -> Iterator[tuple[str, str | None]]:
+    """Each path changed in a file_changes row past ``after_rowid``, with its newest blob id (a deleted
+    path keeps the blob it last had)."""
     sql = """
-        SELECT fc.path, fc.blob FROM file_changes fc JOIN commits c ON c.sha = fc.commit_sha
-        WHERE fc.rowid IN (
-            SELECT MAX(f2.rowid) FROM file_changes f2 GROUP BY f2.path
-        )
+        SELECT path, blob FROM (
+            SELECT fc.path AS path, fc.blob AS blob, ROW_NUMBER() OVER (
+                PARTITION BY fc.path ORDER BY fc.blob IS NULL, c.committer_time DESC, fc.rowid DESC) AS rn
+            FROM file_changes fc JOIN commits c ON c.sha = fc.commit_sha
+            WHERE fc.path IN (SELECT path FROM file_changes WHERE rowid > ?)
+        ) WHERE rn = 1
     """
-    yield from store.db.execute(sql)
+    yield from store.db.execute(sql, [after_rowid])
+
+
+def last_change_rowid(store: Store) -> int:
+    return store.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM file_changes").fetchone()[0]
 
 
 def commit_count(store: Store) -> int:

@@ -256,3 +256,19 @@ def test_tree_at_commit_equals_checkout(history_repo, tmp_path: Path) -> None:
                 assert tree.entry(e.path).size == e.size
         finally:
             tree.close()
+
+
+def test_roles_follow_new_content_incrementally(make_repo, store_path: Path) -> None:
+    """A rescan reclassifies only touched paths: a .bin that becomes a pickle turns into a model; others keep their role."""
+    repo = make_repo()
+    repo.commit("one", {"weights.bin": b"plain bytes", "train.py": "x\n"})
+    scan(repo.root, store_path)
+    assert dict(rows(store_path, "SELECT path, role FROM path_roles")) == {"weights.bin": "other", "train.py": "code"}
+    repo.commit("two", {"weights.bin": b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."})
+    (repo.root / "extra.csv").write_text("a\n1\n")
+    scan(repo.root, store_path)
+    got = dict(rows(store_path, "SELECT path, role FROM path_roles"))
+    assert got == {"weights.bin": "model", "train.py": "code", "extra.csv": "data"}
+    repo.commit("three", remove=["weights.bin"])
+    scan(repo.root, store_path)
+    assert rows(store_path, "SELECT role, reason FROM path_roles WHERE path = 'weights.bin'") == [("model", "content")]
