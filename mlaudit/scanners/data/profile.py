@@ -118,7 +118,7 @@ def _semantic(name: str, t: pa.DataType, s: pd.Series, distinct: int, id_names: 
         return "boolean"
     if _is_temporal(t):
         return "datetime"
-    if name in id_names and (distinct >= 0.9 * nonnull or not _is_numeric(t)):
+    if name in id_names:
         return "identifier"
     if _is_numeric(t):
         return "numeric"

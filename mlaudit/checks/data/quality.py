@@ -1,0 +1,119 @@
+"""DATA-QUALITY: per snapshot, duplicate rows, constant columns, high missing share, mixed types, unreadable files."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.context import CheckContext
+from mlaudit.core.config import define_threshold
+from mlaudit.store import data_queries as dq
+
+DUPLICATES = define_threshold("data.duplicate_share", 0.05, "Share of exact duplicate rows in a data file above which DATA-QUALITY warns.")
+MISSING = define_threshold("data.missing_share", 0.3, "Share of missing values in a column above which DATA-QUALITY warns.")
+MIXED = define_threshold("data.mixed_share", 0.2, "A text column whose values are numbers for between this share and 1 - it is reported as mixed types.")
+MAX_EVIDENCE = 30
+
+
+def snapshot(ctx: CheckContext) -> list[dq.DataVersion]:
+    """The version of every data file visible in the judged tree."""
+    ancestors = dq.commit_ancestors(ctx.store, ctx.rev) if ctx.rev else None
+    out = []
+    for f in dq.list_data_files(ctx.store):
+        v = dq.version_at(ctx.store, f.path, ctx.rev, ancestors)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def _duplicates(ctx: CheckContext, key: str, rows: int) -> int:
+    hashes = dq.row_hashes(ctx.store, key)
+    if len(hashes) < 2:
+        return 0
+    return int(rows - (1 + (hashes[1:] != hashes[:-1]).sum()))
+
+
+def _mixed(ctx: CheckContext, prof: dq.Profile, limit: float) -> list[tuple[str, float]]:
+    cols = [c["name"] for c in prof.columns if c["type"] in ("categorical", "text") and c["arrow_type"] in ("string", "large_string")]
+    if not cols:
+        return []
+    frame = dq.sample_frame(ctx.store, prof.key)
+    out = []
+    for c in cols:
+        values = frame[c].dropna()
+        if len(values):
+            share = float(pd.to_numeric(values, errors="coerce").notna().mean())
+            if limit <= share <= 1 - limit / 4:
+                out.append((c, share))
+    return out
+
+
+def problems(ctx: CheckContext, v: dq.DataVersion) -> list[Evidence]:
+    """Quality problems of one data version (empty when clean)."""
+    prof = dq.profile(ctx.store, v.key)
+    if prof is None:
+        return []
+    at = dict(path=v.path, commit=v.commit or None)
+    if prof.error:
+        return [Evidence(f"unreadable: {prof.error}", **at)]
+    if not prof.rows:
+        return [Evidence("no data rows (header only)", **at)]
+    out = []
+    dups = _duplicates(ctx, v.key, prof.rows)
+    if dups / prof.rows > ctx.threshold(DUPLICATES):
+        out.append(Evidence(f"{dups} duplicate rows ({dups / prof.rows:.1%})", value=dups, **at))
+    for c in prof.columns:
+        st = prof.stats.get(c["name"], {})
+        if prof.rows > 1 and st.get("distinct") == 1 and not st.get("missing"):
+            out.append(Evidence(f"column {c['name']} is constant", value=c["name"], **at))
+        share = st.get("missing", 0) / prof.rows
+        if share > ctx.threshold(MISSING):
+            out.append(Evidence(f"column {c['name']} is {share:.0%} missing", value=round(share, 3), **at))
+    for name, share in _mixed(ctx, prof, ctx.threshold(MIXED)):
+        out.append(Evidence(f"column {name} mixes numbers ({share:.0%}) and text", value=name, **at))
+    return out
+
+
+@register
+class DataQuality(Check):
+    id = "DATA-QUALITY"
+    title = "Data files are readable and clean"
+    area = "data"
+    help = (
+        "For the current version of every data file: unreadable or header-only files, exact duplicate rows "
+        "(share above data.duplicate_share), constant columns, columns with a missing share above "
+        "data.missing_share, and text columns that mix numbers and text. Fails when a file cannot be read, "
+        "warns on the other problems, passes when every file is clean. Not applicable without data files."
+    )
+    recommendation = "Fix or document the listed problems and add a validation step (pandera, Great Expectations) that catches them."
+    markers = ("data testing debt",)
+    ml_test_score = ("data-5",)
+    severity = Severity.MEDIUM
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        versions = snapshot(ctx)
+        if not versions:
+            return self.result(Status.NOT_APPLICABLE, message="No data files in this tree.")
+        missing = [v for v in versions if not v.available]
+        readable = [v for v in versions if v.available]
+        evidence: list[Evidence] = []
+        bad_files, unreadable = set(), 0
+        for v in readable:
+            found = problems(ctx, v)
+            if found:
+                bad_files.add(v.path)
+                unreadable += any(e.detail.startswith("unreadable") for e in found)
+                evidence += found
+        evidence += [Evidence(f"not available locally ({v.source} {v.key[:16]})", path=v.path) for v in missing]
+        evidence = evidence[:MAX_EVIDENCE]
+        if not readable:
+            return self.result(Status.UNKNOWN, message=f"None of the {len(versions)} data files is available locally.", evidence=evidence)
+        value = {"files": len(readable), "with_problems": len(bad_files), "unreadable": unreadable}
+        if unreadable:
+            return self.result(Status.FAIL, 0, value=value, evidence=evidence,
+                               message=f"{unreadable} data file(s) cannot be read; {len(bad_files)} of {len(readable)} have problems.")
+        if bad_files:
+            return self.result(Status.WARN, 0.5, value=value, evidence=evidence,
+                               message=f"{len(bad_files)} of {len(readable)} data files have quality problems.")
+        return self.result(Status.PASS, 1, value=value, evidence=evidence,
+                           message=f"{len(readable)} data file(s) readable, no duplicates, constant or mostly-missing columns.")
