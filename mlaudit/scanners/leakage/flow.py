@@ -90,7 +90,9 @@ class Analyzer:
         for name, fn in list(self.funcs.items()):  # library functions never called: parameters are unknown data
             if name not in self.called:
                 self.called.add(name)
-                self.call_user(fn, [Val("data") for _ in fn.args.args], {})
+                params = fn.args.args
+                is_method = "." in name and params and params[0].arg in ("self", "cls")
+                self.call_user(fn, [OTHER if is_method and i == 0 else Val("data") for i in range(len(params))], {})
         self._finish()
         return self.out
 
@@ -146,8 +148,11 @@ class Analyzer:
             self.funcs[s.name] = s
             self.func_units[id(s)] = (self.cell, self.lines)
             self.env.pop(s.name, None)
-        elif isinstance(s, ast.ClassDef):
-            return
+        elif isinstance(s, ast.ClassDef):  # methods are analysed like library functions (self unknown)
+            for item in s.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.funcs[f"{s.name}.{item.name}"] = item
+                    self.func_units[id(item)] = (self.cell, self.lines)
         elif isinstance(s, ast.Assign):
             val = self.expr(s.value)
             for t in s.targets:

@@ -83,6 +83,8 @@ def join(*vals: Val) -> Val:
         return OTHER
     if len(flat) == 1:
         return flat[0]
+    if all(v == OTHER for v in flat):
+        return OTHER
     kind = "data" if any(v.kind in ("data", "index") for v in flat) else (
         "score" if any(v.kind == "score" for v in flat) else ("stat" if any(v.kind == "stat" for v in flat) else flat[0].kind))
     obj = next((v.obj for v in flat if v.obj is not None), None) if kind == "obj" else None
