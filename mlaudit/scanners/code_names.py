@@ -82,3 +82,6 @@ CONFIG_LIBS = {"hydra", "omegaconf", "argparse", "click", "typer", "fire", "dvc.
 TEST_DATA_HINTS = ("schema", "validate", "pandera", "great_expectations", "dtypes", ".columns", "isna", "isnull",
                    "read_csv", "read_parquet", "missing", "duplicat", "expect_")
 TEST_MODEL_HINTS = ("predict", ".fit(", "accuracy", "roc_auc", "f1_score", "metrics", "model", "score(")
+TRANSFORMER_MODULES = ("sklearn.preprocessing", "sklearn.feature_extraction", "sklearn.impute", "sklearn.decomposition",
+                       "sklearn.feature_selection", "sklearn.compose")
+TRANSFORMER_WORDS = ("scaler", "encoder", "imputer", "vectorizer", "tokenizer", "pca", "selector", "transformer")

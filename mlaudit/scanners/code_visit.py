@@ -172,6 +172,8 @@ class ModuleVisitor(ast.NodeVisitor):
         qual = self.qualname(node.func)
         attr = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
         kwargs = {k.arg for k in node.keywords}
+        if attr in ("fit", "fit_generator") and isinstance(node.func, ast.Attribute) and not self._transformer(node.func.value):
+            self.add("training", node, call=f"{ast.unparse(node.func.value)[:60]}.{attr}")
         if qual:
             self._qualified_call(node, qual, attr, kwargs)
         else:
@@ -220,14 +222,20 @@ class ModuleVisitor(ast.NodeVisitor):
     def _local_call(self, node: ast.Call, attr: str, kwargs: set[str | None]) -> None:
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         rname = ast.unparse(receiver).lower() if receiver is not None else ""
-        if attr in ("fit", "fit_generator", "train") and receiver is not None and "scaler" not in rname:
-            self.add("training", node, call=f"{ast.unparse(receiver)}.{attr}")
+        if attr == "train" and receiver is not None and (node.args or node.keywords):  # bare .train() is torch's mode switch
+            self.add("training", node, call=f"{ast.unparse(receiver)[:60]}.{attr}")
         if attr in ("load_model", "from_pretrained"):
             self.add("model_load", node, call=ast.unparse(node.func), placement=self._placement())
         if attr == "sample" and kwargs & {"frac", "n"} and not kwargs & N.SEED_KWARGS:
             self.add("unseeded", node, lib="pandas", call="DataFrame.sample")
         if attr in N.LOG_CALLS and ("log" in rname or rname == "print") and self._placement() == "handler":
             self.add("prediction_log", node, call=ast.unparse(node.func))
+
+    def _transformer(self, receiver: ast.AST) -> bool:
+        """A preprocessing object (scaler, encoder, vectorizer, ...) whose fit is not model training."""
+        qual = self.qualname(receiver) or ""
+        text = ast.unparse(receiver).lower()
+        return qual.startswith(N.TRANSFORMER_MODULES) or any(w in text for w in N.TRANSFORMER_WORDS)
 
     @staticmethod
     def _kw_true(node: ast.Call, name: str) -> bool:

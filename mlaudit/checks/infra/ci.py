@@ -23,10 +23,11 @@ class ContinuousIntegration(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         ci = ctx.facts("ci")
+        broken = {e["path"] for e in ci["errors"]}
+        if ci["files"] and all(f["path"] in broken for f in ci["files"]) or not ci["files"] and broken:
+            return self.result(Status.UNKNOWN, message="CI files exist but could not be read.",
+                               evidence=[ev(e, e["error"]) for e in ci["errors"]])
         if not ci["files"]:
-            if ci["errors"]:
-                return self.result(Status.UNKNOWN, message="CI files exist but could not be read.",
-                                   evidence=[ev(e, e["error"]) for e in ci["errors"]])
             return self.result(Status.FAIL, 0, value=None, message="No CI configuration found.",
                                evidence=[Evidence("no .github/workflows, .gitlab-ci.yml, .circleci, azure-pipelines.yml or Jenkinsfile")])
         on_change = [t for t in ci["triggers"] if t["kind"] in ("push", "pull_request")]

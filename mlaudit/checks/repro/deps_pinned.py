@@ -31,7 +31,7 @@ class DependenciesPinned(Check):
         deps = ctx.facts("deps")
         runtime = [p for p in deps["packages"] if p["group"] == "runtime"] or [p for p in deps["packages"] if p["group"] == "dev"]
         if not runtime:
-            if deps["errors"] and deps["manifests"]:
+            if deps["errors"]:
                 return self.result(Status.UNKNOWN, 0, message="The dependency files could not be parsed.",
                                    evidence=[ev(e, e["error"]) for e in deps["errors"][:MAX_EVIDENCE]])
             if not has_python(ctx):
@@ -54,6 +54,7 @@ class DependenciesPinned(Check):
                     for p in loose if not by_name[p["name"]]][:MAX_EVIDENCE]
         evidence += [ev(lock, f"{lock['format']} lock fixes the versions of {lock['manifest']}") for lock in deps["locks"]
                      if lock["missing"] is not None][:5]
+        evidence += [Evidence(f"{m['format']} manifest", path=m["path"]) for m in deps["manifests"]][:5]
         msg = f"{sum(by_name.values())} of {len(by_name)} runtime dependencies pinned ({share:.0%})."
         if share >= need:
             return self.result(Status.PASS, 1, value=round(share, 3), threshold=need, message=msg, evidence=evidence)

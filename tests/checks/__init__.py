@@ -1,0 +1,1 @@
+"""Tests of the foundation checks on small real repositories."""
