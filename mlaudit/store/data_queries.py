@@ -176,17 +176,18 @@ def commit_ancestors(store: Store, commit: str) -> set[str]:
 
 
 def resolve_version(store: Store, repo: RepoInfo, spec: str) -> DataVersion:
-    """``path[@rev]`` to a stored version (rev: commit, tag or branch; none = working tree, else HEAD)."""
+    """``path[@rev]`` to a stored version. rev: a commit, tag or branch (default HEAD), or ``worktree`` for
+    the copy on disk; a folder that is not a git repository always means the files on disk."""
     path, _, rev = spec.partition("@")
-    path = posixpath.normpath(path.strip().lstrip("./")) if path.strip() not in ("", ".") else ""
+    path = posixpath.normpath(path.strip().removeprefix("./")) if path.strip() not in ("", ".") else ""
     if not path or store.db.execute("SELECT 1 FROM data_versions WHERE path = ? LIMIT 1", [path]).fetchone() is None:
         known = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions ORDER BY path LIMIT 8")]
         raise MlauditError(f"no data file {path!r} in this repository" + (f" (known: {', '.join(known)})" if known else ""))
     commit = None
-    if rev:
-        if not repo.is_git:
-            raise MlauditError(f"{spec}: revisions need a git repository")
-        commit = resolve_rev(repo, rev)
+    if rev.lower() != "worktree" and repo.is_git and (rev or repo.head):
+        commit = resolve_rev(repo, rev or "HEAD")
+    elif rev and rev.lower() != "worktree":
+        raise MlauditError(f"{spec}: revisions need a git repository")
     version = version_at(store, path, commit)
     if version is None:
         raise MlauditError(f"{path} does not exist at {rev or 'HEAD'}")
