@@ -158,6 +158,7 @@ def _data_table(store: Store, section: Section) -> None:
             shape = [prof.format or "", "unreadable", prof.error[:60]]
         section.table_rows.append([f.path, str(f.versions), ", ".join(f.sources), *shape])
     section.table_more = max(0, len(files) - TABLE_ROWS)
+    section.inventory = {"data files": len(files), "data versions": sum(f.versions for f in files)}
 
 
 def _model_table(store: Store, section: Section) -> None:
@@ -174,6 +175,7 @@ def _model_table(store: Store, section: Section) -> None:
         verdict = m.verdict + (f" ({', '.join(m.dangerous[:3])})" if m.dangerous else "")
         section.table_rows.append([m.path, m.format, verdict, m.estimator or "", str(versions.get(m.path, 1))])
     section.table_more = max(0, len(models) - TABLE_ROWS)
+    section.inventory = {"model files": len(models), "model versions": sum(versions.values())}
 
 
 def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLike[str] | None = None, *,

@@ -222,7 +222,9 @@ def _areas(report: Report, s: dict[str, ParagraphStyle]) -> list:
             rows = [[_p(h, s["cellb"]) for h in sec.table_headers]] + [[_p(c, s["cell"]) for c in row] for row in sec.table_rows]
             if sec.table_more:
                 rows.append([_p(f"… and {sec.table_more} more", s["cell"])] + [""] * (len(sec.table_headers) - 1))
-            block.append(_table(rows, [WIDTH / len(sec.table_headers)] * len(sec.table_headers)))
+            first = WIDTH * 0.38
+            rest = (WIDTH - first) / (len(sec.table_headers) - 1)
+            block.append(_table(rows, [first] + [rest] * (len(sec.table_headers) - 1)))
         if sec.results:
             out.append(KeepTogether(block + [Spacer(1, 3)]))
             out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))

@@ -83,3 +83,12 @@ def test_commands_have_examples() -> None:
     for name in ("report", "history"):
         res = invoke(name, "--help")
         assert "Example:" in res.output and "mlaudit " + name in res.output
+
+
+def test_report_with_history(audited: Audited, tmp_path: Path) -> None:
+    """--history judges the tags first, so the HTML report carries the maturity timeline."""
+    out = tmp_path / "audit.html"
+    res = invoke("report", str(audited.root), "--db", str(audited.db), "-o", str(out), "--history")
+    assert res.exit_code == 0
+    html = out.read_text()
+    assert "Maturity over history" in html and "v1.0" in html
