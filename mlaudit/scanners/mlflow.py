@@ -70,9 +70,25 @@ def is_mlflow_sqlite(path: Path) -> bool:
     return {"runs", "experiments", "params", "metrics"} <= names
 
 
-def _yaml_file(path: Path) -> dict[str, Any]:
+def _int(value: Any) -> int | None:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return int(str(value).strip("'\""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _str(value: Any) -> str | None:
+    """A meta.yaml text value ('' written as the literal two quotes by MLflow means empty)."""
+    if value is None:
+        return None
+    text = str(value)
+    return "" if text in ("''", '""') else text.strip("'")
+
+
+def _yaml_file(path: Path) -> dict[str, Any]:
+    """A meta.yaml with every scalar kept as text (run ids like 0001... must not become numbers)."""
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only str/list/dict
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return doc if isinstance(doc, dict) else {}
@@ -106,9 +122,9 @@ def read_file_store(mlruns: Path, root: Path) -> TrackingData:
         meta = _yaml_file(exp_dir / "meta.yaml")
         if not meta:
             continue
-        data.experiments.append({"experiment_id": str(meta.get("experiment_id", exp_dir.name)), "name": meta.get("name"),
-                                 "lifecycle_stage": meta.get("lifecycle_stage"),
-                                 "artifact_location": meta.get("artifact_location")})
+        data.experiments.append({"experiment_id": _str(meta.get("experiment_id")) or exp_dir.name, "name": _str(meta.get("name")),
+                                 "lifecycle_stage": _str(meta.get("lifecycle_stage")),
+                                 "artifact_location": _str(meta.get("artifact_location"))})
         for run_dir in sorted(p for p in exp_dir.iterdir() if p.is_dir() and not p.is_symlink()):
             run_meta = _yaml_file(run_dir / "meta.yaml")
             if not run_meta:
@@ -117,13 +133,13 @@ def read_file_store(mlruns: Path, root: Path) -> TrackingData:
             if count > MAX_RUNS:
                 data.errors.append(f"more than {MAX_RUNS} runs; the rest were skipped")
                 return data
-            run_id = str(run_meta.get("run_id") or run_meta.get("run_uuid") or run_dir.name)
-            status = run_meta.get("status")
+            run_id = _str(run_meta.get("run_id")) or _str(run_meta.get("run_uuid")) or run_dir.name
+            status = _int(run_meta.get("status"))
             data.runs.append({
-                "run_id": run_id, "experiment_id": str(run_meta.get("experiment_id", exp_dir.name)).strip("'"),
-                "run_name": run_meta.get("run_name"), "status": RUN_STATUS.get(status, str(status)),
-                "start_time": run_meta.get("start_time"), "end_time": run_meta.get("end_time"),
-                "lifecycle_stage": run_meta.get("lifecycle_stage"), "artifact_uri": run_meta.get("artifact_uri"),
+                "run_id": run_id, "experiment_id": _str(run_meta.get("experiment_id")) or exp_dir.name,
+                "run_name": _str(run_meta.get("run_name")), "status": RUN_STATUS.get(status or 0, _str(run_meta.get("status"))),
+                "start_time": _int(run_meta.get("start_time")), "end_time": _int(run_meta.get("end_time")),
+                "lifecycle_stage": _str(run_meta.get("lifecycle_stage")), "artifact_uri": _str(run_meta.get("artifact_uri")),
             })
             for sub, sink in (("params", data.params), ("tags", data.tags)):
                 for f in sorted((run_dir / sub).rglob("*")) if (run_dir / sub).is_dir() else []:
@@ -146,10 +162,10 @@ def _file_registry(models: Path, data: TrackingData) -> None:
         return
     for model_dir in sorted(p for p in models.iterdir() if p.is_dir()):
         meta = _yaml_file(model_dir / "meta.yaml")
-        name = str(meta.get("name", model_dir.name))
-        data.registered.append({"name": name, "creation_time": meta.get("creation_timestamp"),
-                                "last_updated_time": meta.get("last_updated_timestamp"),
-                                "description": meta.get("description")})
+        name = _str(meta.get("name")) or model_dir.name
+        data.registered.append({"name": name, "creation_time": _int(meta.get("creation_timestamp")),
+                                "last_updated_time": _int(meta.get("last_updated_timestamp")),
+                                "description": _str(meta.get("description"))})
         aliases: dict[str, list[str]] = {}
         alias_dir = model_dir / "aliases"
         for f in sorted(alias_dir.iterdir()) if alias_dir.is_dir() else []:
@@ -159,10 +175,10 @@ def _file_registry(models: Path, data: TrackingData) -> None:
                 continue
         for vdir in sorted(model_dir.glob("version-*")):
             v = _yaml_file(vdir / "meta.yaml")
-            version = str(v.get("version", vdir.name.split("-", 1)[-1]))
-            data.versions.append({"name": name, "version": version, "run_id": v.get("run_id"), "source": v.get("source"),
-                                  "stage": v.get("current_stage"), "status": v.get("status"),
-                                  "creation_time": v.get("creation_timestamp"), "aliases": aliases.get(version, [])})
+            version = _str(v.get("version")) or vdir.name.split("-", 1)[-1]
+            data.versions.append({"name": name, "version": version, "run_id": _str(v.get("run_id")), "source": _str(v.get("source")),
+                                  "stage": _str(v.get("current_stage")), "status": _str(v.get("status")),
+                                  "creation_time": _int(v.get("creation_timestamp")), "aliases": aliases.get(version, [])})
 
 
 def read_sqlite_store(path: Path, root: Path) -> TrackingData:

@@ -1,0 +1,128 @@
+"""The models and tracking phases on real repos: every version in history, sniffed names, MLflow, DVC, incremental."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from mlaudit.audit import scan
+from mlaudit.sample_projects.gitrepo import GitRepo
+from mlaudit.sample_projects.mlflow_store import Run, Tracking, mlmodel
+from mlaudit.store import model_queries as q
+from mlaudit.store.db import open_store
+from tests.models import corpus
+from tests.snapshot import tree_snapshot
+
+
+def _model(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c).fit(np.arange(40.0).reshape(20, 2), np.arange(20) % 2)
+
+
+def _joblib(obj: object, compress: object = 0) -> bytes:
+    buf = io.BytesIO()
+    joblib.dump(obj, buf, compress=compress)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A repo whose history holds hidden and deleted payloads, retrained models, MLflow and DVC data."""
+    base = tmp_path_factory.mktemp("phase")
+    repo = GitRepo(base / "repo")
+    c1 = repo.commit("first model", {
+        "models/model.joblib": _joblib(_model(1.0)), "train.py": "print('train')\n",
+        "metrics.json": json.dumps({"auc": 0.7}), "params.yaml": "C: 1.0\n", "data/train.csv": "a,b\n1,2\n",
+    })
+    c2 = repo.commit("helpers", {"weights.bin": corpus.global_call("os", "system", "true"),
+                                 "notes.txt": corpus.proto0_call("os", "system", "true")})
+    tracking = Tracking(1_700_000_000_000, [Run("a" * 32, "r1", 1_700_000_000_000, c2, {"C": "2.0"}, {"auc": 0.75},
+                                                 pickle.dumps(_model(2.0)), mlmodel("a" * 32, 10, "now", "1.5.0", ["x0", "x1"]), 1)],
+                        champion=1)
+    c3 = repo.commit("retrain, drop helpers", {"models/model.joblib": _joblib(_model(3.0), ("gzip", 3)), "metrics.json": json.dumps({"auc": 0.8}),
+                                               "params.yaml": "C: 3.0\n", **tracking.files()}, remove=["weights.bin", "notes.txt"])
+    dvc_model = _joblib(_model(4.0))
+    md5 = hashlib.md5(dvc_model).hexdigest()
+    repo.commit("dvc model", {"dvcmodel.pkl.dvc": f"outs:\n- md5: {md5}\n  size: {len(dvc_model)}\n  path: dvcmodel.pkl\n",
+                              ".gitignore": "/dvcmodel.pkl\n/mlflow.db\n"})
+    repo.write(f".dvc/cache/files/md5/{md5[:2]}/{md5[2:]}", dvc_model)
+    repo.write("mlflow.db", tracking.sqlite_bytes())
+    before = tree_snapshot(repo.root)
+    store_path = base / "store.sqlite"
+    first = scan(repo.root, store_path)
+    second = scan(repo.root, store_path)
+    return {"repo": repo, "store": open_store(store_path), "first": first, "second": second, "before": before,
+            "commits": (c1, c2, c3), "after": tree_snapshot(repo.root)}
+
+
+def test_every_version_is_recorded(history: dict) -> None:
+    """Both versions of the retrained model are in the store with their commits and formats."""
+    versions = [v for v in q.model_versions(history["store"], "models/model.joblib") if v.source == "git"]
+    assert [v.commit for v in versions] == [history["commits"][0], history["commits"][2]]
+    assert [v.hyperparameters["C"] for v in versions] == [1.0, 3.0]
+    assert versions[1].format == "joblib" and versions[1].metadata["compression"] == "gzip"
+
+
+def test_payloads_under_other_names_and_deleted_are_found(history: dict) -> None:
+    """A pickle named .bin and a protocol-0 pickle named .txt, both deleted at HEAD, are dangerous in history."""
+    store = history["store"]
+    for path in ("weights.bin", "notes.txt"):
+        versions = q.model_versions(store, path)
+        assert {v.status for v in versions} == {"A", "D"}
+        assert all(v.verdict == "dangerous" for v in versions), path
+    assert "weights.bin" not in {v.path for v in q.list_models(store)}
+
+
+def test_mlflow_artifacts_and_registry(history: dict) -> None:
+    """MLflow artifacts carry their run id; runs, params, metrics and the registry are read from both backends."""
+    store = history["store"]
+    mlflow = [v for v in q.all_versions(store) if v.source == "mlflow" and v.format == "pickle"]
+    assert [v.run_id for v in mlflow] == ["a" * 32]
+    assert q.run_params(store, "a" * 32) == {"C": "2.0"} and q.run_metrics(store, "a" * 32) == {"auc": 0.75}
+    runs = q.runs(store)
+    assert runs[0]["source_commit"] == history["commits"][1]
+    stores = {r["store_path"] for r in q.registered_versions(store)}
+    assert stores == {"mlruns", "mlflow.db"}
+    assert all(r["aliases"] == ["champion"] for r in q.registered_versions(store))
+
+
+def test_dvc_cached_model(history: dict) -> None:
+    """A DVC-tracked model whose content is in the local cache is analysed."""
+    dvc = [v for v in q.all_versions(history["store"]) if v.source == "dvc"]
+    assert [(v.path, v.hyperparameters.get("C")) for v in dvc] == [("dvcmodel.pkl", 4.0)]
+
+
+def test_incremental_and_read_only(history: dict) -> None:
+    """A second scan analyses no content again, and scanning never writes into the repo."""
+    assert history["first"].counts["model_contents_analysed"] >= 5
+    assert history["second"].counts["model_contents_analysed"] == 0
+    assert history["second"].counts["model_versions"] == 0
+    assert history["before"] == history["after"]
+
+
+def test_lineage_and_tracked_values(history: dict) -> None:
+    """A model version links to its commit's data, params and metrics files."""
+    store = history["store"]
+    c1, _, c3 = history["commits"]
+    first = q.version_at(store, "models/model.joblib", c1)
+    lin = q.lineage(store, first)
+    assert lin.commit == c1 and lin.data == {"data/train.csv": lin.data["data/train.csv"]}
+    assert lin.params == {"params.yaml:C": 1.0} and lin.metrics == {"metrics.json:auc": 0.7}
+    assert not lin.missing
+    assert q.tracked_at(store, c3, "metrics") == {"metrics.json": {"auc": 0.8}}
+
+
+def test_version_at_walks_ancestry(history: dict) -> None:
+    """The version of a path at a commit that did not touch it is the one from its nearest ancestor."""
+    store = history["store"]
+    c1, c2, _ = history["commits"]
+    assert q.version_at(store, "models/model.joblib", c2).commit == c1
+    assert q.version_at(store, "models/model.joblib", c2[:8]).commit == c1
+    assert q.version_at(store, "weights.bin", "HEAD") is None
