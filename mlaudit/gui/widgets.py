@@ -75,7 +75,7 @@ class ChartCanvas(FigureCanvasQTAgg):
         w, h = figure.get_size_inches()
         dpi = figure.get_dpi()
         self.setMinimumHeight(min_height or int(h * dpi * 0.9))
-        self.setMinimumWidth(int(min(w * dpi, 520)))
+        self.setMinimumWidth(int(min(w * dpi, 380)))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
 
@@ -153,8 +153,9 @@ class RecordsModel(QAbstractTableModel):
         return self.rows[row]
 
 
-def table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
-    """A sortable table view with the app's defaults."""
+def table(model: QAbstractTableModel, stretch_last: bool = True,
+          elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> QTableView:
+    """A table view with the app's defaults (``elide``: ElideMiddle suits path columns)."""
     view = QTableView()
     view.setModel(model)
     view.setAlternatingRowColors(True)
@@ -166,7 +167,7 @@ def table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
     header = view.horizontalHeader()
     header.setStretchLastSection(stretch_last)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setTextElideMode(elide)
     source = model.sourceModel() if hasattr(model, "sourceModel") else model
     if isinstance(source, RecordsModel):
         for i, col in enumerate(source.columns):

@@ -22,20 +22,22 @@ def content_hash(version: dict[str, Any]) -> str | None:
 
 
 def profile_columns(profile: Any) -> list[dict[str, Any]]:
-    """Per-column rows of a stored profile (columns as a list of records or a name -> stats mapping)."""
+    """Per-column rows of a stored profile: name and type joined with the column's scalar statistics."""
     data = as_dict(profile)
-    columns = data.get("columns") or data.get("stats") or []
-    if isinstance(columns, dict):
-        return [{"name": name, **(as_dict(stats) if not isinstance(stats, (str, int, float)) else {"value": stats})}
-                for name, stats in columns.items()]
-    return [as_dict(c) if not isinstance(c, str) else {"name": c} for c in columns]
+    stats = data.get("stats") or {}
+    rows = []
+    for column in data.get("columns") or []:
+        column = as_dict(column) if not isinstance(column, str) else {"name": column}
+        extra = stats.get(column.get("name"), {}) if isinstance(stats, dict) else {}
+        rows.append({**column, **{k: v for k, v in as_dict(extra).items() if not isinstance(v, (dict, list))}})
+    return rows
 
 
 def proxy_table(model: RecordsModel, parent: Any, name: str) -> Any:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(RecordsModel.SortRole)
-    view = table(proxy)
+    view = table(proxy, elide=Qt.TextElideMode.ElideMiddle)
     view.setSortingEnabled(True)
     view.setObjectName(name)
     return view
@@ -103,6 +105,7 @@ class DataView(View):
                                                         "available", "availability", "rows", "columns", "size"), skip=("path",))
         self.versions.rows = versions
         self.versions.endResetModel()
+        self.versions_view.resizeColumnsToContents()
         if versions:
             self.versions_view.selectRow(len(versions) - 1)
 
@@ -130,3 +133,4 @@ class DataView(View):
         self.profile.columns = auto_columns(rows, ("name", "type", "dtype", "missing", "distinct", "min", "max", "mean"))
         self.profile.rows = rows
         self.profile.endResetModel()
+        self.profile_view.resizeColumnsToContents()

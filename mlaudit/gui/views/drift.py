@@ -28,28 +28,25 @@ def version_choices(store: Any, queries: Any) -> list[tuple[str, str]]:
     out = []
     for f in queries.list_data_files(store):
         path = as_dict(f).get("path")
+        seen: set[str] = set()
         for v in queries.data_versions(store, path):
             d = as_dict(v)
             digest = content_hash(d)
-            if digest:
+            if digest and digest not in seen:  # the first commit holding a content stands for it
+                seen.add(digest)
                 rev = str(d.get("commit") or d.get("commit_sha") or d.get("rev") or d.get("source") or "")[:10]
                 out.append((f"{path} @ {rev or digest[:10]}", digest))
     return out
 
 
 def pair_choices(store: Any, queries: Any) -> list[tuple[str, str, str]]:
-    """(label, reference hash, current hash) of each train/test split pair."""
-    pairs = getattr(queries, "split_pairs", None)
+    """(label, reference hash, current hash) of each train/test split pair in the working tree."""
     out = []
-    for p in (pairs(store) if pairs else []):
-        d = as_dict(p)
-        ref = d.get("reference") or d.get("train") or d.get("a")
-        cur = d.get("current") or d.get("test") or d.get("b")
-        ref_hash = content_hash(as_dict(ref)) if isinstance(ref, dict) or hasattr(ref, "__dict__") else d.get("reference_hash") or d.get("train_hash")
-        cur_hash = content_hash(as_dict(cur)) if isinstance(cur, dict) or hasattr(cur, "__dict__") else d.get("current_hash") or d.get("test_hash")
+    for pair in queries.split_pairs(store):
+        ref, cur = as_dict(pair.reference), as_dict(pair.current)
+        ref_hash, cur_hash = content_hash(ref), content_hash(cur)
         if ref_hash and cur_hash:
-            name = lambda x: as_dict(x).get("path") if not isinstance(x, str) else x  # noqa: E731
-            out.append((f"split: {name(ref)} vs {name(cur)}", str(ref_hash), str(cur_hash)))
+            out.append((f"{pair.kind}: {ref.get('path')} vs {cur.get('path')}", ref_hash, cur_hash))
     return out
 
 
@@ -164,6 +161,10 @@ class DriftView(View):
         if data is None:
             return
         ref, cur = data
+        for box, digest in ((self.ref_box, ref), (self.cur_box, cur)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(box.findData(digest), 0))
+            box.blockSignals(False)
         self.summary.setText(f"comparing {self.pair_box.itemText(index)}\u2026")
         self._submit(ref, cur)
 
@@ -188,6 +189,7 @@ class DriftView(View):
                                                          "threshold", "drifted", "significant_but_small", "psi"))
         self.columns_model.rows = rows
         self.columns_model.endResetModel()
+        self.columns_view.resizeColumnsToContents()
         changes = d.get("schema_changes") or []
         self.schema.setText("Schema changes: " + ("; ".join(short(as_dict(c) if not isinstance(c, str) else c, 200) for c in changes)
                                                   if changes else "none"))

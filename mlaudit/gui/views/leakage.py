@@ -11,7 +11,7 @@ from mlaudit.checks.base import Evidence
 from mlaudit.gui.evidence import EvidenceText, load_evidence
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer, check_help
-from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, table
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, short, table
 
 
 class LeakageView(View):
@@ -34,7 +34,7 @@ class LeakageView(View):
         checks = RecordsModel([
             Column("status", lambda r: str(r.status), width=90, colour=lambda r: STATUS_COLOURS.get(str(r.status))),
             Column("check", lambda r: r.check_id, tooltip=lambda r: check_help(r.check_id), width=190),
-            Column("value", lambda r: "" if r.value is None else str(r.value)[:40], width=90),
+            Column("value", lambda r: short(r.value, 40), width=90),
             Column("verdict", lambda r: r.message, tooltip=lambda r: r.recommendation),
         ], results)
         checks_view = table(checks)
@@ -57,6 +57,7 @@ class LeakageView(View):
             view.setObjectName("leakageFindings")
             view.selectionModel().currentRowChanged.connect(self._open)
             split.addWidget(view)
+            view.selectRow(0)
         else:
             split.addWidget(label("No leakage finding: every leakage check passed, does not apply, or could not measure (see above).", "notice"))
         pane = QWidget()

@@ -78,7 +78,7 @@ class ModelsView(View):
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.inventory)
         proxy.setSortRole(RecordsModel.SortRole)
-        self.inventory_view = table(proxy)
+        self.inventory_view = table(proxy, elide=Qt.TextElideMode.ElideMiddle)
         self.inventory_view.setObjectName("modelInventory")
         self.inventory_view.setSortingEnabled(True)
         self.inventory_view.selectionModel().currentRowChanged.connect(

@@ -16,12 +16,12 @@ def _steps_table(steps: list[Any]) -> QWidget:
     columns = [
         Column("#", lambda s: s.rank, sort=lambda s: s.rank, width=36),
         Column("kind", lambda s: s.kind, width=90, colour=lambda s: STATUS_COLOURS["fail"] if s.kind == "critical" else None),
-        Column("check", lambda s: s.check_id, width=150),
+        Column("check", lambda s: s.check_id, width=175),
         Column("next step", lambda s: s.action, tooltip=lambda s: "\n".join([s.why, *s.evidence])),
     ]
     view = table(RecordsModel(columns, steps[:TOP_STEPS]))
     view.setWordWrap(True)
-    view.setMinimumHeight(min(60 + 26 * len(steps[:TOP_STEPS]), 280))
+    view.setFixedHeight(32 + 24 * len(steps[:TOP_STEPS]))
     view.setObjectName("nextSteps")
     return view
 
@@ -44,7 +44,7 @@ def _matrix_table(decision: Any) -> QWidget:
         Column("missing", lambda r: r["missing"], tooltip=lambda r: r["missing"]),
     ]
     view = table(RecordsModel(columns, rows))
-    view.setFixedHeight(30 + 26 * len(rows))
+    view.setFixedHeight(32 + 24 * len(rows))
     view.setObjectName("decisionMatrix")
     return view
 
