@@ -14,7 +14,7 @@ CHUNK = 200
 
 def run(ctx: ScanContext) -> None:
     tree = WorkingTreeSource(ctx.repo)
-    entries = python_sources(tree)
+    entries = python_sources(tree, ctx.config.path_rules)
     cap = int(ctx.config.threshold(MAX_SOURCE))
     analysed = 0
     for start in range(0, len(entries), CHUNK):

@@ -44,7 +44,7 @@ def code_report(ctx: CheckContext) -> CodeReport:
         return cached
     cap = int(ctx.threshold(MAX_SOURCE))
     report = CodeReport()
-    entries = python_sources(ctx.tree)
+    entries = python_sources(ctx.tree, ctx.config.path_rules)
     datas: dict[str, bytes] = {}
     for e in entries:
         if e.size > cap:

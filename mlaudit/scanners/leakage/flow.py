@@ -27,8 +27,9 @@ class CodeFinding:
     split: Site | None = None
     related: list[Site] = field(default_factory=list)
 
-    def key(self) -> tuple[str, Site | None, Site | None]:
-        return (self.check_id, self.fit or self.site, self.split if self.check_id != "LEAK-CODE-TEST-STATS" else None)
+    def key(self) -> tuple[str, Site]:
+        """One finding per fit (or resample) site, however many splits it reaches; otherwise per site."""
+        return (self.check_id, self.fit or self.site)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,15 +257,17 @@ class Analyzer:
                     self.out.side_reads.append((side, path))
         if side and val.kind == "data" and not val.sides:
             site = self.site(stmt)
-            if is_subset(value):
+            carved = is_subset(value)
+            if carved:
                 self.check_split([val], site, "split by row selection")
-            return val.with_(sides=frozenset({side}), split=val.split or site)
+            return val.with_(sides=frozenset({side}), split=val.split or site, carved=carved)
         return val
 
     def for_loop(self, s: ast.For | ast.AsyncFor) -> None:
         it = self.expr(s.iter)
         if it.kind == "splits":
-            parts = [Val("index", sides=frozenset({"train"}), split=it.split), Val("index", sides=frozenset({"test"}), split=it.split)]
+            parts = [Val("index", sides=frozenset({"train"}), split=it.split, carved=True),
+                     Val("index", sides=frozenset({"test"}), split=it.split, carved=True)]
             tgt = s.target.elts if isinstance(s.target, ast.Tuple) else [s.target]
             if isinstance(s.target, ast.Tuple) and len(tgt) == 2:
                 self.bind(tgt[0], parts[0], s)
@@ -360,19 +363,20 @@ class Analyzer:
         if base.kind == "tuple":
             return join(*base.items)
         if idx.kind == "index" and idx.sides:
-            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split)
+            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True)
         if base.kind == "data" and idx.kind in ("data", "index"):
             return base.with_(events=base.events | idx.events)
         return base
 
     def binop(self, e: ast.BinOp) -> Val:
         left, right = self.expr(e.left), self.expr(e.right)
-        if left.text is not None and right.text is not None and isinstance(e.op, (ast.Add, ast.Div)):
+        if left.kind == right.kind == "str" and left.text is not None and right.text is not None and isinstance(e.op, (ast.Add, ast.Div)):
             sep = "/" if isinstance(e.op, ast.Div) else ""
             return Val("str", text=f"{left.text}{sep}{right.text}")
         out = join(left, right)
+        scaling = isinstance(e.op, ast.Div) and right.kind == "stat" or isinstance(e.op, ast.Sub) and right.text in CENTRES
         for data, stat in ((left, right), (right, left)):
-            if data.kind == "data" and stat.kind == "stat":
+            if data.kind == "data" and stat.kind == "stat" and scaling:
                 out = self.apply_stat(out, data, stat, e, "scaled")
         return out
 
@@ -517,14 +521,14 @@ class Analyzer:
             if data.kind != "data":
                 return data
             return data.with_(events=data.events | {Event("fit", site, f"{name}() scaled the data with its own statistics")})
-        if name in api.RESAMPLE_FUNCS:
+        if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace"):  # resample(replace=False) only subsamples
             data = join(*pos)
             return data.with_(kind="data", events=data.events | {Event("resample", site, f"rows resampled with {name}()")})
         if name in api.SELECT_FUNCS and any(v.testscore for v in [*pos, *kw.values()]):
             self.selections.append((site, f"{name}() over test scores", next((v.split for v in [*pos, *kw.values()] if v.testscore), None)))
             return join(*pos).with_(kind="score")
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
-            return pos[0].with_(kind="stat")
+            return pos[0].with_(kind="stat", text=name)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
             return Val("str", text="/".join(v.text or "" for v in pos))
         out = join(*pos, *kw.values())
@@ -553,7 +557,7 @@ class Analyzer:
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
-            return recv.with_(kind="stat")
+            return recv.with_(kind="stat", text=name)
         if recv.kind == "data" and name in api.FILL_METHODS:
             out = join(recv, *pos, *kw.values()).with_(kind="data", sides=recv.sides, split=recv.split)
             for stat in [*pos, *kw.values()]:
@@ -637,7 +641,7 @@ class Analyzer:
         if ev is None or obj.role == "stateless":
             return x.with_(kind="data") if x.kind != "other" else x
         fitted = obj.fitted_sides or frozenset()
-        if not fitted and "test" in x.sides and x.split is not None and ev.site.line and ev.kind == "fit":
+        if not fitted and "test" in x.sides and x.carved and x.split is not None and ev.kind == "fit":
             self.report("LEAK-CODE-PREPROCESS", site, f"{ev.detail} on all rows before the split, then applied to the test part.",
                         fit=ev.site, split=x.split)
         if fitted == frozenset({"test"}) and "train" in x.sides:
@@ -670,7 +674,7 @@ class Analyzer:
         items = []
         for a in arrays:
             for side in ("train", "test"):
-                items.append(a.with_(kind="data" if a.kind != "other" else "data", sides=frozenset({side}), split=site))
+                items.append(a.with_(kind="data", sides=frozenset({side}), split=site, carved=True))
         return Val("tuple", items=tuple(items))
 
     def cv_split(self, pos: list[Val], site: Site) -> Val:
@@ -706,6 +710,7 @@ class Analyzer:
         self.out.writes.append((path.text, site, leaks))
 
 
+CENTRES = frozenset({"mean", "median", "nanmean", "nanmedian"})  # data minus one of these is centring
 TARGET_NAME = re.compile(r"^(y|Y|target|label|labels|y_all|y_full|y_true)$")
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
                          "fit_on_sequences"})
@@ -719,6 +724,11 @@ def is_subset(node: ast.AST | None) -> bool:
     if isinstance(node, ast.Subscript):
         return True
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SUBSET_METHODS
+
+
+def kw_false(c: ast.Call, name: str) -> bool:
+    """Whether keyword ``name`` is passed a false literal."""
+    return any(k.arg == name and isinstance(k.value, ast.Constant) and not k.value.value for k in c.keywords)
 
 
 def kw_true(c: ast.Call, name: str) -> bool:

@@ -61,6 +61,7 @@ class Val:
     sides: frozenset[str] = frozenset()  # {'train'}, {'test'}, both, or empty (not split)
     events: frozenset[Event] = frozenset()
     split: Site | None = None  # where this part was separated from the rest
+    carved: bool = False  # this split part was cut out of a larger whole (not a separately loaded file)
     obj: Obj | None = None
     text: str | None = None  # a literal string (file paths)
     items: tuple["Val", ...] = ()
@@ -93,6 +94,7 @@ def join(*vals: Val) -> Val:
         sides=frozenset().union(*(v.sides for v in flat)),
         events=frozenset().union(*(v.events for v in flat)),
         split=next((v.split for v in flat if v.split is not None), None),
+        carved=any(v.carved for v in flat),
         obj=obj,
         preds=frozenset().union(*(v.preds for v in flat)),
         reads=frozenset().union(*(v.reads for v in flat)),

@@ -1,0 +1,9 @@
+# expect: none
+import numpy as np
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.model_selection import train_test_split
+
+X, y = np.load("X.npy"), np.load("y.npy")
+X = X - X.min()
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+print(MultinomialNB().fit(X_train, y_train).score(X_test, y_test))
