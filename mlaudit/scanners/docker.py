@@ -58,7 +58,7 @@ def _instructions(text: str) -> list[tuple[int, str, str]]:
         if not buf:
             start = no
         if line.endswith("\\"):
-            buf += line[:-1] + " "
+            buf += line[:-1].rstrip() + " "
             continue
         buf += line
         parts = buf.split(None, 1)
@@ -100,7 +100,8 @@ def dockerfile_facts(path: str, text: str) -> tuple[list[dict[str, Any]], dict[s
             expose.extend(args.split())
         elif instr in ("CMD", "ENTRYPOINT"):
             entry = _exec_form(args) if entry is None or instr == "CMD" else entry
-    serving = next((s for s in SERVERS if entry and s in entry.lower()), None)
+    hits = sorted((entry.lower().find(s), s) for s in SERVERS if entry and s in entry.lower())
+    serving = hits[0][1] if hits else None
     return images, {"path": path, "copies": copies, "runs": runs, "expose": expose, "entrypoint": entry,
                     "serving": serving, "lines": lines}
 
