@@ -147,7 +147,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
                  _p(f"This project operates at the {d.operating} stage and meets the needs of: {d.meets}. "
                     f"{len(d.next_steps)} next steps, its own stage's needs first; critical findings first of all.", s["body"]),
                  _p("Decision matrix", s["h2"])]
-    rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "met")]]
+    rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "all met")]]
     for need in d.needs:
         found = "notebooks and scripts, no serving" if need.stage == "prototyping" else (
             "; ".join(r.detail for r in d.signals.get(need.stage, [])) or "no evidence")
@@ -158,6 +158,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
         rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), _p(found, s["cell"]),
                      Paragraph(items, s["cell"]), _p("yes" if need.met else "no", s["cell"])])
     out.append(_table(rows, [2.6 * cm, 4.6 * cm, WIDTH - 8.4 * cm, 1.2 * cm]))
+    out.append(_p("A stage is met when every need of it and of each stage below it is met; unknown never counts as met.", s["muted"]))
     out.append(_p(f"Top next steps ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", s["h2"]))
     rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
     for step in d.next_steps[:TOP_STEPS]:

@@ -112,7 +112,7 @@ def _signals(spec: list[tuple[str, str, bool, bool]], by_id: dict[str, CheckResu
     for check_id, what, automated, present_on_fail in spec:
         result = by_id.get(check_id)
         if result is not None and _deployed(result, automated, present_on_fail):
-            out.append(Reason(check_id, str(result.status), f"{what}: {describe(result, check_id).detail}"))
+            out.append(Reason(check_id, str(result.status), f"{what}: {describe(result, check_id).detail.rstrip('.')}"))
     return out
 
 
