@@ -52,13 +52,13 @@ _TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
 
 def unreadable_reason(exc: BaseException) -> str:
     """A one-line reason a source could not be parsed."""
+    if "null bytes" in str(exc):
+        return "the file contains null bytes"
     if isinstance(exc, SyntaxError):
         msg = exc.msg or "invalid syntax"
         if "Missing parentheses in call to 'print'" in msg or "print " in (exc.text or "") and "(" not in (exc.text or ""):
             return f"Python 2 syntax (line {exc.lineno}): {msg}"
         return f"syntax error (line {exc.lineno}): {msg}"
-    if "null bytes" in str(exc):
-        return "the file contains null bytes"
     return f"cannot parse: {exc}"
 
 

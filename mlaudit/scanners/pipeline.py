@@ -52,7 +52,7 @@ def make_targets(path: str, text: str) -> list[dict[str, Any]]:
             recipe.append(ln.strip())
         cmd = " && ".join(recipe)
         steps.append({"source": "make", "path": path, "line": start, "name": name, "cmd": cmd,
-                      "kinds": step_kinds(f"{name}\n{cmd}")})
+                      "kinds": step_kinds(f"{name}\n{m.group(2)}\n{cmd}")})
     return steps
 
 
