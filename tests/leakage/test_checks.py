@@ -171,3 +171,26 @@ def test_results_of_one_repo_never_leak_into_another(make_repo, tmp_path: Path) 
     first = statuses(leakage(leaky.root, tmp_path / "1.sqlite"))
     second = statuses(leakage(clean.root, tmp_path / "2.sqlite"))
     assert (first["LEAK-CODE-PREPROCESS"], second["LEAK-CODE-PREPROCESS"]) == ("fail", "pass")
+
+
+def test_pair_only_in_the_dvc_cache_is_measured_from_the_store(make_repo, tmp_path: Path) -> None:
+    """Splits tracked by DVC (not checked out) are paired by the data scan; overlap comes from stored row hashes."""
+    import hashlib
+
+    df = pd.DataFrame({"customer_id": range(50), "v": [i * 1.5 for i in range(50)]})
+    parts = {"train": csv(df.iloc[:40]), "test": csv(pd.concat([df.iloc[40:], df.iloc[:5]]))}  # 5 of 15 copied
+    repo = make_repo()
+    files = {".dvc/config": "", ".dvc/.gitignore": "/cache\n", "data/.gitignore": "/train.csv\n/test.csv\n"}
+    for name, text in parts.items():
+        md5 = hashlib.md5(text.encode()).hexdigest()
+        files[f"data/{name}.csv.dvc"] = f"outs:\n- md5: {md5}\n  size: {len(text)}\n  hash: md5\n  path: {name}.csv\n"
+        cache = repo.root / ".dvc" / "cache" / "files" / "md5" / md5[:2] / md5[2:]
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(text)
+    repo.commit("dvc-tracked splits", files)
+    rep = leakage(repo.root, tmp_path / "s.sqlite")
+    overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
+    assert overlap.value == pytest.approx(5 / 15, abs=1e-6)
+    assert "data store" in overlap.evidence[0].detail and "row hashes" in overlap.evidence[0].detail
+    entity = next(r for r in rep.results if r.check_id == "LEAK-ENTITY")
+    assert entity.value == pytest.approx(5 / 15, abs=1e-6)

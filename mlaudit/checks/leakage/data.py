@@ -13,11 +13,15 @@ import yaml
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.leakage.code import code_report, per_context
-from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, PairLoad, code_pairs, load_pairs, read_frame
+from mlaudit.checks.leakage.measures import (
+    EntityOverlap, Overlap, entity_overlap, entity_overlap_from_hashes, overlap, overlap_from_hashes,
+)
+from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, Pair, PairLoad, code_pairs, load_pairs, read_frame
 from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.tree import CommitTreeSource, FileTooLarge
 from mlaudit.scanners.leakage.links import same_file
+from mlaudit.store import data_queries as dq
 from mlaudit.store.leakage_queries import commits_changing
 
 OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
@@ -52,8 +56,42 @@ def pairs(ctx: CheckContext) -> PairLoad:
         reads = [(f.path, side, path) for f in code_report(ctx).files for side, path in f.side_reads]
         extra = code_pairs(reads, [e.path for e in ctx.tree.files()])
         load = load_pairs(ctx.tree, int(ctx.threshold(MAX_PAIR_BYTES)), extra)
+        load.loaded += stored_pairs(ctx, {(lp.pair.train, lp.pair.test) for lp in load.loaded})
         _CACHE["pairs"] = (ctx, load)
     return load
+
+
+def measure_overlap(ctx: CheckContext, lp: LoadedPair) -> tuple[Overlap, str]:
+    """Exact overlap: from the frames, or from the store's row hashes for a stored pair (then ids are ignored on the sample)."""
+    if lp.keys is None:
+        return overlap(lp.train, lp.test), ""
+    o = overlap_from_hashes(dq.row_hashes(ctx.store, lp.keys[0]), dq.row_hashes(ctx.store, lp.keys[1]))
+    on_sample = overlap(lp.train, lp.test)
+    o.ignored, o.copied_ignoring_ids = on_sample.ignored, on_sample.copied_ignoring_ids
+    o.sample_rows = on_sample.sample_rows
+    return o, " (row hashes from the data store; 'ignoring ids' measured on the stored sample)"
+
+
+def measure_entities(ctx: CheckContext, lp: LoadedPair) -> list[EntityOverlap]:
+    """Shared ids: from the frames, or from the store's per-column hashes for a stored pair."""
+    if lp.keys is None:
+        return entity_overlap(lp.train, lp.test)
+    cols = sorted(set(dq.hashed_columns(ctx.store, lp.keys[0])) & set(dq.hashed_columns(ctx.store, lp.keys[1])))
+    return [entity_overlap_from_hashes(c, dq.row_hashes(ctx.store, lp.keys[0], c), dq.row_hashes(ctx.store, lp.keys[1], c))
+            for c in cols]
+
+
+def stored_pairs(ctx: CheckContext, known: set[tuple[str, str]]) -> list[LoadedPair]:
+    """Pairs the data scan holds but the tree does not (DVC outputs in the cache, LFS objects): stored samples + row hashes."""
+    out = []
+    for sp in dq.split_pairs(ctx.store, ctx.rev):
+        ref, cur = sp.reference, sp.current
+        if (ref.path, cur.path) in known or not (ref.available and cur.available):
+            continue
+        pair = Pair(ref.path, cur.path, f"store:{ref.key}|{cur.key}", f"data store, {ref.source}")
+        out.append(LoadedPair(pair, dq.sample_frame(ctx.store, ref.key), dq.sample_frame(ctx.store, cur.key),
+                              keys=(ref.key, cur.key)))
+    return out
 
 
 def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.data import ENTITY_SHARE, graded, history_evidence, no_pairs, pair_label, pairs
+from mlaudit.checks.leakage.data import ENTITY_SHARE, graded, history_evidence, measure_entities, no_pairs, pair_label, pairs
 from mlaudit.checks.leakage.measures import entity_overlap
 from mlaudit.checks.leakage.pairs import LoadedPair
 
@@ -28,7 +28,7 @@ class Entity(Check):
             return none
         worst, evidence, columns = 0.0, [], 0
         for lp in load.loaded:
-            for e in entity_overlap(lp.train, lp.test):
+            for e in measure_entities(ctx, lp):
                 columns += 1
                 worst = max(worst, e.share)
                 evidence.append(Evidence(f"{pair_label(lp)}: {e.column}: {e.shared} of {e.test_entities} test values "

@@ -83,6 +83,12 @@ def overlap(train: pd.DataFrame, test: pd.DataFrame, ignore: list[str] | None = 
     )
 
 
+def overlap_from_hashes(train: np.ndarray, test: np.ndarray) -> Overlap:
+    """Overlap counts from 64-bit row hashes of every row of each side (as the data scan stores them)."""
+    return Overlap(test_rows=len(test), copied=int(np.isin(test, train).sum()), copied_ignoring_ids=0,
+                   dup_train=len(train) - len(np.unique(train)), dup_test=len(test) - len(np.unique(test)))
+
+
 @dataclass(slots=True)
 class EntityOverlap:
     column: str
@@ -104,6 +110,12 @@ def entity_overlap(train: pd.DataFrame, test: pd.DataFrame, columns: list[str] |
         shared = np.intersect1d(a, b)
         out.append(EntityOverlap(c, len(b), len(shared), [str(x) for x in shared[:5]]))
     return out
+
+
+def entity_overlap_from_hashes(column: str, train: np.ndarray, test: np.ndarray) -> EntityOverlap:
+    """Shared identifier values from per-column value hashes (examples are not recoverable from hashes)."""
+    values = np.unique(test)
+    return EntityOverlap(column, len(values), int(np.isin(values, train).sum()))
 
 
 def as_dates(s: pd.Series) -> pd.Series | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.data import OVERLAP_SHARE, graded, history_evidence, no_pairs, pair_label, pairs
+from mlaudit.checks.leakage.data import OVERLAP_SHARE, graded, history_evidence, measure_overlap, no_pairs, pair_label, pairs
 from mlaudit.checks.leakage.measures import overlap
 from mlaudit.checks.leakage.pairs import LoadedPair
 
@@ -29,12 +29,12 @@ class Overlap(Check):
             return none
         worst, evidence = 0.0, []
         for lp in load.loaded:
-            o = overlap(lp.train, lp.test)
+            o, note = measure_overlap(ctx, lp)
             worst = max(worst, o.share)
             ign = f"; ignoring {', '.join(o.ignored)}: {o.copied_ignoring_ids} ({o.share_ignoring_ids:.1%})" if o.ignored else ""
             evidence.append(Evidence(
                 f"{pair_label(lp)}: {o.copied} of {o.test_rows} test rows ({o.share:.1%}) copy a training row{ign}; "
-                f"duplicates inside train {o.dup_train}, inside test {o.dup_test}",
+                f"duplicates inside train {o.dup_train}, inside test {o.dup_test}{note}",
                 path=lp.pair.test, value={"copied": o.copied, "test_rows": o.test_rows, "share": round(o.share, 6),
                                           "copied_ignoring_ids": o.copied_ignoring_ids, "dup_train": o.dup_train,
                                           "dup_test": o.dup_test, "sample_test_rows": o.sample_rows}))

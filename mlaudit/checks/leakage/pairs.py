@@ -34,9 +34,12 @@ class Pair:
 
 @dataclass(slots=True)
 class LoadedPair:
+    """Both sides as frames; ``keys`` are the store content keys when the frames are the stored samples."""
+
     pair: Pair
     train: pd.DataFrame
     test: pd.DataFrame
+    keys: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)
