@@ -161,9 +161,14 @@ class WorkingTreeSource(TreeSource):
                 kind = "special"
             yield TreeEntry(display, st.st_size if kind == "file" else 0, None, kind)
 
+    def fs_path(self, path: str) -> Path:
+        """The on-disk path of an entry (display paths escape non-UTF-8 bytes; the disk name does not)."""
+        self.entries()
+        return self.root / self._fs_names.get(path, path)
+
     @contextmanager
     def _open_entry(self, entry: TreeEntry) -> Iterator[BinaryIO]:
-        full = self.root / self._fs_names.get(entry.path, entry.path)
+        full = self.fs_path(entry.path)
         # O_NOFOLLOW: a symlink swapped in after listing is refused; O_NONBLOCK: a FIFO never blocks.
         fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         try:

@@ -1,0 +1,1 @@
+"""Hardening: hostile repositories, crashes mid-scan, the read-only promise, fuzzing."""
