@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from mlaudit.scanners.leakage.flow import CodeFinding, FileFlow
+from mlaudit.scanners.leakage.records import CodeFinding, FileFlow
 from mlaudit.scanners.leakage.links import FileResult, analyze_file, link_files
 from mlaudit.scanners.leakage.values import Site
 

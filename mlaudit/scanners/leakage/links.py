@@ -6,8 +6,9 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlaudit.scanners.leakage.flow import AnalysisTimeout, CodeFinding, analyze_units
-from mlaudit.scanners.leakage.source import parse_file
+from mlaudit.scanners.leakage.flow import AnalysisTimeout, analyze_units
+from mlaudit.scanners.leakage.records import CodeFinding
+from mlaudit.scanners.leakage.parse import parse_file
 from mlaudit.scanners.leakage.values import Site
 
 
