@@ -13,10 +13,10 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
     validation: [{tool, call, via, serving}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
     schemas: [{tool, name}]        pandera schemas/models, tfdv schemas, expectation suites
     serving: [{framework, call}]   fastapi, flask, bentoml, torchserve, ray serve, seldon, kserve, gradio, streamlit
-    handlers: [{name, params: [{name, model, annotated}], explicit_checks, validated}]
+    handlers: [{name, params: [{name, model, annotated, batch}], explicit_checks, validated, is_async, batch}]
     pydantic_models: [{name, constrained, serving}]
     model_loads: [{call, placement, serving}]  placement: module | startup | handler | function
-    monitoring: [{tool, call, via}]  prometheus, statsd, datadog, opentelemetry, sentry, drift monitors
+    monitoring: [{tool, call, via}]  prometheus, statsd, datadog, opentelemetry, sentry, drift monitors, alert clients
     prediction_logs: [{call}]      logging calls inside serving handlers
     tests: [{path, functions, kinds}]  kinds among code, data, model
     hyper_literals: [{call, names, training}]  numeric keyword literals passed to estimators / optimizers
@@ -27,13 +27,15 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners import code_names as N
-from mlaudit.scanners.code_visit import Finding, ModuleVisitor
+from mlaudit.scanners.code_visit import ModuleVisitor
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 
@@ -70,36 +72,47 @@ def _joined(cells: list[SourceFile]) -> str:
     return "".join(c.text if c.text.endswith("\n") or not c.text else c.text + "\n" for c in cells)
 
 
-def _parse_units(units: list[SourceFile], facts: dict[str, Any]) -> list[tuple[ModuleVisitor, SourceFile | None]]:
+@dataclass(slots=True)
+class Analysis:
+    """What one file (script or whole notebook) shows, independent of its path: cached by content."""
+
+    parsed: bool
+    findings: list[tuple[str, int, int | None, dict[str, Any]]] = field(default_factory=list)  # kind, line, cell, data
+    imports: set[str] = field(default_factory=set)
+    serving: bool = False
+    unreadable: list[tuple[int | None, int | None, str]] = field(default_factory=list)  # line, cell, reason
+    test_kinds: list[str] = field(default_factory=list)
+
+
+_CACHE: OrderedDict[str, Analysis] = OrderedDict()
+CACHE_SIZE = 20000
+
+
+def _visit(text: str, aliases: dict[str, str] | None = None) -> ModuleVisitor:
+    v = ModuleVisitor(aliases)
+    v.visit(ast.parse(text))
+    return v
+
+
+def _parse_units(units: list[SourceFile], result: Analysis) -> list[tuple[ModuleVisitor, SourceFile | None]]:
     """Visit a script, or a notebook as one module; fall back to cell by cell when the whole fails."""
-    path = units[0].path
     if units[0].cell_index is None:
         try:
-            tree = ast.parse(units[0].text)
+            return [(_visit(units[0].text), None)]
         except (SyntaxError, ValueError) as exc:
-            facts["unreadable"].append({"path": path, "line": getattr(exc, "lineno", None), "cell": None,
-                                        "reason": unreadable_reason(exc)})
+            result.unreadable.append((getattr(exc, "lineno", None), None, unreadable_reason(exc)))
             return []
-        v = ModuleVisitor()
-        v.visit(tree)
-        return [(v, None)]
     try:
-        tree = ast.parse(_joined(units))
-        v = ModuleVisitor()
-        v.visit(tree)
-        return [(v, None)]
+        return [(_visit(_joined(units)), None)]
     except (SyntaxError, ValueError):
         pass
     out, aliases = [], {}
     for cell in units:
         try:
-            tree = ast.parse(cell.text)
+            v = _visit(cell.text, aliases)
         except (SyntaxError, ValueError) as exc:
-            facts["unreadable"].append({"path": path, "line": getattr(exc, "lineno", None), "cell": cell.cell_index,
-                                        "reason": unreadable_reason(exc)})
+            result.unreadable.append((getattr(exc, "lineno", None), cell.cell_index, unreadable_reason(exc)))
             continue
-        v = ModuleVisitor(aliases)
-        v.visit(tree)
         aliases = v.aliases
         out.append((v, cell))
     return out
@@ -127,38 +140,53 @@ def _test_kinds(text: str) -> list[str]:
     return kinds
 
 
+def analyse(units: list[SourceFile]) -> Analysis:
+    """The path-independent analysis of one file, computed once per content (blob id or text hash)."""
+    text = _joined(units)
+    key = units[0].blob or hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"{key}:{units[0].cell_index is None}"
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    result = Analysis(parsed=False)
+    visits = _parse_units(units, result)
+    result.parsed = bool(visits)
+    for visitor, cell in visits:
+        result.imports.update(visitor.imports)
+        result.serving = result.serving or bool(visitor.frameworks)
+        result.findings.extend((f.kind, *_position(units, cell, f.line), f.data) for f in visitor.findings)
+    result.test_kinds = _test_kinds(text)
+    _CACHE[key] = result
+    if len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
 def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     path = units[0].path
-    visits = _parse_units(units, facts)
-    if not visits:
+    result = analyse(units)
+    facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
+                               for line, cell, reason in result.unreadable)
+    if not result.parsed:
         return
     facts["files"] += 1
-    findings: list[tuple[Finding, int, int | None]] = []
-    serving = False
-    for visitor, cell in visits:
-        facts["imports"].update(visitor.imports)
-        serving = serving or bool(visitor.frameworks)
-        for f in visitor.findings:
-            findings.append((f, *_position(units, cell, f.line)))
-    training = bool(_TRAIN_PATH.search(path)) or any(f.kind == "training" for f, _, _ in findings)
-    tests = [f for f, _, _ in findings if f.kind == "test_function"]
+    facts["imports"].update(result.imports)
+    tests = sum(kind == "test_function" for kind, *_ in result.findings)
     if is_test_path(path) and tests:
-        facts["tests"].append({"path": path, "functions": len(tests), "kinds": _test_kinds(_joined(units))})
+        facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
         return  # what tests import (mlflow, pandera, ...) is not the project's practice
-    pydantic_served = set()
-    for f, line, cell in findings:
-        key = KIND_KEY.get(f.kind)
+    training = bool(_TRAIN_PATH.search(path)) or any(kind == "training" for kind, *_ in result.findings)
+    for kind, line, cell, data in result.findings:
+        key = KIND_KEY.get(kind)
         if key is None or len(facts[key]) >= MAX_ITEMS:
             continue
-        item = {"path": path, "line": line, "cell": cell, **f.data}
+        item = {"path": path, "line": line, "cell": cell, **data}
         if key in ("validation", "pydantic_models", "model_loads"):
-            item["serving"] = serving
+            item["serving"] = result.serving
         if key == "hyper_literals":
             item["training"] = training
         if key == "handlers":
-            models = [p for p in f.data["params"] if p["model"]]
-            item["validated"] = "pydantic" if models else "explicit" if f.data["explicit_checks"] else None
-            pydantic_served.update(m for p in models for m in p["model"])
+            item["validated"] = "pydantic" if any(p["model"] for p in data["params"]) else "explicit" if data["explicit_checks"] else None
         facts[key].append(item)
 
 

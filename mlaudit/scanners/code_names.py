@@ -71,7 +71,9 @@ MONITORING = {"prometheus_client": "prometheus", "prometheus_fastapi_instrumenta
               "starlette_exporter": "prometheus", "statsd": "statsd", "datadog": "datadog",
               "opentelemetry": "opentelemetry", "sentry_sdk": "sentry", "evidently": "evidently",
               "nannyml": "nannyml", "whylogs": "whylogs", "alibi_detect": "alibi-detect", "arize": "arize",
-              "fiddler": "fiddler"}
+              "fiddler": "fiddler", "slack_sdk": "slack alerts", "pdpyras": "pagerduty", "pagerduty": "pagerduty",
+              "opsgenie_sdk": "opsgenie"}
+ALERT_TOOLS = {"sentry", "slack alerts", "pagerduty", "opsgenie"}
 LOG_CALLS = {"info", "warning", "debug", "error", "log", "exception", "critical"}
 HYPER_ESTIMATOR_PREFIXES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "torch.optim.", "tensorflow.keras.optimizers.",
                             "keras.optimizers.", "imblearn.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,11 +23,12 @@ def _prefix(name: str | None, table: dict[str, str]) -> str | None:
     """The table value of the longest key that is ``name`` or a dotted prefix of it."""
     if not name:
         return None
-    best = None
-    for key, value in table.items():
-        if (name == key or name.startswith(key + ".")) and (best is None or len(key) > len(best[0])):
-            best = (key, value)
-    return best[1] if best else None
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        hit = table.get(".".join(parts[:i]))
+        if hit is not None:
+            return hit
+    return None
 
 
 class ModuleVisitor(ast.NodeVisitor):
@@ -105,14 +107,21 @@ class ModuleVisitor(ast.NodeVisitor):
         if node.name.startswith("test"):
             self.add("test_function", node, name=node.name)
         if role == "handler":
-            self.add("handler", node, name=node.name, params=self._handler_params(node),
-                     explicit_checks=self._explicit_checks(node))
+            params = self._handler_params(node)
+            self.add("handler", node, name=node.name, params=params, explicit_checks=self._explicit_checks(node),
+                     is_async=isinstance(node, ast.AsyncFunctionDef), batch=any(p["batch"] for p in params))
         self.stack.append((node.name, role))
         self.generic_visit(node)
         self.stack.pop()
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Leaves: nothing to record (skips NodeVisitor's slow legacy dispatch)."""
+
+    def visit_Name(self, node: ast.Name) -> None:
+        """Leaves: nothing to record."""
 
     def _handler_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[str, Any]]:
         out = []
@@ -121,8 +130,9 @@ class ModuleVisitor(ast.NodeVisitor):
                 continue
             ann = arg.annotation
             names = {n.id for n in ast.walk(ann) if isinstance(n, ast.Name)} if ann is not None else set()
+            batch = ann is not None and bool(re.match(r"(typing\.)?(list|List|Sequence|Iterable)\[", ast.unparse(ann)))
             out.append({"name": arg.arg, "model": sorted(names & self.pydantic_models) or None,
-                        "annotated": ann is not None})
+                        "annotated": ann is not None, "batch": batch})
         return out
 
     def _explicit_checks(self, node: ast.AST) -> bool:

@@ -109,7 +109,8 @@ def test_serving_handlers_model_loads_and_monitoring(tree_of) -> None:
     """Handlers, their input validation, model-load placement, prediction logs and metrics are found."""
     facts = facts_of(tree_of, {"serve.py": SERVE})
     assert {s["framework"] for s in facts["serving"]} == {"fastapi", "flask"}
-    assert [(h["name"], h["validated"]) for h in facts["handlers"]] == [("score", "pydantic"), ("legacy", "explicit")]
+    assert [(h["name"], h["validated"], h["is_async"]) for h in facts["handlers"]] == [
+        ("score", "pydantic", True), ("legacy", "explicit", False)]
     assert [(m["line"], m["placement"]) for m in facts["model_loads"]] == [(9, "module"), (17, "startup"), (26, "handler")]
     assert [p["line"] for p in facts["prediction_logs"]] == [21]
     assert {m["tool"] for m in facts["monitoring"]} == {"prometheus"}

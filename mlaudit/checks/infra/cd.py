@@ -28,6 +28,9 @@ class ContinuousDelivery(Check):
         evidence = [ev(d, f"CI job {d['job']} deploys: {d['run'][:100]}") for d in deploys][:MAX_EVIDENCE]
         if deploys:
             return self.result(Status.PASS, 1, value=len(deploys), message=f"{len(deploys)} CI step(s) deploy the model.", evidence=evidence)
+        if ctx.facts("ci")["errors"] and not docker["files"]:
+            return self.result(Status.UNKNOWN, message="CI files could not be read, so deployment automation cannot be judged.",
+                               evidence=[ev(e, e["error"]) for e in ctx.facts("ci")["errors"]][:MAX_EVIDENCE])
         packaged = [{"path": f["path"], "line": 1} for f in docker["files"]] + serving_items(ctx)
         if packaged:
             return self.result(Status.WARN, 0.5, value=0, message="Serving code or a container exists, but nothing deploys it automatically.",

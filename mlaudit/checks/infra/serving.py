@@ -37,6 +37,8 @@ class Serving(Check):
         per_request = [m for m in loads if m["placement"] == "handler"]
         evidence = [ev(i, f"{i['framework']}: {i['call']}") for i in items][:MAX_EVIDENCE]
         evidence += [ev(m, f"model loaded ({m['call']}) at {m['placement']} level") for m in loads][:MAX_EVIDENCE]
+        evidence += [ev(h, f"handler {h['name']}: {'async' if h['is_async'] else 'sync'}{', batched input' if h['batch'] else ''}")
+                     for h in ctx.facts("code")["handlers"]][:MAX_EVIDENCE]
         evidence += [Evidence("load test", path=e.path) for e in ctx.tree.files() if any(n in e.path.lower() for n in LOAD_TEST_NAMES)][:5]
         if per_request:
             return self.result(Status.WARN, 0.5, value=frameworks, message=f"{len(per_request)} handler(s) load the model on every request.",

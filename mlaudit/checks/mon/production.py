@@ -8,6 +8,7 @@ from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, 
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import MAX_EVIDENCE, ev, line_of, serving_items, text_files
 from mlaudit.scanners.code import is_test_path
+from mlaudit.scanners.code_names import ALERT_TOOLS
 
 METRIC_TOOLS = {"prometheus", "statsd", "datadog", "opentelemetry"}
 DRIFT_TOOLS = {"evidently", "nannyml", "whylogs", "alibi-detect", "arize", "fiddler"}
@@ -22,7 +23,7 @@ class ProductionMonitoring(Check):
     help = (
         "For a served model, looks for exported metrics (prometheus_client, statsd, datadog, OpenTelemetry), "
         "logging of predictions in the request handlers, drift monitors, and alerting rules (Prometheus alert "
-        "rules, Alertmanager, Sentry). Passes with metrics and alerts, warns with only some signals, fails "
+        "rules, Alertmanager, Sentry, Slack/PagerDuty clients). Passes with metrics and alerts, warns with only some signals, fails "
         "with none; not applicable when nothing is served."
     )
     recommendation = "Export latency and prediction metrics, log inputs and predictions, and alert on anomalies."
@@ -37,7 +38,7 @@ class ProductionMonitoring(Check):
         mon = [m for m in code["monitoring"] if not is_test_path(m["path"])]
         metrics = [m for m in mon if m["tool"] in METRIC_TOOLS]
         drift = [m for m in mon if m["tool"] in DRIFT_TOOLS]
-        alerts = [m for m in mon if m["tool"] == "sentry"]
+        alerts = [m for m in mon if m["tool"] in ALERT_TOOLS]
         for path, text in text_files(ctx, (".yml", ".yaml", ".json")):
             m = ALERT_RULE.search(text)
             if m and not path.startswith((".github/", "mlruns/")):
