@@ -110,7 +110,7 @@ def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
         row = ctx.store.db.execute("SELECT committer_time FROM commits WHERE sha = ?", [ctx.rev]).fetchone()
         before = row[0] if row else None
     out: list[PastPair] = []
-    frames: dict[str, pd.DataFrame] = {}
+    frames = pairs(ctx).frames  # content already loaded for the judged tree is not parsed again
     cap = int(ctx.threshold(MAX_PAIR_BYTES))
     with GitObjects(ctx.repo.root) as objects:
         for sha, when in commits_changing(ctx.store, [lp.pair.train, lp.pair.test], int(ctx.threshold(HISTORY)), before):

@@ -11,6 +11,7 @@ import pandas as pd
 from mlaudit.core.config import define_threshold
 from mlaudit.core.tree import FileTooLarge, TreeSource
 from mlaudit.scanners.leakage.links import same_file
+from mlaudit.scanners.leakage.sources import content_id
 
 DATA_EXT = (".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".jsonl", ".ndjson", ".csv.gz")
 _TRAIN = r"train|training|trn"
@@ -47,6 +48,7 @@ class PairLoad:
     """Pairs whose frames loaded, and the ones that could not be read (with the reason)."""
 
     loaded: list[LoadedPair] = field(default_factory=list)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # by git blob id of the loaded content
     failed: list[tuple[Pair, str]] = field(default_factory=list)
 
 
@@ -129,7 +131,11 @@ def load_pairs(tree: TreeSource, max_bytes: int, extra: list[Pair] | None = None
             frames = []
             for p in (pair.train, pair.test):
                 if p not in cache:
-                    cache[p] = read_frame(tree.read_bytes(p, max_bytes), p)
+                    data = tree.read_bytes(p, max_bytes)
+                    cache[p] = read_frame(data, p)
+                    entry = tree.entry(p)
+                    assert entry is not None
+                    out.frames[content_id(entry, data)] = cache[p]
                 frames.append(cache[p])
             out.loaded.append(LoadedPair(pair, frames[0], frames[1]))
         except (FileTooLarge, OSError, ValueError) as exc:
