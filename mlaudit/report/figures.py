@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from mlaudit.report.charts import area_scores_figure, history_figure, ml_test_score_figure, status_figure
+from mlaudit.report.charts import area_checks_figure, area_scores_figure, history_figure, ml_test_score_figure, status_figure
 from mlaudit.report.model import Report
 
 
 def report_figures(report: Report) -> dict[str, Figure]:
-    """Named figures: areas, statuses, ml_test_score, and history when two or more revisions are scored."""
+    """Named figures: areas, statuses, ml_test_score, ``area:<id>`` per area with checks, history (two or more revisions)."""
     card = report.scorecard
     figures = {
         "areas": area_scores_figure({a.name: a.score for a in card.areas.values()}),
         "statuses": status_figure({a.name: a.counts for a in card.areas.values()}),
         "ml_test_score": ml_test_score_figure(card.ml_test_score.sections, card.ml_test_score.final),
     }
+    for sec in report.sections:
+        if sec.results:
+            figures[f"area:{sec.area}"] = area_checks_figure([(r.check_id, r.points, str(r.status)) for r in sec.results], width=5.0)
     if len(report.history) >= 2:
         points = report.history
         means = []

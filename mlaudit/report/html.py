@@ -53,7 +53,7 @@ def render_html(report: Report) -> bytes:
     template = _env().get_template("report.html.j2")
     html = template.render(
         report=report, p=report.provenance, card=report.scorecard, d=report.scorecard.decision,
-        mlts=report.scorecard.ml_test_score, svgs=svgs | {"history": svgs.get("history")}, top_steps=TOP_STEPS,
+        mlts=report.scorecard.ml_test_score, svgs=svgs, top_steps=TOP_STEPS,
         max_evidence=MAX_EVIDENCE, pct=pct, short=short, evidence=evidence_text,
         date=lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d") if t else "",
         threshold_help=lambda name: THRESHOLDS[name].help if name in THRESHOLDS else "",

@@ -26,7 +26,7 @@ from mlaudit.report.figures import report_figures
 from mlaudit.report.html import evidence_text, pct, short
 from mlaudit.report.model import Report
 
-TOP_STEPS = 6
+TOP_STEPS = 5
 MAX_EVIDENCE = 20
 STATUS_HEX = {"pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#607d8b", "not applicable": "#90a4ae", "error": "#6a1b9a"}
 ACCENT = colors.HexColor("#1565c0")
@@ -68,6 +68,10 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)), style)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _status(status: str, style: ParagraphStyle) -> Paragraph:
@@ -162,7 +166,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
     out.append(_p(f"Top next steps ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", s["h2"]))
     rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
     for step in d.next_steps[:TOP_STEPS]:
-        why = escape(step.why) + "".join(f"<br/>• {escape(e)}" for e in step.evidence[:2])
+        why = escape(_clip(step.why, 220)) + "".join(f"<br/>• {escape(_clip(e, 150))}" for e in step.evidence[:1])
         action = f"<b>{escape(step.kind)}</b> · {escape(step.check_id)}<br/>{escape(step.action)}"
         rows.append([_p(step.rank, s["cell"]), Paragraph(action, s["cell"]), Paragraph(why, s["cell"])])
     if not d.next_steps:
@@ -181,13 +185,13 @@ def _scores(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure
         rows.append([_p(name, s["cell"]), _p(v.label, s["cell"]), Paragraph(pro, s["cell"]), Paragraph(con, s["cell"])])
     out += [_p("Maturity levels", s["h2"]), _table(rows, [2.4 * cm, 3.2 * cm, (WIDTH - 5.6 * cm) / 2, (WIDTH - 5.6 * cm) / 2])]
     if "history" in figs:
-        out.append(KeepTogether([_p("Maturity over history", s["h2"]), _image(figs["history"], WIDTH)]))
         rows = [[_p(h, s["cellb"]) for h in ("revision", "date", "stage", "meets", "ML Test Score", "Google", "Microsoft")]]
         for h in report.history:
             date = datetime.fromtimestamp(h.time, UTC).strftime("%Y-%m-%d") if h.time else ""
             rows.append([_p(x, s["cell"]) for x in (h.label, date, h.stage + (" (changed)" if h.stage_changed else ""), h.meets,
                                                       f"{h.ml_test_score:g}", h.google, h.microsoft)])
-        out.append(_table(rows, [3.4 * cm, 2.0 * cm, 3.2 * cm, 2.8 * cm, 2.0 * cm, 1.5 * cm, WIDTH - 14.9 * cm]))
+        table = _table(rows, [3.4 * cm, 2.0 * cm, 3.2 * cm, 2.8 * cm, 2.0 * cm, 1.5 * cm, WIDTH - 14.9 * cm])
+        out.append(KeepTogether([_p("Maturity over history", s["h2"]), _image(figs["history"], WIDTH), table]))
     return out
 
 
@@ -209,15 +213,17 @@ def _check_rows(results: list[CheckResult], s: dict[str, ParagraphStyle], with_e
     return rows
 
 
-def _areas(report: Report, s: dict[str, ParagraphStyle]) -> list:
-    out: list = [PageBreak(), _p("Areas", s["h1"])]
+def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
+    out: list = [CondPageBreak(10 * cm), _p("Areas", s["h1"])]
     for sec in report.sections:
         block = [_p(f"{sec.name} — {pct(sec.score)}", s["h2"])]
         if sec.note:
             block.append(_p(sec.note, s["muted"]))
         if sec.inventory:
             block.append(_p(" · ".join(f"{v} {k}" for k, v in sec.inventory.items()), s["muted"]))
-        out.append(CondPageBreak(4 * cm))
+        if f"area:{sec.area}" in figs:
+            block.append(_image(figs[f"area:{sec.area}"], WIDTH * 0.62))
+        out.append(CondPageBreak(6 * cm))
         if sec.table_rows:
             block.append(_p(sec.table_title, s["cellb"]))
             rows = [[_p(h, s["cellb"]) for h in sec.table_headers]] + [[_p(c, s["cell"]) for c in row] for row in sec.table_rows]
@@ -278,7 +284,7 @@ def render_pdf(report: Report) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.6 * cm,
                             bottomMargin=1.8 * cm, title=report.title, author="mlaudit", subject=f"ML audit of {p.repo}",
                             creator=f"mlaudit {p.mlaudit_version}")
-    story = _cover(report, s, figs) + _summary(report, s) + _scores(report, s, figs) + _areas(report, s)
+    story = _cover(report, s, figs) + _summary(report, s) + _scores(report, s, figs) + _areas(report, s, figs)
     story += _mlts(report, s, figs) + _appendix(report, s)
     footer = f"{report.title} · HEAD {(p.head or 'no commit')[:10]} · scanned {p.scanned_at}"
     doc.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=footer, **k))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -52,6 +54,13 @@ def test_sample_renders_in_every_format(name: str, sample_report, tmp_path: Path
     assert not re.search(rb"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     pdf = render(report, "pdf")
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 6
+    if shutil.which("pdftotext"):  # the executive summary, matrix and top steps fit on the page after the cover
+        path = tmp_path / "report.pdf"
+        path.write_bytes(pdf)
+        page = lambda n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],  # noqa: E731
+                                        capture_output=True, check=True).stdout.decode()
+        assert "Executive summary" in page(2) and "Top next steps" in page(2)
+        assert page(3).lstrip().startswith("Scores and maturity levels")
     assert render(report, "md").decode().startswith(f"## ML audit of {name}")
     assert len(report.history) >= 2
 

@@ -76,3 +76,19 @@ def test_points_figure(points: Sequence[tuple[str, float, bool]], width: float =
     ax.tick_params(axis="x", labelrotation=90, labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def area_checks_figure(checks: Sequence[tuple[str, float, str]], width: float = 6.0) -> Figure:
+    """One bar per check of an area: its points (0 / 0.5 / 1), coloured by status (zero drawn as a stub)."""
+    items = list(checks)[::-1]
+    fig = new_figure(width, 0.26 * len(items) + 0.7)
+    ax = fig.add_subplot()
+    ax.barh([c[0] for c in items], [max(c[1], 0.03) for c in items], color=[STATUS_COLORS.get(c[2], ACCENT) for c in items], height=0.6)
+    for y, (_, points, status) in enumerate(items):
+        ax.text(max(points, 0.03) + 0.02, y, f"{status} · {points:g}", va="center", fontsize=8)
+    ax.set_xlim(0, 1.35)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_xlabel("points", fontsize=8)
+    tidy(ax)
+    ax.tick_params(axis="y", labelsize=8)
+    return fig
