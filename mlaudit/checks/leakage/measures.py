@@ -175,12 +175,14 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
 def single_feature_scores(frame: pd.DataFrame, target: str, max_rows: int = 20_000) -> dict[str, float]:
     """How well each feature alone predicts the target: balanced accuracy (classes) or R² (numbers), 3-fold CV.
 
-    A depth-4 decision tree on one feature: bounded and deterministic; ids are left out.
+    A depth-4 decision tree on one feature: bounded and deterministic; ids are left out. At most ``max_rows``
+    rows, fewer for wide frames (about two million cells in all).
     """
     from sklearn.model_selection import cross_val_score
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
     data = frame.dropna(subset=[target])
+    max_rows = min(max_rows, max(2_000, 2_000_000 // max(frame.shape[1], 1)))  # wide frames: fewer rows per feature
     if len(data) > max_rows:
         data = data.sample(max_rows, random_state=0)
     y = data[target]
