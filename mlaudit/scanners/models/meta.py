@@ -6,6 +6,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from mlaudit.scanners.models.pickle_vm import Global, Key, Obj, Opaque, dtype_info
 
 MAX_LIST = 2000
@@ -30,8 +32,6 @@ def _as_bytes(x: Any) -> bytes | None:
 
 def numpy_dtype(dtype: Any) -> Any:
     """A real numpy dtype for simple pickled dtypes (numbers, bool, fixed strings), else None."""
-    import numpy as np
-
     kind, itemsize = dtype_info(dtype)
     if kind is None or kind in ("O", "V"):
         return None
@@ -49,8 +49,6 @@ def numpy_dtype(dtype: Any) -> Any:
 
 def decode_array(obj: Obj, limit: int = MAX_LIST) -> list[Any] | dict[str, Any] | None:
     """The values of a pickled numpy array (small ones) or a summary {shape, dtype}; None when not an array."""
-    import numpy as np
-
     name = obj.cls_name
     shape: Any = None
     dtype: Any = None
@@ -86,8 +84,6 @@ def _plain(v: Any) -> Any:
 
 def decode_scalar(obj: Obj) -> Any:
     """A numpy scalar (``multiarray.scalar(dtype, bytes)``) as a Python value."""
-    import numpy as np
-
     if len(obj.args) < 2:
         return None
     dt, data = numpy_dtype(obj.args[0]), _as_bytes(obj.args[1])
@@ -168,35 +164,49 @@ def hyperparameters(est: Obj, prefix: str = "", depth: int = 0) -> dict[str, Any
     return out
 
 
-def walk(root: Any) -> list[Any]:
-    """Every node reachable from ``root`` (bounded, each object once)."""
+_CONTAINERS = (Obj, dict, list, tuple)
+
+
+def survey(root: Any) -> tuple[Obj | None, dict[str, str]]:
+    """One bounded pass over the tree: the first estimator (the root when it is one) and library versions."""
+    versions: dict[str, str] = {}
+    first: Obj | None = root if is_estimator(root) else None
     seen: set[int] = set()
-    order: list[Any] = []
     todo = [root]
-    while todo and len(order) < MAX_NODES:
+    count = 0
+    while todo and count < MAX_NODES:
         x = todo.pop()
-        if isinstance(x, (list, tuple, dict, Obj)):
-            if id(x) in seen:
-                continue
-            seen.add(id(x))
-        order.append(x)
-        if isinstance(x, (list, tuple)):
-            todo.extend(reversed(x))
-        elif isinstance(x, dict):
-            todo.extend(reversed(list(x.values())))
-        elif isinstance(x, Obj):
-            todo.extend([x.state, *x.args, *x.listitems, *(v for _, v in x.dictitems)])
-    return order
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        count += 1
+        t = type(x)
+        if t is Obj:
+            state = x.state
+            if type(state) is dict:
+                if first is None and is_estimator(x):
+                    first = x
+                _versions(state, versions)
+                todo.extend(v for v in state.values() if type(v) in _CONTAINERS)
+            elif type(state) in _CONTAINERS:
+                todo.append(state)
+            todo.extend(a for a in x.args if type(a) in _CONTAINERS)
+            todo.extend(v for v in x.listitems if type(v) in _CONTAINERS)
+            todo.extend(v for _, v in x.dictitems if type(v) in _CONTAINERS)
+        elif t is dict:
+            _versions(x, versions)
+            todo.extend(v for v in x.values() if type(v) in _CONTAINERS)
+        else:
+            todo.extend(v for v in x if type(v) in _CONTAINERS)
+    return first, versions
 
 
-def find_estimator(root: Any) -> Obj | None:
-    """The model in the file: the root when it is an estimator, else the first estimator inside it."""
-    if is_estimator(root):
-        return root
-    for node in walk(root):
-        if is_estimator(node):
-            return node
-    return None
+def _versions(state: dict, out: dict[str, str]) -> None:
+    for k, v in state.items():
+        if type(k) is str and k.endswith("_version") and isinstance(v, str):
+            m = _VERSION_KEY.match(k)
+            if m:
+                out.setdefault(LIBRARY_NAMES.get(m.group(1), m.group(1)), v)
 
 
 def _attr(est: Obj, name: str) -> Any:
@@ -213,19 +223,9 @@ def _attr(est: Obj, name: str) -> Any:
 
 def estimator_metadata(root: Any) -> dict[str, Any]:
     """{estimator, library_versions, hyperparameters, features, n_features, classes, container}."""
-    out: dict[str, Any] = {"estimator": None, "library_versions": {}, "hyperparameters": {}, "features": None,
+    est, versions = survey(root)
+    out: dict[str, Any] = {"estimator": None, "library_versions": versions, "hyperparameters": {}, "features": None,
                            "n_features": None, "classes": None}
-    versions: dict[str, str] = {}
-    for node in walk(root):
-        state = node.state if isinstance(node, Obj) and isinstance(node.state, dict) else node if isinstance(node, dict) else None
-        if not state:
-            continue
-        for k, v in state.items():
-            m = _VERSION_KEY.match(k) if isinstance(k, str) else None
-            if m and isinstance(v, str):
-                versions.setdefault(LIBRARY_NAMES.get(m.group(1), m.group(1)), v)
-    out["library_versions"] = versions
-    est = find_estimator(root)
     if est is None:
         if isinstance(root, Obj):
             out["estimator"] = root.cls_name

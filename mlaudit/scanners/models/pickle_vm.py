@@ -10,9 +10,12 @@ so whatever comes after the arrays is still read.
 from __future__ import annotations
 
 import codecs
+import functools
 import struct
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 
@@ -167,14 +170,47 @@ class PickleMachine:
             self.result.globals.append(GlobalRef(module, name, start, op, stream))
             return Global(module, name)
 
+        n = self.n
+        ops = 0
         while True:
-            budget.tick()
-            if pos >= self.n:
+            ops += 1
+            if ops & 0xFFF == 0:
+                budget.tick(0x1000)
+            if pos >= n:
                 raise PickleError("truncated: no STOP opcode", pos)
             start = pos
             op = data[pos]
             pos += 1
-            if op == 0x80:  # PROTO
+            # the most frequent opcodes first (memo, short strings, marks, dict items, small ints)
+            if op == 0x94:  # MEMOIZE
+                if not stack:
+                    raise PickleError("MEMOIZE on an empty stack", start)
+                memo[len(memo)] = stack[-1]
+            elif op == 0x8C:  # SHORT_BINUNICODE
+                k = data[pos] if pos < n else -1
+                if k < 0 or pos + 1 + k > n:
+                    raise PickleError("truncated string", start)
+                stack.append(str(data[pos + 1:pos + 1 + k], "utf-8", "surrogatepass"))
+                pos += 1 + k
+            elif op == 0x71:  # BINPUT
+                if not stack or pos >= n:
+                    raise PickleError("bad BINPUT", start)
+                memo[data[pos]] = stack[-1]
+                pos += 1
+            elif op == 0x68:  # BINGET
+                if pos >= n or data[pos] not in memo:
+                    raise PickleError("memo key not defined", start)
+                stack.append(memo[data[pos]])
+                pos += 1
+            elif op == 0x28:  # MARK
+                metastack.append(stack)
+                stack = []
+                if len(metastack) > 100_000:
+                    raise LimitExceeded("MARK nesting too deep")
+            elif op == 0x75:  # SETITEMS
+                items = pop_mark()
+                _setitems(pop_top(stack, start), items)
+            elif op == 0x80:  # PROTO
                 self.result.protocols.add(take(pos, 1)[0])
                 pos += 1
             elif op == 0x95:  # FRAME
@@ -183,11 +219,6 @@ class PickleMachine:
             elif op == 0x2E:  # STOP
                 root = pop()
                 return root, pos
-            elif op == 0x28:  # MARK
-                metastack.append(stack)
-                stack = []
-                if len(metastack) > 100_000:
-                    raise LimitExceeded("MARK nesting too deep")
             elif op == 0x30:  # POP
                 if stack:
                     stack.pop()
@@ -262,7 +293,7 @@ class PickleMachine:
                     stack.append(codecs.escape_decode(text)[0].decode("latin-1"))
                 except ValueError:
                     raise PickleError("bad STRING", start) from None
-            elif op in (0x8C, 0x58, 0x8D):  # SHORT_BINUNICODE BINUNICODE BINUNICODE8
+            elif op in (0x8C, 0x58, 0x8D):  # (SHORT_)BINUNICODE(8)
                 width = {0x8C: 1, 0x58: 4, 0x8D: 8}[op]
                 raw = take(pos, width)
                 k = raw[0] if width == 1 else int.from_bytes(raw, "little")
@@ -321,9 +352,6 @@ class PickleMachine:
                 value = pop()
                 k_ = pop()
                 _setitems(pop_top(stack, start), [k_, value])
-            elif op == 0x75:  # SETITEMS
-                items = pop_mark()
-                _setitems(pop_top(stack, start), items)
             elif op in (0x67, 0x68, 0x6A):  # GET BINGET LONG_BINGET
                 if op == 0x67:
                     text, pos = line(pos)
@@ -350,10 +378,6 @@ class PickleMachine:
                 if not stack:
                     raise PickleError("PUT on an empty stack", start)
                 memo[idx] = stack[-1]
-            elif op == 0x94:  # MEMOIZE
-                if not stack:
-                    raise PickleError("MEMOIZE on an empty stack", start)
-                memo[len(memo)] = stack[-1]
             elif op in (0x82, 0x83, 0x84):  # EXT1 EXT2 EXT4
                 width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
                 code = int.from_bytes(take(pos, width), "little")
@@ -507,11 +531,15 @@ def dtype_info(dtype: Any) -> tuple[str | None, int | None]:
         return "O", None
     if len(state) > 5 and isinstance(state[5], int) and state[5] > 0:
         return code[0], state[5]
-    import numpy as np
+    return _numpy_kind(code)
 
+
+@functools.lru_cache(maxsize=1024)
+def _numpy_kind(code: str) -> tuple[str | None, int | None]:
+    """(kind, itemsize) numpy gives a dtype string (only strings are ever passed to numpy)."""
     try:
         dt = np.dtype(code)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, SyntaxError):
         return None, None
     if dt.hasobject:
         return "O", None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 DANGEROUS = "dangerous"
@@ -73,14 +74,19 @@ SAFE_NAMES = {
     }),
 }
 
+_SAFE_SET = frozenset(SAFE_PREFIXES)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _TOP_DANGEROUS = frozenset(m for m in DANGEROUS_MODULES if "." not in m) | {"builtins", "__builtins__", "__builtin__"}
 
 
-def _in_module(module: str, parent: str) -> bool:
-    return module == parent or module.startswith(parent + ".")
+
+def _prefixes(dotted: str) -> list[str]:
+    """``a.b.c`` -> [a, a.b, a.b.c]."""
+    parts = dotted.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
+@functools.lru_cache(maxsize=65536)
 def classify_global(module: str, name: str) -> str:
     """``dangerous``, ``safe`` or ``unknown`` for an imported ``module.name``."""
     if not module or not name:
@@ -88,11 +94,11 @@ def classify_global(module: str, name: str) -> str:
     if not _IDENT.match(module) or not _IDENT.match(name):
         return UNKNOWN
     full = f"{module}.{name}"
-    if any(_in_module(module, m) or _in_module(full, m) for m in DANGEROUS_MODULES):
+    if not DANGEROUS_MODULES.isdisjoint(_prefixes(full)):
         return DANGEROUS
     parts = name.split(".")
-    for mod, names in DANGEROUS_NAMES.items():
-        if _in_module(module, mod) and parts[0] in names:
+    for mod in _prefixes(module):
+        if mod in DANGEROUS_NAMES and parts[0] in DANGEROUS_NAMES[mod]:
             return DANGEROUS
     if len(parts) > 1:  # attribute chain: module.a.b resolves through getattr at load time
         if any(p in _TOP_DANGEROUS or (p.startswith("__") and p.endswith("__")) for p in parts) or parts[-1] in DANGEROUS_LEAVES:
@@ -102,7 +108,7 @@ def classify_global(module: str, name: str) -> str:
         return SAFE if name in SAFE_BUILTINS else UNKNOWN
     if module in SAFE_NAMES:
         return SAFE if name in SAFE_NAMES[module] else UNKNOWN
-    if any(_in_module(module, p) for p in SAFE_PREFIXES):
+    if not _SAFE_SET.isdisjoint(_prefixes(module)):
         return SAFE
     return UNKNOWN
 

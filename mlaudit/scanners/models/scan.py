@@ -134,7 +134,11 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
 
 
 def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> None:
+    seen: set[tuple[str, str]] = set()
     for ref in refs:
+        if (ref.module, ref.name) in seen:
+            continue
+        seen.add((ref.module, ref.name))
         full = f"{ref.module}.{ref.name}"
         report.globals.append(full)
         cls = classify_global(ref.module, ref.name)

@@ -1,0 +1,170 @@
+"""Static model scan speed and verdicts on a generated folder of 200+ model files, against picklescan when installed.
+
+Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR]
+
+Prints the folder size, mlaudit's time per file, picklescan's time on the same folder (same process),
+their ratio, and where the verdicts disagree. Nothing is ever loaded: the malicious files would create a
+canary file, and the script checks that it does not exist afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from mlaudit.scanners.models import scan_model_bytes  # noqa: E402
+from tests.models import corpus  # noqa: E402
+
+COMPRESS = [0, 3, ("gzip", 3), ("lz4", 1), ("xz", 1), ("bz2", 1), ("zlib", 1)]
+
+
+def _benign(i: int, rows: int) -> object:
+    rng = np.random.default_rng(i)
+    frame = pd.DataFrame(rng.normal(size=(rows, 6)), columns=[f"f{j}" for j in range(6)])
+    y = (frame["f0"] + rng.normal(size=rows) > 0).astype(int)
+    kind = i % 4
+    if kind == 0:
+        return LogisticRegression(C=0.1 + i % 7).fit(frame, y)
+    if kind == 1:
+        return RandomForestClassifier(n_estimators=5 + i % 5, max_depth=4, random_state=i).fit(frame, y)
+    if kind == 2:
+        return Pipeline([("s", StandardScaler()), ("m", LogisticRegression())]).fit(frame, y)
+    return Ridge(alpha=0.5).fit(frame, frame["f1"])
+
+
+def build(folder: Path, files: int, rows: int, canary: Path) -> dict[str, bool]:
+    """Write the corpus; return {file name: is malicious}."""
+    hostile = list(corpus.malicious_corpus(canary).items())
+    truth: dict[str, bool] = {}
+    cmd = f"touch {canary}"
+    for i in range(files):
+        if i % 5 == 4:  # one in five is hostile: the evasion corpus, then payloads hidden after joblib arrays
+            name, data = hostile[(i // 5) % len(hostile)]
+            if (i // 5) >= len(hostile):
+                name, data = "after_arrays.joblib", corpus.joblib_after_arrays(cmd, COMPRESS[i % len(COMPRESS)])
+            path = folder / f"{i:04d}_{name}"
+            path.write_bytes(data)
+            truth[path.name] = True
+            continue
+        model = _benign(i, rows)
+        if i % 3 == 0:
+            path = folder / f"{i:04d}_model.pkl"
+            path.write_bytes(pickle.dumps(model, protocol=2 + i % 4))
+        else:
+            buf = io.BytesIO()
+            joblib.dump(model, buf, compress=COMPRESS[i % len(COMPRESS)])
+            path = folder / f"{i:04d}_model.joblib"
+            path.write_bytes(buf.getvalue())
+        truth[path.name] = False
+    return truth
+
+
+def category(data: bytes) -> str:
+    """plain pickle | joblib | compressed joblib | container (zip, npy, ...)."""
+    if data[:1] == b"\x80":
+        return "joblib" if b"NumpyArrayWrapper" in data[:1 << 16] else "pickle"
+    if data[:2] in (b"\x1f\x8b", b"BZ", b"\xfd7", b"\x04\x22", b"]\x00") or data[:1] == b"x":
+        return "compressed joblib"
+    return "other"
+
+
+def run_mlaudit(folder: Path, per: dict[str, list[float]]) -> tuple[float, dict[str, str]]:
+    verdicts, total = {}, 0.0
+    for p in sorted(folder.iterdir()):
+        data = p.read_bytes()
+        start = time.perf_counter()
+        verdicts[p.name] = scan_model_bytes(data, p.name).verdict
+        spent = time.perf_counter() - start
+        total += spent
+        per.setdefault(category(data), [0.0, 0.0, 0])[0] += spent
+        per[category(data)][2] += 1
+    return total, verdicts
+
+
+def run_picklescan(folder: Path, per: dict[str, list[float]]) -> tuple[float, dict[str, str]] | None:
+    try:
+        from picklescan.scanner import scan_file_path
+    except ImportError:
+        return None
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    out, total = {}, 0.0
+    for p in sorted(folder.iterdir()):
+        kind = category(p.read_bytes())
+        start = time.perf_counter()
+        try:
+            r = scan_file_path(str(p))
+            out[p.name] = "dangerous" if r.infected_files else "error" if r.scan_err else "safe" if r.scanned_files else "not scanned"
+        except Exception as exc:  # picklescan raising is itself a result worth counting
+            out[p.name] = f"error ({type(exc).__name__})"
+        spent = time.perf_counter() - start
+        total += spent
+        per[kind][1] += spent
+    return total, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=240)
+    ap.add_argument("--rows", type=int, default=2000, help="training rows of the benign models (bigger arrays)")
+    ap.add_argument("--keep", type=Path, default=None, help="write the corpus here and keep it")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    folder = args.keep or tmp / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    canary = tmp / "canary"
+    truth = build(folder, args.files, args.rows, canary)
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    print(f"corpus: {len(truth)} files, {sum(truth.values())} hostile, {size / 1e6:.1f} MB in {folder}")
+
+    per: dict[str, list[float]] = {}
+    scan_model_bytes(b"\x80\x04N.", "warm.pkl")  # imports, policy cache
+    t_ours, ours = run_mlaudit(folder, per)
+    missed = sorted(n for n, bad in truth.items() if bad and ours[n] != "dangerous")
+    false_alarms = sorted(n for n, bad in truth.items() if not bad and ours[n] != "safe")
+    print(f"mlaudit:    {t_ours:7.3f} s  ({t_ours / len(truth) * 1000:.2f} ms/file)  hostile missed: {len(missed)}  benign not safe: {len(false_alarms)}")
+    for n in missed + false_alarms:
+        print(f"   {n}: {ours[n]}")
+    ps = run_picklescan(folder, per)
+    if ps is None:
+        print("picklescan: not installed (pip install '.[bench]' to compare)")
+    else:
+        t_ps, theirs = ps
+        ps_flags = {n for n, v in theirs.items() if v == "dangerous"}
+        ps_errors = sorted(n for n, v in theirs.items() if v.startswith("error"))
+        we_missed = sorted(n for n in ps_flags if ours[n] != "dangerous")
+        they_missed = sorted(n for n, bad in truth.items() if bad and n not in ps_flags)
+        benign_errors = [n for n in ps_errors if not truth[n]]
+        print(f"picklescan: {t_ps:7.3f} s  ({t_ps / len(truth) * 1000:.2f} ms/file)  hostile missed: {len(they_missed)}  scan errors: {len(ps_errors)} ({len(benign_errors)} on benign files)")
+        print(f"ratio picklescan/mlaudit time: {t_ps / t_ours:.2f}x  (>1 means mlaudit is faster)")
+        print(f"agreement on hostile files: mlaudit flags {sum(ours[n] == 'dangerous' for n, b in truth.items() if b)}, "
+              f"picklescan flags {len(ps_flags & {n for n, b in truth.items() if b})} of {sum(truth.values())}")
+        print(f"files picklescan flags that mlaudit does not: {len(we_missed)} {we_missed[:5]}")
+        for n in they_missed[:12]:
+            print(f"   picklescan missed {n}: {theirs[n]}")
+    print("per kind (files: mlaudit s / picklescan s):")
+    for kind, (ours_s, theirs_s, count) in sorted(per.items()):
+        print(f"   {kind:<18} {int(count):4d}: {ours_s:7.3f} / {theirs_s:7.3f}" + (f"  ratio {theirs_s / ours_s:.2f}x" if ps and ours_s else ""))
+    print(f"canary created: {canary.exists()}")
+    if args.keep is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
