@@ -26,6 +26,7 @@ from mlaudit.scanners.data.readers import DataReadError, data_format
 from mlaudit.scanners.data.sources import (AVAILABLE, MISSING, dvc_cache_file, expand_dvc_out, git_blob_id_of,
                                           lfs_object, lfs_pointer)
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
+from mlaudit.store.db import Store
 
 SAMPLE_ROWS = define_threshold("data.sample_rows", 200_000, "Rows kept in each data file's sample; statistics are exact below it.")
 MAX_BYTES = define_threshold("data.max_bytes", 4 * 1024 ** 3, "Largest data file profiled; bigger ones are reported as unread.")
@@ -93,13 +94,13 @@ class _Profiler:
             self.ctx.record_issue(ScanIssue("data", "no data rows (header only)", path, key))
         if error is not None:
             self.ctx.record_issue(ScanIssue("data", error, path, key))
-        save_profile(self.ctx, key, path, profile, error, time.monotonic() - start)
+        save_profile(self.ctx.store, key, path, profile, error, time.monotonic() - start)
         self.count += 1
 
 
-def save_profile(ctx: ScanContext, key: str, path: str, profile: DataProfile | None, error: str | None, seconds: float) -> None:
+def save_profile(store: Store, key: str, path: str, profile: DataProfile | None, error: str | None, seconds: float) -> None:
     """Write (or replace) the profile of ``key`` with its sample, sorted values and row hashes."""
-    db = ctx.store.db.conn
+    db = store.db.conn
     for table in ("data_samples", "data_sorted", "data_row_hashes"):
         db.execute(f"DELETE FROM {table} WHERE key = ?", [key])
     if profile is None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register
+from mlaudit.checks.stats.registry import ColumnData, StatOutcome, merged_cdfs, register, run_ends
 
 EXACT_MAX_N = 10_000  # scipy's 'auto' switches to the asymptotic distribution above this size
 
 
 def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
     """The largest distance between the two empirical CDFs (``a`` and ``b`` sorted)."""
-    both = np.concatenate([a, b])
-    cdf_a = np.searchsorted(a, both, side="right") / len(a)
-    cdf_b = np.searchsorted(b, both, side="right") / len(b)
-    return float(np.max(np.abs(cdf_a - cdf_b)))
+    both, cdf_a, cdf_b = merged_cdfs(a, b)
+    ends = run_ends(both)
+    return float(np.max(np.abs(cdf_a[ends] - cdf_b[ends])))
 
 
 @register("ks", "Kolmogorov–Smirnov", ("numeric",), "p_value", 0.05,

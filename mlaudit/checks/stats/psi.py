@@ -19,9 +19,17 @@ def psi_value(ref_share: np.ndarray, cur_share: np.ndarray) -> float:
     return float(np.sum((c - r) * np.log(c / r)))
 
 
+def sorted_quantiles(a: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``np.quantile(a, q)`` (linear method) for an already sorted ``a``, without re-partitioning it."""
+    pos = q * (len(a) - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, len(a) - 1)
+    return a[lo] + (a[hi] - a[lo]) * (pos - lo)
+
+
 def quantile_shares(a: np.ndarray, b: np.ndarray, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
     """Shares of sorted ``a`` and ``b`` in the reference's quantile bins (right-closed, open at both ends)."""
-    edges = np.unique(np.quantile(a, np.linspace(0, 1, bins + 1))[1:-1])
+    edges = np.unique(sorted_quantiles(a, np.linspace(0, 1, bins + 1))[1:-1])
     cum_a = np.concatenate([[0], np.searchsorted(a, edges, side="right"), [len(a)]])
     cum_b = np.concatenate([[0], np.searchsorted(b, edges, side="right"), [len(b)]])
     return np.diff(cum_a) / len(a), np.diff(cum_b) / len(b)

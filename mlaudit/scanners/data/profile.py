@@ -87,23 +87,62 @@ class _Running:
         for name, col in zip(batch.schema.names, batch.columns):
             missing = col.null_count
             if name in self.moments:
-                arr = col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-                ok = arr[~np.isnan(arr)]
-                missing = len(arr) - len(ok)
+                arr = np.asarray(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+                nan = np.isnan(arr)
+                missing = int(nan.sum())
+                ok = arr[~nan] if missing else arr
                 if len(ok):
                     m = self.moments[name]
                     m[0] += len(ok)
                     m[1] += float(ok.sum())
-                    m[2] += float(np.dot(ok, ok))
+                    m[2] += float(np.square(ok).sum())  # not np.dot: BLAS threads stall on a busy machine
                     m[3] = min(m[3], float(ok.min()))
                     m[4] = max(m[4], float(ok.max()))
             self.missing[name] = self.missing.get(name, 0) + missing
 
 
-def _hash_rows(frame: pd.DataFrame) -> np.ndarray:
-    if frame.shape[1] == 0:
-        return np.zeros(len(frame), dtype=np.uint64)
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser (vectorised, wrapping)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+_NULL_HASH = np.uint64(0x6A09E667F3BCC908)
+
+
+def hash_column(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """64-bit hash of each value: numbers by their float64 value (1 == 1.0), text by its UTF-8, nulls alike."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col, t = col.cast(t.value_type), t.value_type
+    if _is_numeric(t) or pa.types.is_boolean(t) or _is_temporal(t):
+        values = _float_values(pa.chunked_array([col]))
+        values = np.where(values == 0, 0.0, values)  # -0.0 == 0.0
+        out = _mix(values.view(np.uint64))
+        out[np.isnan(values)] = _NULL_HASH
+        return out
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        col = col.cast(pa.string()) if not pa.types.is_binary(t) else col
+    enc = pc.dictionary_encode(col)
+    uniq = pd.util.hash_array(np.asarray(enc.dictionary.to_pylist(), dtype=object), categorize=False)
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    out = np.full(len(col), _NULL_HASH, dtype=np.uint64)
+    valid = ~np.asarray(enc.indices.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    out[valid] = uniq[idx[valid].astype(np.int64)]
+    return out
+
+
+def hash_rows(batch: pa.RecordBatch | pa.Table) -> np.ndarray:
+    """64-bit hash of each row's values in column order (see ``hash_column``)."""
+    h = np.full(batch.num_rows, np.uint64(0x243F6A8885A308D3), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in batch.columns:
+            h = h * np.uint64(0x100000001B3) + hash_column(col)  # column hashes are already mixed
+    return _mix(h)
 
 
 def id_like_names(schema: pa.Schema) -> list[str]:
@@ -112,8 +151,8 @@ def id_like_names(schema: pa.Schema) -> list[str]:
             if ID_NAME.search(n) and (pa.types.is_integer(t) or pa.types.is_string(t) or pa.types.is_large_string(t))]
 
 
-def _semantic(name: str, t: pa.DataType, s: pd.Series, distinct: int, id_names: list[str]) -> str:
-    nonnull = int(s.notna().sum())
+def _semantic(name: str, t: pa.DataType, col: pa.ChunkedArray, id_names: list[str]) -> str:
+    nonnull = len(col) - col.null_count
     if pa.types.is_boolean(t):
         return "boolean"
     if _is_temporal(t):
@@ -123,8 +162,9 @@ def _semantic(name: str, t: pa.DataType, s: pd.Series, distinct: int, id_names: 
     if _is_numeric(t):
         return "numeric"
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        distinct = pc.count_distinct(col).as_py() if nonnull else 0
         if nonnull >= 20 and distinct == nonnull:
-            return "identifier" if s.dropna().astype(str).str.len().mean() <= 40 else "text"
+            return "identifier" if (pc.mean(pc.utf8_length(col.cast(pa.string()))).as_py() or 0) <= 40 else "text"
         if distinct > MAX_CATEGORIES or (nonnull >= 50 and distinct > 0.5 * nonnull):
             return "text"
         return "categorical"
@@ -140,7 +180,7 @@ def _float_values(col: pa.ChunkedArray) -> np.ndarray:
         mask = col.is_null().to_numpy(zero_copy_only=False)
         values[mask] = np.nan
         return values
-    return col.to_numpy(zero_copy_only=False).astype(np.float64)
+    return np.asarray(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> tuple[dict[str, Any], np.ndarray | None]:
@@ -150,7 +190,7 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
     if kind in ("numeric", "datetime"):
         values = _float_values(col)
         sorted_values = np.sort(values[~np.isnan(values)])
-        st["distinct"] = int(len(np.unique(sorted_values))) if len(sorted_values) else 0
+        st["distinct"] = 1 + int(np.count_nonzero(np.diff(sorted_values))) if len(sorted_values) else 0
         if name in running.moments and running.moments[name][0]:
             n, s1, s2, lo, hi = running.moments[name]
             mean = s1 / n
@@ -174,7 +214,7 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
         st["top"] = pairs[:TOP_K]
         if kind in ("categorical", "boolean"):
             st["counts"] = dict(pairs)
-        lengths = pc.utf8_length(col) if pa.types.is_string(col.type) else None
+        lengths = pc.utf8_length(col) if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) else None
         if lengths is not None and len(col) - col.null_count:
             st["mean_length"] = float(pc.mean(lengths).as_py() or 0.0)
     return st, sorted_values
@@ -193,22 +233,26 @@ def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) 
     kept: list[pa.Table] = []
     prios: list[np.ndarray] = []
     n_kept = rows = 0
+    cut: np.uint64 | None = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
         running.add(batch)
-        frame = batch.to_pandas()
-        hashes = _hash_rows(frame)
+        hashes = hash_rows(batch)
         whole.append(hashes)
         for n in id_names:
-            per_id[n].append(pd.util.hash_array(frame[n].to_numpy()))
-        kept.append(pa.Table.from_batches([batch]))
-        prios.append(_priority(hashes, rows))
+            per_id[n].append(hash_column(batch.column(n)))
+        prio = _priority(hashes, rows)
         rows += batch.num_rows
+        if cut is not None:  # rows above the current k-th smallest priority can never enter the sample
+            keep = prio < cut
+            batch, prio = batch.filter(pa.array(keep)), prio[keep]
+        kept.append(pa.Table.from_batches([batch]))
+        prios.append(prio)
         n_kept += batch.num_rows
         if n_kept > 2 * sample_rows:
             table, prio = _bottom(kept, prios, sample_rows)
-            kept, prios, n_kept = [table], [prio], table.num_rows
+            kept, prios, n_kept, cut = [table], [prio], table.num_rows, prio.max()
     sampled = rows > sample_rows
     if kept:
         table, prio = _bottom(kept, prios, sample_rows) if sampled else (pa.concat_tables(kept), None)
@@ -216,11 +260,9 @@ def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) 
         table = schema.empty_table()
     table = table.cast(schema) if table.schema != schema else table
     columns, stats, sorted_values = [], {}, {}
-    frame = table.to_pandas() if table.num_rows else pd.DataFrame(columns=schema.names)
     for n, t in zip(schema.names, schema.types):
-        col = frame[n] if n in frame else pd.Series(dtype=object)
-        distinct = int(col.nunique(dropna=True)) if len(col) else 0
-        kind = _semantic(n, t, col, distinct, id_names)
+        col = table.column(n)
+        kind = _semantic(n, t, col, id_names)
         columns.append({"name": n, "type": kind, "arrow_type": str(t)})
         stats[n], sv = _column_stats(table, n, kind, running)
         if sv is not None:
