@@ -70,3 +70,18 @@ def test_display_detection(env: dict[str, str], expected: bool, monkeypatch: pyt
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert has_display() is expected
+
+
+def test_demo_without_out_writes_reports_to_a_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mlaudit demo --no-gui` (even with a display) builds into a new temp folder and writes the reports there."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    result = CliRunner().invoke(cli, ["demo", "--project", "small_service", "--no-gui"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (folder,) = tmp_path.glob("mlaudit-demo-*")
+    assert (folder / "small_service" / ".git").is_dir()
+    assert (folder / "mlaudit-small_service.html").stat().st_size > 0
+    assert f"report:      {folder / 'mlaudit-small_service.json'}" in result.output
