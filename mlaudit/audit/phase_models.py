@@ -15,6 +15,9 @@ from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_
 from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlflow_artifacts
 
 SNIFF_BYTES = 64
+# Files other scanners read as text or data; they are not sniffed for hidden model content.
+NOT_SNIFFED = (".py", ".ipynb", ".md", ".rst", ".csv", ".tsv", ".parquet", ".html", ".js", ".css", ".svg", ".png",
+               ".jpg", ".jpeg", ".gif", ".lock", ".toml", ".cfg", ".ini", ".sh", ".r", ".sql", ".xml")
 SMALL_BLOB = 1 << 20
 MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024, "Largest model file analysed; bigger ones are reported as unread.")
 MODEL_SECONDS = define_threshold("models.file_seconds", 30, "Time budget in seconds for analysing one model file.")
@@ -98,7 +101,7 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
         if key is None:
             continue
         is_model = roles.get(path) == "model" or path.endswith("/MLmodel") or path == "MLmodel"
-        if not is_model:
+        if not is_model and not path.lower().endswith(NOT_SNIFFED):
             if key not in sniffed:
                 try:
                     head = _blob_head(ctx, key)
@@ -132,7 +135,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
         if entry.path in covered:
             continue
         is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"
-        if not is_model:
+        if not is_model and not entry.path.lower().endswith(NOT_SNIFFED):
             try:
                 is_model = sniff_format(tree.read_head(entry.path, SNIFF_BYTES), entry.path) not in (None, "onnx")
             except OSError:

@@ -18,7 +18,7 @@ class Limits:
     max_decompressed: int = 512 * 1024 * 1024  # largest output of one decompression
     max_ratio: float = 200.0  # decompressed / compressed size above which a stream is a bomb
     max_members: int = 10_000  # zip entries looked at
-    max_ops: int = 20_000_000  # pickle opcodes per file
+    max_ops: int = 5_000_000  # pickle opcodes per file (each may add one stack or memo entry)
     max_objects: int = 2_000_000  # symbolic objects kept
     max_depth: int = 40  # nesting of containers (zip in zip, pickle in array ...)
     seconds: float = 30.0  # time budget per file

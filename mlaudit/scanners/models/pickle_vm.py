@@ -172,6 +172,7 @@ class PickleMachine:
 
         n = self.n
         ops = 0
+        memo_cap = budget.limits.max_objects
         while True:
             ops += 1
             if ops & 0xFFF == 0:
@@ -185,6 +186,8 @@ class PickleMachine:
             if op == 0x94:  # MEMOIZE
                 if not stack:
                     raise PickleError("MEMOIZE on an empty stack", start)
+                if len(memo) >= memo_cap:
+                    raise LimitExceeded(f"more than {memo_cap} memo entries")
                 memo[len(memo)] = stack[-1]
             elif op == 0x8C:  # SHORT_BINUNICODE
                 k = data[pos] if pos < n else -1
@@ -377,6 +380,8 @@ class PickleMachine:
                     pos += 4
                 if not stack:
                     raise PickleError("PUT on an empty stack", start)
+                if len(memo) >= memo_cap:
+                    raise LimitExceeded(f"more than {memo_cap} memo entries")
                 memo[idx] = stack[-1]
             elif op in (0x82, 0x83, 0x84):  # EXT1 EXT2 EXT4
                 width = {0x82: 1, 0x83: 2, 0x84: 4}[op]

@@ -22,8 +22,12 @@ from mlaudit.scanners.models.policy import DANGEROUS, UNKNOWN, classify_global
 from mlaudit.scanners.models.report import ModelReport
 
 PICKLE_PROTO = re.compile(rb"^\x80[\x02-\x05]")
-# Protocol 0/1 pickles start with one of these (text GLOBAL, MARK then a container, a bare value ...).
-PICKLE_TEXT = re.compile(rb"^(c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n|\((d|l|t|c|i|I|S|V|F|N|\]|\}|\))|\]q?|\}q?|N\.|I\d+\n\.)")
+# Protocol 0/1 pickles start with one of these (text GLOBAL, MARK then a container, a bare value ...);
+# strict enough that text files beginning with "(c) 2024" or "N. B." are not taken for pickles.
+_ID = rb"[A-Za-z_][\w.]*"
+PICKLE_TEXT = re.compile(
+    rb"^(\(?c" + _ID + rb"\n" + _ID + rb"\n|\((dp\d+\n|lp\d+\n|dq\x00|lq\x00|i" + _ID + rb"\n" + _ID + rb"\n|I\d+\n|S'|F\d|N[.t])"
+    rb"|[\]}](q\x00|\()|N\.\Z|I\d+\n\.\Z)")
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 
 
