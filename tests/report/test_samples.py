@@ -33,7 +33,7 @@ def sample_report(sample_repo, tmp_path_factory: pytest.TempPathFactory):
         if name not in cache:
             root = sample_repo(name)
             db = tmp_path_factory.mktemp("report-stores") / f"{name}.sqlite"
-            maturity_history(root, db, points=4, config=AuditConfig())
+            maturity_history(root, db, points=2, config=AuditConfig())
             audit(root, db, config=AuditConfig())
             cache[name] = build_report(db, root, config=AuditConfig())
         return cache[name]
