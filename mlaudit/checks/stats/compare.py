@@ -200,3 +200,25 @@ def _distinct(a: np.ndarray, b: np.ndarray) -> int:
     if na > 5 or nb > 5:
         return max(na, nb)
     return len(np.union1d(a, b))
+
+
+@dataclass(slots=True)
+class VersionStep:
+    """One change of a data file: the version before, the version after and the drift between them."""
+
+    before: dq.DataVersion
+    after: dq.DataVersion
+    report: DriftReport
+
+
+def version_steps(store: Store, path: str, config: AuditConfig | None = None, commits: set[str] | None = None) -> list[VersionStep]:
+    """Drift between consecutive readable committed versions of ``path`` (optionally only within ``commits``)."""
+    versions: list[dq.DataVersion] = []
+    for v in dq.data_versions(store, path):
+        if not v.commit or (commits is not None and v.commit not in commits) or not v.available:
+            continue
+        prof = dq.profile(store, v.key)
+        if prof is None or prof.error or not prof.rows or (versions and versions[-1].key == v.key):
+            continue
+        versions.append(v)
+    return [VersionStep(a, b, compare(store, a.key, b.key, config)) for a, b in zip(versions, versions[1:])]
