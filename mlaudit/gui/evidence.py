@@ -77,7 +77,12 @@ def load_evidence(root: Path, ev: Evidence, progress: Progress, prefer_commit: b
         if ev.commit and (prefer_commit or not ev.path):
             return _commit_text(root, ev.commit)
         if ev.path:
-            return _file_text(root, ev)
+            shown = _file_text(root, ev)
+            if shown.kind == "note" and ev.commit:  # binary, too large or gone: the commit says more
+                diff = _commit_text(root, ev.commit)
+                diff.text = f"{shown.text}\nShowing the commit instead.\n\n{diff.text}"
+                return diff
+            return shown
     except MlauditError as exc:
         return EvidenceText("evidence", str(exc), kind="note")
     value = "" if ev.value is None else f"\n\nvalue: {ev.value}"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlaudit.audit import audit, store_for
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.progress import Progress
 from mlaudit.core.repo import RepoInfo, open_repo
-from mlaudit.store.db import Store, open_store
+
+if TYPE_CHECKING:
+    from mlaudit.store.db import Store
+
+# The store, audit and report layers are imported inside the functions that need them, on first use,
+# so the window appears before pandas, sqlite-utils and the checks are loaded.
 
 
 @dataclass(slots=True)
@@ -22,11 +26,14 @@ class Loaded:
     report: Any = None  # mlaudit.report.Report when it could be built
     report_error: str | None = None
     stale: bool = False  # the stored audit does not match the repo's current HEAD / dirty state
+    figures: dict[str, Any] = field(default_factory=dict)  # the views' charts, drawn in the worker
     scanned: bool = False  # this task ran a scan
     counts: dict[str, int] = field(default_factory=dict)
 
 
 def _stored_scan(store_path: Path, repo_root: Path) -> dict[str, Any] | None:
+    from mlaudit.store.db import open_store
+
     if not store_path.exists():
         return None
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
@@ -40,44 +47,52 @@ def _stored_scan(store_path: Path, repo_root: Path) -> dict[str, Any] | None:
 def _has_every_phase(store_path: Path, repo_root: Path, scan_id: int) -> bool:
     """False when this mlaudit has scan phases the stored audit never ran (it was written by an older one)."""
     from mlaudit.audit.phases import all_phases
+    from mlaudit.store.db import open_store
 
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         done = {r[0] for r in store.db.execute("SELECT phase FROM scan_phases WHERE scan_id = ? AND status = 'done'", [scan_id])}
     return {p.name for p in all_phases()} <= done
 
 
-def _report(store_path: Path, repo_root: Path, config: AuditConfig) -> tuple[Any, str | None]:
-    """Build the report model; a failure becomes a readable message (the other views still work)."""
+def _report(store_path: Path, repo_root: Path, config: AuditConfig) -> tuple[Any, str | None, dict[str, Any]]:
+    """Build the report model and draw its charts; a failure becomes a readable message (other views still work)."""
     try:
+        from mlaudit.gui.charts import report_charts
         from mlaudit.report import build_report
 
-        return build_report(store_path, repo_root, config=config), None
+        report = build_report(store_path, repo_root, config=config)
+        return report, None, report_charts(report)
     except Exception as exc:  # the report layer may be mid-change; show why instead of dying
-        return None, f"The overview could not be built: {type(exc).__name__}: {exc}"
+        return None, f"The overview could not be built: {type(exc).__name__}: {exc}", {}
 
 
 def load_stored(repo_path: str | Path, db: str | Path | None, progress: Progress) -> Loaded:
     """Open an audit from its store only (no scan); ``stale`` says whether the repo moved on since."""
+    from mlaudit.audit import store_for
+
     progress.update("open", 0, 0, f"opening {repo_path}")
     repo, store_path = store_for(repo_path, db)
     scan = _stored_scan(store_path, repo.root)
     if scan is None:
         return Loaded(repo, store_path, stale=True)
     progress.check()
-    report, error = _report(store_path, repo.root, load_config())
+    report, error, figures = _report(store_path, repo.root, load_config())
     stale = (scan["head"] != repo.head or (repo.dirty is not None and bool(scan["dirty"]) != repo.dirty)
              or not _has_every_phase(store_path, repo.root, int(scan["id"])))
-    return Loaded(repo, store_path, report, error, stale=stale)
+    return Loaded(repo, store_path, report, error, stale=stale, figures=figures)
 
 
 def run_audit(repo_path: str | Path, db: str | Path | None, progress: Progress,
               config: AuditConfig | None = None) -> Loaded:
     """Scan incrementally, run every check, then build the report model."""
+    from mlaudit.audit import audit
+
     config = config or load_config()
     result = audit(repo_path, db, progress=progress, config=config)
     progress.update("report", 0, 0, "building the overview")
-    report, error = _report(result.store_path, result.repo.root, config)
-    return Loaded(open_repo(result.repo.root), result.store_path, report, error, scanned=True, counts=result.counts)
+    report, error, figures = _report(result.store_path, result.repo.root, config)
+    return Loaded(open_repo(result.repo.root), result.store_path, report, error, scanned=True, counts=result.counts,
+                  figures=figures)
 
 
 class Session:
@@ -90,6 +105,7 @@ class Session:
         self.store_path: Path | None = None
         self.report: Any = None
         self.report_error: str | None = None
+        self.figures: dict[str, Any] = {}
         self.generation = 0  # bumped whenever the store changed (views reload when their copy is older)
         self._store: Store | None = None
 
@@ -104,12 +120,14 @@ class Session:
     def apply(self, loaded: Loaded) -> None:
         """Take a worker's result (GUI thread)."""
         self.repo, self.store_path = loaded.repo, loaded.store_path
-        self.report, self.report_error = loaded.report, loaded.report_error
+        self.report, self.report_error, self.figures = loaded.report, loaded.report_error, loaded.figures
         self.generation += 1
 
     def store(self) -> Store | None:
         """A read connection for the GUI thread, or None before the first scan wrote the store."""
         if self._store is None and self.store_path is not None and self.store_path.exists():
+            from mlaudit.store.db import open_store
+
             self._store = open_store(self.store_path, repo_root=self.root, readonly=True)
         return self._store
 

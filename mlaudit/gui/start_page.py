@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.resources
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -13,13 +15,47 @@ from mlaudit import __version__
 from mlaudit.gui.widgets import error_banner, label
 
 
+def _constants(source: str) -> dict[str, str]:
+    """Top-level string constants of a module's source (read with ast, nothing imported or run)."""
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            if isinstance(value, str):
+                out[node.targets[0].id] = value
+    return out
+
+
 def sample_recipes() -> dict[str, str]:
-    """Sample project name -> description (empty when the recipes are not installed)."""
+    """Sample project name -> description, in the registry's order, read from the recipes' source.
+
+    The recipes import pandas and numpy to build their data; reading their constants with ast keeps the
+    start page fast. Empty when the sample projects are not installed.
+    """
     try:
-        from mlaudit.sample_projects.registry import RECIPES
-    except ImportError:
+        package = importlib.resources.files("mlaudit.sample_projects")
+        registry = package.joinpath("registry.py").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
         return {}
-    return {name: getattr(mod, "DESCRIPTION", "") for name, mod in RECIPES.items()}
+    order = []
+    for node in ast.walk(ast.parse(registry)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == "RECIPES" for t in targets) and node.value is not None:
+            comp = node.value
+            names = comp.generators[0].iter if isinstance(comp, ast.DictComp) else comp
+            order = [n.id for n in ast.walk(names) if isinstance(n, ast.Name)]
+    out = {}
+    for module in order:
+        try:
+            consts = _constants(package.joinpath(f"{module}.py").read_text(encoding="utf-8"))
+        except OSError:
+            continue
+        if "NAME" in consts:
+            out[consts["NAME"]] = consts.get("DESCRIPTION", "")
+    return out
 
 
 class StartPage(QWidget):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -20,6 +18,9 @@ STATUS_COLOURS = {
     "error": "#6a1b9a", "critical": "#b71c1c", "high": "#c62828", "medium": "#b7791f", "low": "#5c6bc0",
     "info": "#78909c", "dangerous": "#b71c1c", "unknown-globals": "#b7791f", "safe": "#2e7d32",
 }
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -67,16 +68,50 @@ def cards_row(cards: Sequence[QWidget]) -> QWidget:
     return row
 
 
-class ChartCanvas(FigureCanvasQTAgg):
-    """A report chart (a matplotlib Figure from mlaudit.report.charts) embedded in the window."""
+_CANVAS_CLASS: Any = None
 
-    def __init__(self, figure: Figure, min_height: int | None = None) -> None:
-        super().__init__(figure)
-        w, h = figure.get_size_inches()
-        dpi = figure.get_dpi()
-        self.setMinimumHeight(min_height or int(h * dpi * 0.9))
-        self.setMinimumWidth(int(min(w * dpi, 380)))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+def _canvas_class() -> Any:
+    """FigureCanvasQTAgg that keeps a drawing made in a worker until its size changes (imported on first use)."""
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        class PrerenderedCanvas(FigureCanvasQTAgg):
+            """Adopts the Agg renderer a worker drew into; draws on the GUI thread only at another size."""
+
+            def __init__(self, figure: Any) -> None:
+                drawn = getattr(figure.canvas, "renderer", None)
+                key = getattr(figure.canvas, "_lastKey", None)
+                super().__init__(figure)
+                self._prerendered_key = key if drawn is not None else None
+                if drawn is not None:
+                    self.renderer, self._lastKey = drawn, key
+
+            def draw(self) -> None:
+                w, h = self.get_width_height(physical=True)
+                if self._prerendered_key == (w, h, self.figure.dpi):
+                    return  # the worker's drawing is this size already
+                self._prerendered_key = None
+                super().draw()
+
+        _CANVAS_CLASS = PrerenderedCanvas
+    return _CANVAS_CLASS
+
+
+def chart_canvas(figure: "Figure", name: str = "") -> QWidget:
+    """A report chart (a matplotlib Figure from mlaudit.report.charts) embedded as a FigureCanvasQTAgg.
+
+    A figure drawn beforehand (mlaudit.gui.charts.prerender, in a worker) is shown at its own size
+    without drawing again on the GUI thread.
+    """
+    canvas = _canvas_class()(figure)
+    w, h = figure.get_size_inches()
+    dpi = figure.get_dpi()
+    canvas.setFixedSize(int(round(w * dpi)), int(round(h * dpi)))
+    if name:
+        canvas.setObjectName(name)
+    return canvas
 
 
 def clear_layout(layout) -> None:

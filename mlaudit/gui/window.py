@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
@@ -23,6 +23,24 @@ from mlaudit.gui.views.base import View
 from mlaudit.gui.workers import WorkerPool
 
 MAX_RECENT = 10
+
+
+def warm_up(progress: Any) -> None:
+    """Load the scan, check, report and chart stacks in the pool while the start page is shown.
+
+    A module's first import holds the GIL for long stretches (C extensions, matplotlib's font list);
+    doing it before the first scan keeps the GUI thread from stalling on it later.
+    """
+    from matplotlib import font_manager
+
+    from mlaudit.audit.phases import all_phases
+    from mlaudit.checks.base import all_checks
+    from mlaudit.gui import charts, session  # noqa: F401  (imported for their dependencies)
+    from mlaudit.report import figures  # noqa: F401
+
+    all_phases()
+    all_checks()
+    font_manager.findfont("DejaVu Sans")
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +70,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(190)
+        self.nav.setIconSize(QSize(18, 18))
         self.views: dict[str, View] = {}
         self.stack = QStackedWidget()
         for cls in VIEW_CLASSES:
@@ -76,6 +95,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore()
         self.start.set_recent(self.recent())
+        QTimer.singleShot(0, lambda: self.pool.submit("warmup", warm_up, lambda _: None))
 
     # ---- chrome -------------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:

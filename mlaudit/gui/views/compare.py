@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QT
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
 from mlaudit.gui.widgets import as_dict, clear_layout, human_size, label, short
-from mlaudit.store.db import open_store
 
 
 def version_fields(v: Any, store: Any, queries: Any) -> dict[str, str]:
@@ -40,6 +39,8 @@ def version_fields(v: Any, store: Any, queries: Any) -> dict[str, str]:
 def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: Any) -> dict[str, Any]:
     """Side-by-side fields, plus the compare engine's sections when this mlaudit has it (worker thread)."""
     progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
+    from mlaudit.store.db import open_store
+
     queries = optional_module("mlaudit.store.model_queries")
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         fa, fb = version_fields(a, store, queries), version_fields(b, store, queries)

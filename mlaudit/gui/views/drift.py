@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, 
 from mlaudit.core.config import load_config
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.data import content_hash
-from mlaudit.gui.widgets import ChartCanvas, RecordsModel, as_dict, auto_columns, clear_layout, label, short, table
-from mlaudit.store.db import open_store
+from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, chart_canvas, clear_layout, label, short, table
 
 
 def drift_engine() -> Any:
@@ -53,9 +52,14 @@ def pair_choices(store: Any, queries: Any) -> list[tuple[str, str, str]]:
 def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, progress: Any) -> Any:
     """Compare two stored profiles in a worker (its own read connection)."""
     progress.update("drift", 0, 0, f"{ref[:10]} vs {cur[:10]}")
+    from mlaudit.store.db import open_store
+
     compare = drift_engine()
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
-        return compare(store, ref, cur, load_config())
+        report = compare(store, ref, cur, load_config())
+    from mlaudit.gui.charts import prerender
+
+    return report, [prerender(f) for f in drift_figures(report)]
 
 
 def drift_figures(report: Any) -> list[Any]:
@@ -176,7 +180,8 @@ class DriftView(View):
         session = self.session
         self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, progress), self.show_report)
 
-    def show_report(self, report: Any) -> None:
+    def show_report(self, result: tuple[Any, list[Any]]) -> None:
+        report, figures = result
         d = as_dict(report)
         rows = [as_dict(c) for c in d.get("columns", [])]
         drifted = sum(bool(r.get("drifted")) for r in rows)
@@ -194,7 +199,6 @@ class DriftView(View):
         self.schema.setText("Schema changes: " + ("; ".join(short(as_dict(c) if not isinstance(c, str) else c, 200) for c in changes)
                                                   if changes else "none"))
         clear_layout(self.charts_grid)
-        for i, fig in enumerate(drift_figures(report)):
-            canvas = ChartCanvas(fig)
-            canvas.setObjectName(f"chart_drift_{i}")
+        for i, fig in enumerate(figures):
+            canvas = chart_canvas(fig, f"chart_drift_{i}")
             self.charts_grid.addWidget(canvas, i // 2, i % 2)

@@ -168,6 +168,7 @@ class FindingsView(View):
         self.detail = label("", wrap=True)
         self.evidence_list = QListWidget()
         self.evidence_list.setObjectName("evidenceList")
+        self.evidence_list.setWordWrap(True)
         self.evidence_list.currentRowChanged.connect(lambda _: self.open_evidence())
         self.commit_button = QPushButton("Show the commit and its diff")
         self.commit_button.clicked.connect(partial(self.open_evidence, prefer_commit=True))

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from mlaudit.gui.views.base import View, optional_module
-from mlaudit.gui.widgets import ChartCanvas, Column, RecordsModel, label, table
+from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, table
 
 EVENT_ROLES = ("data", "model", "code", "notebook", "config-params", "metrics", "deps", "ci", "test", "container", "tracking")
 MAX_COMMITS = 2000
@@ -64,16 +64,9 @@ class HistoryView(View):
         judge.clicked.connect(self.judge_history)
         row.addWidget(judge)
         self.content.addLayout(row)
-        charts = optional_module("mlaudit.report.charts")
-        if len(points) >= 2 and charts is not None:
-            means = []
-            for p in points:
-                known = [v for v in p.areas.values() if v is not None]
-                means.append(sum(known) / len(known) if known else None)
-            canvas = ChartCanvas(charts.history_figure([p.label for p in points], [p.ml_test_score for p in points],
-                                                       [p.stage for p in points], means, width=9.0))
-            canvas.setObjectName("chart_history")
-            self.content.addWidget(canvas)
+        figure = self.session.figures.get("history")
+        if figure is not None:
+            self.content.addWidget(chart_canvas(figure, "chart_history"))
         else:
             self.content.addWidget(label("Fewer than two revisions are scored yet: press the button to score the tags "
                                          "and sampled commits.", "notice"))

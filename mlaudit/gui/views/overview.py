@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from mlaudit.gui.views.base import View, optional_module
-from mlaudit.gui.widgets import STATUS_COLOURS, ChartCanvas, Column, RecordsModel, card, cards_row, label, table
+from mlaudit.gui.views.base import View
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, card, cards_row, chart_canvas, label, table
 
 TOP_STEPS = 8
 
@@ -90,17 +90,15 @@ class OverviewView(View):
         self.content.addStretch(1)
 
     def _charts(self, report: Any) -> None:
-        figures_mod = optional_module("mlaudit.report.figures")
-        if figures_mod is None:
-            self.content.addWidget(label("Charts are not available in this mlaudit yet.", "notice"))
+        figures = self.session.figures
+        names = [n for n in ("areas", "ml_test_score", "statuses") if n in figures]
+        if not names:
+            self.content.addWidget(label("The charts could not be drawn for this audit.", "notice"))
             return
-        figures = figures_mod.report_figures(report)
         grid = QWidget()
         layout = QGridLayout(grid)
         layout.setContentsMargins(0, 0, 0, 0)
-        names = [n for n in ("areas", "ml_test_score", "statuses") if n in figures]
         for i, name in enumerate(names):
-            canvas = ChartCanvas(figures[name])
-            canvas.setObjectName(f"chart_{name}")
-            layout.addWidget(canvas, i // 2, i % 2)
+            layout.addWidget(chart_canvas(figures[name], f"chart_{name}"), i // 2, i % 2)
+        layout.setColumnStretch(2, 1)
         self.content.addWidget(grid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ def render_preview(report: Any, progress: Any) -> str:
     progress.update("report", 0, 0, "rendering the preview")
     from mlaudit.report import render
 
-    return render(report, "md").decode("utf-8")
+    text = render(report, "md").decode("utf-8")
+    # Qt's Markdown reader ignores HTML blocks: fold <details> sections into plain headings.
+    text = re.sub(r"<details>\s*<summary>(.*?)</summary>", r"\n#### \1\n", text)
+    return text.replace("</details>", "")
 
 
 def export_report(report: Any, fmt: str, path: Path, progress: Any) -> Path:
