@@ -90,8 +90,10 @@ class _Profiler:
             error = str(exc)
         except (OSError, KeyError, ValueError, MemoryError) as exc:
             error = f"unreadable: {type(exc).__name__}: {str(exc)[:300]}"
-        if error is None and profile is not None and profile.rows == 0:
-            self.ctx.record_issue(ScanIssue("data", "no data rows (header only)", path, key))
+        if error is None and profile is not None:
+            notes = profile.warnings + (["no data rows (header only)"] if profile.rows == 0 else [])
+            for note in notes:
+                self.ctx.record_issue(ScanIssue("data", note, path, key))
         if error is not None:
             self.ctx.record_issue(ScanIssue("data", error, path, key))
         save_profile(self.ctx.store, key, path, profile, error, time.monotonic() - start)

@@ -105,12 +105,26 @@ def list_data_files(store: Store) -> list[DataFile]:
     return out
 
 
-def data_versions(store: Store, path: str) -> list[DataVersion]:
-    """Versions of ``path`` in commit order (oldest first), the working-tree copy last."""
+def data_versions(store: Store, path: str, follow_renames: bool = False) -> list[DataVersion]:
+    """Versions of ``path`` in commit order (oldest first), the working-tree copy last; with
+    ``follow_renames`` also the versions it had under earlier names (git renames)."""
+    paths = renamed_from(store, path) if follow_renames else [path]
     rows = store.db.execute(
-        f"SELECT {_VERSION_COLS} FROM data_versions WHERE path = ? "
-        "ORDER BY commit_sha = '', committer_time, source", [path]).fetchall()
+        f"SELECT {_VERSION_COLS} FROM data_versions WHERE path IN ({','.join('?' * len(paths))}) "
+        "ORDER BY commit_sha = '', committer_time, source", paths).fetchall()
     return _versions(rows)
+
+
+def renamed_from(store: Store, path: str) -> list[str]:
+    """``path`` and every earlier name it was renamed from (git rename records), newest first."""
+    names = [path]
+    while len(names) < 50:
+        row = store.db.execute("SELECT old_path FROM file_changes WHERE path = ? AND status = 'R' AND old_path IS NOT NULL "
+                               "ORDER BY rowid DESC LIMIT 1", [names[-1]]).fetchone()
+        if row is None or row[0] in names:
+            break
+        names.append(row[0])
+    return names
 
 
 def profile(store: Store, key: str) -> Profile | None:

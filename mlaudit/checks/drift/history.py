@@ -15,7 +15,7 @@ MAX_PAIRS = define_threshold("drift.history_pairs", 50, "Most recent consecutive
 def history(ctx: CheckContext, path: str, ancestors: set[str] | None) -> list[dq.DataVersion]:
     """Committed versions of ``path`` visible from the judged tree, consecutive duplicates dropped."""
     out: list[dq.DataVersion] = []
-    for v in dq.data_versions(ctx.store, path):
+    for v in dq.data_versions(ctx.store, path, follow_renames=True):
         if not v.commit or (ancestors is not None and v.commit not in ancestors):
             continue
         if out and out[-1].key == v.key:
@@ -48,7 +48,10 @@ class HistoryDrift(Check):
         compared = drifted = dataset = 0
         introduced: list[str] = []
         worst = 0.0
+        renamed_away = {r[0] for r in ctx.store.db.execute("SELECT old_path FROM file_changes WHERE status = 'R'")}
         for f in dq.list_data_files(ctx.store):
+            if f.path in renamed_away:
+                continue  # its versions are followed under the new name
             versions = history(ctx, f.path, ancestors)
             for before, after in list(zip(versions, versions[1:]))[-limit:]:
                 if usable(ctx, before) or usable(ctx, after):

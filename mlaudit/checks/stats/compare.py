@@ -214,7 +214,7 @@ class VersionStep:
 def version_steps(store: Store, path: str, config: AuditConfig | None = None, commits: set[str] | None = None) -> list[VersionStep]:
     """Drift between consecutive readable committed versions of ``path`` (optionally only within ``commits``)."""
     versions: list[dq.DataVersion] = []
-    for v in dq.data_versions(store, path):
+    for v in dq.data_versions(store, path, follow_renames=True):
         if not v.commit or (commits is not None and v.commit not in commits) or not v.available:
             continue
         prof = dq.profile(store, v.key)

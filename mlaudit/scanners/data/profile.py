@@ -49,6 +49,7 @@ class DataProfile:
     sample: pa.Table
     sorted_values: dict[str, np.ndarray] = field(default_factory=dict)
     row_hashes: dict[str, np.ndarray] = field(default_factory=dict)  # '' = whole row
+    warnings: list[str] = field(default_factory=list)  # readable, but worth a finding (invalid UTF-8, ...)
 
     @property
     def sample_rows(self) -> int:
@@ -270,7 +271,9 @@ def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) 
     hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
     for n in id_names:
         hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
-    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes)
+    warnings = [f"column {n} holds invalid UTF-8; read as bytes" for n, t in zip(schema.names, schema.types)
+                if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
+    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings)
 
 
 def _bottom(tables: list[pa.Table], prios: list[np.ndarray], k: int) -> tuple[pa.Table, np.ndarray]:

@@ -26,6 +26,7 @@ BLOCK_SIZE = 8 << 20
 BATCH_ROWS = 131072
 MAX_COLUMNS = 10000
 HEAD_BYTES = 1 << 16
+LINE_BYTES = 1 << 20  # a first line longer than this is not a table
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".feather", ".arrow", ".ipc", ".jsonl", ".ndjson",
                  ".xlsx", ".xls")
@@ -111,22 +112,19 @@ def _sniff_text(head: bytes, fmt: str) -> tuple[str, str]:
 
 def _csv_batches(path: Path, fmt: str) -> Iterator[pa.RecordBatch]:
     with _decompressed(path) as fh:
-        head = fh.read(HEAD_BYTES)
+        head = fh.read(LINE_BYTES)
     if not head.strip():
         raise DataReadError("empty file")
-    encoding, delimiter = _sniff_text(head, fmt)
+    if b"\n" not in head and len(head) == LINE_BYTES:
+        raise DataReadError(f"a single line longer than {LINE_BYTES // (1 << 20)} MiB: not a delimited table")
+    encoding, delimiter = _sniff_text(head[:HEAD_BYTES], fmt)
     first = head.split(b"\n", 1)[0]
     if first.count(delimiter.encode()) + 1 > MAX_COLUMNS:
         raise DataReadError(f"header has more than {MAX_COLUMNS} columns; not profiled")
-    block = max(BLOCK_SIZE, len(first) + 2 if b"\n" in head else BLOCK_SIZE)
-    if b"\n" not in head:  # one very long line: the block must hold it whole
-        block = max(block, path.stat().st_size * 2 + 1024)
-        if block > 256 << 20:
-            raise DataReadError(f"a single line longer than {len(head)} bytes and the file is {path.stat().st_size} bytes; not a table")
     with _decompressed(path) as fh:
         try:
             reader = pacsv.open_csv(
-                fh, read_options=pacsv.ReadOptions(block_size=block, encoding=encoding),
+                fh, read_options=pacsv.ReadOptions(block_size=max(BLOCK_SIZE, 4 * len(first)), encoding=encoding),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
                 convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
             )
