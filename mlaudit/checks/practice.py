@@ -36,8 +36,7 @@ def unreadable_evidence(ctx: CheckContext) -> list[Evidence]:
 def has_training(ctx: CheckContext) -> bool:
     """Model training is visible: .fit/.train calls, training pipeline steps or CI jobs."""
     code = ctx.facts("code")
-    return bool(code["training"] or ctx.facts("pipeline")["steps"] and training_steps(ctx)
-                or any("training" in j["kinds"] for j in ctx.facts("ci")["jobs"]))
+    return bool(code["training"] or training_steps(ctx) or any("training" in j["kinds"] for j in ctx.facts("ci")["jobs"]))
 
 
 def has_data(ctx: CheckContext) -> bool:

@@ -54,6 +54,10 @@ def _line(text: str, needle: str) -> int | None:
     return None if idx < 0 else text.count("\n", 0, idx) + 1
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _commands(node: Any) -> list[str]:
     """Command strings under any run/script/command key of a YAML node."""
     out: list[str] = []
@@ -90,12 +94,13 @@ class _Facts:
 
 def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
     on = doc.get("on", doc.get(True))
-    events = {on: None} if isinstance(on, str) else dict.fromkeys(on) if isinstance(on, list) else on or {}
+    events = {on: None} if isinstance(on, str) else dict.fromkeys(map(str, on)) if isinstance(on, list) else on
+    events = events if isinstance(events, dict) else {}
     for event, spec in events.items():
         line = _line(text, f"{event}:") or _line(text, str(event))
         spec = spec if isinstance(spec, dict) else {}
         if event == "schedule":
-            for item in events[event] or []:
+            for item in _list(events[event]):
                 if isinstance(item, dict) and item.get("cron"):
                     f.trigger(path, "github", "schedule", str(item["cron"]), _line(text, str(item["cron"])))
             continue
@@ -111,12 +116,12 @@ def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
             f.trigger(path, "github", "manual", str(event), line)
         else:
             f.trigger(path, "github", "external", str(event), line)
-    for name, job in (doc.get("jobs") or {}).items():
-        steps = []
-        for step in (job or {}).get("steps") or [] if isinstance(job, dict) else []:
-            if isinstance(step, dict):
-                steps.append((str(step.get("name") or step.get("uses") or ""), str(step.get("run") or "")))
-        if isinstance(job, dict) and job.get("uses"):
+    jobs = doc.get("jobs")
+    for name, job in (jobs if isinstance(jobs, dict) else {}).items():
+        job = job if isinstance(job, dict) else {}
+        steps = [(str(step.get("name") or step.get("uses") or ""), str(step.get("run") or ""))
+                 for step in _list(job.get("steps")) if isinstance(step, dict)]
+        if job.get("uses"):
             steps.append((str(job["uses"]), ""))
         f.job(path, "github", str(name), text, steps)
 
@@ -135,17 +140,19 @@ def _gitlab(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
 
 def _circleci(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
     scheduled = False
-    for wf in (doc.get("workflows") or {}).values():
-        for trig in (wf or {}).get("triggers") or [] if isinstance(wf, dict) else []:
-            cron = ((trig or {}).get("schedule") or {}).get("cron")
+    workflows = doc.get("workflows") if isinstance(doc.get("workflows"), dict) else {}
+    for wf in workflows.values():
+        for trig in _list(wf.get("triggers") if isinstance(wf, dict) else None):
+            schedule = trig.get("schedule") if isinstance(trig, dict) else None
+            cron = schedule.get("cron") if isinstance(schedule, dict) else None
             if cron:
                 scheduled = True
                 f.trigger(path, "circleci", "schedule", str(cron), _line(text, str(cron)))
-    if not scheduled or len(doc.get("workflows") or {}) > 1:
+    if not scheduled or len(workflows) > 1:
         f.trigger(path, "circleci", "push", "every push (CircleCI default)", None)
-    for name, job in (doc.get("jobs") or {}).items():
-        f.job(path, "circleci", str(name), text, [(str(name), c) for c in _commands((job or {}).get("steps"))]
-              if isinstance(job, dict) else [])
+    jobs = doc.get("jobs") if isinstance(doc.get("jobs"), dict) else {}
+    for name, job in jobs.items():
+        f.job(path, "circleci", str(name), text, [(str(name), c) for c in _commands(job.get("steps"))] if isinstance(job, dict) else [])
 
 
 def _azure(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
@@ -153,7 +160,7 @@ def _azure(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
         f.trigger(path, "azure", "push", "trigger", _line(text, "trigger:"))
     if doc.get("pr") not in ("none", None) or "pr" not in doc:
         f.trigger(path, "azure", "pull_request", "pr", _line(text, "pr:"))
-    for item in doc.get("schedules") or []:
+    for item in _list(doc.get("schedules")):
         if isinstance(item, dict) and item.get("cron"):
             f.trigger(path, "azure", "schedule", str(item["cron"]), _line(text, str(item["cron"])))
     f.job(path, "azure", "pipeline", text, [("", c) for c in _commands({k: v for k, v in doc.items() if k != "schedules"})])
@@ -209,5 +216,8 @@ def ci_facts(tree: TreeSource) -> dict[str, Any]:
         if not isinstance(doc, dict):
             f.data["errors"].append({"path": path, "error": "not a CI definition: the YAML top level is not a mapping"})
             continue
-        {"github": _github, "gitlab": _gitlab, "circleci": _circleci, "azure": _azure}[system](f, path, text, doc)
+        try:
+            {"github": _github, "gitlab": _gitlab, "circleci": _circleci, "azure": _azure}[system](f, path, text, doc)
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            f.data["errors"].append({"path": path, "error": f"unexpected structure: {type(exc).__name__}: {exc}"})
     return f.data

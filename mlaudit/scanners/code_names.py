@@ -33,7 +33,8 @@ RANDOM_STATE_NAMES = {
 SHUFFLE_SPLITTERS = {"KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold"}
 SEED_KWARGS = {"random_state", "seed", "random_seed", "rng"}
 SEED_FREE_KWARGS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "class_weight", "n_iter",
-                    "cv", "scoring", "refit", "test_size", "train_size", "shuffle", "stratify", "warm_start", "device"}
+                    "cv", "scoring", "refit", "test_size", "train_size", "shuffle", "stratify", "warm_start", "device",
+                    "n_splits", "n_repeats"}
 
 TRACKING = {"mlflow": "mlflow", "wandb": "wandb", "dvclive": "dvclive", "neptune": "neptune", "comet_ml": "comet",
             "clearml": "clearml", "torch.utils.tensorboard": "tensorboard", "tensorboardX": "tensorboard",

@@ -41,6 +41,7 @@ class ModuleVisitor(ast.NodeVisitor):
         self.pydantic_models: set[str] = set()
         self.frameworks: set[str] = set()
         self.imports: set[str] = set()
+        self._class_bases: list[str] = []  # serving base classes of the class being visited
 
     # names -------------------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -102,8 +103,7 @@ class ModuleVisitor(ast.NodeVisitor):
         return "other"
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        bases = getattr(self, "_class_bases", [])
-        role = self._role(node, bases)
+        role = self._role(node, self._class_bases)
         if node.name.startswith("test"):
             self.add("test_function", node, name=node.name)
         if role == "handler":
@@ -157,7 +157,7 @@ class ModuleVisitor(ast.NodeVisitor):
                 self.add("pydantic_model", node, name=node.name, constrained=constrained)
             if _prefix(base, N.SERVING):
                 self.add("serving", node, framework=_prefix(base, N.SERVING), call=f"class {node.name}({base})")
-        saved = getattr(self, "_class_bases", [])
+        saved = self._class_bases
         self._class_bases = [b for b in bases if _prefix(b, N.SERVING)]
         self.generic_visit(node)
         self._class_bases = saved
@@ -200,7 +200,8 @@ class ModuleVisitor(ast.NodeVisitor):
         elif qual in N.SEEDABLE:
             self.add("seed" if node.args or kwargs & {"seed", "x"} else "unseeded", node, lib=N.SEEDABLE[qual], call=qual)
         lib = _prefix(qual, N.RNG_MODULES)
-        if lib and (attr in N.RNG_DRAWS or qual.startswith(tuple(N.TORCH_TRAINING))):
+        through_call = isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call)
+        if lib and not through_call and (attr in N.RNG_DRAWS or qual.startswith(tuple(N.TORCH_TRAINING))):
             self.add("rng_use", node, lib=lib, call=qual)
         if qual.startswith(("tensorflow.keras", "keras.")):
             self.add("rng_use", node, lib="tensorflow", call=qual)

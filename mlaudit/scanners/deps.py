@@ -33,7 +33,7 @@ _PY_IMAGE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?:\S+/)?python:(\S+)", re.I | 
 REQ_PATTERNS = ("requirements*.txt", "requirements*.in", "*requirements.txt", "requirements/*.txt", "requirements/*.in",
                 "constraints*.txt")
 SKIP_PARTS = ("/site-packages/", "/node_modules/", "/mlruns/", "/mlartifacts/", "/.dvc/", "/.venv/", "/.tox/")
-DEV_HINTS = ("dev", "test", "lint", "doc", "ci")
+DEV_HINTS = {"dev", "develop", "test", "tests", "testing", "lint", "linting", "doc", "docs", "ci", "typing"}
 
 
 def norm(name: str) -> str:
@@ -74,7 +74,9 @@ def line_of(text: str, needle: str, start: int = 0) -> int | None:
 
 
 def group_of(label: str) -> str:
-    return "dev" if any(h in label.lower() for h in DEV_HINTS) else "runtime"
+    """dev for requirement files and extras named like dev/test/lint/docs/ci, else runtime."""
+    tokens = set(re.split(r"[-_.\s/]+", label.lower().removesuffix(".txt").removesuffix(".in")))
+    return "dev" if tokens & DEV_HINTS else "runtime"
 
 
 class _Collector:
@@ -173,7 +175,7 @@ def _pyproject(c: _Collector, path: str, text: str) -> None:
         c.facts["manifests"].append({"path": path, "format": "pyproject"})
     _pep508_list(c, project.get("dependencies"), "runtime", path, text)
     for extra, items in (project.get("optional-dependencies") or {}).items():
-        _pep508_list(c, items, group_of(extra) if group_of(extra) == "dev" else "runtime", path, text)
+        _pep508_list(c, items, group_of(extra), path, text)
     for grp, items in (data.get("dependency-groups") or {}).items():
         _pep508_list(c, items, "dev", path, text)
     _pep508_list(c, (data.get("build-system") or {}).get("requires"), "build", path, text)
@@ -307,7 +309,7 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
         if handler is not None:
             text = c.read(path)
             if text is not None:
-                handler(c, path, text)
+                _guarded(c, handler, path, text)
         elif name in (".python-version", "runtime.txt"):
             text = c.read(path)
             if text and text.strip():
@@ -333,9 +335,17 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
             parsed.add(target)
             text = c.read(target)
             if text is not None:
-                _requirements(c, target, text)
+                _guarded(c, _requirements, target, text)
     _check_locks(c)
     return c.facts
+
+
+def _guarded(c: _Collector, handler: Any, path: str, text: str) -> None:
+    """Run a file handler; a file with an unexpected structure is recorded as an error, never raised."""
+    try:
+        handler(c, path, text)
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        c.error(path, f"unexpected structure: {type(exc).__name__}: {exc}")
 
 
 def _check_locks(c: _Collector) -> None:

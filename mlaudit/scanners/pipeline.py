@@ -105,7 +105,8 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
             except yaml.YAMLError as exc:
                 data["errors"].append({"path": path, "error": f"invalid YAML: {str(exc).splitlines()[0]}"})
                 continue
-            for ep, spec in ((doc.get("entry_points") or {}) if isinstance(doc, dict) else {}).items():
+            entry_points = doc.get("entry_points") if isinstance(doc, dict) else None
+            for ep, spec in (entry_points if isinstance(entry_points, dict) else {}).items():
                 cmd = str((spec or {}).get("command", "")) if isinstance(spec, dict) else ""
                 data["steps"].append({"source": "mlproject", "path": path, "line": _line(text, f"{ep}:"), "name": str(ep),
                                       "cmd": cmd, "kinds": step_kinds(f"{ep}\n{cmd}")})

@@ -85,3 +85,13 @@ def test_update_bots_and_broken_yaml(tree_of) -> None:
                               ".github/workflows/bad.yml": "on: [push\n", ".github/workflows/list.yml": "- a\n"}))
     assert [b["tool"] for b in facts["dep_updates"]] == ["dependabot", "renovate"]
     assert [e["path"] for e in facts["errors"]] == [".github/workflows/bad.yml", ".github/workflows/list.yml"]
+
+
+@pytest.mark.parametrize("text", [
+    "on: 5\njobs: [1, 2]\n", "on: [push]\njobs:\n  a: 3\n  b:\n    steps: build\n", "on:\n  schedule: daily\njobs: {}\n",
+])
+def test_odd_but_valid_yaml_never_raises(tree_of, text: str) -> None:
+    """Workflows with unexpected shapes are read as far as possible, never raising."""
+    facts = ci_facts(tree_of({".github/workflows/odd.yml": text, ".circleci/config.yml": "workflows: [1]\njobs: 2\n",
+                              "azure-pipelines.yml": "schedules: nightly\n"}))
+    assert {f["system"] for f in facts["files"]} == {"github", "circleci", "azure"}

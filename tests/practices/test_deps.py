@@ -136,3 +136,20 @@ def test_facts_at_an_older_commit(make_repo) -> None:
         assert [p["pin"] for p in dependency_facts(tree)["packages"]] == ["unpinned"]
     finally:
         tree.close()
+
+
+@pytest.mark.parametrize("name, group", [
+    ("requirements.txt", "runtime"), ("requirements-dev.txt", "dev"), ("requirements/test.txt", "dev"),
+    ("requirements-docker.txt", "runtime"), ("requirements_docs.in", "dev"),
+])
+def test_requirement_file_groups(tree_of, name: str, group: str) -> None:
+    """Requirement files named for dev, tests or docs are dev groups; other names are runtime."""
+    facts = dependency_facts(tree_of({name: "numpy==1.26.4\n"}))
+    assert [p["group"] for p in facts["packages"]] == [group]
+
+
+def test_odd_structures_are_errors(tree_of) -> None:
+    """Valid TOML/YAML with unexpected shapes is recorded as an error, never raised."""
+    facts = dependency_facts(tree_of({"pyproject.toml": "[project]\ndependencies = 3\noptional-dependencies = 4\n",
+                                      "Pipfile": "packages = 1\n", "environment.yml": "dependencies: 5\n"}))
+    assert {e["path"] for e in facts["errors"]} <= {"pyproject.toml", "Pipfile"}

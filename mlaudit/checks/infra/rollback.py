@@ -12,7 +12,7 @@ PATTERNS = {
     "argo rollout": re.compile(r"kind:\s*Rollout\b"),
     "canary": re.compile(r"\bcanary\b|canaryTrafficPercent|setWeight", re.I),
     "shadow / mirroring": re.compile(r"\bshadow\b|\bmirror(Percentage)?:", re.I),
-    "traffic split": re.compile(r"\btraffic(Routing|Split)?:|\bweight:\s*\d+|InitialVariantWeight", re.I),
+    "traffic split": re.compile(r"\btraffic(Routing|Split)?:|InitialVariantWeight", re.I),
     "blue/green": re.compile(r"blueGreen|blue-green", re.I),
     "rollback": re.compile(r"rollout\s+undo|helm\s+rollback|\brollback\b", re.I),
 }
