@@ -159,9 +159,9 @@ def resolve_commit(store: Store, rev: str) -> str | None:
 
 
 def version_at(store: Store, path: str, rev: str) -> ModelVersion | None:
-    """The version of ``path`` in commit ``rev`` (``WORKTREE`` for the working tree); None when absent."""
-    if rev.upper() == "WORKTREE":
-        found = [v for v in model_versions(store, path) if v.source == "worktree"]
+    """The version of ``path`` in commit ``rev`` (``WORKTREE``: the copy on disk); None when absent."""
+    if rev.upper() == "WORKTREE":  # on disk now: the working tree, an MLflow artifact or a DVC-cached file
+        found = [v for v in model_versions(store, path) if v.source != "git"]
         return found[-1] if found else None
     sha = resolve_commit(store, rev)
     if sha is None:

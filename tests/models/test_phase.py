@@ -126,3 +126,13 @@ def test_version_at_walks_ancestry(history: dict) -> None:
     assert q.version_at(store, "models/model.joblib", c2).commit == c1
     assert q.version_at(store, "models/model.joblib", c2[:8]).commit == c1
     assert q.version_at(store, "weights.bin", "HEAD") is None
+
+
+def test_worktree_spec_finds_files_on_disk(history: dict) -> None:
+    """``path@WORKTREE`` resolves working-tree, MLflow-artifact and DVC-cached copies alike."""
+    from mlaudit.report.compare import compare_models
+
+    store = history["store"]
+    mlflow_path = next(v.path for v in q.all_versions(store) if v.source == "mlflow" and v.format == "pickle")
+    comp = compare_models(store, f"{mlflow_path}@WORKTREE", "dvcmodel.pkl@WORKTREE")
+    assert {"field": "hyperparameters.C", "a": 2.0, "b": 4.0} in comp.differences
