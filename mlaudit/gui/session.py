@@ -106,6 +106,7 @@ class Session:
         self.report: Any = None
         self.report_error: str | None = None
         self.figures: dict[str, Any] = {}
+        self.history_judged = False  # maturity over history was scored (or tried) in this session
         self.generation = 0  # bumped whenever the store changed (views reload when their copy is older)
         self._store: Store | None = None
 

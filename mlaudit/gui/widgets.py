@@ -211,6 +211,14 @@ def table(model: QAbstractTableModel, stretch_last: bool = True,
     return view
 
 
+def fit_rows(view: QTableView) -> QTableView:
+    """Fix a table's height to show all its rows without a scroll bar (short tables inside scrolling views)."""
+    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows + 2 * view.frameWidth() + 2)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return view
+
+
 def human_size(size: int | None) -> str:
     if size is None:
         return ""

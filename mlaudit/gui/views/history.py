@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from mlaudit.gui.views.base import View, optional_module
@@ -67,9 +68,11 @@ class HistoryView(View):
         figure = self.session.figures.get("history")
         if figure is not None:
             self.content.addWidget(chart_canvas(figure, "chart_history"))
+        elif not self.session.history_judged:
+            self.content.addWidget(label("Scoring the tags and sampled commits (from git objects, no checkout)\u2026", "notice"))
+            self.judge_history()
         else:
-            self.content.addWidget(label("Fewer than two revisions are scored yet: press the button to score the tags "
-                                         "and sampled commits.", "notice"))
+            self.content.addWidget(label("Fewer than two revisions could be scored (a single commit, or not a git repository).", "notice"))
         events = commit_events(store)
         data_model = sum(1 for e in events if {"data", "model"} & set(e["roles"]))
         self.content.addWidget(label(f"Commits ({len(events)}; {data_model} changed data or model files)", "sectionTitle"))
@@ -80,24 +83,23 @@ class HistoryView(View):
             Column("date", lambda r: _when(r["time"]), sort=lambda r: r["time"] or 0, width=140),
             Column("commit", lambda r: r["sha"][:10], tooltip=lambda r: r["sha"], width=95),
             Column("tags", lambda r: ", ".join(r["tags"]), width=80),
-            Column("data", lambda r: r["roles"].get("data", "") or "", sort=lambda r: r["roles"].get("data", 0), width=45,
-                   colour=lambda r: "#1565c0" if "data" in r["roles"] else None),
-            Column("model", lambda r: r["roles"].get("model", "") or "", sort=lambda r: r["roles"].get("model", 0), width=50,
-                   colour=lambda r: "#6a1b9a" if "model" in r["roles"] else None),
+            Column("data", lambda r: r["roles"].get("data", "") or "", sort=lambda r: r["roles"].get("data", 0), width=50,
+                   colour=lambda r: "#3d8fd6" if "data" in r["roles"] else None),
+            Column("model", lambda r: r["roles"].get("model", "") or "", sort=lambda r: r["roles"].get("model", 0), width=58,
+                   colour=lambda r: "#a45ec0" if "model" in r["roles"] else None),
             Column("code", lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")) or "",
                    sort=lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")), width=45),
             Column("author", lambda r: r["author"], width=120),
             Column("message", lambda r: r["message"], tooltip=lambda r: _events(r)),
         ]
         model = RecordsModel(columns, events)
-        from PySide6.QtCore import QSortFilterProxyModel
-
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(model)
         proxy.setSortRole(RecordsModel.SortRole)
         view = table(proxy)
         view.setObjectName("commitTable")
         view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.content.addWidget(view, 1)
 
     def judge_history(self) -> None:
@@ -107,6 +109,7 @@ class HistoryView(View):
             self.window_.show_error("Maturity over history is not available in this mlaudit yet.")
             return
         session = self.session
+        session.history_judged = True
 
         def work(progress: Any) -> Any:
             from mlaudit.gui.session import load_stored
@@ -114,7 +117,7 @@ class HistoryView(View):
             history.maturity_history(session.repo_path, session.db, progress=progress)
             return load_stored(session.repo_path, session.db, progress)
 
-        self.pool.submit("audit", work, lambda loaded: self._judged(session, loaded))
+        self.pool.submit("history", work, lambda loaded: self._judged(session, loaded))
 
     def _judged(self, session: Any, loaded: Any) -> None:
         if session is self.session:

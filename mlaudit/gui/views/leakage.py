@@ -11,7 +11,7 @@ from mlaudit.checks.base import Evidence
 from mlaudit.gui.evidence import EvidenceText, load_evidence
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer, check_help
-from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, short, table
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, fit_rows, label, short, table
 
 
 class LeakageView(View):
@@ -39,7 +39,7 @@ class LeakageView(View):
         ], results)
         checks_view = table(checks)
         checks_view.setObjectName("leakageChecks")
-        checks_view.setFixedHeight(min(34 + 25 * len(results), 300))
+        fit_rows(checks_view)
         self.content.addWidget(checks_view)
         module = optional_module("mlaudit.checks.leakage.findings")
         findings = module.leak_findings(results) if module is not None else []

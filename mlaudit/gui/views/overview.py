@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from mlaudit.gui.views.base import View
-from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, card, cards_row, chart_canvas, label, table
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, card, cards_row, chart_canvas, fit_rows, label, table
 
 TOP_STEPS = 8
 
@@ -21,7 +22,7 @@ def _steps_table(steps: list[Any]) -> QWidget:
     ]
     view = table(RecordsModel(columns, steps[:TOP_STEPS]))
     view.setWordWrap(True)
-    view.setFixedHeight(32 + 24 * len(steps[:TOP_STEPS]))
+    fit_rows(view)
     view.setObjectName("nextSteps")
     return view
 
@@ -44,7 +45,7 @@ def _matrix_table(decision: Any) -> QWidget:
         Column("missing", lambda r: r["missing"], tooltip=lambda r: r["missing"]),
     ]
     view = table(RecordsModel(columns, rows))
-    view.setFixedHeight(32 + 24 * len(rows))
+    fit_rows(view)
     view.setObjectName("decisionMatrix")
     return view
 
@@ -99,6 +100,6 @@ class OverviewView(View):
         layout = QGridLayout(grid)
         layout.setContentsMargins(0, 0, 0, 0)
         for i, name in enumerate(names):
-            layout.addWidget(chart_canvas(figures[name], f"chart_{name}"), i // 2, i % 2)
+            layout.addWidget(chart_canvas(figures[name], f"chart_{name}"), i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
         layout.setColumnStretch(2, 1)
         self.content.addWidget(grid)
