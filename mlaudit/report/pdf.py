@@ -80,7 +80,7 @@ def _status(status: str, style: ParagraphStyle) -> Paragraph:
 
 def _image(fig: Figure, width: float) -> Image:
     w, h = fig.get_size_inches()
-    img = Image(io.BytesIO(figure_to_png(fig, dpi=130)), width=width, height=width * h / w)
+    img = Image(io.BytesIO(figure_to_png(fig, dpi=110)), width=width, height=width * h / w)
     return img
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 
-from mlaudit.report.charts.style import ACCENT, STATUS_COLORS, new_figure, tidy
+from mlaudit.report.charts.style import ACCENT, STATUS_COLORS, fit_margins, new_figure, tidy
 
 STATUS_ORDER = ["pass", "warn", "fail", "unknown", "error", "not applicable"]
 
@@ -14,7 +14,7 @@ STATUS_ORDER = ["pass", "warn", "fail", "unknown", "error", "not applicable"]
 def area_scores_figure(scores: Mapping[str, float | None], width: float = 6.0) -> Figure:
     """Horizontal bars: each area's share of available points (areas without checks shown as n/a)."""
     names = list(scores)[::-1]
-    fig = new_figure(width, 0.35 * len(names) + 0.8)
+    fig = new_figure(width, 0.35 * len(names) + 0.8, layout=None)
     ax = fig.add_subplot()
     values = [(scores[n] or 0.0) * 100 for n in names]
     bars = ax.barh(names, values, color=ACCENT, height=0.6)
@@ -25,13 +25,14 @@ def area_scores_figure(scores: Mapping[str, float | None], width: float = 6.0) -
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel("share of available points (%)", fontsize=9)
     tidy(ax)
+    fit_margins(fig, ax, right=0.2)
     return fig
 
 
 def status_figure(counts: Mapping[str, Mapping[str, int]], width: float = 6.0) -> Figure:
     """Stacked bars: how many checks of each area pass, warn, fail, are unknown..."""
     names = list(counts)[::-1]
-    fig = new_figure(width, 0.35 * len(names) + 1.1)
+    fig = new_figure(width, 0.35 * len(names) + 1.1, layout=None)
     ax = fig.add_subplot()
     left = [0.0] * len(names)
     for status in STATUS_ORDER:
@@ -42,13 +43,14 @@ def status_figure(counts: Mapping[str, Mapping[str, int]], width: float = 6.0) -
     ax.set_xlabel("checks", fontsize=9)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=6, fontsize=8, frameon=False)
     tidy(ax)
+    fit_margins(fig, ax, top=0.4, right=0.2)
     return fig
 
 
 def ml_test_score_figure(sections: Mapping[str, float], final: float, width: float = 6.0) -> Figure:
     """Section sums out of 7 with the final score (the minimum) and the 2017 band limits marked."""
     names = list(sections)
-    fig = new_figure(width, 2.6)
+    fig = new_figure(width, 2.6, layout=None)
     ax = fig.add_subplot()
     values = [sections[n] for n in names]
     colors = [ACCENT if v > final else "#c62828" for v in values]
@@ -62,6 +64,7 @@ def ml_test_score_figure(sections: Mapping[str, float], final: float, width: flo
     ax.set_title(f"final score = lowest section = {final:g}", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=9)
+    fit_margins(fig, ax, top=0.35, bottom=0.35, right=0.15)
     return fig
 
 
@@ -81,7 +84,7 @@ def test_points_figure(points: Sequence[tuple[str, float, bool]], width: float =
 def area_checks_figure(checks: Sequence[tuple[str, float, str]], width: float = 6.0) -> Figure:
     """One bar per check of an area: its points (0 / 0.5 / 1), coloured by status (zero drawn as a stub)."""
     items = list(checks)[::-1]
-    fig = new_figure(width, 0.26 * len(items) + 0.7)
+    fig = new_figure(width, 0.26 * len(items) + 0.7, layout=None)
     ax = fig.add_subplot()
     ax.barh([c[0] for c in items], [max(c[1], 0.03) for c in items], color=[STATUS_COLORS.get(c[2], ACCENT) for c in items], height=0.6)
     for y, (_, points, status) in enumerate(items):
@@ -91,4 +94,5 @@ def area_checks_figure(checks: Sequence[tuple[str, float, str]], width: float = 
     ax.set_xlabel("points", fontsize=8)
     tidy(ax)
     ax.tick_params(axis="y", labelsize=8)
+    fit_margins(fig, ax, top=0.08, bottom=0.42, right=0.1)
     return fig
