@@ -6,10 +6,12 @@ from typing import Any
 
 from mlaudit.checks.base import Evidence
 from mlaudit.checks.context import CheckContext
-from mlaudit.core.roles import classify_by_rules
+from mlaudit.core.roles import DEFAULT_RULES, classify_by_rules
 from mlaudit.scanners.code import is_test_path
 
 MAX_EVIDENCE = 25
+# suffixes of the default data rules: only paths ending so (or under a data/ folder) can be data files
+DATA_SUFFIXES = tuple(p[1:].lower() for p, role in DEFAULT_RULES if role == "data" and p.startswith("*."))
 
 
 def ev(item: dict[str, Any], detail: str, value: Any = None) -> Evidence:
@@ -43,7 +45,9 @@ def has_data(ctx: CheckContext) -> bool:
     """Data files are tracked in the tree or by DVC."""
     if ctx.facts("pipeline")["dvc"]["tracked"]:
         return True
-    return any(classify_by_rules(e.path)[0] == "data" for e in ctx.tree.files())
+    rules = ctx.config.path_rules
+    candidates = (e.path for e in ctx.tree.files() if rules or e.path.lower().endswith(DATA_SUFFIXES) or "data/" in e.path)
+    return any(classify_by_rules(path, rules)[0] == "data" for path in candidates)
 
 
 def training_steps(ctx: CheckContext) -> list[dict[str, Any]]:

@@ -159,3 +159,8 @@ CASES: list[tuple[str, dict[str, str], str, float | None]] = [
     ("MON-INPUT-INVARIANTS", {"app.py": "import streamlit as st\nst.write('hi')\n"}, "unknown", None),
     ("MON-INPUT-INVARIANTS", {"train.py": TRAIN_BAD}, "not applicable", None),
 ]
+
+CASES += [
+    ("DATA-VALIDATION", {"data/raw.parquet": "PAR1", "README.md": "x"}, "fail", 0),
+    ("DATA-SCHEMA", {"exports/users.csv": "a\n1\n"}, "fail", 0),
+]
