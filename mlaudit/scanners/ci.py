@@ -82,14 +82,47 @@ class _Facts:
     def trigger(self, path: str, system: str, kind: str, detail: str, line: int | None) -> None:
         self.data["triggers"].append({"path": path, "system": system, "kind": kind, "detail": detail, "line": line})
 
-    def job(self, path: str, system: str, name: str, text: str, steps: list[tuple[str, str]]) -> None:
+    def job(self, path: str, system: str, name: str, text: str, steps: list[tuple[str, str]],
+            lines: list[int] | None = None) -> None:
         rows = []
-        for step_name, run in steps:
-            rows.append({"line": _line(text, run or step_name), "name": step_name, "run": run,
+        for i, (step_name, run) in enumerate(steps):
+            line = lines[i] if lines and i < len(lines) else _line(text, run or step_name)
+            rows.append({"line": line, "name": step_name, "run": run,
                          "kinds": step_kinds(f"{step_name}\n{run}")})
         kinds = sorted({k for r in rows for k in r["kinds"]})
         self.data["jobs"].append({"path": path, "system": system, "name": name, "line": _line(text, f"{name}:"),
                                   "kinds": kinds, "steps": rows})
+
+
+def _key(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+
+
+def github_step_lines(text: str) -> dict[str, list[int]]:
+    """Job name -> 1-based line of each step mapping, from the YAML node tree (exact even for repeated commands)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, list[int]] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    for key, jobs in root.value:
+        if _key(key) != "jobs" or not isinstance(jobs, yaml.MappingNode):
+            continue
+        for job_key, job in jobs.value:
+            for step_key, steps in job.value if isinstance(job, yaml.MappingNode) else []:
+                if _key(step_key) == "steps" and isinstance(steps, yaml.SequenceNode):
+                    out[_key(job_key)] = [_run_line(step) for step in steps.value if isinstance(step, yaml.MappingNode)]
+    return out
+
+
+def _run_line(step: yaml.MappingNode) -> int:
+    """The line of a step's ``run:`` key, or of the step itself."""
+    for key, _ in step.value:
+        if _key(key) == "run":
+            return key.start_mark.line + 1
+    return step.start_mark.line + 1
 
 
 def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
@@ -117,13 +150,14 @@ def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
         else:
             f.trigger(path, "github", "external", str(event), line)
     jobs = doc.get("jobs")
+    step_lines = github_step_lines(text)
     for name, job in (jobs if isinstance(jobs, dict) else {}).items():
         job = job if isinstance(job, dict) else {}
         steps = [(str(step.get("name") or step.get("uses") or ""), str(step.get("run") or ""))
                  for step in _list(job.get("steps")) if isinstance(step, dict)]
         if job.get("uses"):
             steps.append((str(job["uses"]), ""))
-        f.job(path, "github", str(name), text, steps)
+        f.job(path, "github", str(name), text, steps, step_lines.get(str(name)))
 
 
 def _gitlab(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:

@@ -95,3 +95,11 @@ def test_odd_but_valid_yaml_never_raises(tree_of, text: str) -> None:
     facts = ci_facts(tree_of({".github/workflows/odd.yml": text, ".circleci/config.yml": "workflows: [1]\njobs: 2\n",
                               "azure-pipelines.yml": "schedules: nightly\n"}))
     assert {f["system"] for f in facts["files"]} == {"github", "circleci", "azure"}
+
+
+def test_repeated_commands_get_their_own_lines(tree_of) -> None:
+    """Two jobs running the same command point at their own lines (from the YAML node tree)."""
+    text = ("on: push\njobs:\n  a:\n    steps:\n      - run: pytest\n  b:\n    steps:\n      - uses: actions/checkout@v4\n"
+            "      - name: again\n        run: pytest\n")
+    facts = ci_facts(tree_of({".github/workflows/x.yml": text}))
+    assert [[s["line"] for s in j["steps"]] for j in facts["jobs"]] == [[5], [8, 10]]
