@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mlaudit.core.gitcmd import decode_path, decode_text, run_git, stream_git
 from mlaudit.core.records import CommitRecord, FileChange, RefRecord
 
-_START = b"\x1e\x1dMLAUDIT-COMMIT\x1d"
-_END = b"\x1d\x1eMLAUDIT-END\x1e"
-_FORMAT = "%x1e%x1dMLAUDIT-COMMIT%x1d%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B%x1d%x1eMLAUDIT-END%x1e"
+_FIELDS = "%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B"
 _NUMSTAT = re.compile(rb"^(-|\d+)\t(-|\d+)\t(.*)$", re.S)
 _ZERO = "0" * 40
 
@@ -109,35 +108,55 @@ def _parse_changes(sha: str, body: bytes) -> list[FileChange]:
     return changes
 
 
+def markers() -> tuple[bytes, bytes, str]:
+    """Fresh commit start/end markers and the matching ``--format``: a random nonce per run, so a commit
+    message crafted to contain a marker cannot forge commits or file changes."""
+    nonce = secrets.token_hex(8)
+    start, end = f"\x1e\x1dMLAUDIT-{nonce}\x1d", f"\x1d\x1eMLAUDIT-END-{nonce}\x1e"
+    fmt = start.replace("\x1e", "%x1e").replace("\x1d", "%x1d") + _FIELDS + end.replace("\x1e", "%x1e").replace("\x1d", "%x1d")
+    return start.encode(), end.encode(), fmt
+
+
 def iter_history(repo: Path, include: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple[CommitRecord, list[FileChange]]]:
     """Commits reachable from ``include`` and not from ``exclude``, with their file changes, from one git process."""
     revs = list(include)
     if not revs:
         return
+    start, end, fmt = markers()
     args = [
         "-c", "diff.renameLimit=2000", "log", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
         "--raw", "--numstat", "-z", "--no-abbrev", "--diff-merges=first-parent", "--topo-order",
-        f"--format={_FORMAT}", "--stdin", "--",
+        f"--format={fmt}", "--stdin", "--",
     ]
     stdin = "".join(f"{r}\n" for r in revs) + "".join(f"^{r}\n" for r in exclude)
+    yield from split_commits(stream_git(repo, args, stdin=stdin.encode()), start, end)
+
+
+def split_commits(chunks: Iterable[bytes], start: bytes, end: bytes) -> Iterator[tuple[CommitRecord, list[FileChange]]]:
+    """Cut a ``git log`` byte stream into commits at ``start`` markers and parse each."""
     buf = b""
     search_from = 0
-    for data in stream_git(repo, args, stdin=stdin.encode()):
+    for data in chunks:
         buf += data
         while True:
-            nxt = buf.find(_START, max(search_from, len(_START)))
+            if not buf.startswith(start):  # noise before a marker (git never writes any; be safe anyway)
+                cut = buf.find(start)
+                if cut < 0:
+                    buf = buf[len(buf) - len(start) + 1:] if len(buf) >= len(start) else buf
+                    break
+                buf, search_from = buf[cut:], 0
+            nxt = buf.find(start, max(search_from, len(start)))
             if nxt < 0:
-                search_from = max(len(buf) - len(_START), 0)
+                search_from = max(len(buf) - len(start) + 1, len(start))
                 break
-            if buf.startswith(_START):
-                yield _parse_commit(buf[len(_START):nxt])
-            buf = buf[nxt:]
-            search_from = 0
-    if buf.startswith(_START):
-        yield _parse_commit(buf[len(_START):])
+            yield parse_commit(buf[len(start):nxt], end)
+            buf, search_from = buf[nxt:], 0
+    if buf.startswith(start):
+        yield parse_commit(buf[len(start):], end)
 
 
-def _parse_commit(chunk: bytes) -> tuple[CommitRecord, list[FileChange]]:
-    header, _, body = chunk.partition(_END)
+def parse_commit(chunk: bytes, end: bytes) -> tuple[CommitRecord, list[FileChange]]:
+    """One commit's header (up to ``end``) and its ``--raw --numstat -z`` body."""
+    header, _, body = chunk.partition(end)
     commit = _parse_header(header)
     return commit, _parse_changes(commit.sha, body)

@@ -196,7 +196,7 @@ def survey(root: Any) -> tuple[Obj | None, dict[str, str]]:
         elif t is dict:
             _versions(x, versions)
             todo.extend(v for v in x.values() if type(v) in _CONTAINERS)
-        else:
+        elif t in (list, tuple):  # a scalar root (None, a number, a string) has nothing to walk
             todo.extend(v for v in x if type(v) in _CONTAINERS)
     return first, versions
 
