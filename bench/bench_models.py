@@ -1,6 +1,6 @@
 """Static model scan speed and verdicts on a generated folder of 200+ model files, against picklescan when installed.
 
-Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR]
+Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR] [--history 40]
 
 Prints the folder size, mlaudit's time per file, picklescan's time on the same folder (same process),
 their ratio, and where the verdicts disagree. Nothing is ever loaded: the malicious files would create a
@@ -119,11 +119,37 @@ def run_picklescan(folder: Path, per: dict[str, list[float]]) -> tuple[float, di
     return total, out
 
 
+def bench_history(tmp: Path, commits: int, rows: int) -> None:
+    """Scan a repo whose model is retrained at every commit; then rescan (incremental) and run the model checks."""
+    from mlaudit.audit import audit, scan
+    from mlaudit.sample_projects.gitrepo import GitRepo
+
+    repo = GitRepo(tmp / "history")
+    for i in range(commits):
+        buf = io.BytesIO()
+        joblib.dump(_benign(i, rows), buf, compress=COMPRESS[i % len(COMPRESS)])
+        repo.commit(f"retrain {i}", {"models/model.joblib": buf.getvalue(), "metrics.json": f'{{"auc": {0.5 + i / 1000}}}',
+                                     "params.yaml": f"seed: {i}\n", "train.py": f"# {i}\n"})
+    db = tmp / "history.sqlite"
+    start = time.perf_counter()
+    first = scan(repo.root, db)
+    t_first = time.perf_counter() - start
+    start = time.perf_counter()
+    scan(repo.root, db)
+    t_again = time.perf_counter() - start
+    start = time.perf_counter()
+    audit(repo.root, db)
+    t_audit = time.perf_counter() - start
+    print(f"history: {commits} commits, {first.counts.get('model_contents_analysed')} model contents; first scan {t_first:.2f} s, "
+          f"rescan {t_again:.2f} s (ratio {t_first / t_again:.1f}x), rescan + all checks {t_audit:.2f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=240)
     ap.add_argument("--rows", type=int, default=2000, help="training rows of the benign models (bigger arrays)")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpus here and keep it")
+    ap.add_argument("--history", type=int, default=40, help="commits of a retrained-model repo to scan (0: skip)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
     folder = args.keep or tmp / "corpus"
@@ -161,6 +187,8 @@ def main() -> None:
     print("per kind (files: mlaudit s / picklescan s):")
     for kind, (ours_s, theirs_s, count) in sorted(per.items()):
         print(f"   {kind:<18} {int(count):4d}: {ours_s:7.3f} / {theirs_s:7.3f}" + (f"  ratio {theirs_s / ours_s:.2f}x" if ps and ours_s else ""))
+    if args.history:
+        bench_history(tmp, args.history, args.rows)
     print(f"canary created: {canary.exists()}")
     if args.keep is None:
         shutil.rmtree(tmp, ignore_errors=True)

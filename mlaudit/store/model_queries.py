@@ -14,6 +14,7 @@ Use from the report, the GUI and the checks:
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,17 +128,17 @@ def report_by_key(store: Store, key: str) -> ModelVersion | None:
     return found[0] if found else None
 
 
-def commit_ancestry(store: Store, rev: str, limit: int = 100_000) -> list[str]:
-    """``rev`` and its ancestors in the store, nearest first (breadth-first over parents)."""
-    order, seen, queue = [], {rev}, [rev]
+def commit_ancestry(store: Store, rev: str, limit: int = 1_000_000) -> list[str]:
+    """``rev`` and its ancestors in the store, nearest first (breadth-first over parents, one query)."""
+    parents = {sha: (p or "").split() for sha, p in store.db.execute("SELECT sha, parents FROM commits")}
+    if rev not in parents:
+        return []
+    order, seen, queue = [], {rev}, deque([rev])
     while queue and len(order) < limit:
-        sha = queue.pop(0)
-        row = store.db.execute("SELECT parents FROM commits WHERE sha = ?", [sha]).fetchone()
-        if row is None:
-            continue
+        sha = queue.popleft()
         order.append(sha)
-        for parent in (row[0] or "").split():
-            if parent not in seen:
+        for parent in parents.get(sha, ()):
+            if parent not in seen and parent in parents:
                 seen.add(parent)
                 queue.append(parent)
     return order
@@ -216,7 +217,7 @@ def _value(raw: str | None) -> Any:
         return raw
 
 
-def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]]:
+def tracked_at(store: Store, commit: str, kind: str, ancestry: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Metrics or params files (``kind`` 'metrics' | 'params') as of ``commit``: {path: {key: value}}.
 
     Each file's newest version at or before the commit (along its ancestry) is used.
@@ -226,7 +227,7 @@ def tracked_at(store: Store, commit: str, kind: str) -> dict[str, dict[str, Any]
     paths = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM tracked_values WHERE kind = ?", [kind])]
     if not paths:
         return {}
-    ancestry = commit_ancestry(store, commit)
+    ancestry = ancestry if ancestry is not None else commit_ancestry(store, commit)
     rank = {sha: i for i, sha in enumerate(ancestry)}
     out: dict[str, dict[str, Any]] = {}
     for path in paths:
@@ -311,8 +312,8 @@ def lineage(store: Store, version: ModelVersion) -> Lineage:
         out.data = files_at(store, commit, "data", ancestry)
         tracking = files_at(store, commit, "tracking", ancestry)
         out.data.update({p: b for p, b in tracking.items() if p.endswith(".dvc") or p.endswith("dvc.lock")})
-        out.params = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "params").items() for k, v in kv.items()}
-        out.metrics = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "metrics").items() for k, v in kv.items()}
+        out.params = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "params", ancestry).items() for k, v in kv.items()}
+        out.metrics = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "metrics", ancestry).items() for k, v in kv.items()}
     for run in runs:
         out.params.update({f"mlflow:{k}": v for k, v in run_params(store, run).items()})
         out.metrics.update({f"mlflow:{k}": v for k, v in run_metrics(store, run).items()})
