@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import pickle
+import zipfile
 
 import joblib
 import numpy as np
@@ -113,3 +115,47 @@ def test_joblib_object_array_is_followed() -> None:
     joblib.dump({"names": np.array(["a", None], dtype=object), "after": LogisticRegression(C=3.0)}, buf)
     report = scan_model_bytes(buf.getvalue(), "o.joblib")
     assert report.error is None and report.hyperparameters["C"] == 3.0
+
+
+def test_legacy_torch_stream() -> None:
+    """A legacy (non-zip) PyTorch file: magic, protocol, sys info, the object with persistent ids, keys, raw bytes."""
+
+    class _Storages(pickle.Pickler):
+        def persistent_id(self, obj: object) -> object:
+            return ("storage", "FloatStorage", "0", "cpu", 4) if obj == "tensor" else None
+
+    buf = io.BytesIO()
+    for head in (0x1950A86A20F9469CFC6C, 1001, {"little_endian": True}):
+        pickle.dump(head, buf, protocol=2)
+    _Storages(buf, protocol=2).dump({"weight": "tensor", "epoch": 3})
+    pickle.dump(["0"], buf, protocol=2)
+    buf.write(b"\x00" * 16)
+    report = scan_model_bytes(buf.getvalue(), "old.pt")
+    assert report.format == "pytorch-legacy" and report.verdict == "safe"
+    assert not any(f.kind == "trailing-data" for f in report.findings)
+
+
+def test_keras_hdf5_config_and_skops_schema() -> None:
+    """HDF5 Keras files expose their model_config; skops schemas list the types they construct."""
+    config = corpus.keras_config(lambda_layer=True)
+    h5 = b"\x89HDF\r\n\x1a\n" + b"\x00" * 64 + json.dumps(config).encode() + b"\x00" * 8 + b'{"keras_version": "2.15.0"}'
+    report = scan_model_bytes(h5, "model.h5")
+    assert report.format == "keras-h5" and report.verdict == "dangerous" and report.library_versions["keras"] == "2.15.0"
+    schema = {"__class__": "LogisticRegression", "__module__": "sklearn.linear_model._logistic", "protocol": 1,
+              "content": {"coef_": {"__class__": "ndarray", "__module__": "numpy"},
+                          "helper": {"__class__": "Evil", "__module__": "acme.hooks"}}}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("schema.json", json.dumps(schema))
+    report = scan_model_bytes(buf.getvalue(), "m.skops")
+    assert report.format == "skops" and report.estimator == "sklearn.linear_model._logistic.LogisticRegression"
+    assert report.verdict == "unknown-globals" and report.unknown == ["acme.hooks.Evil"]
+
+
+def test_mlmodel_signature_and_flavor() -> None:
+    """An MLflow MLmodel file gives the signature's feature names and flags pickle-based flavors."""
+    from mlaudit.sample_projects.mlflow_store import mlmodel
+
+    report = scan_model_bytes(mlmodel("r" * 32, 10, "now", "1.5.0", ["age", "plan"]).encode(), "model/MLmodel")
+    assert report.format == "mlmodel" and report.features == ["age", "plan"]
+    assert report.library_versions["scikit-learn"] == "1.5.0" and any(f.kind == "mlflow-pickle-flavor" for f in report.findings)

@@ -351,7 +351,12 @@ def json_after(data: bytes, marker: bytes, limit: int = 16 * 1024 * 1024) -> Any
 
 def hdf5(data: bytes, report: ModelReport) -> None:
     """HDF5: a Keras model_config attribute found by its JSON text (no HDF5 library needed)."""
-    config = json_after(data, b'{"class_name"')
+    config = None
+    for marker in (b'{"class_name"', b'{"module": "keras', b'{"module"'):
+        config = json_after(data, marker)
+        if isinstance(config, dict) and "class_name" in config:
+            break
+        config = None
     if config is None:
         report.metadata["hdf5"] = "no Keras model config found"
         return
