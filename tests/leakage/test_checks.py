@@ -194,3 +194,19 @@ def test_pair_only_in_the_dvc_cache_is_measured_from_the_store(make_repo, tmp_pa
     assert "data store" in overlap.evidence[0].detail and "row hashes" in overlap.evidence[0].detail
     entity = next(r for r in rep.results if r.check_id == "LEAK-ENTITY")
     assert entity.value == pytest.approx(5 / 15, abs=1e-6)
+
+
+def test_findings_group_evidence_and_skip_clean_pairs() -> None:
+    """A code finding carries its fit/split/cross-check lines; a data pair that measured nothing is not a finding."""
+    from mlaudit.checks.base import CheckResult, Evidence, Severity, Status
+    from mlaudit.checks.leakage.findings import leak_findings
+
+    code = CheckResult("LEAK-CODE-PREPROCESS", Status.FAIL, severity=Severity.HIGH, area="leakage", evidence=[
+        Evidence("Scaler fitted before the split.", path="a.py", line=3), Evidence("split: tts(X)", path="a.py", line=4),
+        Evidence("cross-check: confirmed", path="d.csv")])
+    data = CheckResult("LEAK-OVERLAP", Status.WARN, severity=Severity.MEDIUM, area="leakage", message="Up to 1%.", evidence=[
+        Evidence("a vs b: 0 of 10", path="b.csv", value={"copied": 0}), Evidence("c vs d: 1 of 100", path="d.csv", value={"copied": 1}),
+        Evidence("history: at abc: 0 copied", path="d.csv", commit="abc")])
+    found = leak_findings([code, data])
+    assert [(f.check_id, f.path, f.line, len(f.evidence)) for f in found] == [
+        ("LEAK-CODE-PREPROCESS", "a.py", 3, 3), ("LEAK-OVERLAP", "d.csv", None, 3)]

@@ -33,13 +33,19 @@ def leak_findings(results: list[CheckResult]) -> list[LeakFinding]:
             continue
         current: LeakFinding | None = None
         context: list[dict[str, Any]] = []
+        code = r.check_id.startswith("LEAK-CODE")
         for ev in r.evidence:
-            if ev.detail.startswith(_ATTACHED) or (r.check_id.startswith("LEAK-CODE") is False and not ev.value):
+            if ev.detail.startswith(_ATTACHED) or not code and not _flagged(ev.value):
                 (current.evidence if current else context).append(ev.to_dict())
                 continue
-            message = ev.detail if r.check_id.startswith("LEAK-CODE") else f"{r.message} {ev.detail}"
+            message = ev.detail if code else f"{r.message} {ev.detail}"
             current = LeakFinding(r.check_id, str(r.severity), message, ev.path, ev.line, ev.cell, [*context, ev.to_dict()])
             out.append(current)
         if current is None:
             out.append(LeakFinding(r.check_id, str(r.severity), r.message, evidence=context))
     return out
+
+
+def _flagged(value: Any) -> bool:
+    """Whether a data check's evidence value measured something leaking (copies, shared ids, older rows, a proxy)."""
+    return isinstance(value, dict) and any(value.get(k) for k in ("copied", "copied_ignoring_ids", "shared", "before", "score"))
