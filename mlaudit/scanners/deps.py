@@ -4,7 +4,8 @@ Provider ``deps`` returns::
 
     packages:  [{name, spec, pin: pinned|ranged|unpinned|url, group: runtime|dev|build, path, line, hashed}]
     manifests: [{path, format}]       requirements | pyproject | poetry | setup.cfg | setup.py | pipfile | conda
-    locks:     [{path, format, packages, manifest, missing}]  missing = manifest packages absent from the lock
+    locks:     [{path, format, packages, manifest, missing, stale}]  missing = manifest packages absent from the lock;
+               stale = packages whose manifest specifier changed since locking (uv.lock records them)
     python:    [{path, line, value, exact}]  requires-python, .python-version, runtime.txt, conda, Dockerfile FROM
     includes:  [{path, line, target}]  ``-r``/``-c`` includes of requirements files
     errors:    [{path, error}]        files that could not be parsed (recorded, never raised)
@@ -290,6 +291,26 @@ def _lock_names(c: _Collector, path: str, text: str, fmt: str) -> list[str] | No
     return None
 
 
+def _uv_requires(text: str) -> dict[str, str] | None:
+    """The project's own requirements as uv recorded them when locking (name -> specifier), if present."""
+    try:
+        packages = tomllib.loads(text).get("package", [])
+        for pkg in packages if isinstance(packages, list) else []:
+            source = pkg.get("source") if isinstance(pkg, dict) else None
+            if isinstance(source, dict) and (source.get("editable") == "." or source.get("virtual") == "."):
+                reqs = (pkg.get("metadata") or {}).get("requires-dist") or []
+                return {norm(r["name"]): _spec_key(str(r.get("specifier", ""))) for r in reqs if isinstance(r, dict) and "name" in r
+                        and "marker" not in r}
+    except (tomllib.TOMLDecodeError, TypeError, AttributeError, KeyError):
+        return None
+    return None
+
+
+def _spec_key(spec: str) -> str:
+    """A specifier normalised for comparison (spaces removed, clauses sorted)."""
+    return ",".join(sorted(part.strip() for part in spec.split(",") if part.strip()))
+
+
 LOCKS = {"poetry.lock": ("poetry", "pyproject.toml"), "uv.lock": ("uv", "pyproject.toml"), "pdm.lock": ("pdm", "pyproject.toml"),
          "Pipfile.lock": ("pipfile", "Pipfile"), "conda-lock.yml": ("conda-lock", "environment.yml")}
 
@@ -327,7 +348,8 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
             if text is not None:
                 base = path[: -len(name)]
                 c.facts["locks"].append({"path": path, "format": fmt, "names": _lock_names(c, path, text, fmt),
-                                         "manifest": base + manifest})
+                                         "manifest": base + manifest,
+                                         "locked_specs": _uv_requires(text) if fmt == "uv" else None})
     parsed = {m["path"] for m in c.facts["manifests"]} | {e["path"] for e in c.facts["errors"]}
     for inc in list(c.facts["includes"]):
         target = posixpath.normpath(inc["target"])
@@ -357,3 +379,9 @@ def _check_locks(c: _Collector) -> None:
             names = [p["name"] for p in c.facts["packages"] if p["path"] == lock["path"]]
         lock["packages"] = None if names is None else len(names)
         lock["missing"] = None if names is None else sorted(declared - set(names))
+        specs = lock.pop("locked_specs", None)
+        lock["stale"] = []
+        if specs is not None:  # uv records the manifest's specifiers: any difference means the lock is out of date
+            current = {p["name"]: _spec_key(p["spec"].split(";", 1)[0]) for p in c.facts["packages"]
+                       if p["path"] == lock["manifest"] and p["group"] == "runtime"}
+            lock["stale"] = sorted(n for n in current if n in specs and specs[n] != current[n])

@@ -164,3 +164,6 @@ CASES += [
     ("DATA-VALIDATION", {"data/raw.parquet": "PAR1", "README.md": "x"}, "fail", 0),
     ("DATA-SCHEMA", {"exports/users.csv": "a\n1\n"}, "fail", 0),
 ]
+UV_PROJECT = '[[package]]\nname = "x"\nversion = "1"\nsource = { editable = "." }\n[package.metadata]\nrequires-dist = [\n' \
+    '  { name = "numpy", specifier = ">=1.20" },\n  { name = "pandas", specifier = ">=2" },\n]\n'
+CASES += [("REPRO-LOCKFILE", {"pyproject.toml": PYPROJECT, "uv.lock": UV_LOCK + UV_PROJECT}, "warn", 0.5)]

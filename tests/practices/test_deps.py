@@ -153,3 +153,13 @@ def test_odd_structures_are_errors(tree_of) -> None:
     facts = dependency_facts(tree_of({"pyproject.toml": "[project]\ndependencies = 3\noptional-dependencies = 4\n",
                                       "Pipfile": "packages = 1\n", "environment.yml": "dependencies: 5\n"}))
     assert {e["path"] for e in facts["errors"]} <= {"pyproject.toml", "Pipfile"}
+
+
+def test_uv_lock_out_of_date_with_the_manifest(tree_of) -> None:
+    """uv.lock records the project's specifiers; a manifest changed since locking makes those packages stale."""
+    lock = ('[[package]]\nname = "p"\nversion = "1"\nsource = { editable = "." }\n[package.metadata]\nrequires-dist = [\n'
+            '  { name = "numpy", specifier = ">=1.20" },\n  { name = "pandas", specifier = "<3, >=2" },\n]\n'
+            '[[package]]\nname = "numpy"\nversion = "1.26.4"\n[[package]]\nname = "pandas"\nversion = "2.2.0"\n')
+    facts = dependency_facts(tree_of({"uv.lock": lock,
+                                      "pyproject.toml": '[project]\nname = "p"\ndependencies = ["numpy>=1.26", "pandas>=2,<3"]\n'}))
+    assert [(lk["missing"], lk["stale"]) for lk in facts["locks"]] == [([], ["numpy"])]

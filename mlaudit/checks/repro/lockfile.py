@@ -14,8 +14,9 @@ class LockFile(Check):
     area = "repro"
     help = (
         "Looks for poetry.lock, uv.lock, pdm.lock, Pipfile.lock, conda-lock files and pip-compile output, and "
-        "checks that every runtime package of the manifest appears in the lock. Passes with a consistent lock; "
-        "warns when the lock misses manifest packages, or when there is no lock but every direct dependency is "
+        "checks that every runtime package of the manifest appears in the lock (and, for uv.lock, that the "
+        "specifiers it recorded still match the manifest). Passes with a consistent lock; warns when the lock "
+        "misses manifest packages or is out of date, or when there is no lock but every direct dependency is "
         "pinned (transitive versions still float); fails otherwise."
     )
     recommendation = "Commit a lock file (uv lock, poetry lock, pip-compile --generate-hashes) and regenerate it when the manifest changes."
@@ -26,7 +27,7 @@ class LockFile(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         deps = ctx.facts("deps")
         locks = deps["locks"]
-        consistent = [lk for lk in locks if lk["missing"] == []]
+        consistent = [lk for lk in locks if lk["missing"] == [] and not lk["stale"]]
         if consistent:
             return self.result(Status.PASS, 1, value=[lk["path"] for lk in consistent],
                                message=f"{len(consistent)} lock file(s) consistent with their manifest.",
@@ -34,7 +35,8 @@ class LockFile(Check):
                                          for lk in consistent])
         if locks:
             evidence = [ev(lk, f"missing from the lock: {', '.join(lk['missing'][:20])}" if lk["missing"] else
-                           "the lock file could not be parsed", lk["missing"]) for lk in locks]
+                           f"locked with other specifiers than {lk['manifest']} now declares: {', '.join(lk['stale'][:20])}"
+                           if lk["stale"] else "the lock file could not be parsed", lk["missing"] or lk["stale"]) for lk in locks]
             return self.result(Status.WARN, 0.5, value=[lk["path"] for lk in locks],
                                message="A lock file exists but does not cover the manifest.", evidence=evidence)
         runtime = [p for p in deps["packages"] if p["group"] == "runtime"]
