@@ -26,8 +26,8 @@ JOBLIB_WRAPPERS = ("joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle
 class PickleError(Exception):
     """The stream is not a valid pickle at ``pos`` (truncated, unknown opcode, stack misuse)."""
 
-    def __init__(self, message: str, pos: int) -> None:
-        super().__init__(f"{message} at byte {pos}")
+    def __init__(self, message: str, pos: int | None = None) -> None:
+        super().__init__(message if pos is None else f"{message} at byte {pos}")
         self.pos = pos
 
 
@@ -140,6 +140,12 @@ class PickleMachine:
     # --- the machine -----------------------------------------------------------------------------
     def run_stream(self, pos: int, depth: int = 0) -> tuple[Any, int]:
         """Run one stream from ``pos`` to its STOP; return (root, position after STOP)."""
+        try:
+            return self._run(pos, depth)
+        except IndexError:  # popping an empty stack: the stream is inconsistent
+            raise PickleError(f"stack underflow in the stream starting at byte {pos}") from None
+
+    def _run(self, pos: int, depth: int) -> tuple[Any, int]:
         if depth > self.budget.limits.max_depth:
             raise LimitExceeded("nested pickles too deep")
         stack: list[Any] = []
@@ -156,11 +162,6 @@ class PickleMachine:
             items = stack
             stack = metastack.pop()
             return items
-
-        def pop() -> Any:
-            if not stack:
-                raise PickleError("stack underflow", pos)
-            return stack.pop()
 
         def add_global(module: Any, name: Any, op: str) -> Global:
             if not isinstance(module, str) or not isinstance(name, str):
@@ -220,7 +221,7 @@ class PickleMachine:
                 take(pos, 8)
                 pos += 8
             elif op == 0x2E:  # STOP
-                root = pop()
+                root = stack.pop()
                 return root, pos
             elif op == 0x30:  # POP
                 if stack:
@@ -343,7 +344,7 @@ class PickleMachine:
                 items = pop_mark()
                 stack.append(tuple(items))
             elif op == 0x61:  # APPEND
-                value = pop()
+                value = stack.pop()
                 _append(pop_top(stack, start), [value])
             elif op == 0x65:  # APPENDS
                 items = pop_mark()
@@ -352,8 +353,8 @@ class PickleMachine:
                 items = pop_mark()
                 _append(pop_top(stack, start), items)
             elif op == 0x73:  # SETITEM
-                value = pop()
-                k_ = pop()
+                value = stack.pop()
+                k_ = stack.pop()
                 _setitems(pop_top(stack, start), [k_, value])
             elif op in (0x67, 0x68, 0x6A):  # GET BINGET LONG_BINGET
                 if op == 0x67:
@@ -394,8 +395,8 @@ class PickleMachine:
                 name, pos = line(pos)
                 stack.append(add_global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), "GLOBAL"))
             elif op == 0x93:  # STACK_GLOBAL
-                name = pop()
-                module = pop()
+                name = stack.pop()
+                module = stack.pop()
                 stack.append(add_global(module, name, "STACK_GLOBAL"))
             elif op == 0x69:  # INST
                 module, pos = line(pos)
@@ -411,23 +412,23 @@ class PickleMachine:
                 self._count()
                 stack.append(Obj(items[0], tuple(items[1:])))
             elif op == 0x52:  # REDUCE
-                args = pop()
-                func = pop()
+                args = stack.pop()
+                func = stack.pop()
                 self._count()
                 stack.append(Obj(func, args if isinstance(args, tuple) else (args,)))
             elif op == 0x81:  # NEWOBJ
-                args = pop()
-                cls = pop()
+                args = stack.pop()
+                cls = stack.pop()
                 self._count()
                 stack.append(Obj(cls, args if isinstance(args, tuple) else (args,)))
             elif op == 0x92:  # NEWOBJ_EX
-                kwargs = pop()
-                args = pop()
-                cls = pop()
+                kwargs = stack.pop()
+                args = stack.pop()
+                cls = stack.pop()
                 self._count()
                 stack.append(Obj(cls, args if isinstance(args, tuple) else (args,), kwargs))
             elif op == 0x62:  # BUILD
-                state = pop()
+                state = stack.pop()
                 if not stack:
                     raise PickleError("BUILD on an empty stack", start)
                 target = stack[-1]
@@ -440,7 +441,7 @@ class PickleMachine:
                 self.result.persistent_ids.append(text.decode("utf-8", "replace"))
                 stack.append(Opaque("persistent id", text.decode("utf-8", "replace")))
             elif op == 0x51:  # BINPERSID
-                pid = pop()
+                pid = stack.pop()
                 self.result.persistent_ids.append(pid)
                 stack.append(Opaque("persistent id", pid))
             else:
