@@ -103,7 +103,7 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
     summary = scan(repo_path, db, progress=progress, config=config)
     repo = summary.repo
     with open_store(summary.store_path, repo_root=repo.root) as store:
-        tree = open_tree(repo, rev)
+        tree = open_tree(repo, rev, config.threshold("limits.max_file_bytes"))
         try:
             ctx = CheckContext(repo, store, tree, config, summary.scan_id, progress)
             results = run_checks(ctx)

@@ -40,6 +40,7 @@ class TreeSource(ABC):
     """The files of one tree; every scanner reads through this, so it works at any commit."""
 
     rev: str | None  # commit sha, or None for the working tree
+    max_bytes: int = DEFAULT_MAX_BYTES  # no whole-file read goes past this (the limits.max_file_bytes setting)
 
     def __init__(self) -> None:
         self._entries: dict[str, TreeEntry] | None = None
@@ -90,8 +91,9 @@ class TreeSource(ABC):
         with self._open_entry(e) as fh:
             yield fh
 
-    def read_bytes(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-        """Whole file bytes; raise FileTooLarge over ``max_bytes``."""
+    def read_bytes(self, path: str, max_bytes: int | None = None) -> bytes:
+        """Whole file bytes; raise FileTooLarge over ``max_bytes`` or the tree's own cap, whichever is lower."""
+        max_bytes = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
         e = self.entry(path)
         if e is None or e.kind != "file":
             raise FileNotFoundError(path)
@@ -233,11 +235,12 @@ class CommitTreeSource(TreeSource):
             self._objects = None
 
 
-def open_tree(repo: RepoInfo, rev: str | None = None) -> TreeSource:
-    """The working tree when ``rev`` is None, otherwise the tree of that commit."""
-    if rev is None or rev == WORKTREE:
-        return WorkingTreeSource(repo)
-    return CommitTreeSource(repo, rev)
+def open_tree(repo: RepoInfo, rev: str | None = None, max_bytes: int | None = None) -> TreeSource:
+    """The working tree when ``rev`` is None, otherwise the tree of that commit; ``max_bytes`` caps every read."""
+    tree: TreeSource = WorkingTreeSource(repo) if rev is None or rev == WORKTREE else CommitTreeSource(repo, rev)
+    if max_bytes is not None:
+        tree.max_bytes = int(max_bytes)
+    return tree
 
 
 def repo_path(root: Path, display_path: str) -> Path:
