@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
+from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import MAX_EVIDENCE, ev, serving_items
 from mlaudit.scanners.code import is_test_path
