@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
 
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
-from mlaudit.gui.widgets import as_dict, clear_layout, human_size, label, short
+from mlaudit.gui.widgets import RecordsModel, auto_columns, human_size, label, short, table
 
 
-def version_fields(v: Any, store: Any, queries: Any) -> dict[str, str]:
-    """The comparable facts of one model version, flattened to text (including params/metrics as of its commit)."""
+def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> dict[str, str]:
+    """The comparable facts of one model version as text; ``tracked`` adds params/metrics as of its commit."""
     out = {
         "path": v.path, "version": f"{v.rev_label} ({v.source})", "date": when(v.committer_time), "format": v.format,
         "size": human_size(v.size), "sha256": v.sha256 or "", "security": VERDICT_TEXT.get(v.verdict, v.verdict),
@@ -26,35 +27,65 @@ def version_fields(v: Any, store: Any, queries: Any) -> dict[str, str]:
     }
     out |= {f"library {k}": str(val) for k, val in v.library_versions.items()}
     out |= {f"hyperparameter {k}": str(val) for k, val in v.hyperparameters.items()}
-    if v.commit:
+    if tracked and v.commit:
         for kind in ("params", "metrics"):
             for path, values in queries.tracked_at(store, v.commit, kind).items():
                 out |= {f"{kind} {path}: {k}": str(val) for k, val in values.items()}
-    if v.run_id:
+    if tracked and v.run_id:
         out |= {f"run param {k}": str(val) for k, val in queries.run_params(store, v.run_id).items()}
         out |= {f"run metric {k}": str(val) for k, val in queries.run_metrics(store, v.run_id).items()}
     return out
 
 
+def _engine_rows(comparison: Any) -> list[tuple[str, str, str]]:
+    """Lineage, params and metrics of both sides (from the compare engine), as side-by-side rows."""
+    la, lb = comparison.lineage_a, comparison.lineage_b
+    rows = [("lineage commit", (la.commit or "")[:10], (lb.commit or "")[:10]),
+            ("lineage runs", ", ".join(la.runs), ", ".join(lb.runs)),
+            ("registered as", ", ".join(la.registered), ", ".join(lb.registered)),
+            ("lineage missing", ", ".join(la.missing), ", ".join(lb.missing))]
+    for kind, a, b in (("param", la.params, lb.params), ("metric", la.metrics, lb.metrics)):
+        for key in sorted(set(a) | set(b)):
+            rows.append((f"{kind} {key}", short(a.get(key), 300), short(b.get(key), 300)))
+    return rows
+
+
+def _data_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The training-data diff as flat rows: path, status, rows before/after, drifted columns."""
+    out = []
+    for item in items:
+        rows = item.get("rows") or [None, None]
+        drifted = item.get("drifted_columns")
+        out.append({"path": item.get("path"), "status": item.get("status"), "A": (item.get("a") or "")[:10],
+                    "B": (item.get("b") or "")[:10], "rows A": rows[0], "rows B": rows[1],
+                    "dataset drift": item.get("dataset_drift"),
+                    "drifted columns": ", ".join(drifted) if drifted else item.get("drift_error", "")})
+    return out
+
+
 def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: Any) -> dict[str, Any]:
-    """Side-by-side fields, plus the compare engine's sections when this mlaudit has it (worker thread)."""
-    progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
+    """Side-by-side rows, training-data and code diffs (the compare engine's when present), in a worker."""
     from mlaudit.store.db import open_store
 
+    progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
     queries = optional_module("mlaudit.store.model_queries")
+    engine = optional_module("mlaudit.report.compare")
+    result: dict[str, Any] = {"data": [], "code": {}, "note": ""}
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
-        fa, fb = version_fields(a, store, queries), version_fields(b, store, queries)
-        extra: dict[str, Any] = {}
-        engine = optional_module("mlaudit.report.compare")
+        fa, fb = version_fields(a, store, queries, engine is None), version_fields(b, store, queries, engine is None)
+        rows = [(k, fa.get(k, ""), fb.get(k, "")) for k in dict.fromkeys([*fa, *fb])]
         if engine is not None and hasattr(engine, "compare_models"):
             try:
-                result = engine.compare_models(store, f"{a.path}@{a.commit or 'WORKTREE'}", f"{b.path}@{b.commit or 'WORKTREE'}")
-                extra = as_dict(result)
-            except Exception as exc:  # the engine's own refusal is shown, the side-by-side still is
-                extra = {"compare engine": f"{type(exc).__name__}: {exc}"}
-    keys = list(dict.fromkeys([*fa, *fb]))
-    rows = [(k, fa.get(k, ""), fb.get(k, "")) for k in keys]
-    return {"rows": rows, "extra": extra}
+                comparison = engine.compare_models(store, a, b)
+                rows += _engine_rows(comparison)
+                result["data"] = _data_rows(comparison.data_drift)
+                result["code"] = comparison.code_changes
+            except Exception as exc:  # the engine's refusal is shown; the side-by-side still is
+                result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
+        else:
+            result["note"] = "Training-data and code diffs need the compare engine (mlaudit.report.compare), not in this mlaudit yet."
+    result["rows"] = rows
+    return result
 
 
 class CompareView(View):
@@ -111,19 +142,33 @@ class CompareView(View):
         self.grid.setColumnWidth(1, 380)
         self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.content.addWidget(self.grid, 3)
-        self.extra = QWidget()
-        self.extra_box = QHBoxLayout(self.extra)
-        self.extra_box.setContentsMargins(0, 0, 0, 0)
-        self.content.addWidget(self.extra, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("compareTabs")
+        self.data_model = RecordsModel([])
+        self.data_view = table(self.data_model)
+        self.data_view.setObjectName("compareData")
+        self.code_model = RecordsModel([])
+        self.code_view = table(self.code_model, elide=Qt.TextElideMode.ElideMiddle)
+        self.code_view.setObjectName("compareCode")
+        code = QWidget()
+        code_box = QVBoxLayout(code)
+        code_box.setContentsMargins(0, 4, 0, 0)
+        self.code_summary = label("", "viewSubtitle")
+        code_box.addWidget(self.code_summary)
+        code_box.addWidget(self.code_view, 1)
+        self.tabs.addTab(self.data_view, "Training data")
+        self.tabs.addTab(code, "Code changes between the commits")
+        self.content.addWidget(self.tabs, 2)
         a, b = self.default_pair()
         self.select(a, b)
 
     def default_pair(self) -> tuple[Any, Any]:
         """The two newest distinct contents: of one path when a path changed, else of one file name (e.g. run artifacts)."""
+        versions = [v for v in self.versions if v.commit] or self.versions  # commits carry lineage
         for same in (lambda a, b: a.path == b.path, lambda a, b: PurePosixPath(a.path).name == PurePosixPath(b.path).name):
-            for i in range(len(self.versions) - 1, 0, -1):
-                newest = self.versions[i]
-                older = [v for v in self.versions[:i] if same(v, newest) and v.key != newest.key]
+            for i in range(len(versions) - 1, 0, -1):
+                newest = versions[i]
+                older = [v for v in versions[:i] if same(v, newest) and v.key != newest.key]
                 if older:
                     return older[-1], newest
         return self.versions[-2], self.versions[-1]
@@ -142,7 +187,8 @@ class CompareView(View):
         a, b = self.versions[self.box_a.currentIndex()], self.versions[self.box_b.currentIndex()]
         session = self.session
         self.summary.setText(f"comparing {version_label(a)} with {version_label(b)}\u2026")
-        self.pool.submit("compare", lambda progress: compare_versions(session.store_path, session.root, a, b, progress), self.show_result)
+        self.pool.submit("compare", lambda progress: compare_versions(session.store_path, session.root, a, b, progress),
+                         self.show_result, lambda message: self.summary.setText(f"The comparison failed: {message}"))
 
     def show_result(self, result: dict[str, Any]) -> None:
         self.result = result
@@ -162,12 +208,24 @@ class CompareView(View):
                     item.setBackground(highlight)
                     item.setForeground(dark_text)
                 self.grid.setItem(i, j, item)
-        clear_layout(self.extra_box)
-        for title, value in result["extra"].items():
-            if title in ("a", "b") or value in (None, "", [], {}):
-                continue
-            text = "\n".join(f"{short(as_dict(x) if not isinstance(x, (str, int, float)) else x, 200)}" for x in value) \
-                if isinstance(value, list) else short(value, 2000)
-            box = label(f"<b>{escape(title.replace('_', ' '))}</b><br>{escape(text)}")
-            box.setTextFormat(Qt.TextFormat.RichText)
-            self.extra_box.addWidget(box)
+        self._fill(self.data_model, self.data_view, result["data"],
+                   ("path", "status", "A", "B", "rows A", "rows B", "dataset drift", "drifted columns"))
+        code = result["code"] or {}
+        roles = ", ".join(f"{n} {r}" for r, n in sorted((code.get("by_role") or {}).items()))
+        messages = "; ".join((code.get("messages") or [])[:5])
+        self.code_summary.setText(result["note"] or (f"{code.get('commits', 0)} commits between A and B" +
+                                                     (f" \u2014 files by role: {roles}" if roles else "") +
+                                                     (f" \u2014 {messages}" if messages else "")))
+        self._fill(self.code_model, self.code_view, code.get("files") or [], ("path", "role", "status", "commits", "added", "deleted"))
+        self.tabs.setTabText(0, f"Training data ({len(result['data'])} files)")
+        self.tabs.setTabText(1, f"Code changes between the commits ({len(code.get('files') or [])} files)")
+        self.tabs.setCurrentIndex(0 if result["data"] or not code.get("files") else 1)
+        if result["note"]:
+            self.summary.setText(self.summary.text() + " " + result["note"])
+
+    def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+        model.beginResetModel()
+        model.columns = auto_columns(rows, keys)
+        model.rows = rows
+        model.endResetModel()
+        view.resizeColumnsToContents()

@@ -23,7 +23,7 @@ def drift_engine() -> Any:
 
 
 def version_choices(store: Any, queries: Any) -> list[tuple[str, str]]:
-    """(label, content hash) of every stored data version, newest last within each file."""
+    """(label, content hash) of every data version whose content is available locally, newest last per file."""
     out = []
     for f in queries.list_data_files(store):
         path = as_dict(f).get("path")
@@ -31,6 +31,8 @@ def version_choices(store: Any, queries: Any) -> list[tuple[str, str]]:
         for v in queries.data_versions(store, path):
             d = as_dict(v)
             digest = content_hash(d)
+            if d.get("availability", "available") != "available" or (digest and queries.profile(store, digest) is None):
+                continue  # DVC cache or LFS object missing, or unreadable: nothing stored to compare
             if digest and digest not in seen:  # the first commit holding a content stands for it
                 seen.add(digest)
                 rev = str(d.get("commit") or d.get("commit_sha") or d.get("rev") or d.get("source") or "")[:10]
@@ -100,7 +102,8 @@ class DriftView(View):
             self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
             return
         if len(self.choices) < 2:
-            self.show_message("Fewer than two stored data versions: nothing to compare.")
+            self.show_message("Fewer than two data versions are available locally with a stored profile: nothing to "
+                              "compare (DVC-tracked or LFS content whose cache is missing cannot be profiled).")
             return
         self.reset()
         bar = QHBoxLayout()
@@ -178,7 +181,8 @@ class DriftView(View):
 
     def _submit(self, ref: str, cur: str) -> None:
         session = self.session
-        self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, progress), self.show_report)
+        self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, progress),
+                         self.show_report, lambda message: self.summary.setText(f"Drift could not be computed: {message}"))
 
     def show_report(self, result: tuple[Any, list[Any]]) -> None:
         report, figures = result
