@@ -32,8 +32,8 @@ def scan_summary_json(result: AuditResult) -> dict[str, Any]:
         tables = set(store.db.table_names())
         data_files = q("SELECT COUNT(*) FROM path_roles WHERE role = 'data'")
         model_files = q("SELECT COUNT(*) FROM path_roles WHERE role = 'model'")
-        if "models" in tables:
-            model_files = max(model_files, q("SELECT COUNT(DISTINCT path) FROM models"))
+        if "model_versions" in tables:  # model files found by content too (a pickle named .bin)
+            model_files = max(model_files, q("SELECT COUNT(DISTINCT path) FROM model_versions WHERE status IS NULL OR status != 'D'"))
         return {
             "repo": str(result.repo.root),
             "store": str(result.store_path),
