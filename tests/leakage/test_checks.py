@@ -73,13 +73,16 @@ def test_head_findings_and_statuses(report) -> None:
 
 
 def test_data_checks_measure_every_commit_that_changed_the_pair(repo: GitRepo, report) -> None:
-    """Overlap evidence lists the pair at each commit that changed it: 10% now, none at the first commit."""
-    _, rep = report
+    """Overlap evidence lists the pair at each earlier commit that changed it (HEAD's content is the verdict itself)."""
+    db, rep = report
     overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
     past = [(e.commit, e.detail.split(": ", 2)[-1]) for e in overlap.evidence if e.detail.startswith("history:")]
     head, first = repo.git("rev-parse", "HEAD"), repo.git("rev-list", "--max-parents=0", "HEAD")
-    assert past == [(head, "10 of 100 test rows (10.0%) copied from training"),
-                    (first, "0 of 100 test rows (0.0%) copied from training")]
+    assert past == [(first, "0 of 100 test rows (0.0%) copied from training")]
+    at_first = leakage(repo.root, db, rev=first)
+    overlap = next(r for r in at_first.results if r.check_id == "LEAK-OVERLAP")
+    assert not [e for e in overlap.evidence if e.detail.startswith("history:")]  # later commits are not history of it
+    assert head != first
 
 
 def test_unreadable_sources_are_listed_with_reasons(report) -> None:

@@ -95,7 +95,8 @@ def stored_pairs(ctx: CheckContext, known: set[tuple[str, str]]) -> list[LoadedP
 
 
 def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
-    """The pair at each recent commit that changed either file (newest first, both files present and readable)."""
+    """The pair at each recent commit that changed either file (newest first, both files present and readable),
+    except commits whose content is the judged tree's own."""
     past_by_pair: dict[tuple[str, str], list[PastPair]] | None = per_context(_CACHE, ctx, "history")
     if past_by_pair is None:
         past_by_pair = {}
@@ -124,6 +125,8 @@ def history(ctx: CheckContext, lp: LoadedPair) -> list[PastPair]:
                     if entry.blob not in frames:
                         frames[entry.blob] = read_frame(tree.read_bytes(path, cap), path)
                     sides.append(frames[entry.blob])
+                if len(sides) == 2 and (sides[0] is lp.train and sides[1] is lp.test):
+                    continue  # the same content as the judged tree: already measured
                 if len(sides) == 2:
                     out.append(PastPair(sha, when, LoadedPair(lp.pair, sides[0], sides[1])))
             except (OSError, FileTooLarge, ValueError):
