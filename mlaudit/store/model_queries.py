@@ -8,7 +8,7 @@ Use from the report, the GUI and the checks:
 - ``report_by_key(store, key)``: the analysis of one content (its git blob id, computed for files outside git too).
 - ``version_at(store, path, rev)``: the version of ``path`` in commit ``rev`` (walks parents in the store).
 - ``runs(store)``, ``run_params/run_metrics/run_tags(store, run_id)``, ``registered_versions(store)``,
-  ``tracked_at(store, commit, kind)``: MLflow and metrics/params files.
+  ``tracked_at(store, commit, kind)``, ``dvc_experiments(store)``: MLflow, metrics/params files, DVC experiments.
 """
 
 from __future__ import annotations
@@ -321,4 +321,16 @@ def lineage(store: Store, version: ModelVersion) -> Lineage:
     for name, present in (("commit", commit), ("data", out.data), ("params", out.params), ("metrics", out.metrics)):
         if not present:
             out.missing.append(name)
+    return out
+
+
+def dvc_experiments(store: Store) -> list[dict[str, Any]]:
+    """DVC experiment refs (``refs/exps/...``) with the params and metrics files at their commits."""
+    rows = store.db.execute("SELECT name, target FROM refs WHERE kind = 'experiment' ORDER BY name").fetchall()
+    out = []
+    for name, target in rows:
+        ancestry = commit_ancestry(store, target)
+        out.append({"ref": name, "commit": target,
+                    "params": {f"{p}:{k}": v for p, kv in tracked_at(store, target, "params", ancestry).items() for k, v in kv.items()},
+                    "metrics": {f"{p}:{k}": v for p, kv in tracked_at(store, target, "metrics", ancestry).items() for k, v in kv.items()}})
     return out

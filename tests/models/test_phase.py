@@ -136,3 +136,18 @@ def test_worktree_spec_finds_files_on_disk(history: dict) -> None:
     mlflow_path = next(v.path for v in q.all_versions(store) if v.source == "mlflow" and v.format == "pickle")
     comp = compare_models(store, f"{mlflow_path}@WORKTREE", "dvcmodel.pkl@WORKTREE")
     assert {"field": "hyperparameters.C", "a": 2.0, "b": 4.0} in comp.differences
+
+
+def test_dvc_experiment_refs(make_repo, tmp_path: Path) -> None:
+    """A DVC experiment ref's commit is scanned, and its params and metrics are listed."""
+    repo: GitRepo = make_repo()
+    repo.commit("base", {"params.yaml": "lr: 0.1\n", "metrics.json": json.dumps({"auc": 0.6})})
+    base = repo.git("rev-parse", "HEAD")
+    exp = repo.commit("exp", {"params.yaml": "lr: 0.2\n", "metrics.json": json.dumps({"auc": 0.7})})
+    repo.git("update-ref", "refs/exps/ab/cdef/exp-1", exp)
+    repo.git("reset", "-q", "--hard", base)
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        (found,) = q.dvc_experiments(store)
+    assert found["commit"] == exp and found["params"] == {"params.yaml:lr": 0.2}
+    assert found["metrics"] == {"metrics.json:auc": 0.7}
