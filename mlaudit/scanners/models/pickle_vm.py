@@ -144,6 +144,8 @@ class PickleMachine:
             return self._run(pos, depth)
         except IndexError:  # popping an empty stack: the stream is inconsistent
             raise PickleError(f"stack underflow in the stream starting at byte {pos}") from None
+        except UnicodeDecodeError as exc:  # the real unpickler refuses these too
+            raise PickleError(f"invalid UTF-8 text ({exc.reason}) in the stream starting at byte {pos}") from None
 
     def _run(self, pos: int, depth: int) -> tuple[Any, int]:
         if depth > self.budget.limits.max_depth:
