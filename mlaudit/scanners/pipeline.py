@@ -4,7 +4,9 @@ Provider ``pipeline`` returns::
 
     steps:         [{source, path, line, name, cmd, kinds}]  source: dvc | mlproject | make; kinds as in ci.step_kinds
     dvc:           {stages: int, lock: path|None, tracked: [{path, dvc_file}], params: ["file:key"]}
-    orchestrators: [{tool, path, line}]  airflow, prefect, kubeflow, zenml, metaflow, dagster, kedro, flyte
+    orchestrators: [{tool, path, line, schedule, trains}]  airflow, prefect, kubeflow, zenml, metaflow, dagster,
+                                       kedro, flyte, luigi; schedule = the cron/interval text found in the file or None
+    schedules:     [{path, line, kind, detail, trains}]  Kubernetes CronJob / Argo CronWorkflow definitions
     params_files:  [path]
     errors:        [{path, error}]
 """
@@ -28,6 +30,10 @@ PARAMS_PATTERNS = ("params.yaml", "params.yml", "params.json", "params.toml", "*
 ORCHESTRATORS = {"airflow": "airflow", "prefect": "prefect", "kfp": "kubeflow", "zenml": "zenml", "metaflow": "metaflow",
                  "dagster": "dagster", "kedro": "kedro", "flytekit": "flyte", "luigi": "luigi"}
 _ORCH_IMPORT = re.compile(r"^\s*(?:from|import)\s+(" + "|".join(ORCHESTRATORS) + r")\b", re.M)
+_PY_SCHEDULE = re.compile(r"\b(schedule_interval|schedule|cron|CronSchedule|IntervalSchedule|interval)\s*[=(]\s*([^,)\n]*)")
+_K8S_CRON = re.compile(r"^kind:\s*(CronJob|CronWorkflow)\b", re.M)
+_K8S_SCHEDULE = re.compile(r"^\s*schedules?:\s*['\"]?([^'\"\n]+)", re.M)
+_TRAINS = re.compile(r"train|fit\(|dvc\s+repro", re.I)
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_./-]*)\s*:(?!=)([^\n]*)$", re.M)
 NOT_PARAMS_DIRS = (".github/", ".circleci/", "k8s/", "monitoring/", ".dvc/", "mlruns/", "helm/", "deploy/")
 
@@ -67,7 +73,7 @@ def is_params_path(path: str) -> bool:
 def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
     """Declared pipelines of one tree and the params files they (may) read."""
     data: dict[str, Any] = {"steps": [], "dvc": {"stages": 0, "lock": None, "tracked": [], "params": []},
-                            "orchestrators": [], "params_files": [], "errors": []}
+                            "orchestrators": [], "schedules": [], "params_files": [], "errors": []}
 
     def read(path: str) -> str | None:
         try:
@@ -114,9 +120,20 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
             data["steps"].extend(make_targets(path, read(path) or ""))
         elif path.endswith(".py") and entry.size < 1024 * 1024:
             text = read(path) or ""
-            for m in _ORCH_IMPORT.finditer(text):
+            m = _ORCH_IMPORT.search(text)
+            if m:
+                sched = _PY_SCHEDULE.search(text)
                 data["orchestrators"].append({"tool": ORCHESTRATORS[m.group(1)], "path": path,
-                                              "line": text.count("\n", 0, m.start()) + 1})
+                                              "line": text.count("\n", 0, m.start()) + 1,
+                                              "schedule": sched.group(2).strip() if sched and sched.group(2).strip() not in ("None", "") else None,
+                                              "trains": bool(_TRAINS.search(text))})
+        elif path.endswith((".yaml", ".yml")) and entry.size < 1024 * 1024 and not path.startswith((".github/", ".circleci/", "mlruns/", ".dvc/")):
+            text = read(path) or ""
+            kind = _K8S_CRON.search(text)
+            if kind:
+                sched = _K8S_SCHEDULE.search(text)
+                data["schedules"].append({"path": path, "line": text.count("\n", 0, kind.start()) + 1, "kind": kind.group(1),
+                                          "detail": sched.group(1).strip() if sched else "", "trains": bool(_TRAINS.search(text))})
         if is_params_path(path):
             text = read(path)
             if text is not None and not parse_params(text, name.rsplit(".", 1)[-1]).error:

@@ -167,3 +167,8 @@ CASES += [
 UV_PROJECT = '[[package]]\nname = "x"\nversion = "1"\nsource = { editable = "." }\n[package.metadata]\nrequires-dist = [\n' \
     '  { name = "numpy", specifier = ">=1.20" },\n  { name = "pandas", specifier = ">=2" },\n]\n'
 CASES += [("REPRO-LOCKFILE", {"pyproject.toml": PYPROJECT, "uv.lock": UV_LOCK + UV_PROJECT}, "warn", 0.5)]
+CASES += [
+    ("INFRA-CT", {"train.py": TRAIN_SEEDED, "k8s/cron.yaml": "kind: CronJob\nspec:\n  schedule: '0 2 * * *'\n  args: [python, train.py]\n"},
+     "pass", 1),
+    ("INFRA-CT", {"train.py": TRAIN_SEEDED, "flows/train_flow.py": "from prefect import flow\n@flow\ndef train():\n    pass\n"}, "warn", 0.5),
+]

@@ -32,3 +32,15 @@ def test_broken_pipeline_files_are_errors(tree_of) -> None:
     """A dvc.yaml or MLproject that is not valid YAML is recorded as an error."""
     facts = pipeline_facts(tree_of({"dvc.yaml": "stages: [\n", "MLproject": "a: [\n"}))
     assert sorted(e["path"] for e in facts["errors"]) == ["MLproject", "dvc.yaml"]
+
+
+def test_schedules_of_orchestrators_and_cron_jobs(tree_of) -> None:
+    """Orchestrator schedules, Kubernetes CronJobs and Argo CronWorkflows are found, with whether they train."""
+    facts = pipeline_facts(tree_of({
+        "dags/retrain.py": "from airflow import DAG\nwith DAG('retrain', schedule_interval='@weekly'):\n    train_task = 1\n",
+        "flows/report.py": "from prefect import flow\n@flow\ndef report():\n    pass\n",
+        "k8s/cron.yaml": "apiVersion: batch/v1\nkind: CronJob\nspec:\n  schedule: '0 2 * * *'\n  jobTemplate:\n    args: [python, train.py]\n",
+    }))
+    assert [(o["tool"], o["schedule"], o["trains"]) for o in facts["orchestrators"]] == [
+        ("airflow", "'@weekly'", True), ("prefect", None, False)]
+    assert facts["schedules"] == [{"path": "k8s/cron.yaml", "line": 2, "kind": "CronJob", "detail": "0 2 * * *", "trains": True}]
