@@ -58,6 +58,17 @@ def dotted_name_call(arg: str) -> bytes:
     return stack_global_call("sklearn.utils", "os.system", arg)
 
 
+def trailing_without_proto(arg: str) -> bytes:
+    """A benign pickle, then a second stream with no PROTO opcode (the loader accepts it)."""
+    return pickle.dumps([1, 2], protocol=4) + _u("os") + _u("system") + b"\x93" + _u(arg) + b"\x85R."
+
+
+def computed_name(arg: str) -> bytes:
+    """STACK_GLOBAL whose module name is computed at load time by an innocent-looking call (''.join)."""
+    return (b"\x80\x04" + _u("builtins") + _u("str.join") + b"\x93" + _u("") + _u("o") + _u("s") + b"\x86" + b"\x86R"
+            + _u("system") + b"\x93" + _u(arg) + b"\x85R.")
+
+
 def concatenated(arg: str) -> bytes:
     """A benign pickle followed by a malicious one in the same file."""
     return pickle.dumps({"weights": [1.0, 2.0]}, protocol=4) + global_call("os", "system", arg)
@@ -218,6 +229,8 @@ def malicious_corpus(canary: Path) -> dict[str, bytes]:
         "asyncio.pkl": global_call("asyncio.subprocess", "create_subprocess_shell", cmd),
         "numpy_runstring.pkl": global_call("numpy.testing._private.utils", "runstring", cmd),
         "concatenated.pkl": concatenated(cmd),
+        "trailing_no_proto.pkl": trailing_without_proto(cmd),
+        "computed_name.pkl": computed_name(cmd),
         "joblib_after_arrays.joblib": joblib_after_arrays(cmd),
         "joblib_gzip.joblib": joblib_after_arrays(cmd, ("gzip", 3)),
         "joblib_lz4.joblib": joblib_after_arrays(cmd, ("lz4", 3)),

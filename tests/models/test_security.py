@@ -41,10 +41,12 @@ def test_canary_proves_nothing_ran(hostile: dict[str, bytes], canary: Path) -> N
 
 
 def test_memo_and_stack_global_resolve_names(hostile: dict[str, bytes]) -> None:
-    """STACK_GLOBAL operands fetched from the memo resolve to the real module and name."""
+    """STACK_GLOBAL operands fetched from the memo resolve; names computed at load time are dangerous."""
     assert scan_model_bytes(hostile["memo.pkl"]).dangerous == ["os.system"]
     assert "builtins.getattr" in scan_model_bytes(hostile["getattr_chain.pkl"]).dangerous
     assert scan_model_bytes(hostile["dotted.pkl"]).dangerous == ["sklearn.utils.os.system"]
+    assert scan_model_bytes(hostile["computed_name.pkl"]).dangerous == ["<result of builtins.str.join>.system"]
+    assert scan_model_bytes(hostile["trailing_no_proto.pkl"]).dangerous == ["os.system"]
 
 
 def test_payload_after_joblib_arrays_is_seen(hostile: dict[str, bytes]) -> None:
@@ -78,7 +80,8 @@ def test_benign_pickles_are_safe() -> None:
 @pytest.mark.parametrize(("module", "name", "expected"), [
     ("os", "system", "dangerous"), ("builtins", "getattr", "dangerous"), ("builtins", "set", "safe"),
     ("sklearn.tree._classes", "DecisionTreeClassifier", "safe"), ("numpy", "load", "dangerous"),
-    ("torch._utils", "_rebuild_tensor_v2", "safe"), ("acme", "Thing", "unknown"), ("", "", "dangerous"),
+    ("torch._utils", "_rebuild_tensor_v2", "safe"), ("acme", "Thing", "unknown"), ("", "", "unknown"),
+    ("<result of builtins.str.join>", "system", "dangerous"),
     ("collections", "OrderedDict", "safe"), ("pandas.io.pickle", "read_pickle", "dangerous"),
 ])
 def test_global_policy(module: str, name: str, expected: str) -> None:

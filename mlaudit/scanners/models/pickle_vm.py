@@ -167,7 +167,8 @@ class PickleMachine:
 
         def add_global(module: Any, name: Any, op: str) -> Global:
             if not isinstance(module, str) or not isinstance(name, str):
-                ref = GlobalRef(_describe(module), _describe(name), start, op, stream)
+                ref = GlobalRef(module if isinstance(module, str) else _describe(module),
+                                name if isinstance(name, str) else _describe(name), start, op, stream)
                 self.result.globals.append(ref)
                 return Global(ref.module, ref.name)
             self.result.globals.append(GlobalRef(module, name, start, op, stream))

@@ -89,8 +89,10 @@ def _prefixes(dotted: str) -> list[str]:
 @functools.lru_cache(maxsize=65536)
 def classify_global(module: str, name: str) -> str:
     """``dangerous``, ``safe`` or ``unknown`` for an imported ``module.name``."""
+    if module.startswith("<") or name.startswith("<"):
+        return DANGEROUS  # a name computed while loading (STACK_GLOBAL fed by a call): anything can be imported
     if not module or not name:
-        return DANGEROUS  # an empty or unresolvable name: the loader decides at run time
+        return UNKNOWN  # the loader refuses empty names
     if not _IDENT.match(module) or not _IDENT.match(name):
         return UNKNOWN
     full = f"{module}.{name}"

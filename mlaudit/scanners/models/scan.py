@@ -160,15 +160,19 @@ def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metada
     pos, roots = 0, []
     try:
         while pos < len(data):
-            root, pos = machine.run_stream(pos)
+            try:
+                root, pos = machine.run_stream(pos)
+            except PickleError as exc:
+                if not roots:
+                    raise
+                # A loader calling pickle.load again would run this stream up to the error: its globals count.
+                report.add("trailing-data", "medium", f"{len(data) - pos} bytes after the last complete pickle ({exc})", where)
+                break
             roots.append(root)
             if roots[0] == TORCH_MAGIC and len(roots) >= 4:  # legacy torch: raw storages follow
                 report.format = "pytorch-legacy"
                 break
-            if pos < len(data) and data[pos:].strip(b"\x00\n\r\t ") and sniff_format(data[pos:pos + 64]) != "pickle":
-                report.add("trailing-data", "medium", f"{len(data) - pos} bytes after the last pickle are not a pickle", where)
-                break
-            if not data[pos:].strip(b"\x00\n\r\t "):
+            if not data[pos:pos + 4096].strip(b"\x00\n\r\t ") and not data[pos:].strip(b"\x00\n\r\t "):
                 break
     except PickleError as exc:
         report.add("malformed", "high", f"pickle stream broken: {exc}", where)
