@@ -7,6 +7,7 @@ data-drift report on the same frames and whether the per-column verdicts agree.
 
     python bench/bench_drift.py                 # 1M rows
     python bench/bench_drift.py --rows 200000 --evidently-python ~/venvs/evidently/bin/python
+    python bench/bench_drift.py --rows 200000 --big-csv-gb 1    # also: peak memory profiling a 1 GB CSV
 """
 
 from __future__ import annotations
@@ -121,6 +122,27 @@ def evidently(python: str, ref: Path, cur: Path) -> dict | None:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def profile_peak(args: argparse.Namespace) -> None:
+    """In a fresh process: profile one file only; print its peak memory over the imports."""
+    from mlaudit.scanners.data.profile import profile_file
+
+    path = Path(args.profile_only)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    prof = profile_file(path, path.name)
+    print(json.dumps({"seconds": time.perf_counter() - start, "rows": prof.rows, "imports_mb": base,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def big_csv(source: Path, target: Path, gigabytes: float) -> None:
+    """A CSV of about ``gigabytes`` GB: the header of ``source`` and its body repeated."""
+    header, _, body = source.read_bytes().partition(b"\n")
+    with open(target, "wb") as out:
+        out.write(header + b"\n")
+        while out.tell() < gigabytes * 1e9:
+            out.write(body)
+
+
 def run_child(ref: Path, cur: Path, tmp: Path, tag: str) -> dict:
     db = tmp / f"bench-{tag}.sqlite"
     out = subprocess.run([sys.executable, __file__, "--child", str(ref), str(cur), str(db)], capture_output=True, text=True, check=True)
@@ -131,10 +153,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--evidently-python", default=None, help="Python interpreter with evidently (pandas < 3) installed.")
+    ap.add_argument("--big-csv-gb", type=float, default=0, help="Also measure peak memory profiling a CSV of this many GB.")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--profile-only", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args)
+        return
+    if args.profile_only:
+        profile_peak(args)
         return
     with tempfile.TemporaryDirectory(prefix="mlaudit-bench-") as d:
         tmp = Path(d)
@@ -155,6 +182,14 @@ def main() -> None:
                   f"(profile {res['profile_s']:.2f} s) = {res['end_to_end_s'] / fl:.2f}x floor | peak {res['peak_mb']:.0f} MB | "
                   f"compare from store {res['compare_s'] * 1000:.0f} ms | share drifted {res['share']:.2f}")
             ours = res["verdicts"]
+        if args.big_csv_gb:
+            big = tmp / "big.csv"
+            big_csv(files["ref"][1], big, args.big_csv_gb)
+            out = subprocess.run([sys.executable, __file__, "--profile-only", str(big)], capture_output=True, text=True, check=True)
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"big CSV: {big.stat().st_size / 1e9:.2f} GB, {res['rows']} rows profiled in {res['seconds']:.1f} s, "
+                  f"peak {res['peak_mb']:.0f} MB (imports alone {res['imports_mb']:.0f} MB)")
+            big.unlink()
         if args.evidently_python:
             ev = evidently(args.evidently_python, files["ref"][0], files["cur"][0])
             if ev:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -188,9 +189,11 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
     for entry in tree.files():
         if entry.kind != "file" or not _is_data(entry.path, roles.get(entry.path)):
             continue
-        full = ctx.repo.root / entry.path
+        full = tree.fs_path(entry.path)
         try:
-            st = full.stat()
+            st = os.stat(full, follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode):
+                continue
             hit = cache.get(entry.path)
             if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
                 key = hit[2]

@@ -85,8 +85,9 @@ def merged_cdfs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     The ECDF values are exact at the last position of each run of equal values (where the merged value
     changes), which is all KS and Wasserstein need. The last pair is cached, so a column costs one merge.
     """
-    if _PAIR and _PAIR[0][0] is a and _PAIR[0][1] is b:
-        return _PAIR[0][2]
+    last = _PAIR[-1] if _PAIR else None  # one read: safe when threads compare at once
+    if last is not None and last[0] is a and last[1] is b:
+        return last[2]
     both = np.concatenate([a, b])
     order = np.argsort(both, kind="stable")  # two sorted runs: a linear merge
     both = both[order]
