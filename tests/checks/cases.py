@@ -172,3 +172,5 @@ CASES += [
      "pass", 1),
     ("INFRA-CT", {"train.py": TRAIN_SEEDED, "flows/train_flow.py": "from prefect import flow\n@flow\ndef train():\n    pass\n"}, "warn", 0.5),
 ]
+# without a scan the store holds no history, so REPRO-BINARIES cannot tell (history cases: test_binaries.py)
+CASES += [("REPRO-BINARIES", {"train.py": "x = 1\n"}, "unknown", None)]

@@ -8,6 +8,7 @@ from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, 
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import MAX_EVIDENCE
 from mlaudit.core.config import define_threshold
+from mlaudit.core.gitcmd import run_git
 from mlaudit.core.objects import GitObjects
 
 BINARY_BYTES = define_threshold("repro.binary_bytes", 10 * 1024 * 1024, "Size in bytes above which a binary committed "
@@ -25,7 +26,8 @@ class LargeBinaries(Check):
     title = "No large binaries in git history"
     area = "repro"
     help = (
-        "Lists every binary blob in the git history (all refs) with its size, read from the git object store. "
+        "Lists every binary blob in the git history (all refs; only the commit's ancestors when judging a past "
+        "commit) with its size, read from the git object store. "
         "Fails when one is larger than repro.binary_bytes: the repository carries it forever, even after the "
         "file is deleted. Files stored through Git LFS or DVC are small pointers and never count."
     )
@@ -38,10 +40,16 @@ class LargeBinaries(Check):
         if not ctx.repo.is_git:
             return self.result(Status.NOT_APPLICABLE, message="Not a git repository: there is no history to bloat.")
         limit = ctx.threshold(BINARY_BYTES)
-        rows = ctx.store.db.execute(
-            "SELECT blob, path, MIN(c.committer_time) AS t, fc.commit_sha FROM file_changes fc "
-            "LEFT JOIN commits c ON c.sha = fc.commit_sha WHERE fc.binary = 1 AND fc.blob IS NOT NULL "
-            "AND fc.status != 'D' GROUP BY blob ORDER BY t").fetchall()
+        changes = ctx.store.db.execute(
+            "SELECT blob, path, fc.commit_sha FROM file_changes fc LEFT JOIN commits c ON c.sha = fc.commit_sha "
+            "WHERE fc.binary = 1 AND fc.blob IS NOT NULL AND fc.status != 'D' ORDER BY c.committer_time").fetchall()
+        if ctx.rev is not None:  # judging a past commit: only its own history counts
+            ancestors = set(run_git(ctx.repo.root, ["rev-list", ctx.rev]).decode().split())
+            changes = [c for c in changes if c[2] in ancestors]
+        first: dict[str, tuple[str, str]] = {}
+        for blob, path, commit in changes:
+            first.setdefault(blob, (path, commit))
+        rows = [(blob, path, commit) for blob, (path, commit) in first.items()]
         total = ctx.store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0]
         if not total:
             return self.result(Status.UNKNOWN, message="No commit history is stored for this repository.",
@@ -51,7 +59,7 @@ class LargeBinaries(Check):
             patterns = lfs_patterns(ctx.tree.read_text(".gitattributes", 1024 * 1024))
         big = []
         with GitObjects(ctx.repo.root) as objects:
-            for blob, path, _, commit in rows:
+            for blob, path, commit in rows:
                 if not blob or set(blob) == {"0"}:
                     continue
                 size = objects.size(blob)
