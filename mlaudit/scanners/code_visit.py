@@ -207,7 +207,8 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("rng_use", node, lib="tensorflow", call=qual)
         last = qual.rsplit(".", 1)[-1]
         if last in N.RANDOM_STATE_NAMES or (last in N.SHUFFLE_SPLITTERS and self._kw_true(node, "shuffle")):
-            seeded = bool(kwargs & N.SEED_KWARGS) or None in kwargs
+            seeded = any(k.arg in N.SEED_KWARGS and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+                         for k in node.keywords) or None in kwargs
             self.add("random_state" if seeded else "unseeded", node, lib="sklearn", call=last)
         for kind, table in (("tracking", N.TRACKING), ("validation", N.VALIDATION), ("monitoring", N.MONITORING)):
             tool = _prefix(qual, table)

@@ -28,6 +28,7 @@ KFold(5)
 RFC(n_estimators=100, max_depth=3, n_jobs=-1)
 RFC(**params)
 df.sample(frac=0.5)
+RFC(random_state=None)
 """
 
 SERVE = """\
@@ -73,7 +74,7 @@ def test_seeds_and_unseeded_call_sites(tree_of) -> None:
     assert [(s["lib"], s["line"]) for s in facts["seeds"]] == [("random", 7), ("torch", 8), ("tensorflow", 9), ("numpy", 10)]
     assert [(u["call"], u["line"]) for u in facts["unseeded"]] == [
         ("numpy.random.default_rng", 11), ("train_test_split", 14), ("KFold", 15), ("RandomForestClassifier", 17),
-        ("DataFrame.sample", 19)]
+        ("DataFrame.sample", 19), ("RandomForestClassifier", 20)]
     assert [r["line"] for r in facts["random_state"]] == [13, 18]
     assert [(r["lib"], r["line"]) for r in facts["rng_use"]] == [("numpy", 12)]
     assert facts["hyper_literals"] == [{"path": "train.py", "line": 17, "cell": None, "call": "RandomForestClassifier",
