@@ -239,6 +239,7 @@ def malicious_corpus(canary: Path) -> dict[str, bytes]:
         "joblib_zlib.joblib": joblib_after_arrays(cmd, 3),
         "object_array.npy": npy_object_array(cmd),
         "torch_data_pkl.pt": torch_zip(global_call("os", "system", cmd)),
+        "hidden_member.pt": _hidden_member(global_call("os", "system", cmd)),
         "nested_zip.zip": _nested_zip(torch_zip(global_call("os", "system", cmd))),
         "keras_lambda.keras": keras_zip(keras_config(lambda_layer=True)),
         "weights.bin": global_call("os", "system", cmd),
@@ -250,4 +251,13 @@ def _nested_zip(inner: bytes) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("inner/model.pt", inner)
+    return buf.getvalue()
+
+
+def _hidden_member(payload: bytes) -> bytes:
+    """A PyTorch-like zip with a pickle stored under a raw-storage name (no extension, in a subfolder)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("archive/data.pkl", pickle.dumps({"w": 1}, protocol=2))
+        zf.writestr("archive/data/7", payload)
     return buf.getvalue()

@@ -391,7 +391,7 @@ class PickleMachine:
                 width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
                 code = int.from_bytes(take(pos, width), "little")
                 pos += width
-                self.result.globals.append(GlobalRef("copyreg.extension", str(code), start, "EXT", stream))
+                self.result.globals.append(GlobalRef("extension-registry", str(code), start, "EXT", stream))
                 stack.append(Opaque("extension", code))
             elif op == 0x63:  # GLOBAL
                 module, pos = line(pos)

@@ -246,11 +246,16 @@ def _zip(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int
         if total > limits.max_decompressed:
             report.add("zip-bomb", "high", f"zip expands past {limits.max_decompressed} bytes", name)
             break
-        if not _interesting(info.filename, kind):
-            continue
         try:
             with zf.open(info) as fh:
-                content = fh.read(limits.max_bytes + 1)
+                if not _interesting(info.filename, kind):
+                    # any other member is sniffed: a pickle hidden under a storage-like name is still read
+                    if sniff_format(fh.read(64), "") not in ("pickle", "zip"):
+                        continue
+                    with zf.open(info) as again:
+                        content = again.read(limits.max_bytes + 1)
+                else:
+                    content = fh.read(limits.max_bytes + 1)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
             report.add("malformed", "high", f"member unreadable ({exc})", member)
             continue
