@@ -113,3 +113,16 @@ def test_formats_round_trip(tmp_path: Path, name: str, writer) -> None:
     writer(df, tmp_path / name)
     table = read_table(tmp_path / name, name)
     assert table.column("n").to_pylist() == [1, 2, 3] and table.column("s").to_pylist() == ["a", "b", "c"]
+
+
+def test_type_change_after_first_block_reads_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A number column with text past the first block is re-read as text, with a warning, not dropped."""
+    from mlaudit.scanners.data import readers
+    from mlaudit.scanners.data.profile import profile_file
+
+    monkeypatch.setattr(readers, "BLOCK_SIZE", 1 << 12)
+    path = tmp_path / "mixed.csv"
+    path.write_text("a,b\n" + "1,x\n" * 5000 + "oops,y\n")
+    prof = profile_file(path, "mixed.csv")
+    assert prof.rows == 5001 and prof.columns[0]["arrow_type"] == "string"
+    assert "every column read as text" in prof.warnings[0]

@@ -11,7 +11,7 @@ from mlaudit.store import data_queries as dq
 
 DUPLICATES = define_threshold("data.duplicate_share", 0.05, "Share of exact duplicate rows in a data file above which DATA-QUALITY warns.")
 MISSING = define_threshold("data.missing_share", 0.3, "Share of missing values in a column above which DATA-QUALITY warns.")
-MIXED = define_threshold("data.mixed_share", 0.2, "A text column whose values are numbers for between this share and 1 - it is reported as mixed types.")
+MIXED = define_threshold("data.mixed_share", 0.2, "A text column whose values are numbers for at least this share (but not all) is reported as mixed types.")
 MAX_EVIDENCE = 30
 
 
@@ -43,7 +43,7 @@ def _mixed(ctx: CheckContext, prof: dq.Profile, limit: float) -> list[tuple[str,
         values = frame[c].dropna()
         if len(values):
             share = float(pd.to_numeric(values, errors="coerce").notna().mean())
-            if limit <= share <= 1 - limit / 4:
+            if limit <= share < 1:
                 out.append((c, share))
     return out
 
@@ -58,7 +58,8 @@ def problems(ctx: CheckContext, v: dq.DataVersion) -> list[Evidence]:
         return [Evidence(f"unreadable: {prof.error}", **at)]
     if not prof.rows:
         return [Evidence("no data rows (header only)", **at)]
-    out = []
+    out = [Evidence(r[0], **at) for r in ctx.store.db.execute(
+        "SELECT DISTINCT reason FROM scan_errors WHERE phase = 'data' AND blob = ? AND reason != 'no data rows (header only)'", [v.key])]
     dups = _duplicates(ctx, v.key, prof.rows)
     if dups / prof.rows > ctx.threshold(DUPLICATES):
         out.append(Evidence(f"{dups} duplicate rows ({dups / prof.rows:.1%})", value=dups, **at))

@@ -222,8 +222,23 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
 
 
 def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> DataProfile:
-    """Profile a data file in one streaming pass; raise DataReadError when it cannot be read."""
-    schema, batches = open_batches(path, name)
+    """Profile a data file in one streaming pass; raise DataReadError when it cannot be read.
+
+    A CSV whose column changes type after the first block (a number column with text further down) is
+    read again with every column as text, and says so in ``warnings``.
+    """
+    try:
+        return _profile(path, name, sample_rows, False)
+    except DataReadError as exc:
+        if "conversion error" not in str(exc).lower():
+            raise
+        prof = _profile(path, name, sample_rows, True)
+        prof.warnings.append(f"column types change further down the file ({exc}); every column read as text")
+        return prof
+
+
+def _profile(path: Path, name: str, sample_rows: int, as_text: bool) -> DataProfile:
+    schema, batches = open_batches(path, name, as_text)
     if len(set(schema.names)) != len(schema.names):
         dupes = sorted({n for n in schema.names if schema.names.count(n) > 1})
         raise DataReadError(f"duplicate column names: {', '.join(dupes[:5])}")

@@ -110,7 +110,7 @@ def _sniff_text(head: bytes, fmt: str) -> tuple[str, str]:
     return encoding, delimiter
 
 
-def _csv_batches(path: Path, fmt: str) -> Iterator[pa.RecordBatch]:
+def _csv_batches(path: Path, fmt: str, as_text: bool = False) -> Iterator[pa.RecordBatch]:
     with _decompressed(path) as fh:
         head = fh.read(LINE_BYTES)
     if not head.strip():
@@ -126,12 +126,19 @@ def _csv_batches(path: Path, fmt: str) -> Iterator[pa.RecordBatch]:
             reader = pacsv.open_csv(
                 fh, read_options=pacsv.ReadOptions(block_size=max(BLOCK_SIZE, 4 * len(first)), encoding=encoding),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+                convert_options=pacsv.ConvertOptions(
+                    strings_can_be_null=True, column_types={n: pa.string() for n in _header(first, delimiter, encoding)} if as_text else None),
             )
             yield reader.schema
             yield from reader
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, StopIteration) as exc:
             raise DataReadError(f"not parseable as delimited text: {_first_line(exc)}") from exc
+
+
+def _header(first: bytes, delimiter: str, encoding: str) -> list[str]:
+    """Column names of a header line (csv quoting rules)."""
+    text = first.decode("utf-8" if encoding == "utf8" else "latin-1", "replace").rstrip("\r")
+    return next(csv.reader([text], delimiter=delimiter), [])
 
 
 def _first_line(exc: BaseException) -> str:
@@ -200,9 +207,12 @@ def _excel_batches(path: Path) -> Iterator[pa.RecordBatch]:
     yield from table.to_batches(BATCH_ROWS)
 
 
-def open_batches(path: Path, name: str) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
-    """Schema and record batches of a data file at ``path`` whose repo name is ``name`` (the name picks the format)."""
-    gen = _batches(path, name)
+def open_batches(path: Path, name: str, as_text: bool = False) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """Schema and record batches of a data file at ``path`` whose repo name is ``name`` (the name picks the format).
+
+    ``as_text`` reads every CSV column as text (used again when a column's type changes after the first block).
+    """
+    gen = _batches(path, name, as_text)
     try:
         schema = next(gen)
     except StopIteration:
@@ -210,7 +220,7 @@ def open_batches(path: Path, name: str) -> tuple[pa.Schema, Iterator[pa.RecordBa
     return schema, gen  # type: ignore[return-value]
 
 
-def _batches(path: Path, name: str) -> Iterator[pa.RecordBatch | pa.Schema]:
+def _batches(path: Path, name: str, as_text: bool = False) -> Iterator[pa.RecordBatch | pa.Schema]:
     fmt = data_format(name)
     if fmt is None:
         with open(path, "rb") as fh:
@@ -224,7 +234,7 @@ def _batches(path: Path, name: str) -> Iterator[pa.RecordBatch | pa.Schema]:
         return _jsonl_batches(path)  # type: ignore[return-value]
     if fmt == "excel":
         return _excel_batches(path)  # type: ignore[return-value]
-    return _csv_batches(path, fmt)  # type: ignore[return-value]
+    return _csv_batches(path, fmt, as_text)  # type: ignore[return-value]
 
 
 def read_table(path: Path, name: str) -> pa.Table:
