@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from mlaudit.core.tree import TreeSource
+from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
 from mlaudit.scanners.facts import fact_provider
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
@@ -35,11 +36,6 @@ REQ_PATTERNS = ("requirements*.txt", "requirements*.in", "*requirements.txt", "r
                 "constraints*.txt")
 SKIP_PARTS = ("/site-packages/", "/node_modules/", "/mlruns/", "/mlartifacts/", "/.dvc/", "/.venv/", "/.tox/")
 DEV_HINTS = {"dev", "develop", "test", "tests", "testing", "lint", "linting", "doc", "docs", "ci", "typing"}
-
-
-def norm(name: str) -> str:
-    """PEP 503 normalised package name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def classify_pep508(spec: str) -> str:
@@ -275,46 +271,6 @@ def _conda(c: _Collector, path: str, text: str) -> None:
             c.package(name, spec, pin, "runtime", path, line_of(text, item))
 
 
-def _lock_names(c: _Collector, path: str, text: str, fmt: str) -> list[str] | None:
-    """Package names a lock file pins (None when it cannot be parsed)."""
-    try:
-        if fmt in ("poetry", "uv", "pdm"):
-            return [norm(p["name"]) for p in tomllib.loads(text).get("package", []) if "name" in p]
-        if fmt == "pipfile":
-            data = json.loads(text)
-            return [norm(n) for sec in ("default", "develop") for n in (data.get(sec) or {})]
-        if fmt == "conda-lock":
-            data = yaml.safe_load(text) or {}
-            return [norm(p["name"]) for p in data.get("package", []) if isinstance(p, dict) and "name" in p]
-    except (tomllib.TOMLDecodeError, ValueError, yaml.YAMLError, TypeError, AttributeError) as exc:
-        c.error(path, f"invalid {fmt} lock file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-    return None
-
-
-def _uv_requires(text: str) -> dict[str, str] | None:
-    """The project's own requirements as uv recorded them when locking (name -> specifier), if present."""
-    try:
-        packages = tomllib.loads(text).get("package", [])
-        for pkg in packages if isinstance(packages, list) else []:
-            source = pkg.get("source") if isinstance(pkg, dict) else None
-            if isinstance(source, dict) and (source.get("editable") == "." or source.get("virtual") == "."):
-                reqs = (pkg.get("metadata") or {}).get("requires-dist") or []
-                return {norm(r["name"]): _spec_key(str(r.get("specifier", ""))) for r in reqs if isinstance(r, dict) and "name" in r
-                        and "marker" not in r}
-    except (tomllib.TOMLDecodeError, TypeError, AttributeError, KeyError):
-        return None
-    return None
-
-
-def _spec_key(spec: str) -> str:
-    """A specifier normalised for comparison (spaces removed, clauses sorted)."""
-    return ",".join(sorted(part.strip() for part in spec.split(",") if part.strip()))
-
-
-LOCKS = {"poetry.lock": ("poetry", "pyproject.toml"), "uv.lock": ("uv", "pyproject.toml"), "pdm.lock": ("pdm", "pyproject.toml"),
-         "Pipfile.lock": ("pipfile", "Pipfile"), "conda-lock.yml": ("conda-lock", "environment.yml")}
-
-
 @fact_provider("deps")
 def dependency_facts(tree: TreeSource) -> dict[str, Any]:
     """Declared dependencies, lock files and Python version declarations of one tree."""
@@ -347,9 +303,11 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
             text = c.read(path)
             if text is not None:
                 base = path[: -len(name)]
-                c.facts["locks"].append({"path": path, "format": fmt, "names": _lock_names(c, path, text, fmt),
-                                         "manifest": base + manifest,
-                                         "locked_specs": _uv_requires(text) if fmt == "uv" else None})
+                names, error = lock_names(text, fmt)
+                if error:
+                    c.error(path, error)
+                c.facts["locks"].append({"path": path, "format": fmt, "names": names, "manifest": base + manifest,
+                                         "locked_specs": uv_requires(text) if fmt == "uv" else None})
     parsed = {m["path"] for m in c.facts["manifests"]} | {e["path"] for e in c.facts["errors"]}
     for inc in list(c.facts["includes"]):
         target = posixpath.normpath(inc["target"])
@@ -358,7 +316,7 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
             text = c.read(target)
             if text is not None:
                 _guarded(c, _requirements, target, text)
-    _check_locks(c)
+    check_locks(c.facts)
     return c.facts
 
 
@@ -368,20 +326,3 @@ def _guarded(c: _Collector, handler: Any, path: str, text: str) -> None:
         handler(c, path, text)
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
         c.error(path, f"unexpected structure: {type(exc).__name__}: {exc}")
-
-
-def _check_locks(c: _Collector) -> None:
-    """Fill ``packages`` (count) and ``missing`` (manifest packages absent from the lock) of each lock."""
-    for lock in c.facts["locks"]:
-        names = lock.pop("names")
-        declared = {p["name"] for p in c.facts["packages"] if p["path"] == lock["manifest"] and p["group"] == "runtime"}
-        if lock["format"] == "pip-compile":
-            names = [p["name"] for p in c.facts["packages"] if p["path"] == lock["path"]]
-        lock["packages"] = None if names is None else len(names)
-        lock["missing"] = None if names is None else sorted(declared - set(names))
-        specs = lock.pop("locked_specs", None)
-        lock["stale"] = []
-        if specs is not None:  # uv records the manifest's specifiers: any difference means the lock is out of date
-            current = {p["name"]: _spec_key(p["spec"].split(";", 1)[0]) for p in c.facts["packages"]
-                       if p["path"] == lock["manifest"] and p["group"] == "runtime"}
-            lock["stale"] = sorted(n for n in current if n in specs and specs[n] != current[n])
