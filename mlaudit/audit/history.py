@@ -48,7 +48,7 @@ def evenly_spaced(items: list[str], count: int) -> list[str]:
 
 
 def select_revisions(repo: RepoInfo, store: Store, points: int = DEFAULT_POINTS) -> list[str]:
-    """Tagged commits (the newest ``points`` of them), topped up with evenly spaced first-parent commits of HEAD."""
+    """Tagged commits (``points`` of them, evenly spaced), topped up with evenly spaced first-parent commits of HEAD."""
     if not repo.is_git or repo.head is None:
         return []
     times = dict(store.db.execute("SELECT sha, committer_time FROM commits").fetchall())

@@ -15,7 +15,7 @@ from mlaudit.core.progress import Progress
 @cli.command()
 @audit_options
 @click.option("--points", type=click.IntRange(1, 200), default=DEFAULT_POINTS, show_default=True,
-              help="Revisions to judge: the newest tags, topped up with evenly spaced commits of HEAD's first-parent history.")
+              help="Revisions to judge: the tags (evenly spaced when there are more), topped up with evenly spaced commits of HEAD's first-parent history.")
 @with_progress
 def history(path: str, db: str | None, as_json: bool, points: int, progress: Progress) -> None:
     """Score the repository at every tag (or evenly spaced commits): stage, ML Test Score and levels over time.
