@@ -39,6 +39,10 @@ mkdir -p "$OUT/smoke"
 for ext in html pdf md json; do
   test -s "$OUT/smoke/demo/mlaudit-notebook_prototype.$ext" || { echo "missing $ext report" >&2; exit 1; }
 done
+# The desktop app inside the bundle: render every view offscreen (proves the Qt plugins are bundled).
+env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen "$BUNDLE/mlaudit" gui "$OUT/smoke/demo/notebook_prototype" \
+  --db "$OUT/smoke/demo/notebook_prototype.mlaudit.sqlite" --screenshots "$OUT/smoke/screenshots" >/dev/null
+test -s "$OUT/smoke/screenshots/overview.png" || { echo "the app rendered no Overview" >&2; exit 1; }
 echo "bundle: $BUNDLE"
 echo "bundle size: $(du -sh "$BUNDLE" | cut -f1)"
 echo "build time: $((built - start)) s (smoke test $(( $(date +%s) - built )) s)"
