@@ -75,20 +75,21 @@ def _parse_changes(sha: str, body: bytes) -> list[FileChange]:
             meta = tok[1:].split()
             if len(meta) < 5:
                 continue
-            old_mode, new_mode, old_blob, new_blob, status = meta[:5]
-            letter = status[:1].decode()
+            old_mode, new_mode, old_blob, new_blob, status = (m.decode("ascii", "replace") for m in meta[:5])
+            letter = status[:1]
+            if i + (2 if letter in ("R", "C") else 1) > n:
+                break  # a raw line cut short (git never writes one): ignore it
             if letter in ("R", "C"):
                 old_path, new_path = decode_path(tokens[i]), decode_path(tokens[i + 1])
                 i += 2
             else:
                 old_path, new_path = None, decode_path(tokens[i])
                 i += 1
-            blob = new_blob.decode()
             change = FileChange(
                 commit_sha=sha, path=new_path, status=letter,
-                blob=None if blob == _ZERO else blob,
-                old_blob=None if old_blob.decode() == _ZERO else old_blob.decode(),
-                old_path=old_path, mode=(new_mode if letter != "D" else old_mode).decode(),
+                blob=None if new_blob == _ZERO else new_blob,
+                old_blob=None if old_blob == _ZERO else old_blob,
+                old_path=old_path, mode=new_mode if letter != "D" else old_mode,
             )
             changes.append(change)
             by_path[new_path] = change

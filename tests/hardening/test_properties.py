@@ -227,3 +227,11 @@ def test_csv_sniffer_on_ragged_text(rows: list[list[str]], tmp_path: Path) -> No
 def _quiet_hypothesis_db(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep hypothesis' example database out of the working tree."""
     monkeypatch.chdir(tempfile.gettempdir())
+
+
+def test_truncated_raw_line_regression() -> None:
+    """Fuzz finding: a raw rename line cut before its paths raised IndexError; it is now ignored."""
+    start, end, _ = markers()
+    chunk = b"a" * 40 + b"\x1f" * 9 + end + b"\n:100644 100644 " + b"1" * 40 + b" " + b"\xff" * 40 + b" R100"
+    ((commit, changes),) = list(split_commits([start + chunk], start, end))
+    assert commit.sha == "a" * 40 and changes == []
