@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -68,6 +69,11 @@ class _Analyser:
                 self.ctx.record_issue(ScanIssue("models", report.error, path, key))
         self.ctx.store.db.execute(_INSERT, _row(key, report, time.monotonic() - start))
         self.count += 1
+
+
+def _reraise(exc: Exception) -> bytes:
+    """A reader for content that already failed to read: the analyser records the error."""
+    raise exc
 
 
 def _blob_head(ctx: ScanContext, blob: str) -> bytes:
@@ -146,7 +152,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             data = tree.read_bytes(entry.path, limit)
         except (FileTooLarge, OSError) as exc:
             key = entry.blob or f"unread:{entry.path}"
-            analyser.ensure(key, entry.path, lambda e=exc: (_ for _ in ()).throw(e))
+            analyser.ensure(key, entry.path, functools.partial(_reraise, exc))
         else:
             key = git_blob_id(data)
             analyser.ensure(key, entry.path, lambda d=data: d)
@@ -158,7 +164,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             data = local.file.read_bytes()
         except (FileTooLarge, OSError) as exc:
             key = f"unread:{local.source}:{local.path}"
-            analyser.ensure(key, local.path, lambda e=exc: (_ for _ in ()).throw(e))
+            analyser.ensure(key, local.path, functools.partial(_reraise, exc))
         else:
             key = git_blob_id(data)
             analyser.ensure(key, local.path, lambda d=data: d)

@@ -330,11 +330,12 @@ def json_after(data: bytes, marker: bytes, limit: int = 16 * 1024 * 1024) -> Any
     for i in range(start, min(len(data), start + limit)):
         c = data[i]
         if in_str:
-            esc = not esc and c == 0x5C
-            if c == 0x22 and not esc:
-                in_str = False
-            elif c != 0x5C:
+            if esc:
                 esc = False
+            elif c == 0x5C:
+                esc = True
+            elif c == 0x22:
+                in_str = False
         elif c == 0x22:
             in_str = True
         elif c == 0x7B:
