@@ -129,6 +129,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         "SELECT fc.path, fc.blob, fc.status, fc.commit_sha, c.committer_time FROM file_changes fc "
         "JOIN commits c ON c.sha = fc.commit_sha WHERE fc.status != 'D' AND fc.blob IS NOT NULL ORDER BY c.committer_time"
     ).fetchall()
+    db.execute("DELETE FROM data_versions WHERE availability = ?", [MISSING])  # looked up again: maybe fetched since
     known = {(r[0], r[1]) for r in db.execute("SELECT path, commit_sha FROM data_versions WHERE source != 'worktree'")}
     out: list[tuple] = []
     for i, (path, blob, status, commit, when) in enumerate(rows):
@@ -136,7 +137,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
             ctx.progress.update("data", i, len(rows), path)
         name = path.rsplit("/", 1)[-1]
         is_dvc = name == "dvc.lock" or name.endswith(".dvc")
-        if not is_dvc and not _is_data(path, roles.get(path)):
+        if not is_dvc and (not _is_data(path, roles.get(path)) or (path, commit) in known):
             continue
         size = objects.size(blob)
         if size is None:
@@ -145,8 +146,6 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         if is_dvc:
             if size <= 1 << 20:
                 out.extend(_dvc_versions(ctx, path, objects.read(blob), commit, when, status, known, prof))
-            continue
-        if (path, commit) in known:
             continue
         pointer = lfs_pointer(objects.read(blob)) if size <= 1024 else None
         if pointer is not None:

@@ -153,3 +153,20 @@ def test_resolve_version_by_rev_and_errors(history) -> None:
         dq.resolve_version(store, info, "data/nope.csv")
     with pytest.raises(MlauditError, match="does not exist"):
         dq.resolve_version(store, info, "data/train.csv@no-such-branch")
+
+
+def test_content_fetched_later_is_profiled(tmp_path: Path) -> None:
+    """A DVC version missing from the cache becomes available and profiled once the cache holds it."""
+    repo = GitRepo(tmp_path / "repo")
+    content = frame(9).encode()
+    md5 = hashlib.md5(content).hexdigest()
+    repo.commit("track", {"d.csv.dvc": dot_dvc("d.csv", md5, len(content)), ".gitignore": "/d.csv\n"})
+    db = tmp_path / "s.db"
+    scan(repo.root, db)
+    with open_store(db, repo_root=repo.root) as store:
+        assert not dq.data_versions(store, "d.csv")[0].available
+    put_dvc(repo.root, content, "3")
+    assert scan(repo.root, db).counts["data_contents_profiled"] == 1
+    with open_store(db, repo_root=repo.root) as store:
+        v = dq.data_versions(store, "d.csv")[0]
+        assert v.available and dq.profile(store, v.key).rows == 300

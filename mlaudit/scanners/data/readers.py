@@ -28,8 +28,6 @@ MAX_COLUMNS = 10000
 HEAD_BYTES = 1 << 16
 LINE_BYTES = 1 << 20  # a first line longer than this is not a table
 
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".feather", ".arrow", ".ipc", ".jsonl", ".ndjson",
-                 ".xlsx", ".xls")
 COMPRESSED = (".gz", ".bz2", ".xz", ".zip")
 
 
