@@ -32,6 +32,7 @@ KIND_PATTERNS: dict[str, re.Pattern[str]] = {
                          r"twine\s+upload|serverless|heroku|\bbentoml\s+(deploy|push)|mlflow\s+models\s+build"),
     "lint": re.compile(r"\bruff\b|flake8|pylint|\bblack\b|\bmypy\b|\bisort\b|pre-commit"),
 }
+DOCS_DEPLOY = re.compile(r"pages|mkdocs|sphinx|\bdocs?\b|readthedocs|storybook")
 CI_FILES = {".gitlab-ci.yml": "gitlab", ".circleci/config.yml": "circleci", ".circleci/config.yaml": "circleci",
             "azure-pipelines.yml": "azure", "azure-pipelines.yaml": "azure", ".azure-pipelines.yml": "azure"}
 RENOVATE = (".github/renovate.json", ".github/renovate.json5", "renovate.json", "renovate.json5", ".renovaterc",
@@ -43,9 +44,12 @@ GITLAB_RESERVED = {"stages", "variables", "default", "include", "workflow", "ima
 
 
 def step_kinds(text: str) -> list[str]:
-    """What a step runs, from its command and name."""
+    """What a step runs, from its command and name (publishing documentation is not a model deployment)."""
     low = text.lower()
-    return [kind for kind, pat in KIND_PATTERNS.items() if pat.search(low)]
+    kinds = [kind for kind, pat in KIND_PATTERNS.items() if pat.search(low)]
+    if "deploy" in kinds and DOCS_DEPLOY.search(low):
+        kinds.remove("deploy")
+    return kinds
 
 
 def _line(text: str, needle: str) -> int | None:

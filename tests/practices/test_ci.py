@@ -35,7 +35,8 @@ jobs:
 @pytest.mark.parametrize("text, kinds", [
     ("pytest -q tests", ["tests"]), ("python train.py", ["training"]), ("python evaluate.py", ["evaluation"]),
     ("great_expectations checkpoint run", ["data_checks"]), ("kubectl apply -f k8s/", ["deploy"]),
-    ("ruff check . && mypy src", ["lint"]), ("echo hello", []),
+    ("ruff check . && mypy src", ["lint"]), ("echo hello", []), ("actions/deploy-pages@v4", []),
+    ("mkdocs gh-deploy --force", []),
 ])
 def test_step_kinds(text: str, kinds: list[str]) -> None:
     """Step commands are classified by what they run."""
