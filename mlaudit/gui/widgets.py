@@ -211,11 +211,15 @@ def table(model: QAbstractTableModel, stretch_last: bool = True,
     return view
 
 
-def fit_rows(view: QTableView) -> QTableView:
-    """Fix a table's height to show all its rows without a scroll bar (short tables inside scrolling views)."""
-    rows = sum(view.rowHeight(r) for r in range(view.model().rowCount()))
-    view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows + 2 * view.frameWidth() + 2)
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+def fit_rows(view: QTableView, max_rows: int | None = None) -> QTableView:
+    """Fix a table's height to its rows (up to ``max_rows``, then it scrolls): short tables inside scrolling views."""
+    count = view.model().rowCount()
+    shown = count if max_rows is None else min(count, max_rows)
+    rows = sum(view.rowHeight(r) for r in range(shown))
+    scroll = view.horizontalScrollBar().sizeHint().height() if view.horizontalScrollBar().maximum() > 0 else 0
+    view.setFixedHeight(view.horizontalHeader().sizeHint().height() + rows + scroll + 2 * view.frameWidth() + 2)
+    if shown == count:
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return view
 
 

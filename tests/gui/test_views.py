@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from mlaudit.audit import audit
 from tests.gui.conftest import SHOTS, open_and_wait, settle, wait_until
@@ -106,6 +106,7 @@ def test_drift_between_two_data_versions(qtbot, window, scanned):
     settle(window)
     assert drift.columns_model.rowCount() > 0
     assert "columns drifted" in drift.summary.text()
+    assert drift.charts.findChild(QWidget, "chart_drift_0") is not None
 
 
 def test_filter_findings_and_open_evidence(qtbot, window, scanned):
@@ -166,8 +167,9 @@ def test_export_every_report_format(qtbot, window, scanned, tmp_path):
     assert "audit" in report.preview.toPlainText().lower()
     for fmt in FORMATS:
         target = tmp_path / f"report.{fmt}"
-        with qtbot.waitSignal(report.exported, timeout=60_000) as blocker:
+        with qtbot.waitSignal(report.exported, timeout=180_000, raising=False) as blocker:
             report.export(fmt, target)
+        assert blocker.signal_triggered, f"{fmt}: {window.status_label.toolTip() or window.status_label.text()}"
         assert blocker.args == [fmt, str(target)]
         assert target.stat().st_size > 200
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
@@ -201,3 +203,19 @@ def test_overview_tooltips_and_shortcuts(qtbot, window, scanned):
     assert window.current_view() is findings
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     wait_until(qtbot, lambda: findings.search.hasFocus() or window.focusWidget() is findings.search, timeout=5)
+
+
+def test_gui_command_writes_a_screenshot_of_every_view(qtbot, scanned, tmp_path):
+    """`mlaudit gui PATH --screenshots DIR` renders each view to DIR/<view>.png and exits 0."""
+    from click.testing import CliRunner
+
+    from mlaudit.cli import cli
+    from mlaudit.gui.views import VIEW_CLASSES
+
+    repo, db = scanned("small_service")
+    out = tmp_path / "shots"
+    result = CliRunner().invoke(cli, ["gui", str(repo), "--db", str(db), "--screenshots", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{c.name}.png" for c in VIEW_CLASSES)
+    assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
+

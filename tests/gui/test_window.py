@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from mlaudit import __version__
 from mlaudit.core.config import THRESHOLDS, default_config_path, load_config
 from mlaudit.store.db import open_store
-from tests.gui.conftest import open_and_wait, settle
+from tests.gui.conftest import settle
 
 
 def test_start_page_offers_folder_and_sample_projects(qtbot, window):
@@ -51,7 +50,7 @@ def test_geometry_and_recent_audits_are_remembered(qtbot, settings, sample_repo,
     qtbot.addWidget(first)
     first.show()
     first.resize(700, 500)  # within the offscreen screen (800 x 600), so nothing is clamped
-    open_and_wait(qtbot, first, sample_repo("notebook_prototype"), tmp_path / "a.sqlite")
+    first._remember(sample_repo("notebook_prototype"))  # what opening an audit records
     first.close()
     second = create_window(settings)
     qtbot.addWidget(second)
@@ -127,17 +126,3 @@ def test_about_box_names_the_version(qtbot, window):
     QTimer.singleShot(50, close_box)
     window.about()
     assert __version__ in texts[0]
-
-
-def test_gui_command_writes_a_screenshot_of_every_view(qtbot, sample_repo, tmp_path):
-    """`mlaudit gui PATH --screenshots DIR` renders each view to DIR/<view>.png and exits 0."""
-    from mlaudit.cli import cli
-    from mlaudit.gui.views import VIEW_CLASSES
-
-    out = tmp_path / "shots"
-    result = CliRunner().invoke(cli, ["gui", str(sample_repo("small_service")), "--db", str(tmp_path / "s.sqlite"),
-                                      "--screenshots", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{c.name}.png" for c in VIEW_CLASSES)
-    assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
-

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from mlaudit.gui.views.base import View, optional_module
-from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, label, table
+from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, human_size, label, table
 
 HASH_KEYS = ("content_hash", "hash", "key", "blob", "sha256", "md5")
 
@@ -99,15 +100,26 @@ class DataView(View):
 
     def _select_file(self, row: int) -> None:
         path = self.files.record(row).get("path")
-        versions = [as_dict(v) for v in self.queries.data_versions(self.store(), path)] if path else []
+        versions = [self._version_row(as_dict(v)) for v in self.queries.data_versions(self.store(), path)] if path else []
         self.versions.beginResetModel()
-        self.versions.columns = auto_columns(versions, ("commit", "commit_sha", "date", "committer_time", "source",
-                                                        "available", "availability", "rows", "columns", "size"), skip=("path",))
+        self.versions.columns = auto_columns(versions, ("commit", "date", "source", "availability", "size", "hash"),
+                                             skip=("path", "time", "committer_time", "bytes"))
         self.versions.rows = versions
         self.versions.endResetModel()
         self.versions_view.resizeColumnsToContents()
         if versions:
             self.versions_view.selectRow(len(versions) - 1)
+
+    @staticmethod
+    def _version_row(d: dict[str, Any]) -> dict[str, Any]:
+        """A version record made readable: short commit (or 'working tree'), date, human size."""
+        when = d.get("time") or d.get("committer_time")
+        out = dict(d)
+        sha = d.get("commit") or d.get("commit_sha")
+        out["commit"] = str(sha)[:10] if sha else "working tree"
+        out["date"] = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M") if when else ""
+        out["bytes"], out["size"] = d.get("size"), human_size(d.get("size"))
+        return out
 
     def _select_version(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -116,7 +128,10 @@ class DataView(View):
         digest = content_hash(version)
         rows: list[dict[str, Any]] = []
         title = "No profile: this version's content is not available locally." if digest is None else ""
-        if digest is not None:
+        if version.get("availability", "available") != "available":
+            title = (f"{version.get('availability')}: the content {str(digest)[:16]} is not in the DVC cache or LFS store "
+                     "here, so it was recorded by hash but not profiled.")
+        elif digest is not None:
             try:
                 prof = self.queries.profile(self.store(), digest)
             except Exception as exc:  # absent content, unreadable file: say why

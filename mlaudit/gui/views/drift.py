@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from mlaudit.core.config import load_config
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.data import content_hash
-from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, chart_canvas, clear_layout, label, short, table
+from mlaudit.gui.widgets import (
+    RecordsModel, as_dict, auto_columns, chart_canvas, clear_layout, fit_rows, label, short, table,
+)
+
+
+MAX_DISTRIBUTIONS = 4
+CHART_WIDTH = 5.0  # inches at 100 dpi: two charts side by side
 
 
 def drift_engine() -> Any:
@@ -51,34 +57,42 @@ def pair_choices(store: Any, queries: Any) -> list[tuple[str, str, str]]:
     return out
 
 
-def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, progress: Any) -> Any:
-    """Compare two stored profiles in a worker (its own read connection)."""
-    progress.update("drift", 0, 0, f"{ref[:10]} vs {cur[:10]}")
+def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, path: str | None, progress: Any) -> tuple[Any, list[Any]]:
+    """Compare two stored profiles and draw the report's drift charts, in a worker (its own read connection)."""
+    from mlaudit.gui.charts import prerender
     from mlaudit.store.db import open_store
 
+    progress.update("drift", 0, 0, f"{ref[:10]} vs {cur[:10]}")
     compare = drift_engine()
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         report = compare(store, ref, cur, load_config())
-    from mlaudit.gui.charts import prerender
+        figures = [prerender(f) for f in drift_figures(store, report, ref, cur, path)]
+    return report, figures
 
-    return report, [prerender(f) for f in drift_figures(report)]
 
-
-def drift_figures(report: Any) -> list[Any]:
-    """The report's drift charts that take a drift report (functions of mlaudit.report.charts.drift)."""
+def drift_figures(store: Any, report: Any, ref: str, cur: str, path: str | None) -> list[Any]:
+    """Per-column drift bars, distribution overlays of the most drifted columns, and the file's drift timeline."""
     charts = optional_module("mlaudit.report.charts.drift")
-    if charts is None:
+    if charts is None or not getattr(report, "columns", None):
         return []
-    figures = []
-    for name, fn in inspect.getmembers(charts, inspect.isfunction):
-        if not name.endswith("_figure") or fn.__module__ != charts.__name__:
-            continue
-        params = [p for p in inspect.signature(fn).parameters.values() if p.default is inspect.Parameter.empty]
-        if len(params) == 1:
-            try:
-                figures.append(fn(report))
-            except Exception:  # a chart that needs other input is skipped, the table still shows
-                continue
+    from mlaudit.store import data_queries as dq
+
+    figures = [charts.drift_bars_figure(report, width=CHART_WIDTH)]
+    ref_prof, cur_prof = dq.profile(store, ref), dq.profile(store, cur)
+    for column in sorted(report.columns, key=lambda c: -c.effect_size)[:MAX_DISTRIBUTIONS]:
+        if column.type == "numeric":
+            a, b = dq.sorted_values(store, ref, column.name), dq.sorted_values(store, cur, column.name)
+        else:
+            a = (ref_prof.stats.get(column.name) or {}).get("counts") if ref_prof else None
+            b = (cur_prof.stats.get(column.name) or {}).get("counts") if cur_prof else None
+        if a is not None and b is not None and len(a) and len(b):
+            figures.append(charts.distribution_figure(column.name, a, b, width=CHART_WIDTH))
+    stats = optional_module("mlaudit.checks.stats.compare")
+    if path and stats is not None and hasattr(stats, "version_steps"):
+        steps = stats.version_steps(store, path, load_config())
+        if steps:
+            figures.append(charts.drift_timeline_figure(path, steps, width=CHART_WIDTH))
+            figures.append(charts.schema_timeline_figure(path, steps, width=CHART_WIDTH))
     return figures
 
 
@@ -136,7 +150,6 @@ class DriftView(View):
         self.columns_model = RecordsModel([])
         self.columns_view = table(self.columns_model)
         self.columns_view.setObjectName("driftColumns")
-        self.columns_view.setMinimumHeight(240)
         self.content.addWidget(self.columns_view)
         self.schema = label("", "viewSubtitle")
         self.content.addWidget(self.schema)
@@ -173,15 +186,16 @@ class DriftView(View):
             box.setCurrentIndex(max(box.findData(digest), 0))
             box.blockSignals(False)
         self.summary.setText(f"comparing {self.pair_box.itemText(index)}\u2026")
-        self._submit(ref, cur)
+        self._submit(ref, cur, None)
 
     def run(self) -> None:
         self.summary.setText(f"comparing {self.ref_box.currentText()} with {self.cur_box.currentText()}\u2026")
-        self._submit(self.ref_box.currentData(), self.cur_box.currentData())
+        ref_path, cur_path = (box.currentText().split(" @ ")[0] for box in (self.ref_box, self.cur_box))
+        self._submit(self.ref_box.currentData(), self.cur_box.currentData(), ref_path if ref_path == cur_path else None)
 
-    def _submit(self, ref: str, cur: str) -> None:
+    def _submit(self, ref: str, cur: str, path: str | None) -> None:
         session = self.session
-        self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, progress),
+        self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, path, progress),
                          self.show_report, lambda message: self.summary.setText(f"Drift could not be computed: {message}"))
 
     def show_report(self, result: tuple[Any, list[Any]]) -> None:
@@ -199,10 +213,11 @@ class DriftView(View):
         self.columns_model.rows = rows
         self.columns_model.endResetModel()
         self.columns_view.resizeColumnsToContents()
+        fit_rows(self.columns_view, max_rows=14)
         changes = d.get("schema_changes") or []
         self.schema.setText("Schema changes: " + ("; ".join(short(as_dict(c) if not isinstance(c, str) else c, 200) for c in changes)
                                                   if changes else "none"))
         clear_layout(self.charts_grid)
         for i, fig in enumerate(figures):
             canvas = chart_canvas(fig, f"chart_drift_{i}")
-            self.charts_grid.addWidget(canvas, i // 2, i % 2)
+            self.charts_grid.addWidget(canvas, i // 2, i % 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
