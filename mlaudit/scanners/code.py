@@ -171,10 +171,11 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
         return
     facts["files"] += 1
     facts["imports"].update(result.imports)
-    tests = sum(kind == "test_function" for kind, *_ in result.findings)
-    if is_test_path(path) and tests:
-        facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
-        return  # what tests import (mlflow, pandera, ...) is not the project's practice
+    if is_test_path(path):  # what tests and their helpers use (mlflow, pandera, ...) is not the project's practice
+        tests = sum(kind == "test_function" for kind, *_ in result.findings)
+        if tests:
+            facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
+        return
     training = bool(_TRAIN_PATH.search(path)) or any(kind == "training" for kind, *_ in result.findings)
     for kind, line, cell, data in result.findings:
         key = KIND_KEY.get(kind)

@@ -123,7 +123,7 @@ def test_test_files_and_kinds(tree_of) -> None:
         "tests/test_feat.py": "def test_a():\n    assert add(1) == 2\n",
         "tests/test_data.py": "import pandera\ndef test_b():\n    validate(read_csv('x'))\n",
         "tests/test_model.py": "import mlflow\ndef test_c():\n    assert model.predict([1])\n",
-        "tests/helpers.py": "x = 1\n",
+        "tests/helpers.py": "import mlflow\nmlflow.log_metric('a', 1)\n",
     })
     assert [(t["path"], t["kinds"]) for t in facts["tests"]] == [
         ("tests/test_data.py", ["code", "data"]), ("tests/test_feat.py", ["code"]), ("tests/test_model.py", ["code", "model"])]
