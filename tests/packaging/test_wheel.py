@@ -37,11 +37,12 @@ def test_wheel_contains_resources_samples_and_typing(dists) -> None:
 
 
 def test_sdist_contains_the_sources(dists) -> None:
-    """The sdist carries the package, resources, sample projects, README and CHANGELOG."""
+    """The sdist carries the package, resources, sample projects, docs, packaging files and tests."""
     with tarfile.open(dists["sdist"]) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    for needed in ("README.md", "pyproject.toml", "setup.py", "resources/icons/app/mlaudit.svg",
-                   "sample_projects/registry.py", "mlaudit/cli/demo_cmd.py", "mlaudit/py.typed"):
+    for needed in ("README.md", "CHANGELOG.md", "pyproject.toml", "setup.py", "resources/icons/app/mlaudit.svg",
+                   "sample_projects/registry.py", "mlaudit/cli/demo_cmd.py", "mlaudit/py.typed",
+                   "docs/checks/README.md", "packaging/mlaudit.spec", "tests/conftest.py"):
         assert needed in names, needed
 
 
