@@ -9,7 +9,6 @@ import string
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +24,10 @@ from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.scanners.notebooks import read_notebook
 from mlaudit.store.db import open_store
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=6, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+WITH_TMP = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # File names git and the file system accept: spaces, tabs, newlines, quotes, unicode, leading dashes.
 name_chars = st.sampled_from(list(string.ascii_letters + string.digits + " -_.\t\n'\"\\é漢") + ["ü"])
@@ -142,7 +143,7 @@ def test_pep508_classifier_never_raises(spec: str) -> None:
 
 
 @given(req=st.text(max_size=300), pyproject=st.text(max_size=300), env=st.text(max_size=200))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@WITH_TMP
 def test_dependency_parsers_never_raise(req: str, pyproject: str, env: str, tmp_path: Path) -> None:
     """Arbitrary requirements.txt, pyproject.toml and environment.yml text gives facts (or recorded errors), never an exception."""
     root = Path(tempfile.mkdtemp(dir=tmp_path))
@@ -195,7 +196,7 @@ def test_payload_anywhere_is_dangerous(obj: object, protocol: int) -> None:
 
 
 @given(data=st.binary(max_size=400), name=st.sampled_from(["d.csv", "d.tsv", "d.jsonl", "d.parquet"]))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@WITH_TMP
 def test_data_profiler_never_raises_unexpectedly(data: bytes, name: str, tmp_path: Path) -> None:
     """Arbitrary bytes under a data name give a profile or a DataReadError, nothing else."""
     from mlaudit.scanners.data.readers import DataReadError
@@ -209,7 +210,7 @@ def test_data_profiler_never_raises_unexpectedly(data: bytes, name: str, tmp_pat
 
 
 @given(rows=st.lists(st.lists(st.sampled_from(["1", "2.5", "a", "", "x,y", '"q"', "é"]), min_size=1, max_size=5), min_size=1, max_size=20))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@WITH_TMP
 def test_csv_sniffer_on_ragged_text(rows: list[list[str]], tmp_path: Path) -> None:
     """Ragged, quoted, empty-field CSV text gives a profile or a DataReadError, nothing else."""
     from mlaudit.scanners.data.readers import DataReadError
@@ -221,12 +222,6 @@ def test_csv_sniffer_on_ragged_text(rows: list[list[str]], tmp_path: Path) -> No
         assert prof.rows is None or prof.rows >= 0
     except DataReadError:
         pass
-
-
-@pytest.fixture(autouse=True)
-def _quiet_hypothesis_db(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep hypothesis' example database out of the working tree."""
-    monkeypatch.chdir(tempfile.gettempdir())
 
 
 def test_truncated_raw_line_regression() -> None:
