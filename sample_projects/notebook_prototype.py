@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -160,8 +161,6 @@ def model_bytes(train: pd.DataFrame) -> bytes:
 
 def big_binary() -> bytes:
     """A deterministic float32 .npy of BINARY_MB megabytes."""
-    import io
-
     values = np.linspace(0.0, 1.0, BINARY_MB * 1024 * 1024 // 4, dtype=np.float32)
     buffer = io.BytesIO()
     np.save(buffer, np.sin(values * 977.0))
