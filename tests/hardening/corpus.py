@@ -47,6 +47,17 @@ def _deep_pickle(depth: int) -> bytes:
     return b"\x80\x02" + b"]" * depth + b"a" * (depth - 1) + b"."
 
 
+def _crc_zeroed(zip_bytes: bytes) -> bytes:
+    """Zero the CRC-32 of every member in both the local headers and the central directory."""
+    data = bytearray(zip_bytes)
+    for sig, crc_at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        i = data.find(sig)
+        while i >= 0:
+            data[i + crc_at:i + crc_at + 4] = bytes(4)
+            i = data.find(sig, i + 4)
+    return bytes(data)
+
+
 def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
     """Files committed at HEAD, with their cases."""
     files: dict[str, bytes] = {}
@@ -57,8 +68,9 @@ def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
         cases.append(Case(f"pickle evasion {name}", path, "model", "dangerous"))
     extra = {
         "models/zip_bomb.pt": (models.zip_bomb(), "model", "safe+zip-bomb", "40 MB member from 40 KB; never inflated"),
-        "models/bad_crc.pt": (models.bad_crc_zip(f"touch {canary}"), "model", "safe+malformed",
-                              "GAP: member with a bad CRC is not walked, so its payload is not named"),
+        "models/bad_crc.pt": (models.bad_crc_zip(f"touch {canary}"), "model", "dangerous", "payload in a member whose CRC fails"),
+        "models/crc_zeroed.pt": (_crc_zeroed(models.torch_zip(models.global_call("os", "system", f"touch {canary}"))), "model",
+                                 "dangerous", "intact payload, CRC fields zeroed (scanners that stop at the CRC error miss it)"),
         "models/huge_header.safetensors": (models.safetensors_file(header_len=1 << 60), "model", "safe+malformed", "absurd header length"),
         "models/huge_count.gguf": (models.gguf_file(n_tensors=1 << 62), "model", "safe+malformed", "absurd tensor count"),
         "models/deep.pkl": (_deep_pickle(100_000), "model", "safe", "100,000 nested lists"),

@@ -256,7 +256,16 @@ def _zip(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int
                         content = again.read(limits.max_bytes + 1)
                 else:
                     content = fh.read(limits.max_bytes + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except zipfile.BadZipFile as exc:
+            if "CRC" not in str(exc):
+                report.add("malformed", "high", f"member unreadable ({exc})", member)
+                continue
+            # Loaders that skip the CRC check would still unpickle this member: analyse it anyway.
+            report.add("malformed", "high", f"member has a bad CRC ({exc}); analysed anyway", member)
+            with zf.open(info) as fh:
+                fh._expected_crc = None  # zipfile's own switch for "no reference CRC"
+                content = fh.read(limits.max_bytes + 1)
+        except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
             report.add("malformed", "high", f"member unreadable ({exc})", member)
             continue
         if len(content) > info.file_size:
