@@ -7,6 +7,28 @@ from matplotlib.figure import Figure
 from mlaudit.report.charts import area_checks_figure, area_scores_figure, history_figure, ml_test_score_figure, status_figure
 from mlaudit.report.model import Report
 
+MAX_STEP_CHARTS = 2  # per data file: bar charts of its newest changes (the tables list the others)
+
+
+def drift_figures(report: Report) -> dict[str, Figure]:
+    """``drift:split:<i>`` bars per compared split pair; per data file ``drift:file:<i>`` (timeline) and
+    ``drift:step:<i>:<j>`` bars of its newest changes."""
+    from mlaudit.report.charts.drift import drift_bars_figure, drift_timeline_figure
+
+    out: dict[str, Figure] = {}
+    if report.drift is None:
+        return out
+    for i, c in enumerate(report.drift.splits):
+        if c.drift is not None:
+            out[f"drift:split:{i}"] = drift_bars_figure(c.drift, width=6.0)
+    for i, f in enumerate(report.drift.files):
+        if len(f.steps) >= 2:
+            out[f"drift:file:{i}"] = drift_timeline_figure(f.path, f.steps, report.drift.share_threshold, width=6.0)
+        for j, c in enumerate(f.shown[:MAX_STEP_CHARTS]):
+            if c.drift is not None:
+                out[f"drift:step:{i}:{j}"] = drift_bars_figure(c.drift, width=6.0)
+    return out
+
 
 def report_figures(report: Report) -> dict[str, Figure]:
     """Named figures: areas, statuses, ml_test_score, ``area:<id>`` per area with checks, history (two or more revisions)."""
@@ -27,4 +49,5 @@ def report_figures(report: Report) -> dict[str, Figure]:
             means.append(sum(known) / len(known) if known else None)
         figures["history"] = history_figure([p.label for p in points], [p.ml_test_score for p in points],
                                             [p.stage for p in points], means)
+    figures.update(drift_figures(report))
     return figures

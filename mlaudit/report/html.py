@@ -12,6 +12,7 @@ from markupsafe import Markup
 from mlaudit.checks.base import Evidence
 from mlaudit.core.config import THRESHOLDS
 from mlaudit.report.charts import figure_to_svg
+from mlaudit.report.drift import plural, threshold_text
 from mlaudit.report.figures import report_figures
 from mlaudit.report.model import Report
 
@@ -35,6 +36,11 @@ def short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def num(value: float | None) -> str:
+    """A statistic with three significant digits ("—" when absent)."""
+    return "—" if value is None else f"{value:.3g}"
+
+
 def evidence_text(e: Evidence) -> str:
     where = e.path or ""
     if e.path and e.line:
@@ -54,7 +60,7 @@ def render_html(report: Report) -> bytes:
     html = template.render(
         report=report, p=report.provenance, card=report.scorecard, d=report.scorecard.decision,
         mlts=report.scorecard.ml_test_score, svgs=svgs, top_steps=TOP_STEPS,
-        max_evidence=MAX_EVIDENCE, pct=pct, short=short, evidence=evidence_text,
+        max_evidence=MAX_EVIDENCE, pct=pct, num=num, plural=plural, threshold_text=threshold_text, short=short, evidence=evidence_text,
         date=lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d") if t else "",
         threshold_help=lambda name: THRESHOLDS[name].help if name in THRESHOLDS else "",
     )

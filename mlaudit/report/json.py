@@ -36,6 +36,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                      for s in report.sections],
         "inventory": dict(report.inventory),
         "history": [h.to_dict() for h in report.history],
+        "drift": None if report.drift is None else report.drift.to_dict(),
         "scan_errors": list(report.scan_errors),
         "checks": [
             {"id": r.check_id, "title": r.title, "area": r.area, "status": str(r.status), "points": r.points,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from mlaudit.report.drift import DriftComparison, plural, threshold_text
 from mlaudit.report.model import Report
 
+MD_COLUMNS = 8  # columns per drift comparison in a comment; the other formats list more
 MAX_CHARS = 60_000  # GitHub caps comments at 65,536 characters
 TOP_STEPS = 5
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "unknown": "❔", "not applicable": "➖", "error": "💥"}
@@ -15,6 +17,46 @@ def _cell(text: object) -> str:
 
 def _pct(score: float | None) -> str:
     return "n/a" if score is None else f"{score * 100:.0f}%"
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3g}"
+
+
+def _comparison(c: DriftComparison) -> list[str]:
+    """One comparison: its verdict line and a table of its columns (drifted first, largest effect first)."""
+    out = [f"**{_cell(c.label)}**: {_cell(c.verdict if c.drift else 'not compared: ' + c.error)}", ""]
+    if c.drift is None or not c.columns:
+        return out
+    out += ["| column | test | statistic | p-value | effect size | drifts when | drift | sampled |",
+            "|---|---|---:|---:|---:|---:|---|---|"]
+    for col in c.columns[:MD_COLUMNS]:
+        out.append(f"| `{_cell(col.name)}` | {col.test} | {_num(col.statistic)} | {_num(col.p_value)} | "
+                   f"{_num(col.effect_size)} ({col.effect_name}) | {threshold_text(col)} | {'❌ yes' if col.drifted else 'no'} | "
+                   f"{'yes' if col.sampled else 'no'} |")
+    if len(c.drift.columns) > MD_COLUMNS:
+        out.append(f"\n_{len(c.drift.columns) - MD_COLUMNS} more columns in the HTML or JSON report._")
+    return out + [""]
+
+
+def _drift(report: Report) -> list[str]:
+    """A collapsed Drift block: every split pair, and the newest change of each data file with its history's tally."""
+    drift = report.drift
+    if drift is None or (drift.empty and not drift.unavailable):
+        return []
+    out = ["", "<details><summary>Drift: "
+           f"{sum(bool(c.drift and c.drift.dataset_drift) for c in drift.splits)} of {len(drift.splits)} split pairs and "
+           f"{sum(any(s.report.dataset_drift for s in f.steps) for f in drift.files)} of {len(drift.files)} data files "
+           "show dataset drift</summary>", ""]
+    for c in drift.splits:
+        out += _comparison(c)
+    for f in drift.files:
+        flagged = sum(s.report.dataset_drift for s in f.steps)
+        out += [f"`{_cell(f.path)}`: {plural(len(f.steps), 'change')} compared, {flagged} with dataset drift; newest change:", ""]
+        out += _comparison(f.shown[0])
+    for path, why in drift.unavailable.items():
+        out.append(f"- `{_cell(path)}`: history not compared ({_cell(why)})")
+    return out + ["", "</details>"]
 
 
 def render_md(report: Report) -> bytes:
@@ -49,7 +91,7 @@ def render_md(report: Report) -> bytes:
     for t in mlts.tests:
         pts = "unknown" if t.status == "unknown" else f"{t.points:g}"
         out.append(f"| {t.id} {_cell(t.title)} | {t.section} | {pts} | {', '.join(t.checks) or '—'} | {_cell(t.reason)[:160]} |")
-    out += ["", "</details>", "", "<details><summary>Checks that did not pass</summary>", "",
+    out += ["", "</details>", *_drift(report), "", "<details><summary>Checks that did not pass</summary>", "",
             "| check | status | message |", "|---|---|---|"]
     budget = MAX_CHARS - 4000 - sum(len(line) + 1 for line in out)  # room kept for the provenance block
     failing = [r for r in report.results if str(r.status) != "pass"]

@@ -13,11 +13,12 @@ from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_f
 from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
+from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 TABLE_ROWS = 40
 WORKTREE = "WORKTREE"
 
@@ -80,6 +81,7 @@ class Report:
     history: list[HistoryPoint]
     scan_errors: list[dict[str, Any]]
     generated_at: str
+    drift: DriftSummary | None = None  # None: the data phase did not run
 
     @property
     def title(self) -> str:
@@ -204,7 +206,10 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
             scan_id=int(scan["id"]), mlaudit_version=scan["mlaudit_version"] or __version__, rev=rev, store=str(path),
             thresholds=config.effective_thresholds(),
         )
+        data_scanned = store.db.execute("SELECT 1 FROM scan_phases WHERE scan_id = ? AND phase = 'data' AND status = 'done'",
+                                        [scan["id"]]).fetchone() is not None
+        drift = drift_summary(store, None if rev == WORKTREE else rev, config) if data_scanned else None
         return Report(
             provenance, results, card, _sections(store, int(scan["id"]), results, card, roles), inventory,
-            stored_history(store), errors, generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            stored_history(store), errors, generated_at or datetime.now(UTC).isoformat(timespec="seconds"), drift,
         )

@@ -22,6 +22,7 @@ from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, P
 
 from mlaudit.checks.base import CheckResult
 from mlaudit.report.charts import figure_to_png
+from mlaudit.report.drift import DriftComparison, plural, threshold_text
 from mlaudit.report.figures import report_figures
 from mlaudit.report.html import evidence_text, pct, short
 from mlaudit.report.model import Report
@@ -213,6 +214,55 @@ def _check_rows(results: list[CheckResult], s: dict[str, ParagraphStyle], with_e
     return rows
 
 
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3g}"
+
+
+def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | None, in_file: bool = False) -> list:
+    """Verdict line, bar chart (when drawn) and the per-column table of one drift comparison."""
+    verdict = c.verdict if c.drift is not None else f"not compared: {c.error}"
+    color = STATUS_HEX["fail"] if c.drift is not None and c.drift.dataset_drift else "#212121"
+    head = Paragraph(f'<b>{escape(c.step_label if in_file else c.label)}</b>: <font color="{color}">{escape(verdict)}</font>', s["body"])
+    if c.drift is None or not c.columns:
+        return [head]
+    rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample")]]
+    for col in c.columns:
+        verdict = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
+        sample = f"{col.sample_size[0]} / {col.sample_size[1]}" + (" sampled" if col.sampled else "")
+        rows.append([_p(col.name, s["cell"]), _p(col.test, s["cell"]), _p(_num(col.statistic), s["cell"]),
+                     _p(_num(col.p_value), s["cell"]), _p(f"{_num(col.effect_size)} {col.effect_name}", s["cell"]),
+                     _p(threshold_text(col), s["cell"]),
+                     Paragraph(f'<font color="{STATUS_HEX[verdict[1]]}"><b>{verdict[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
+    table = _table(rows, [3.2 * cm, 1.6 * cm, 1.5 * cm, 1.8 * cm, 3.3 * cm, 1.7 * cm, 1.4 * cm, WIDTH - 14.5 * cm])
+    if fig is None:
+        return [head, table, Spacer(1, 4)]
+    return [KeepTogether([head, _image(fig, WIDTH * 0.75)]), table, Spacer(1, 4)]
+
+
+def _drift(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
+    """Drift between splits and over each data file's history (aggregated statistics only)."""
+    drift = report.drift
+    if drift is None:
+        return []
+    out: list = [CondPageBreak(5 * cm), _p("Drift between splits", s["h2"])]
+    for i, c in enumerate(drift.splits):
+        out += _comparison(c, s, figs.get(f"drift:split:{i}"))
+    if not drift.splits:
+        out.append(_p("No train / test (or valid, holdout, serving) files whose names differ only by the split word.", s["muted"]))
+    out += [CondPageBreak(5 * cm), _p("Drift over each data file's history", s["h2"])]
+    for i, f in enumerate(drift.files):
+        flagged = sum(st.report.dataset_drift for st in f.steps)
+        title = _p(f"{f.path}: {plural(len(f.steps), 'change')} compared, {flagged} with dataset drift", s["cellb"])
+        out.append(KeepTogether([title, _image(figs[f"drift:file:{i}"], WIDTH * 0.75)]) if f"drift:file:{i}" in figs else title)
+        for j, c in enumerate(f.shown):
+            out += _comparison(c, s, figs.get(f"drift:step:{i}:{j}"), in_file=True)
+    if not drift.files:
+        out.append(_p("No data file has two readable committed versions to compare.", s["muted"]))
+    for path, why in drift.unavailable.items():
+        out.append(_p(f"{path}: history not compared ({why})", s["muted"]))
+    return out
+
+
 def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:
     out: list = [CondPageBreak(10 * cm), _p("Areas", s["h1"])]
     for sec in report.sections:
@@ -237,6 +287,8 @@ def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
             out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))
         else:
             out.append(KeepTogether(block))
+        if sec.area == "drift":
+            out += _drift(report, s, figs)
     return out
 
 
