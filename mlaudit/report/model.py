@@ -108,7 +108,7 @@ def _scan_of(store: Store, rev: str) -> tuple[dict[str, Any], list[CheckResult]]
 
 def _signals_at(store: Store, sha: str) -> dict[str, list[str]]:
     row = store.db.execute("SELECT committer_time FROM commits WHERE sha = ?", [sha]).fetchone()
-    return deployment_signals(store, row[0] if row else None)
+    return deployment_signals(store, row[0] if row else None, sha)
 
 
 def _live_paths_by_role(store: Store) -> dict[str, list[str]]:
@@ -190,7 +190,8 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
     with open_store(path, repo_root=Path(repo_path) if repo_path else None) as store:
         scan, results = _scan_of(store, rev)
         roles = _live_paths_by_role(store)
-        card = score(results, extra_signals=deployment_signals(store) if rev == WORKTREE else _signals_at(store, rev))
+        signals = deployment_signals(store, None, f"WORKTREE@{scan['id']}") if rev == WORKTREE else _signals_at(store, rev)
+        card = score(results, extra_signals=signals)
         inventory = {
             "commits": store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0],
             "tags": store.db.execute("SELECT COUNT(*) FROM refs WHERE kind = 'tag'").fetchone()[0],

@@ -8,6 +8,7 @@ from typing import Any
 
 from mlaudit.checks.base import CheckResult, result_from_row
 from mlaudit.checks.scoring import score
+from mlaudit.report.signals import stored_release_signals
 from mlaudit.store.db import Store
 
 
@@ -54,15 +55,17 @@ def tag_names(store: Store) -> dict[str, list[str]]:
     return dict(names)
 
 
-def deployment_signals(store: Store, at_time: int | None = None) -> dict[str, list[str]]:
-    """Stage evidence the checks do not carry: container definitions present (at ``at_time``, by commit date)."""
+def deployment_signals(store: Store, at_time: int | None = None, tree_key: str | None = None) -> dict[str, list[str]]:
+    """Stage evidence the checks do not carry, at ``at_time`` (by commit date; None = now): container definitions
+    present, and a released model (facts of ``tree_key``, registered versions, release tags)."""
     sql = """SELECT fc.path, fc.status FROM file_changes fc
              JOIN commits c ON c.sha = fc.commit_sha JOIN path_roles pr ON pr.path = fc.path
              WHERE pr.role = 'container' AND c.committer_time <= ? ORDER BY c.committer_time, fc.rowid"""
     last: dict[str, str] = {}
     for path, status in store.db.execute(sql, [at_time if at_time is not None else 2**62]):
         last[path] = status
-    return {"small user base": [f"container definition {p}" for p, st in sorted(last.items()) if st != "D"]}
+    containers = [f"container definition {p}" for p, st in sorted(last.items()) if st != "D"]
+    return {"small user base": containers + stored_release_signals(store, tree_key, at_time)}
 
 
 def point_for(sha: str, time: int, label: str, results: list[CheckResult], signals: dict[str, list[str]] | None = None) -> HistoryPoint:
@@ -87,7 +90,7 @@ def stored_history(store: Store, revs: list[str] | None = None) -> list[HistoryP
     points = []
     for sha in wanted:
         when = int(times.get(sha, 0))
-        points.append(point_for(sha, when, ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha], deployment_signals(store, when)))
+        points.append(point_for(sha, when, ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha], deployment_signals(store, when, sha)))
     points.sort(key=lambda p: (p.time, p.sha))
     for before, after in zip(points, points[1:]):
         after.stage_changed = after.stage != before.stage
