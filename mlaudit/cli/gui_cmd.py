@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from mlaudit.cli.base import cli, db_option
+from mlaudit.core.errors import MlauditError
+
+
+def _check_display(screenshots: bool) -> None:
+    """Render offscreen for --screenshots without a display; otherwise say clearly that a desktop is needed."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if screenshots:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise MlauditError("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop "
+                       "session, or use --screenshots DIR, or the CLI commands (mlaudit report ...)")
 
 
 @cli.command()
@@ -20,6 +37,7 @@ def gui(path: str | None, db: str | None, screenshots: str | None) -> None:
         mlaudit gui ~/src/churn-model
         QT_QPA_PLATFORM=offscreen mlaudit gui ~/src/churn-model --screenshots docs/img
     """
+    _check_display(screenshots is not None)
     from mlaudit.gui.app import run
 
     raise SystemExit(run(path, db, screenshots))

@@ -126,3 +126,16 @@ def test_about_box_names_the_version(qtbot, window):
     QTimer.singleShot(50, close_box)
     window.about()
     assert __version__ in texts[0]
+
+
+def test_gui_without_a_display_is_a_clear_error(monkeypatch, tmp_path):
+    """Without a display (and not asked for screenshots) `mlaudit gui` exits 2 with advice instead of aborting in Qt."""
+    from click.testing import CliRunner
+
+    from mlaudit.cli import cli
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["gui", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no display" in result.output and "--screenshots" in result.output
