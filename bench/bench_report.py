@@ -1,6 +1,7 @@
 """Time to build the report model and all four formats from a populated store (target: under 5 s).
 
 Usage: python bench/bench_report.py [--project at_scale] [--repeat 3]
+(small_service is the sample with drift between splits and over its data files' history.)
 Builds the sample project in a temp folder, scans it and judges its history once (not timed),
 then times build_report + render for html, pdf, md and json, reading the store only.
 """
@@ -48,6 +49,11 @@ def main() -> None:
                 parts[fmt].append(time.perf_counter() - t)
             totals.append(time.perf_counter() - start)
             cpu.append(time.process_time() - cpu_start)
+        drift = report.drift
+        if drift is not None:
+            steps = sum(len(f.shown) for f in drift.files)
+            print(f"  drift section: {len(drift.splits)} split pair(s), {len(drift.files)} data file histories "
+                  f"({steps} changes in detail)")
         for name, values in parts.items():
             size = f"  {sizes[name] / 1024:8.1f} KiB" if name in sizes else ""
             print(f"  {name:<6} median {statistics.median(values):6.3f} s{size}")

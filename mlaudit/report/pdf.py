@@ -149,22 +149,24 @@ def _cover(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
 def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
     d = report.scorecard.decision
     out: list = [_p("Executive summary", s["h1"]),
-                 _p(f"This project operates at the {d.operating} stage and meets the needs of: {d.meets}. "
-                    f"{len(d.next_steps)} next steps, its own stage's needs first; critical findings first of all.", s["body"]),
+                 _p(f"Operating stage: {d.operating} (from deployment evidence). Meets every need of: {d.meets}. "
+                    + (f"{len(d.next_steps)} next steps below, critical findings first, then its own stage's needs, then the "
+                       "next stage's." if d.next_steps else "Nothing left to do: every need of every stage is met."), s["body"]),
                  _p("Decision matrix", s["h2"])]
     rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "all met")]]
     for need in d.needs:
         found = "notebooks and scripts, no serving" if need.stage == "prototyping" else (
-            "; ".join(r.detail for r in d.signals.get(need.stage, [])) or "no evidence")
+            "<br/>".join("• " + escape(r.detail) for r in d.signals.get(need.stage, [])) or "no evidence")
         items = "<br/>".join(
             f'<font color="{STATUS_HEX["pass"] if n["met"] else STATUS_HEX["fail"]}">{"met" if n["met"] else escape(n["status"])}</font> '
             f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
         label = need.stage + (" (operating)" if need.stage == d.operating else "")
-        rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), _p(found, s["cell"]),
+        rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), Paragraph(found, s["cell"]),
                      Paragraph(items, s["cell"]), _p("yes" if need.met else "no", s["cell"])])
     out.append(_table(rows, [2.6 * cm, 4.6 * cm, WIDTH - 8.4 * cm, 1.2 * cm]))
     out.append(_p("A stage is met when every need of it and of each stage below it is met; unknown never counts as met.", s["muted"]))
-    out.append(_p(f"Top next steps ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", s["h2"]))
+    shown = f" ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})" if d.next_steps else ""
+    out.append(_p(f"Top next steps{shown}", s["h2"]))
     rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
     for step in d.next_steps[:TOP_STEPS]:
         why = escape(_clip(step.why, 220)) + "".join(f"<br/>• {escape(_clip(e, 150))}" for e in step.evidence[:1])
@@ -225,7 +227,7 @@ def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | 
     head = Paragraph(f'<b>{escape(c.step_label if in_file else c.label)}</b>: <font color="{color}">{escape(verdict)}</font>', s["body"])
     if c.drift is None or not c.columns:
         return [head]
-    rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample")]]
+    rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample (ref / cur)")]]
     for col in c.columns:
         verdict = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
         sample = f"{col.sample_size[0]} / {col.sample_size[1]}" + (" sampled" if col.sampled else "")
@@ -233,7 +235,7 @@ def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | 
                      _p(_num(col.p_value), s["cell"]), _p(f"{_num(col.effect_size)} {col.effect_name}", s["cell"]),
                      _p(threshold_text(col), s["cell"]),
                      Paragraph(f'<font color="{STATUS_HEX[verdict[1]]}"><b>{verdict[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
-    table = _table(rows, [3.2 * cm, 1.6 * cm, 1.5 * cm, 1.8 * cm, 3.3 * cm, 1.7 * cm, 1.4 * cm, WIDTH - 14.5 * cm])
+    table = _table(rows, [3.0 * cm, 2.5 * cm, 1.7 * cm, 1.5 * cm, 3.0 * cm, 1.6 * cm, 1.5 * cm, WIDTH - 14.8 * cm])
     if fig is None:
         return [head, table, Spacer(1, 4)]
     return [KeepTogether([head, _image(fig, WIDTH * 0.75)]), table, Spacer(1, 4)]
@@ -303,7 +305,7 @@ def _mlts(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure])
         pts = _status("unknown", s["cell"]) if t.status == "unknown" else _p(f"{t.points:g}", s["cell"])
         rows.append([Paragraph(f"<b>{escape(t.id)}</b> {escape(t.title)}", s["cell"]), pts,
                      _p(", ".join(t.checks) or "—", s["cell"]), _p(t.reason, s["cell"])])
-    out.append(_table(rows, [5.2 * cm, 1.4 * cm, 3.4 * cm, WIDTH - 10.0 * cm]))
+    out.append(_table(rows, [4.8 * cm, 1.6 * cm, 4.0 * cm, WIDTH - 10.4 * cm]))
     return out
 
 

@@ -108,7 +108,7 @@ def score_test(test_id: str, section: str, title: str, check_ids: list[str], by_
             parts.append(f"{c} is not applicable: {r.message or 'nothing to judge'}")
         else:
             parts.append(f"{c} is {r.status}: {r.message or 'the repository does not show it'}")
-    return TestScore(test_id, section, title, 0.0, "unknown", list(check_ids), "; ".join(parts) + "; it scores 0")
+    return TestScore(test_id, section, title, 0.0, "unknown", list(check_ids), "; ".join(x.rstrip(". ") for x in parts) + "; it scores 0")
 
 
 def ml_test_score(results: list[CheckResult], mapping: dict[str, list[str]] | None = None,
