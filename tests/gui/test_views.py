@@ -91,6 +91,17 @@ def test_compare_two_model_versions(qtbot, window, scanned):
     assert all(compare.grid.item(i, 1).text() != compare.grid.item(i, 2).text() for i in range(compare.grid.rowCount()))
 
 
+def test_unsafe_pickle_in_history_is_listed_first(qtbot, window, scanned):
+    """A dangerous pickle that was deleted from the tree still appears in Models, first, with its verdict."""
+    repo, db = scanned("notebook_prototype")
+    open_and_wait(qtbot, window, repo, db)
+    models = window.show_view("models")
+    proxy = models.inventory_view.model()
+    first = models.inventory.record(proxy.mapToSource(proxy.index(0, 0)).row())
+    assert (first.path, first.worst, first.deleted) == ("models/helper.pkl", "dangerous", True)
+    assert any("os" in g for g in first.dangerous)
+
+
 def test_drift_between_two_data_versions(qtbot, window, scanned):
     """Drift compares two chosen data versions from the store, or says clearly that drift is not available yet."""
     repo, db = scanned("small_service")

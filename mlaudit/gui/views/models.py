@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,12 +26,41 @@ def version_label(v: Any) -> str:
     return f"{v.path} @ {v.rev_label}" + (f" ({when(v.committer_time)})" if v.committer_time else "")
 
 
+@dataclass(slots=True)
+class ModelFile:
+    """One model path over its history: the newest version, the worst security verdict of any version."""
+
+    path: str
+    latest: Any
+    worst: str
+    versions: int
+    deleted: bool
+    dangerous: list[str]
+
+
+VERDICT_RANK = {"dangerous": 0, "unknown-globals": 1, "malformed": 2, "unread": 3, "safe": 4, "not-pickle": 5}
+
+
+def inventory(versions: list[Any]) -> list[ModelFile]:
+    """Every model path ever seen (deleted ones included: an unsafe pickle in history still counts)."""
+    by_path: dict[str, list[Any]] = {}
+    for v in versions:
+        by_path.setdefault(v.path, []).append(v)
+    out = []
+    for path, items in sorted(by_path.items()):
+        real = [v for v in items if v.status != "D"] or items
+        worst = min((v.verdict for v in real), key=lambda verdict: VERDICT_RANK.get(verdict, 3))
+        dangerous = sorted({g for v in real for g in v.dangerous})
+        out.append(ModelFile(path, real[-1], worst, len(real), items[-1].status == "D", dangerous))
+    return sorted(out, key=lambda m: (VERDICT_RANK.get(m.worst, 3), m.path))  # the riskiest first
+
+
 def _detail_html(v: Any) -> str:
     rows = [("path", v.path), ("version", f"{v.rev_label} ({v.source})"), ("format", v.format), ("size", human_size(v.size)),
             ("sha256", v.sha256 or ""), ("security", VERDICT_TEXT.get(v.verdict, v.verdict)),
             ("dangerous globals", ", ".join(v.dangerous)), ("unknown globals", ", ".join(v.unknown)),
             ("estimator", v.estimator or ""), ("library versions", ", ".join(f"{k} {val}" for k, val in v.library_versions.items())),
-            ("features", f"{v.n_features or len(v.features or [])}: " + ", ".join(map(str, (v.features or [])[:30])) if v.features or v.n_features else ""),
+            ("features", ", ".join(map(str, v.features[:30])) if v.features else str(v.n_features or "")),
             ("classes", ", ".join(map(str, v.classes or []))), ("error", v.error or "")]
     rows += [(f"hyperparameter {k}", str(val)) for k, val in sorted(v.hyperparameters.items())[:60]]
     rows += [("finding", f) for f in v.findings]
@@ -53,27 +83,29 @@ class ModelsView(View):
         if queries is None or store is None:
             self.show_message("Model inventory is not available yet (no models scan in this mlaudit, or no store).")
             return
-        models = queries.list_models(store)
         self.all_versions = queries.all_versions(store)
+        models = inventory(self.all_versions)
         if not models:
             self.show_message("No model files found in the working tree or the history of this repository.")
             return
         self.reset()
         self.queries = queries
-        counts = {v: sum(m.verdict == v for m in models) for v in ("dangerous", "unknown-globals", "safe")}
+        counts = {v: sum(m.worst == v for m in models) for v in ("dangerous", "unknown-globals", "safe")}
+        gone = sum(m.deleted for m in models)
         self.content.addWidget(label(
-            f"{len(models)} model files, {len(self.all_versions)} versions in total \u2014 {counts['dangerous']} dangerous, "
-            f"{counts['unknown-globals']} with unknown globals, {counts['safe']} safe pickles", "viewSubtitle"))
+            f"{len(models)} model files ({gone} only in history), {len(self.all_versions)} versions in total \u2014 "
+            f"{counts['dangerous']} with a dangerous version, {counts['unknown-globals']} with unknown globals, "
+            f"{counts['safe']} safe pickles", "viewSubtitle"))
         self.inventory = RecordsModel([
             Column("path", lambda m: m.path, tooltip=lambda m: m.path, width=360),
-            Column("format", lambda m: m.format, width=110),
-            Column("security", lambda m: m.verdict, width=120, colour=lambda m: STATUS_COLOURS.get(m.verdict),
-                   tooltip=lambda m: VERDICT_TEXT.get(m.verdict, m.verdict) + ("\n" + "\n".join(m.dangerous) if m.dangerous else "")),
-            Column("estimator", lambda m: m.estimator or "", width=200),
-            Column("versions", lambda m: sum(v.path == m.path for v in self.all_versions),
-                   sort=lambda m: sum(v.path == m.path for v in self.all_versions), width=65),
-            Column("size", lambda m: human_size(m.size), sort=lambda m: m.size or 0, width=80),
-            Column("latest", lambda m: m.rev_label),
+            Column("format", lambda m: m.latest.format, width=110),
+            Column("worst verdict", lambda m: m.worst, width=130, colour=lambda m: STATUS_COLOURS.get(m.worst),
+                   sort=lambda m: VERDICT_RANK.get(m.worst, 3),
+                   tooltip=lambda m: VERDICT_TEXT.get(m.worst, m.worst) + ("\n" + "\n".join(m.dangerous) if m.dangerous else "")),
+            Column("estimator", lambda m: m.latest.estimator or "", width=200),
+            Column("versions", lambda m: m.versions, sort=lambda m: m.versions, width=65),
+            Column("size", lambda m: human_size(m.latest.size), sort=lambda m: m.latest.size or 0, width=80),
+            Column("latest", lambda m: f"deleted in {m.latest.rev_label}" if m.deleted else m.latest.rev_label),
         ], models)
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.inventory)
@@ -81,6 +113,7 @@ class ModelsView(View):
         self.inventory_view = table(proxy, elide=Qt.TextElideMode.ElideMiddle)
         self.inventory_view.setObjectName("modelInventory")
         self.inventory_view.setSortingEnabled(True)
+        self.inventory_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the riskiest first
         self.inventory_view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._select(self.inventory.record(proxy.mapToSource(cur).row())) if cur.isValid() else None)
         self.versions = RecordsModel([
