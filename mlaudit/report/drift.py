@@ -13,8 +13,9 @@ from mlaudit.store.db import Store
 
 MAX_SPLITS = 8  # split pairs compared
 MAX_FILES = 8  # data files whose history is compared
-MAX_STEPS = 6  # newest changes of one file kept in the report (the timeline still counts every step)
-MAX_COLUMNS = 40  # columns listed per comparison, largest effect first
+MAX_STEPS = 4  # newest changes of one file kept in the report (the timeline still counts every step)
+MAX_COLUMNS = 40  # columns listed per comparison in JSON, drifted and largest effect first
+SHOWN_COLUMNS = 20  # columns listed per comparison in HTML and PDF
 
 
 def threshold_text(col: ColumnDrift) -> str:
@@ -56,8 +57,12 @@ class DriftComparison:
 
     @property
     def columns(self) -> list[ColumnDrift]:
+        return self.top_columns(MAX_COLUMNS)
+
+    def top_columns(self, limit: int = SHOWN_COLUMNS) -> list[ColumnDrift]:
+        """Drifted columns first, then by effect size."""
         cols = self.drift.columns if self.drift else []
-        return sorted(cols, key=lambda c: (not c.drifted, -c.effect_size, c.name))[:MAX_COLUMNS]
+        return sorted(cols, key=lambda c: (not c.drifted, -c.effect_size, c.name))[:limit]
 
     @property
     def verdict(self) -> str:

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.figure import Figure
 
 from mlaudit.report.charts import area_checks_figure, area_scores_figure, history_figure, ml_test_score_figure, status_figure
 from mlaudit.report.model import Report
 
 MAX_STEP_CHARTS = 2  # per data file: bar charts of its newest changes (the tables list the others)
+MAX_DRIFT_CHARTS = 10  # drift charts in all, so the HTML stays small whatever the number of files and versions
+TIMELINE_STEPS = 40  # newest changes drawn on a data file's drift timeline
 
 
 def drift_figures(report: Report) -> dict[str, Figure]:
     """``drift:split:<i>`` bars per compared split pair; per data file ``drift:file:<i>`` (timeline) and
-    ``drift:step:<i>:<j>`` bars of its newest changes."""
+    ``drift:step:<i>:<j>`` bars of its newest changes; at most MAX_DRIFT_CHARTS, split pairs first."""
     from mlaudit.report.charts.drift import drift_bars_figure, drift_timeline_figure
 
-    out: dict[str, Figure] = {}
     if report.drift is None:
-        return out
-    for i, c in enumerate(report.drift.splits):
-        if c.drift is not None:
-            out[f"drift:split:{i}"] = drift_bars_figure(c.drift, width=6.0)
+        return {}
+    wanted: list[tuple[str, Any]] = [(f"drift:split:{i}", c.drift) for i, c in enumerate(report.drift.splits) if c.drift]
     for i, f in enumerate(report.drift.files):
         if len(f.steps) >= 2:
-            out[f"drift:file:{i}"] = drift_timeline_figure(f.path, f.steps, report.drift.share_threshold, width=6.0)
-        for j, c in enumerate(f.shown[:MAX_STEP_CHARTS]):
-            if c.drift is not None:
-                out[f"drift:step:{i}:{j}"] = drift_bars_figure(c.drift, width=6.0)
+            wanted.append((f"drift:file:{i}", f))
+        wanted += [(f"drift:step:{i}:{j}", c.drift) for j, c in enumerate(f.shown[:MAX_STEP_CHARTS]) if c.drift]
+    out: dict[str, Figure] = {}
+    for name, item in wanted[:MAX_DRIFT_CHARTS]:
+        if name.startswith("drift:file:"):
+            out[name] = drift_timeline_figure(item.path, item.steps[-TIMELINE_STEPS:], report.drift.share_threshold, width=6.0)
+        else:
+            out[name] = drift_bars_figure(item, width=6.0)
     return out
 
 

@@ -13,7 +13,7 @@ from mlaudit.checks.base import Evidence
 from mlaudit.core.config import THRESHOLDS
 from mlaudit.report.charts import figure_to_svg
 from mlaudit.report.drift import plural, threshold_text
-from mlaudit.report.figures import report_figures
+from mlaudit.report.figures import TIMELINE_STEPS, report_figures
 from mlaudit.report.model import Report
 
 TOP_STEPS = 8
@@ -60,7 +60,7 @@ def render_html(report: Report) -> bytes:
     html = template.render(
         report=report, p=report.provenance, card=report.scorecard, d=report.scorecard.decision,
         mlts=report.scorecard.ml_test_score, svgs=svgs, top_steps=TOP_STEPS,
-        max_evidence=MAX_EVIDENCE, pct=pct, num=num, plural=plural, threshold_text=threshold_text, short=short, evidence=evidence_text,
+        max_evidence=MAX_EVIDENCE, timeline_steps=TIMELINE_STEPS, pct=pct, num=num, plural=plural, threshold_text=threshold_text, short=short, evidence=evidence_text,
         date=lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d") if t else "",
         threshold_help=lambda name: THRESHOLDS[name].help if name in THRESHOLDS else "",
     )

@@ -79,10 +79,11 @@ def _status(status: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(f'<font color="{STATUS_HEX.get(status, "#000000")}"><b>{escape(status)}</b></font>', style)
 
 
-def _image(fig: Figure, width: float) -> Image:
+def _image(fig: Figure, width: float, max_height: float = 19 * cm) -> Image:
+    """The figure as a PNG flowable ``width`` wide, narrowed when it would be taller than ``max_height``."""
     w, h = fig.get_size_inches()
-    img = Image(io.BytesIO(figure_to_png(fig, dpi=110)), width=width, height=width * h / w)
-    return img
+    width = min(width, max_height * w / h)
+    return Image(io.BytesIO(figure_to_png(fig, dpi=110)), width=width, height=width * h / w)
 
 
 def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
@@ -227,18 +228,21 @@ def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | 
     head = Paragraph(f'<b>{escape(c.step_label if in_file else c.label)}</b>: <font color="{color}">{escape(verdict)}</font>', s["body"])
     if c.drift is None or not c.columns:
         return [head]
+    shown = c.top_columns()
     rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample (ref / cur)")]]
-    for col in c.columns:
+    for col in shown:
         verdict = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
         sample = f"{col.sample_size[0]} / {col.sample_size[1]}" + (" sampled" if col.sampled else "")
         rows.append([_p(col.name, s["cell"]), _p(col.test, s["cell"]), _p(_num(col.statistic), s["cell"]),
                      _p(_num(col.p_value), s["cell"]), _p(f"{_num(col.effect_size)} {col.effect_name}", s["cell"]),
                      _p(threshold_text(col), s["cell"]),
                      Paragraph(f'<font color="{STATUS_HEX[verdict[1]]}"><b>{verdict[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
-    table = _table(rows, [3.0 * cm, 2.5 * cm, 1.7 * cm, 1.5 * cm, 3.0 * cm, 1.6 * cm, 1.5 * cm, WIDTH - 14.8 * cm])
+    body: list = [_table(rows, [3.0 * cm, 2.5 * cm, 1.7 * cm, 1.5 * cm, 3.0 * cm, 1.6 * cm, 1.5 * cm, WIDTH - 14.8 * cm])]
+    if len(c.drift.columns) > len(shown):
+        body.append(_p(f"… {len(c.drift.columns) - len(shown)} more columns with smaller effects in the JSON report", s["muted"]))
     if fig is None:
-        return [head, table, Spacer(1, 4)]
-    return [KeepTogether([head, _image(fig, WIDTH * 0.75)]), table, Spacer(1, 4)]
+        return [head, *body, Spacer(1, 4)]
+    return [KeepTogether([head, _image(fig, WIDTH * 0.75)]), *body, Spacer(1, 4)]
 
 
 def _drift(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]) -> list:

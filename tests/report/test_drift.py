@@ -13,7 +13,7 @@ import pytest
 from mlaudit.audit import audit
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import Report, build_report, render
-from mlaudit.report.drift import threshold_text
+from mlaudit.report.drift import DriftComparison, threshold_text
 from mlaudit.report.json import report_schema
 from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.store.data_queries import DataVersion
@@ -160,3 +160,52 @@ def test_threshold_text_names_the_kind_of_test() -> None:
     assert threshold_text(col) == "p ≤ 0.05"
     col.test, col.threshold = "wasserstein", 0.1
     assert threshold_text(col) == "≥ 0.1"
+
+
+def _worst_case_drift():
+    """Every limit reached: 8+ split pairs and 8+ files with 200 changes each, 60 columns per comparison."""
+    from mlaudit.checks.stats.compare import ColumnDrift, DriftReport, VersionStep
+    from mlaudit.report.drift import DriftSummary, FileDrift, MAX_STEPS
+
+    cols = [ColumnDrift(f"a_rather_long_column_name_{i}", "numeric", "ks", 0.3, 1e-9 * i, 0.01 * i, "normed Wasserstein", 0.05,
+                        i % 2 == 0, i % 3 == 0, 0.2, "moderate", True, (200_000, 200_000)) for i in range(60)]
+    skipped = {f"text_{i}": "text column: not tested for distribution drift" for i in range(40)}
+    drift = DriftReport("r", "c", cols, skipped=skipped, share_drifted=0.5, dataset_drift=True, sampled=True)
+    v = lambda path, i: DataVersion(path, f"k{i}", "git", f"{i:040x}", i, "M", "available", 1)  # noqa: E731
+    splits = [DriftComparison("test", v(f"d{i}/train.csv", 1), v(f"d{i}/test.csv", 1), drift) for i in range(8)]
+    files = []
+    for n in range(8):
+        steps = [VersionStep(v(f"f{n}.csv", i), v(f"f{n}.csv", i + 1), drift) for i in range(200)]
+        shown = [DriftComparison("change", s.before, s.after, s.report) for s in reversed(steps[-MAX_STEPS:])]
+        files.append(FileDrift(f"f{n}.csv", steps, shown))
+    return DriftSummary(0.5, splits, files, splits_more=4, files_more=12)
+
+
+def test_html_stays_small_at_every_limit() -> None:
+    """The most the drift section can hold (charts and tables capped) keeps the HTML far under 2 MB."""
+    from mlaudit.report.figures import MAX_DRIFT_CHARTS
+    from mlaudit.report.md import MAX_CHARS
+
+    from mlaudit.report.model import Section
+
+    report = make_report([result("DRIFT-SPLITS", "fail")])
+    report.sections = [Section("drift", "Drift", 0.0, list(report.results), True)]
+    report.drift = _worst_case_drift()
+    html = render(report, "html").decode()
+    drift_part = html[html.index("Drift between splits"):]
+    assert drift_part.count("<svg") == MAX_DRIFT_CHARTS
+    assert len(html.encode()) < 1_200_000, len(html.encode())
+    assert "… and 4 more split pairs" in html and "40 more columns with smaller effects" in html
+    md = render(report, "md").decode()
+    assert len(md) <= MAX_CHARS and md.count("<details>") == md.count("</details>")
+
+
+def test_pdf_fits_a_tall_drift_chart() -> None:
+    """A comparison of many columns draws a chart taller than a page: it is narrowed to fit, never a layout error."""
+    from mlaudit.report.drift import DriftSummary
+    from mlaudit.report.model import Section
+
+    report = make_report([result("DRIFT-SPLITS", "fail")])
+    report.sections = [Section("drift", "Drift", 0.0, list(report.results), True)]
+    report.drift = DriftSummary(0.5, _worst_case_drift().splits[:1])
+    assert render(report, "pdf").startswith(b"%PDF-")
