@@ -30,7 +30,8 @@ def overview_figures(report: Any) -> dict[str, Figure]:
     return {
         "areas": prerender(area_scores_figure({a.name: a.score for a in card.areas.values()}, width=OVERVIEW_WIDTH)),
         "ml_test_score": prerender(ml_test_score_figure(card.ml_test_score.sections, card.ml_test_score.final, width=OVERVIEW_WIDTH)),
-        "statuses": prerender(status_figure({a.name: a.counts for a in card.areas.values()}, width=OVERVIEW_WIDTH)),
+        # its legend spans six statuses in one row: a little wider than its neighbours
+        "statuses": prerender(status_figure({a.name: a.counts for a in card.areas.values()}, width=OVERVIEW_WIDTH + 1.5)),
     }
 
 

@@ -27,6 +27,20 @@ def _steps_table(steps: list[Any]) -> QWidget:
     return view
 
 
+def _tests_table(tests: list[Any]) -> QWidget:
+    columns = [
+        Column("test", lambda t: t.id, width=80),
+        Column("section", lambda t: t.section, width=110),
+        Column("points", lambda t: "unknown" if t.status == "unknown" else f"{t.points:g}", width=70,
+               colour=lambda t: STATUS_COLOURS["unknown"] if t.status == "unknown" else None),
+        Column("decided by", lambda t: ", ".join(t.checks) or "\u2014", width=230),
+        Column("test (Breck et al. 2017)", lambda t: t.title, tooltip=lambda t: t.reason or t.title),
+    ]
+    view = table(RecordsModel(columns, tests))
+    view.setObjectName("mlTestScoreTests")
+    return fit_rows(view, max_rows=12)
+
+
 def _matrix_table(decision: Any) -> QWidget:
     rows = []
     for needs in decision.needs:
@@ -88,6 +102,9 @@ class OverviewView(View):
             self.content.addWidget(label("Nothing to do: every need of this stage and the next is met.", "notice"))
         self.content.addWidget(label("Scores", "sectionTitle"))
         self._charts(report)
+        self.content.addWidget(label(f"ML Test Score: the 28 tests ({mlts.unknown} cannot be decided from a repository "
+                                     "and score 0, shown as unknown)", "sectionTitle"))
+        self.content.addWidget(_tests_table(mlts.tests))
         self.content.addStretch(1)
 
     def _charts(self, report: Any) -> None:
