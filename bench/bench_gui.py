@@ -81,6 +81,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", default="at_scale", choices=sorted(RECIPES))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold", action="store_true",
+                        help="start the scan at once, while the start page's warm-up is still importing the scan stack")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -94,7 +96,7 @@ def main() -> None:
         app = application()
         window = create_window()
         window.show()
-        while window.pool.busy or not window.pool.latest("warmup"):  # the start page's warm-up finishes first
+        while not args.cold and (window.pool.busy or not window.pool.latest("warmup")):  # the warm-up finishes first
             app.processEvents()
             time.sleep(0.005)
         stall, p99, ticks = stall_during_scan(app, window, repo, tmp_path / "scan.sqlite")
@@ -109,7 +111,7 @@ def main() -> None:
     print(f"project: {args.project} (platform {os.environ['QT_QPA_PLATFORM']}, {args.repeat} runs each)")
     print(f"launch to shown window : median {figures['launch']:.3f} s  (runs: {', '.join(f'{x:.3f}' for x in launches)})")
     print(f"reopen scanned audit   : median {figures['reopen']:.3f} s  (runs: {', '.join(f'{x:.3f}' for x in reopens)})")
-    print(f"GUI stall during scan  : longest {stall * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms over {ticks} ticks of a 5 ms timer")
+    print(f"GUI stall during scan{' (cold)' if args.cold else ''}  : longest {stall * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms over {ticks} ticks of a 5 ms timer")
     for name, value in figures.items():
         target = TARGETS[name]
         print(f"  {name:<7} {value:.3f} s vs target {target:.3f} s: ratio {value / target:.2f} "
