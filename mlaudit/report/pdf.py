@@ -309,7 +309,7 @@ def _mlts(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure])
         pts = _status("unknown", s["cell"]) if t.status == "unknown" else _p(f"{t.points:g}", s["cell"])
         rows.append([Paragraph(f"<b>{escape(t.id)}</b> {escape(t.title)}", s["cell"]), pts,
                      _p(", ".join(t.checks) or "—", s["cell"]), _p(t.reason, s["cell"])])
-    out.append(_table(rows, [4.8 * cm, 1.6 * cm, 4.0 * cm, WIDTH - 10.4 * cm]))
+    out.append(_table(rows, [4.8 * cm, 1.9 * cm, 4.0 * cm, WIDTH - 10.7 * cm]))
     return out
 
 
