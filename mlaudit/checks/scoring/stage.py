@@ -44,7 +44,7 @@ NEEDS: dict[str, list[Requirement]] = {
 # Deployment evidence: (check, what it shows, must be automated, a failing verdict with file evidence still shows it).
 SMALL_SIGNALS: list[tuple[str, str, bool, bool]] = [
     ("INFRA-SERVING", "serving code or an API", False, True),
-    ("INFRA-CD", "automated deployment or packaging of the model", False, False),
+    ("INFRA-CD", "deployment or packaging of the model (manual or automated)", False, False),
 ]
 SCALE_SIGNALS: list[tuple[str, str, bool, bool]] = [
     ("INFRA-CT", "a scheduled or data-triggered training pipeline", True, False),
