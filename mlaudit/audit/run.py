@@ -17,7 +17,7 @@ from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
 from mlaudit.core.repo import RepoInfo, open_repo
 from mlaudit.core.tree import open_tree
-from mlaudit.store.db import Store, default_store_path, open_store, scan_lock
+from mlaudit.store.db import Store, default_store_path, open_store, scan_lock, write_transaction
 
 
 def _now() -> str:
@@ -61,7 +61,7 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
         try:
             for phase in all_phases():
                 progress.update(phase.name, 0, 0, phase.help)
-                with store.db.atomic():
+                with write_transaction(store):
                     phase.run(ctx)
                     store.db.execute(
                         "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
@@ -81,7 +81,7 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
 
 
 def _start_scan(store: Store, repo: RepoInfo) -> int:
-    with store.db.atomic():
+    with write_transaction(store):
         cur = store.db.execute(
             "INSERT INTO scans(started_at, status, repo, head, branch, dirty, is_git, shallow, mlaudit_version) "
             "VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)",
@@ -92,7 +92,7 @@ def _start_scan(store: Store, repo: RepoInfo) -> int:
 
 
 def _finish_scan(store: Store, scan_id: int, status: str, error: str | None = None) -> None:
-    with store.db.atomic():
+    with write_transaction(store):
         store.db.execute("UPDATE scans SET status = ?, finished_at = ?, error = ? WHERE id = ?", [status, _now(), error, scan_id])
 
 
@@ -110,7 +110,7 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
         finally:
             tree.close()
         label = tree.label
-        with store.db.atomic():
+        with write_transaction(store):
             store.db["check_results"].insert_all([result_row(summary.scan_id, label, r) for r in results], replace=True)
     return AuditResult(repo, summary.store_path, summary.scan_id, tree.rev, results, summary.counts)
 

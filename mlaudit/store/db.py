@@ -105,6 +105,25 @@ def open_store(path: Path, *, repo_root: Path | None = None, readonly: bool = Fa
 
 
 @contextmanager
+def write_transaction(store: Store) -> Iterator[Store]:
+    """A transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE, waiting up to busy_timeout).
+
+    A deferred transaction that reads and then writes fails at once with "database is locked" when another
+    process committed in between (WAL snapshot upgrade); taking the lock first makes it wait instead.
+    Nested ``store.db.atomic()`` blocks inside become savepoints.
+    """
+    conn = store.db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield store
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
 def scan_lock(store_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it."""
     lock_path = Path(str(store_path) + ".lock")

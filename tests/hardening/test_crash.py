@@ -152,3 +152,32 @@ def test_reader_never_sees_a_half_written_phase(make_repo, store_path: Path) -> 
         done.set()
         t.join()
     assert seen <= {(30, 60), (60, 120)}, seen
+
+
+def test_phase_transaction_waits_for_another_writer_regression(store_path: Path) -> None:
+    """Regression (concurrent scans failed with 'database is locked' in the roles phase): a phase transaction takes the
+    write lock up front, so a writer that commits between its read and its write makes it wait, not fail."""
+    from mlaudit.store.db import write_transaction
+
+    with open_store(store_path) as setup:
+        setup.set_meta("k", "0")
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with open_store(store_path) as other, write_transaction(other):
+            other.set_meta("k", "other")
+            holding.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other_writer, name="other-writer")
+    t.start()
+    holding.wait(10)
+    with open_store(store_path) as mine:
+        threading.Timer(0.3, release.set).start()
+        with write_transaction(mine):  # blocks until the other writer commits, then reads its value
+            seen = mine.meta("k")
+            mine.set_meta("k", "mine")
+    t.join()
+    assert seen == "other"
+    with open_store(store_path) as check:
+        assert check.meta("k") == "mine"
