@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlaudit.scanners.models.report import ModelAnalysis
 from mlaudit.store.db import Store
 
 _JSON_COLS = ("globals", "dangerous", "unknown", "library_versions", "hyperparameters", "features", "classes",
@@ -25,7 +26,7 @@ _JSON_COLS = ("globals", "dangerous", "unknown", "library_versions", "hyperparam
 
 
 @dataclass(slots=True)
-class ModelVersion:
+class ModelVersion(ModelAnalysis):
     """One version of a model file with its static analysis (JSON fields decoded)."""
 
     path: str
@@ -39,16 +40,6 @@ class ModelVersion:
     size: int | None = None
     sha256: str | None = None
     verdict: str = "unknown"  # dangerous | unknown-globals | safe | not-pickle | malformed | unread
-    globals: list[str] = field(default_factory=list)
-    dangerous: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    estimator: str | None = None
-    library_versions: dict[str, str] = field(default_factory=dict)
-    hyperparameters: dict[str, Any] = field(default_factory=dict)
-    features: list[str] | None = None
-    n_features: int | None = None
-    classes: list[Any] | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -85,9 +76,10 @@ def _decode(row: dict[str, Any]) -> ModelVersion:
     return ModelVersion(
         row["path"], row["key"], row["source"], row["commit_sha"], row["committer_time"], row["status"],
         row["run_id"], row["format"] or "unknown", row["size"], row["sha256"], row["verdict"] or "unknown",
-        row["globals"] or [], row["dangerous"] or [], row["unknown"] or [], row["estimator"],
-        row["library_versions"] or {}, row["hyperparameters"] or {}, row["features"], row["n_features"],
-        row["classes"], row["metadata"] or {}, row["findings"] or [], row["error"],
+        row["findings"] or [], row["error"], globals=row["globals"] or [], dangerous=row["dangerous"] or [],
+        unknown=row["unknown"] or [], estimator=row["estimator"], library_versions=row["library_versions"] or {},
+        hyperparameters=row["hyperparameters"] or {}, features=row["features"], n_features=row["n_features"],
+        classes=row["classes"], metadata=row["metadata"] or {},
     )
 
 

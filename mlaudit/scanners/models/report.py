@@ -21,14 +21,10 @@ class Finding:
         return asdict(self)
 
 
-@dataclass(slots=True)
-class ModelReport:
-    """What static analysis learned about one model file (nothing was loaded or executed)."""
+@dataclass(slots=True, kw_only=True)
+class ModelAnalysis:
+    """What a model file's content reveals (globals it imports, estimator, versions, parameters, features)."""
 
-    format: str = "unknown"
-    size: int = 0
-    sha256: str = ""
-    verdict: str = "safe"
     globals: list[str] = field(default_factory=list)
     dangerous: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
@@ -39,6 +35,16 @@ class ModelReport:
     n_features: int | None = None
     classes: list[Any] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ModelReport(ModelAnalysis):
+    """What static analysis learned about one model file (nothing was loaded or executed)."""
+
+    format: str = "unknown"
+    size: int = 0
+    sha256: str = ""
+    verdict: str = "safe"
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
 
