@@ -132,6 +132,15 @@ class PickleMachine:
             raise PickleError("unterminated text argument", pos)
         return self.raw[pos:end], end + 1
 
+    def _memo_index(self, op: int, pos: int, start: int) -> tuple[int, int]:
+        """The memo index after a GET/PUT (text line), BINGET/BINPUT (1 byte) or LONG_* (4 bytes) opcode, and the next position."""
+        if op in (0x67, 0x70):
+            text, pos = self._line(pos)
+            return _int_or_fail(text, start), pos
+        if op in (0x68, 0x71):
+            return self._take(pos, 1)[0], pos + 1
+        return struct.unpack("<I", self._take(pos, 4))[0], pos + 4
+
     def _count(self) -> None:
         self.objects += 1
         if self.objects > self.budget.limits.max_objects:
@@ -360,28 +369,12 @@ class PickleMachine:
                 k_ = stack.pop()
                 _setitems(pop_top(stack, start), [k_, value])
             elif op in (0x67, 0x68, 0x6A):  # GET BINGET LONG_BINGET
-                if op == 0x67:
-                    text, pos = line(pos)
-                    idx = _int_or_fail(text, start)
-                elif op == 0x68:
-                    idx = take(pos, 1)[0]
-                    pos += 1
-                else:
-                    idx = struct.unpack("<I", take(pos, 4))[0]
-                    pos += 4
+                idx, pos = self._memo_index(op, pos, start)
                 if idx not in memo:
                     raise PickleError(f"memo key {idx} not defined", start)
                 stack.append(memo[idx])
             elif op in (0x70, 0x71, 0x72):  # PUT BINPUT LONG_BINPUT
-                if op == 0x70:
-                    text, pos = line(pos)
-                    idx = _int_or_fail(text, start)
-                elif op == 0x71:
-                    idx = take(pos, 1)[0]
-                    pos += 1
-                else:
-                    idx = struct.unpack("<I", take(pos, 4))[0]
-                    pos += 4
+                idx, pos = self._memo_index(op, pos, start)
                 if not stack:
                     raise PickleError("PUT on an empty stack", start)
                 if len(memo) >= memo_cap:
