@@ -13,6 +13,11 @@ INLINE_BUDGET = 1500  # helper-function bodies followed per file; beyond it a ca
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
                          "fit_on_sequences"})
 
+# constructor names and the role of the object they make, first match wins (then the estimator-name hint)
+_ROLES = ((api.PREPROCESSORS, "pre"), (api.STATELESS, "stateless"), (api.OUTLIER_FILTERS, "outlier"),
+          (api.RESAMPLERS, "resampler"), (api.PIPELINES, "pipeline"), (api.SEARCHES, "search"),
+          (api.SPLITTERS, "splitter"))
+
 
 class CallRules:
     """Mixed into the Analyzer, which provides the environment, ``expr``, ``block``, ``site`` and ``report``."""
@@ -110,22 +115,8 @@ class CallRules:
         return pos, {k.arg or "**": self.expr(k.value) for k in c.keywords}
 
     def new_obj(self, name: str, c: ast.Call, pos: list[Val], kw: dict[str, Val]) -> Val | None:
-        role = None
-        if name in api.PREPROCESSORS:
-            role = "pre"
-        elif name in api.STATELESS:
-            role = "stateless"
-        elif name in api.OUTLIER_FILTERS:
-            role = "outlier"
-        elif name in api.RESAMPLERS:
-            role = "resampler"
-        elif name in api.PIPELINES:
-            role = "pipeline"
-        elif name in api.SEARCHES:
-            role = "search"
-        elif name in api.SPLITTERS:
-            role = "splitter"
-        elif name[:1].isupper() and api.ESTIMATOR_HINT.search(name):
+        role = next((r for names, r in _ROLES if name in names), None)
+        if role is None and name[:1].isupper() and api.ESTIMATOR_HINT.search(name):
             role = "estimator"
         if role is None:
             return None
