@@ -161,11 +161,18 @@ def _pep508_list(c: _Collector, items: Any, group: str, path: str, text: str) ->
             c.package(m.group(1), m.group(3), classify_pep508(m.group(3)), group, path, line_of(text, item))
 
 
-def _pyproject(c: _Collector, path: str, text: str) -> None:
+def _toml(c: _Collector, path: str, text: str) -> dict[str, Any] | None:
+    """The parsed TOML document, or None after recording why it cannot be read."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         c.error(path, f"invalid TOML: {exc}")
+        return None
+
+
+def _pyproject(c: _Collector, path: str, text: str) -> None:
+    data = _toml(c, path, text)
+    if data is None:
         return
     project = data.get("project") or {}
     if project.get("dependencies") is not None or project.get("optional-dependencies"):
@@ -229,10 +236,8 @@ def _setup_py(c: _Collector, path: str, text: str) -> None:
 
 
 def _pipfile(c: _Collector, path: str, text: str) -> None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        c.error(path, f"invalid TOML: {exc}")
+    data = _toml(c, path, text)
+    if data is None:
         return
     c.facts["manifests"].append({"path": path, "format": "pipfile"})
     for section, group in (("packages", "runtime"), ("dev-packages", "dev")):
