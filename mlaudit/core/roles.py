@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
 from collections.abc import Callable, Iterable
 
 ROLES = (
@@ -50,21 +52,35 @@ SNIFFED_SUFFIXES = (".txt", ".bin", ".dat", ".data", ".json", ".yaml", ".yml")
 PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
-def _matches(path: str, pattern: str) -> bool:
-    if "/" in pattern:
-        if pattern.endswith("/*"):
-            prefix = pattern[:-1]
-            return path.startswith(prefix) or f"/{prefix}" in f"/{path}"
-        return fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, f"*/{pattern}")
-    return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
+@functools.lru_cache(maxsize=64)
+def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], re.Pattern[str], list[tuple[str, str]]]:
+    """Two regexes, one named group per rule, tried in rule order: globs without a slash match the file name;
+    ``dir/*`` matches anything under ``dir/`` at any depth; other globs match the path or any path suffix."""
+    by_name, by_path = [], []
+    for i, (pattern, _role) in enumerate(rules):
+        if "/" not in pattern:
+            by_name.append(f"(?P<r{i}>{fnmatch.translate(pattern)[4:-3]})")
+        elif pattern.endswith("/*"):
+            by_path.append(f"(?P<r{i}>(?:.*/)?{re.escape(pattern[:-1])}.*)")
+        else:
+            body = fnmatch.translate(pattern)[4:-3]
+            by_path.append(f"(?P<r{i}>(?:.*/)?{body})")
+    join = lambda parts: re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")  # noqa: E731
+    return join(by_name), join(by_path), list(rules)
 
 
 def classify_by_rules(path: str, extra_rules: Iterable[tuple[str, str]] = ()) -> tuple[str, str]:
     """(role, rule) by the first matching rule; ("other", "") when none matches."""
-    for pattern, role in (*extra_rules, *DEFAULT_RULES):
-        if _matches(path, pattern):
-            return role, pattern
-    return "other", ""
+    by_name, by_path, rules = _compiled((*tuple(map(tuple, extra_rules)), *DEFAULT_RULES))
+    hits = []
+    for regex, subject in ((by_name, path.rsplit("/", 1)[-1]), (by_path, path)):
+        m = regex.match(subject)
+        if m is not None:
+            hits.append(int(m.lastgroup[1:]))  # the leftmost alternative that matched = the first rule of its kind
+    if not hits:
+        return "other", ""
+    pattern, role = rules[min(hits)]
+    return role, pattern
 
 
 def sniff_role(head: bytes) -> str | None:

@@ -272,3 +272,20 @@ def test_roles_follow_new_content_incrementally(make_repo, store_path: Path) -> 
     repo.commit("three", remove=["weights.bin"])
     scan(repo.root, store_path)
     assert rows(store_path, "SELECT role, reason FROM path_roles WHERE path = 'weights.bin'") == [("model", "content")]
+
+
+@pytest.mark.parametrize(("path", "extra", "expected"), [
+    ("src/train.py", (), ("code", "*.py")),
+    ("tests/test_a.py", (), ("test", "tests/*")),
+    ("pkg/tests/deep/x.py", (), ("test", "tests/*")),
+    ("a/.github/workflows/ci.yml", (), ("ci", ".github/workflows/*.yml")),
+    ("datax/y.bin", (), ("other", "")),
+    ("data/y.bin", (), ("data", "data/*")),
+    ("w/model.bin", (("*.bin", "model"),), ("model", "*.bin")),
+    ("notes.txt", (("*.txt", "data"),), ("data", "*.txt")),
+])
+def test_path_rules_first_match_wins(path: str, extra: tuple, expected: tuple) -> None:
+    """Rules: extra rules first, then defaults in order; name globs, dir/* at any depth, path globs at any suffix."""
+    from mlaudit.core.roles import classify_by_rules
+
+    assert classify_by_rules(path, extra) == expected
