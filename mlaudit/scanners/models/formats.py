@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import struct
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -284,33 +285,37 @@ def onnx(data: bytes, report: ModelReport, allowed_domains: tuple[str, ...] = ("
         report.library_versions[meta.get("producer", "producer")] = meta["producer_version"]
 
 
+def json_dicts(node: Any, max_depth: int, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every dict of a parsed JSON tree, parents before children, down to ``max_depth`` levels of dicts and lists."""
+    if depth > max_depth:
+        return
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from json_dicts(v, max_depth, depth + 1)
+    elif isinstance(node, list):
+        for v in node:
+            yield from json_dicts(v, max_depth, depth + 1)
+
+
 # --- Keras --------------------------------------------------------------------------------------
 def keras_config(config: Any, report: ModelReport) -> None:
     """Architecture summary of a Keras model config; Lambda layers and non-Keras modules are findings."""
     layers: list[dict[str, Any]] = []
 
-    def visit(node: Any, depth: int = 0) -> None:
-        if depth > 60:
-            return
-        if isinstance(node, dict):
-            cls = node.get("class_name")
-            module = node.get("module")
-            if isinstance(cls, str) and isinstance(node.get("config"), dict) and "name" in node["config"]:
-                layers.append({"class": cls, "name": node["config"].get("name")})
-            if cls == "Lambda":
-                report.dangerous.append("keras.layers.Lambda")
-                report.add("keras-lambda", "critical", "Lambda layer: loading it runs serialized Python code",
-                           str(node.get("config", {}).get("name", "")))
-            if isinstance(module, str) and module and not module.startswith(("keras", "tensorflow", "tf_keras")):
-                report.unknown.append(f"{module}.{node.get('registered_name') or cls}")
-                report.add("keras-custom-module", "medium", f"config references module {module!r}")
-            for v in node.values():
-                visit(v, depth + 1)
-        elif isinstance(node, list):
-            for v in node:
-                visit(v, depth + 1)
+    for node in json_dicts(config, 60):
+        cls = node.get("class_name")
+        module = node.get("module")
+        if isinstance(cls, str) and isinstance(node.get("config"), dict) and "name" in node["config"]:
+            layers.append({"class": cls, "name": node["config"].get("name")})
+        if cls == "Lambda":
+            report.dangerous.append("keras.layers.Lambda")
+            report.add("keras-lambda", "critical", "Lambda layer: loading it runs serialized Python code",
+                       str(node.get("config", {}).get("name", "")))
+        if isinstance(module, str) and module and not module.startswith(("keras", "tensorflow", "tf_keras")):
+            report.unknown.append(f"{module}.{node.get('registered_name') or cls}")
+            report.add("keras-custom-module", "medium", f"config references module {module!r}")
 
-    visit(config)
     top = config.get("class_name") if isinstance(config, dict) else None
     report.estimator = f"keras:{top}" if top else "keras"
     counts: dict[str, int] = {}

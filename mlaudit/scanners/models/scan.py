@@ -336,21 +336,8 @@ def _skops_schema(content: bytes, report: ModelReport, where: str) -> None:
     except ValueError:
         report.add("malformed", "high", "skops schema.json is not valid JSON", where)
         return
-    seen: list[str] = []
-
-    def visit(node: Any, d: int = 0) -> None:
-        if d > 200:
-            return
-        if isinstance(node, dict):
-            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str):
-                seen.append(f"{node['__module__']}.{node['__class__']}")
-            for v in node.values():
-                visit(v, d + 1)
-        elif isinstance(node, list):
-            for v in node:
-                visit(v, d + 1)
-
-    visit(schema)
+    seen = [f"{node['__module__']}.{node['__class__']}" for node in formats.json_dicts(schema, 200)
+            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str)]
     for full in seen:
         module, _, name = full.rpartition(".")
         report.globals.append(full)
