@@ -127,7 +127,8 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
     db, root, objects = ctx.store.db, ctx.repo.root, ctx.objects
     rows = db.execute(
         "SELECT fc.path, fc.blob, fc.status, fc.commit_sha, c.committer_time FROM file_changes fc "
-        "JOIN commits c ON c.sha = fc.commit_sha WHERE fc.status != 'D' AND fc.blob IS NOT NULL ORDER BY c.committer_time"
+        "JOIN commits c ON c.sha = fc.commit_sha WHERE fc.status != 'D' AND fc.blob IS NOT NULL "
+        "AND COALESCE(fc.mode, '') NOT IN ('120000', '160000') ORDER BY c.committer_time"
     ).fetchall()
     db.execute("DELETE FROM data_versions WHERE availability = ?", [MISSING])  # looked up again: maybe fetched since
     known = {(r[0], r[1]) for r in db.execute("SELECT path, commit_sha FROM data_versions WHERE source != 'worktree'")}

@@ -101,8 +101,8 @@ def build(root: Path, canary: Path) -> list[Case]:
     cases.append(Case("malicious file only in history", "weights/old.bin", "model-history", "dangerous", history_only))
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "data" / "committed_link.csv").symlink_to("../../outside-secret.csv")
-    cases.append(Case("committed symlink pointing outside", "data/committed_link.csv", "data", "error",
-                      "the git blob (the link text, no newline) is read as a CSV and fails; the target is never read"))
+    cases.append(Case("committed symlink pointing outside", "data/committed_link.csv", "skipped", "skipped",
+                      "a symlink blob (mode 120000) is not data: neither its link text nor its target is read"))
     repo.commit("hostile files", files)
 
     sub = GitRepo(root.parent / "sub-origin")
