@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from mlaudit.audit.phases import Phase, ScanContext
@@ -64,12 +65,16 @@ def _save_files(ctx: ScanContext) -> int:
     paths = _tracked_paths(ctx, tree)
     db.execute("DELETE FROM tracked_values WHERE commit_sha = ?", [WORKTREE])
     rows: list[tuple] = []
-    if paths and ctx.objects is not None:
+    # Incremental: with the same tracked paths, only file changes stored since the last scan are read.
+    paths_key = hashlib.sha1(json.dumps(sorted(paths.items())).encode()).hexdigest()
+    since = int(ctx.store.meta("tracking.last_change_rowid") or 0) if ctx.store.meta("tracking.paths_key") == paths_key else 0
+    newest = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM file_changes").fetchone()[0]
+    if paths and ctx.objects is not None and newest > since:
         done = {(c, p) for c, p in db.execute("SELECT DISTINCT commit_sha, path FROM tracked_values")}
         cache = {b: json.loads(p) for b, p in db.execute("SELECT blob, payload FROM tracked_blobs")}
         marks = ",".join("?" * len(paths))
-        changes = db.execute(f"SELECT commit_sha, path, blob FROM file_changes WHERE status != 'D' AND blob IS NOT NULL AND path IN ({marks})",
-                             list(paths)).fetchall()
+        changes = db.execute(f"SELECT commit_sha, path, blob FROM file_changes WHERE rowid > ? AND status != 'D' "
+                             f"AND blob IS NOT NULL AND path IN ({marks})", [since, *paths]).fetchall()
         for commit, path, blob in changes:
             if (commit, path) in done:
                 continue
@@ -92,6 +97,8 @@ def _save_files(ctx: ScanContext) -> int:
                 continue
             rows += _rows(WORKTREE, path, kind, values)
     db.conn.executemany("INSERT OR REPLACE INTO tracked_values VALUES (?, ?, ?, ?, ?, ?)", rows)
+    ctx.store.set_meta("tracking.paths_key", paths_key)
+    ctx.store.set_meta("tracking.last_change_rowid", str(newest))
     return len(rows)
 
 
