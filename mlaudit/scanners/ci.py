@@ -21,6 +21,7 @@ import yaml
 
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.facts import fact_provider
+from mlaudit.core.yamlload import load_yaml
 
 KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "tests": re.compile(r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|make\s+test|\bpython -m pytest|\btests?/"),
@@ -247,7 +248,7 @@ def ci_facts(tree: TreeSource) -> dict[str, Any]:
             _jenkins(f, path, text)
             continue
         try:
-            doc = yaml.safe_load(text)
+            doc = load_yaml(text)
         except yaml.YAMLError as exc:
             f.data["errors"].append({"path": path, "error": f"invalid YAML: {str(exc).splitlines()[0]}"})
             continue

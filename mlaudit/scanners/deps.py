@@ -27,6 +27,7 @@ import yaml
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
 from mlaudit.scanners.facts import fact_provider
+from mlaudit.core.yamlload import load_yaml
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
 _EXACT = re.compile(r"^===?\s*[\w.!+-]+$")
@@ -253,7 +254,7 @@ def _pipfile(c: _Collector, path: str, text: str) -> None:
 
 def _conda(c: _Collector, path: str, text: str) -> None:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         c.error(path, f"invalid YAML: {str(exc).splitlines()[0]}")
         return

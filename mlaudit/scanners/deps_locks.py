@@ -8,6 +8,7 @@ import tomllib
 from typing import Any
 
 import yaml
+from mlaudit.core.yamlload import load_yaml
 
 
 def norm(name: str) -> str:
@@ -24,7 +25,7 @@ def lock_names(text: str, fmt: str) -> tuple[list[str] | None, str | None]:
             data = json.loads(text)
             return [norm(n) for sec in ("default", "develop") for n in (data.get(sec) or {})], None
         if fmt == "conda-lock":
-            data = yaml.safe_load(text) or {}
+            data = load_yaml(text) or {}
             return [norm(p["name"]) for p in data.get("package", []) if isinstance(p, dict) and "name" in p], None
     except (tomllib.TOMLDecodeError, ValueError, yaml.YAMLError, TypeError, AttributeError) as exc:
         return None, f"invalid {fmt} lock file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"

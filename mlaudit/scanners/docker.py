@@ -21,6 +21,7 @@ import yaml
 
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.facts import fact_provider
+from mlaudit.core.yamlload import load_yaml
 
 SERVERS = ("uvicorn", "gunicorn", "hypercorn", "flask", "bentoml", "torchserve", "mlflow models serve",
            "tensorflow_model_server", "tritonserver", "streamlit", "gradio", "waitress", "serve run")
@@ -125,7 +126,7 @@ def docker_facts(tree: TreeSource) -> dict[str, Any]:
             data["files"].append(summary)
             continue
         try:
-            doc = yaml.safe_load(text)
+            doc = load_yaml(text)
         except yaml.YAMLError as exc:
             data["errors"].append({"path": entry.path, "error": f"invalid YAML: {str(exc).splitlines()[0]}"})
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from mlaudit.core.yamlload import load_yaml
 
 
 class Parsed(list):
@@ -65,7 +66,7 @@ def _failed(kind: type, message: str) -> Any:
 
 def _load_yaml(text: str) -> tuple[Any, str | None]:
     try:
-        return yaml.safe_load(text), None
+        return load_yaml(text), None
     except yaml.YAMLError as exc:
         return None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
 
@@ -205,7 +206,7 @@ def parse_params(text: str, suffix: str) -> ParsedDict:
     suffix = suffix.lower().lstrip(".")
     try:
         if suffix in ("yaml", "yml"):
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         elif suffix == "json":
             data = json.loads(text)
         elif suffix == "toml":

@@ -23,6 +23,7 @@ from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.ci import step_kinds
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_yaml, parse_params
 from mlaudit.scanners.facts import fact_provider
+from mlaudit.core.yamlload import load_yaml
 
 PARAMS_PATTERNS = ("params.yaml", "params.yml", "params.json", "params.toml", "*.params.yaml", "hparams.yaml",
                    "hyperparameters.*", "conf/*.yaml", "config/*.yaml", "configs/*.yaml", "configs/*/*.yaml",
@@ -107,7 +108,7 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
         elif name == "MLproject":
             text = read(path) or ""
             try:
-                doc = yaml.safe_load(text) or {}
+                doc = load_yaml(text) or {}
             except yaml.YAMLError as exc:
                 data["errors"].append({"path": path, "error": f"invalid YAML: {str(exc).splitlines()[0]}"})
                 continue

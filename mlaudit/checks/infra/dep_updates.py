@@ -7,6 +7,7 @@ import yaml
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import ev, has_python
+from mlaudit.core.yamlload import load_yaml
 
 PYTHON_ECOSYSTEMS = {"pip", "uv", "poetry", "pipenv", "conda"}
 
@@ -40,7 +41,7 @@ class DependencyUpdates(Check):
                 evidence.append(ev(bot, "renovate configuration"))
                 continue
             try:
-                doc = yaml.safe_load(ctx.tree.read_text(bot["path"], 1024 * 1024)) or {}
+                doc = load_yaml(ctx.tree.read_text(bot["path"], 1024 * 1024)) or {}
                 ecosystems = {str(u.get("package-ecosystem")) for u in doc.get("updates") or [] if isinstance(u, dict)}
             except (yaml.YAMLError, AttributeError, OSError):
                 ecosystems = set()

@@ -23,6 +23,7 @@ from mlaudit.core.tree import CommitTreeSource, FileTooLarge
 from mlaudit.scanners.leakage.links import same_file
 from mlaudit.store import data_queries as dq
 from mlaudit.store.leakage_queries import commits_changing
+from mlaudit.core.yamlload import load_yaml
 
 OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
                                  "LEAK-OVERLAP fails above this share of test rows that copy a training row (any copy warns).")
@@ -185,7 +186,7 @@ def find_target(ctx: CheckContext, frame: pd.DataFrame, test: pd.DataFrame | Non
     for p in ("params.yaml", "params.yml", "config.yaml", "config.yml"):
         if ctx.tree.exists(p):
             try:
-                params = yaml.safe_load(ctx.tree.read_text(p, 1 << 20))
+                params = load_yaml(ctx.tree.read_text(p, 1 << 20))
             except (yaml.YAMLError, OSError, FileTooLarge):
                 continue
             stack = [params]

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from mlaudit.scanners.models.report import ModelReport
+from mlaudit.core.yamlload import load_yaml
 
 MAX_HEADER = 100 * 1024 * 1024
 
@@ -376,7 +377,7 @@ def hdf5(data: bytes, report: ModelReport) -> None:
 def mlmodel(text: str, report: ModelReport) -> None:
     """MLflow ``MLmodel``: flavors, run id, signature inputs; pickle-based flavors are findings."""
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml(text)
     except yaml.YAMLError as exc:
         report.add("malformed", "medium", f"MLmodel is not valid YAML: {exc}")
         return

@@ -13,6 +13,7 @@ import yaml
 
 from mlaudit.core.roles import classify_by_rules
 from mlaudit.scanners.models.scan import sniff_format
+from mlaudit.core.yamlload import load_yaml
 
 MAX_WALK = 20_000
 ARTIFACT_ROOTS = ("mlruns", "mlartifacts")
@@ -75,7 +76,7 @@ def _dvc_outs(root: Path) -> Iterator[tuple[str, str]]:
     lock = root / "dvc.lock"
     for f in [*files, lock]:
         try:
-            doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+            doc = load_yaml(f.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
             continue
         if not isinstance(doc, dict):
