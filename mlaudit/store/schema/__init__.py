@@ -10,7 +10,8 @@ import pkgutil
 
 from sqlite_utils import Migrations
 
-# Bump when any migration set gains a migration; a store recording a larger number is refused.
+# Bump on a change older readers must not open (a store recording a larger number is refused). Adding a
+# migration needs no bump: a store holding a migration this version does not know is refused by name too.
 SCHEMA_VERSION = 1
 
 
