@@ -63,8 +63,8 @@ class HistoryDrift(Check):
                     continue
                 drifted += bool(report.drifted_columns)
                 dataset += report.dataset_drift
-                if report.dataset_drift:
-                    introduced.append(after.commit[:10])
+                if report.dataset_drift and after.commit[:10] not in introduced:
+                    introduced.append(after.commit[:10])  # one commit may drift several files
                 names = ", ".join(c.name for c in report.drifted_columns) or "none"
                 evidence.append(Evidence(
                     f"{f.path}: commit {after.commit[:10]} changed the data: drifted columns {names} "
