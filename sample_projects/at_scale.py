@@ -46,6 +46,7 @@ PLANTED: dict[str, str] = {
     "INFRA-ROLLBACK": "pass",
     "INFRA-DEP-UPDATES": "pass",
     "MON-PRODUCTION": "pass",
+    "MON-SKEW": "pass",
     "MON-INPUT-INVARIANTS": "pass",
     "LEAK-CODE-PREPROCESS": "pass",
     "LEAK-CODE-OVERSAMPLE": "pass",

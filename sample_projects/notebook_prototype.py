@@ -39,6 +39,7 @@ PLANTED: dict[str, str] = {
     "INFRA-ROLLBACK": "not applicable",
     "INFRA-DEP-UPDATES": "fail",
     "MON-PRODUCTION": "not applicable",
+    "MON-SKEW": "not applicable",
     "MON-INPUT-INVARIANTS": "not applicable",
     "DRIFT-SPLITS": "pass",
     "LEAK-OVERLAP": "fail",

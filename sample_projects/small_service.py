@@ -38,6 +38,7 @@ PLANTED: dict[str, str] = {
     "INFRA-ROLLBACK": "fail",
     "INFRA-DEP-UPDATES": "fail",
     "MON-PRODUCTION": "warn",
+    "MON-SKEW": "pass",
     "MON-INPUT-INVARIANTS": "pass",
     "DRIFT-HISTORY": "fail",
     "DRIFT-SPLITS": "pass",

@@ -18,7 +18,7 @@ PROVIDERS: dict[str, FactProvider] = {}
 # Modules that define providers; imported on first lookup so registration never depends on import order.
 PROVIDER_MODULES: list[str] = [
     "mlaudit.scanners.deps", "mlaudit.scanners.ci", "mlaudit.scanners.docker", "mlaudit.scanners.code",
-    "mlaudit.scanners.pipeline",
+    "mlaudit.scanners.pipeline", "mlaudit.scanners.feature_code",
 ]
 
 

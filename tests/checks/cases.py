@@ -174,3 +174,36 @@ CASES += [
 ]
 # without a scan the store holds no history, so REPRO-BINARIES cannot tell (history cases: test_binaries.py)
 CASES += [("REPRO-BINARIES", {"train.py": "x = 1\n"}, "unknown", None)]
+
+# MON-SKEW: training and serving feature code
+FEATURES_MOD = """\
+import pandas as pd
+
+
+def build_features(df):
+    out = df[["age", "spend"]].astype(float)
+    out["ratio"] = out["spend"] / (out["age"] + 1)
+    return out
+"""
+TRAIN_SHARED = "from sklearn.linear_model import LogisticRegression\nfrom features import build_features\n" \
+    "import pandas as pd\ndf = pd.read_csv('data/train.csv')\nLogisticRegression().fit(build_features(df), df['y'])\n"
+APP_SHARED = APP.replace("import joblib\n", "import joblib\nfrom features import build_features\n")
+TRAIN_OWN = TRAIN_SHARED.replace("from features import build_features\n", FEATURES_MOD.replace("import pandas as pd\n", ""))
+APP_COPY = APP.replace("import joblib\n", "import joblib\n" + FEATURES_MOD.replace("import pandas as pd\n", ""))
+APP_RENAMED_COPY = APP_COPY.replace("def build_features", "def make_inputs")
+APP_OWN_VERSION = APP.replace("import joblib\n", "import joblib\n\n\ndef build_features(df):\n    return df[['age', 'spend']] * 2\n")
+CASES += [
+    ("MON-SKEW", {"features.py": FEATURES_MOD, "train.py": TRAIN_SHARED, "app.py": APP_SHARED}, "pass", 1),
+    ("MON-SKEW", {"src/shop/__init__.py": "", "src/shop/features.py": FEATURES_MOD,
+                  "src/shop/train.py": TRAIN_SHARED.replace("from features", "from .features"),
+                  "src/shop/serve.py": APP_SHARED.replace("from features", "from shop.features")}, "pass", 1),
+    ("MON-SKEW", {"train.py": TRAIN_OWN, "app.py": APP_COPY}, "fail", 0),
+    ("MON-SKEW", {"train.py": TRAIN_OWN, "app.py": APP_RENAMED_COPY}, "fail", 0),
+    ("MON-SKEW", {"train.py": TRAIN_OWN, "app.py": APP_OWN_VERSION}, "fail", 0),
+    ("MON-SKEW", {"features.py": FEATURES_MOD, "train.py": TRAIN_SHARED + TRAIN_OWN.split("import pandas as pd\n")[0],
+                  "app.py": APP_SHARED.replace("import joblib\n", "import joblib\n" + FEATURES_MOD.replace("build_features", "clean_features"))},
+     "warn", 0),
+    ("MON-SKEW", {"train.py": TRAIN_OWN, "app.py": APP}, "warn", 0),
+    ("MON-SKEW", {"app.py": APP}, "unknown", None),
+    ("MON-SKEW", {"train.py": TRAIN_OWN}, "not applicable", None),
+]
