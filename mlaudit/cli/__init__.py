@@ -11,30 +11,13 @@ from mlaudit.cli.base import cli
 
 # Modules defining commands with ``@cli.command()``; each adds itself when imported.
 COMMAND_MODULES = [
-    "mlaudit.cli.scan_cmd",
-    "mlaudit.cli.checks_cmd",
-]
-
-_OPTIONAL_COMMAND_MODULES = [
-    "mlaudit.cli.demo_cmd",
-    "mlaudit.cli.data_cmd",
-    "mlaudit.cli.drift_cmd",
-    "mlaudit.cli.models_cmd",
-    "mlaudit.cli.compare_cmd",
-    "mlaudit.cli.leakage_cmd",
-    "mlaudit.cli.history_cmd",
-    "mlaudit.cli.report_cmd",
-    "mlaudit.cli.gui_cmd",
+    "mlaudit.cli.scan_cmd", "mlaudit.cli.checks_cmd", "mlaudit.cli.demo_cmd", "mlaudit.cli.data_cmd",
+    "mlaudit.cli.drift_cmd", "mlaudit.cli.models_cmd", "mlaudit.cli.compare_cmd", "mlaudit.cli.leakage_cmd",
+    "mlaudit.cli.history_cmd", "mlaudit.cli.report_cmd", "mlaudit.cli.gui_cmd",
 ]
 
 for _mod in COMMAND_MODULES:
     importlib.import_module(_mod)
-for _mod in _OPTIONAL_COMMAND_MODULES:
-    try:
-        importlib.import_module(_mod)
-    except ModuleNotFoundError as _exc:  # a command whose module is not written yet
-        if _exc.name != _mod:
-            raise
 
 
 def main() -> None:

@@ -67,7 +67,7 @@ def print_comparison(c: Comparison) -> None:
             click.echo(f"\nLineage of {name} lacks: {', '.join(lin.missing)}")
 
 
-@cli.command()
+@cli.command(short_help="Compare two model versions side by side.")
 @audit_options
 @click.argument("version_a")
 @click.argument("version_b")

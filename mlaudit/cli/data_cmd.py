@@ -34,7 +34,7 @@ def data_listing(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-@cli.command()
+@cli.command(short_help="List data files and every stored version.")
 @audit_options
 @with_progress
 def data(path: str, db: str | None, as_json: bool, progress: Progress) -> None:

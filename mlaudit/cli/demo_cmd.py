@@ -58,7 +58,7 @@ def open_gui(ctx: click.Context, repo: Path, db: Path) -> bool:
     return True
 
 
-@cli.command()
+@cli.command(short_help="Build a sample project, audit it, show it.")
 @click.option("--project", "-p", type=click.Choice(sorted(RECIPES)), default=DEFAULT, show_default=True,
               help="Sample project to build: " + "; ".join(f"{n}: {m.DESCRIPTION.split(':')[0]}" for n, m in RECIPES.items()))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -48,7 +48,7 @@ def _table(report: DriftReport) -> None:
         click.echo(f"not tested: {name}: {why}")
 
 
-@cli.command()
+@cli.command(short_help="Compare two data versions or files for drift.")
 @audit_options
 @click.argument("reference")
 @click.argument("current")

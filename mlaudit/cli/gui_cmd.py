@@ -24,7 +24,7 @@ def _check_display(screenshots: bool) -> None:
                        "session, or use --screenshots DIR, or the CLI commands (mlaudit report ...)")
 
 
-@cli.command()
+@cli.command(short_help="Open the desktop app.")
 @click.argument("path", required=False, type=click.Path(file_okay=False, exists=True, path_type=str))
 @db_option
 @click.option("--screenshots", "screenshots", type=click.Path(file_okay=False, path_type=str), default=None,

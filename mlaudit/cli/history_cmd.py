@@ -12,7 +12,7 @@ from mlaudit.cli.base import audit_options, cli, with_progress
 from mlaudit.core.progress import Progress
 
 
-@cli.command()
+@cli.command(short_help="Score the repository at every tag.")
 @audit_options
 @click.option("--points", type=click.IntRange(1, 200), default=DEFAULT_POINTS, show_default=True,
               help="Revisions to judge: the tags (evenly spaced when there are more), topped up with evenly spaced commits of HEAD's first-parent history.")

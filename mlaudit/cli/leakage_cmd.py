@@ -12,7 +12,7 @@ from mlaudit.cli.output import print_checks
 from mlaudit.core.progress import Progress
 
 
-@cli.command()
+@cli.command(short_help="Find train/test leakage in data and code.")
 @audit_options
 @click.option("--rev", default=None, help="Judge this commit, tag or branch instead of the working tree.")
 @with_progress

@@ -25,7 +25,7 @@ def _line(v: ModelVersion) -> str:
     return f"  {v.rev_label:<10} {v.format:<14} {verdict} {size}  {est}{feats} {libs}{extra}"
 
 
-@cli.command()
+@cli.command(short_help="List model files with security verdicts.")
 @audit_options
 @click.option("--all-versions", "every", is_flag=True, help="List every version in history, not only the current one of each path.")
 @with_progress

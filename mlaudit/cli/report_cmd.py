@@ -17,7 +17,7 @@ EXIT_GATE_FAILED = 1
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
-@cli.command()
+@cli.command(short_help="Write the audit as HTML, PDF, Markdown, JSON.")
 @repo_argument
 @db_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,

@@ -12,7 +12,7 @@ from mlaudit.cli.output import print_checks, scan_summary_json
 from mlaudit.core.progress import Progress
 
 
-@cli.command()
+@cli.command(short_help="Scan a repository into its store.")
 @audit_options
 @with_progress
 def scan(path: str, db: str | None, as_json: bool, progress: Progress) -> None:
