@@ -10,6 +10,11 @@ from typing import Any
 
 from mlaudit.scanners.models.limits import Limits, LimitExceeded
 
+try:  # imported once here, not on the first lz4 file (a runtime dependency; a broken install still scans the rest)
+    import lz4.frame as lz4_frame
+except ImportError:
+    lz4_frame = None
+
 CHUNK = 1 << 20
 
 
@@ -74,11 +79,9 @@ def decompress(data: bytes, codec: str, limits: Limits, tick: Callable[[], None]
 
 
 def _lz4(data: bytes, cap: int, tick: Callable[[], None] | None) -> bytes:
-    try:
-        import lz4.frame
-    except ImportError:
-        raise ValueError("lz4 is not installed; cannot read an lz4-compressed joblib file") from None
-    dec = lz4.frame.LZ4FrameDecompressor()
+    if lz4_frame is None:
+        raise ValueError("lz4 is not installed; cannot read an lz4-compressed joblib file (pip install lz4)")
+    dec = lz4_frame.LZ4FrameDecompressor()
     out = bytearray()
     pending = data
     try:

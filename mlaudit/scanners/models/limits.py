@@ -34,13 +34,12 @@ class Budget:
         self.deadline = time.monotonic() + limits.seconds
         self.ops = 0
 
-    def tick(self, n: int = 1) -> None:
-        """Count ``n`` units of work; raise LimitExceeded past the op cap or the deadline."""
+    def tick(self, n: int) -> None:
+        """Count ``n`` opcodes (callers tick in batches); raise LimitExceeded past the op cap or the deadline."""
         self.ops += n
         if self.ops > self.limits.max_ops:
             raise LimitExceeded(f"more than {self.limits.max_ops} pickle opcodes")
-        if self.ops & 0x3FF == 0 and time.monotonic() > self.deadline:
-            raise LimitExceeded(f"analysis took longer than {self.limits.seconds:g} s")
+        self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:

@@ -164,7 +164,10 @@ def hyperparameters(est: Obj, prefix: str = "", depth: int = 0) -> dict[str, Any
     return out
 
 
-_CONTAINERS = (Obj, dict, list, tuple)
+_CONTAINERS = frozenset({Obj, dict, list, tuple})
+_LEAF_GLOBALS = frozenset({("numpy", "dtype"), ("_codecs", "encode"), ("numpy.core.multiarray", "scalar"),
+                           ("numpy._core.multiarray", "scalar"), ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+                           ("sklearn.externals.joblib.numpy_pickle", "NumpyArrayWrapper")})
 
 
 def survey(root: Any) -> tuple[Obj | None, dict[str, str]]:
@@ -183,30 +186,47 @@ def survey(root: Any) -> tuple[Obj | None, dict[str, str]]:
         t = type(x)
         if t is Obj:
             state = x.state
+            if _numeric_leaf(x):
+                continue
             if type(state) is dict:
                 if first is None and is_estimator(x):
                     first = x
-                _versions(state, versions)
-                todo.extend(v for v in state.values() if type(v) in _CONTAINERS)
+                _walk_dict(state, todo, versions)
             elif type(state) in _CONTAINERS:
                 todo.append(state)
-            todo.extend(a for a in x.args if type(a) in _CONTAINERS)
-            todo.extend(v for v in x.listitems if type(v) in _CONTAINERS)
-            todo.extend(v for _, v in x.dictitems if type(v) in _CONTAINERS)
+            todo += [a for a in x.args if type(a) in _CONTAINERS]
+            if x.listitems:
+                todo += [v for v in x.listitems if type(v) in _CONTAINERS]
+            if x.dictitems:
+                todo += [v for _, v in x.dictitems if type(v) in _CONTAINERS]
         elif t is dict:
-            _versions(x, versions)
-            todo.extend(v for v in x.values() if type(v) in _CONTAINERS)
-        elif t in (list, tuple):  # a scalar root (None, a number, a string) has nothing to walk
-            todo.extend(v for v in x if type(v) in _CONTAINERS)
+            _walk_dict(x, todo, versions)
+        elif t is list or t is tuple:  # a scalar root (None, a number, a string) has nothing to walk
+            todo += [v for v in x if type(v) in _CONTAINERS]
     return first, versions
 
 
-def _versions(state: dict, out: dict[str, str]) -> None:
+def _numeric_leaf(x: Obj) -> bool:
+    """A dtype, a numeric array or an encoded byte string: nothing inside can be an estimator or a version."""
+    func = x.func
+    if type(func) is not Global:
+        return False
+    if (func.module, func.name) in _LEAF_GLOBALS:
+        return True
+    state = x.state
+    return func.name == "_reconstruct" and type(state) is tuple and len(state) >= 5 and type(state[4]) is not list
+
+
+def _walk_dict(state: dict, todo: list[Any], versions: dict[str, str]) -> None:
+    """Queue the containers among a dict's values and read its ``_<library>_version`` entries."""
     for k, v in state.items():
-        if type(k) is str and k.endswith("_version") and isinstance(v, str):
+        t = type(v)
+        if t in _CONTAINERS:
+            todo.append(v)
+        elif t is str and type(k) is str and k.endswith("_version"):
             m = _VERSION_KEY.match(k)
             if m:
-                out.setdefault(LIBRARY_NAMES.get(m.group(1), m.group(1)), v)
+                versions.setdefault(LIBRARY_NAMES.get(m.group(1), m.group(1)), v)
 
 
 def _attr(est: Obj, name: str) -> Any:

@@ -20,6 +20,16 @@ import numpy as np
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 
 MAX_LINE = 1 << 20
+CHECK_EVERY = 4096  # opcodes between two checks of the op, time, object and memo budgets
+MAX_MARKS = 100_000
+_CHUNK = range(CHECK_EVERY)
+_U16 = struct.Struct("<H").unpack_from
+_I32 = struct.Struct("<i").unpack_from
+_U32 = struct.Struct("<I").unpack_from
+_U64 = struct.Struct("<Q").unpack_from
+_F64 = struct.Struct(">d").unpack_from
+_LENGTH = {0x43: struct.Struct("<B"), 0x55: struct.Struct("<B"), 0x42: struct.Struct("<I"), 0x54: struct.Struct("<i"),
+           0x8E: struct.Struct("<Q"), 0x96: struct.Struct("<Q")}
 JOBLIB_WRAPPERS = ("joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle")
 
 
@@ -132,31 +142,39 @@ class PickleMachine:
             raise PickleError("unterminated text argument", pos)
         return self.raw[pos:end], end + 1
 
-    def _memo_index(self, op: int, pos: int, start: int) -> tuple[int, int]:
-        """The memo index after a GET/PUT (text line), BINGET/BINPUT (1 byte) or LONG_* (4 bytes) opcode, and the next position."""
-        if op in (0x67, 0x70):
-            text, pos = self._line(pos)
-            return _int_or_fail(text, start), pos
-        if op in (0x68, 0x71):
-            return self._take(pos, 1)[0], pos + 1
-        return struct.unpack("<I", self._take(pos, 4))[0], pos + 4
-
-    def _count(self) -> None:
-        self.objects += 1
-        if self.objects > self.budget.limits.max_objects:
-            raise LimitExceeded(f"more than {self.budget.limits.max_objects} objects in one pickle")
-
     # --- the machine -----------------------------------------------------------------------------
     def run_stream(self, pos: int, depth: int = 0) -> tuple[Any, int]:
         """Run one stream from ``pos`` to its STOP; return (root, position after STOP)."""
         try:
             return self._run(pos, depth)
-        except IndexError:  # popping an empty stack: the stream is inconsistent
-            raise PickleError(f"stack underflow in the stream starting at byte {pos}") from None
         except UnicodeDecodeError as exc:  # the real unpickler refuses these too
             raise PickleError(f"invalid UTF-8 text ({exc.reason}) in the stream starting at byte {pos}") from None
 
+    def _global(self, module: Any, name: Any, pos: int, op: str, stream: int) -> Global:
+        """Record an imported global (a non-string module or name is described, never resolved)."""
+        if not isinstance(module, str):
+            module = _describe(module)
+        if not isinstance(name, str):
+            name = _describe(name)
+        self.result.globals.append(GlobalRef(module, name, pos, op, stream))
+        return Global(module, name)
+
+    def _checkpoint(self, made: int, memo: dict[int, Any], marks: int) -> None:
+        """Every CHECK_EVERY opcodes: the op and time budget, and the object, memo and MARK caps."""
+        self.budget.tick(CHECK_EVERY)
+        self._objects(made)
+        if len(memo) > self.budget.limits.max_objects:
+            raise LimitExceeded(f"more than {self.budget.limits.max_objects} memo entries")
+        if marks > MAX_MARKS:
+            raise LimitExceeded("MARK nesting too deep")
+
+    def _objects(self, made: int) -> None:
+        self.objects += made
+        if self.objects > self.budget.limits.max_objects:
+            raise LimitExceeded(f"more than {self.budget.limits.max_objects} objects in one pickle")
+
     def _run(self, pos: int, depth: int) -> tuple[Any, int]:
+        """The opcode loop: the most frequent opcodes first; bounds are checked every CHECK_EVERY opcodes."""
         if depth > self.budget.limits.max_depth:
             raise LimitExceeded("nested pickles too deep")
         stack: list[Any] = []
@@ -164,284 +182,278 @@ class PickleMachine:
         memo: dict[int, Any] = {}
         stream = self.result.streams
         self.result.streams += 1
-        data, take, line, budget = self.data, self._take, self._line, self.budget
+        raw, n, add_global = self.raw, self.n, self._global
+        made = 0  # lists, dicts and objects built since the last checkpoint
+        try:
+            while True:
+                for _ in _CHUNK:
+                    op = raw[pos]
+                    pos += 1
+                    if op == 0x68:  # BINGET
+                        stack.append(memo[raw[pos]])
+                        pos += 1
+                    elif op == 0x94:  # MEMOIZE
+                        memo[len(memo)] = stack[-1]
+                    elif op == 0x8C:  # SHORT_BINUNICODE
+                        end = pos + 1 + raw[pos]
+                        if end > n:
+                            raise PickleError("truncated string", pos - 1)
+                        stack.append(raw[pos + 1:end].decode("utf-8", "surrogatepass"))
+                        pos = end
+                    elif op == 0x4B:  # BININT1
+                        stack.append(raw[pos])
+                        pos += 1
+                    elif op == 0x71:  # BINPUT
+                        memo[raw[pos]] = stack[-1]
+                        pos += 1
+                    elif op == 0x4E:  # NONE
+                        stack.append(None)
+                    elif op == 0x28:  # MARK
+                        metastack.append(stack)
+                        stack = []
+                    elif op == 0x62:  # BUILD
+                        state = stack.pop()
+                        target = stack[-1]
+                        if type(target) is Obj:
+                            target.state = state
+                            func = target.func
+                            if type(func) is Global and func.name == "NumpyArrayWrapper" and func.module in JOBLIB_WRAPPERS:
+                                pos = self._skip_joblib_array(target, pos, depth)
+                    elif op == 0x85:  # TUPLE1
+                        stack[-1] = (stack[-1],)
+                    elif op == 0x52:  # REDUCE
+                        args = stack.pop()
+                        stack[-1] = Obj(stack[-1], args if type(args) is tuple else (args,))
+                        made += 1
+                    elif op == 0x88:  # NEWTRUE
+                        stack.append(True)
+                    elif op == 0x75:  # SETITEMS
+                        items = stack
+                        stack = metastack.pop()
+                        _setitems(stack[-1], items)
+                    elif op == 0x7D:  # EMPTY_DICT
+                        stack.append({})
+                        made += 1
+                    elif op == 0x87:  # TUPLE3
+                        c = stack.pop()
+                        b = stack.pop()
+                        stack[-1] = (stack[-1], b, c)
+                    elif op == 0x89:  # NEWFALSE
+                        stack.append(False)
+                    elif op == 0x29:  # EMPTY_TUPLE
+                        stack.append(())
+                    elif op == 0x81:  # NEWOBJ
+                        args = stack.pop()
+                        stack[-1] = Obj(stack[-1], args if type(args) is tuple else (args,))
+                        made += 1
+                    elif op == 0x4A:  # BININT
+                        stack.append(_I32(raw, pos)[0])
+                        pos += 4
+                    elif op == 0x74:  # TUPLE
+                        items = stack
+                        stack = metastack.pop()
+                        stack.append(tuple(items))
+                    elif op == 0x58:  # BINUNICODE
+                        k = _U32(raw, pos)[0]
+                        pos += 4
+                        if pos + k > n:
+                            raise PickleError("truncated string", pos - 5)
+                        stack.append(raw[pos:pos + k].decode("utf-8", "surrogatepass"))
+                        pos += k
+                    elif op == 0x95:  # FRAME
+                        if pos + 8 > n:
+                            raise PickleError("truncated FRAME", pos - 1)
+                        pos += 8
+                    elif op == 0x47:  # BINFLOAT
+                        stack.append(_F64(raw, pos)[0])
+                        pos += 8
+                    elif op == 0x93:  # STACK_GLOBAL
+                        name = stack.pop()
+                        stack[-1] = add_global(stack[-1], name, pos - 1, "STACK_GLOBAL", stream)
+                    elif op == 0x72:  # LONG_BINPUT
+                        memo[_U32(raw, pos)[0]] = stack[-1]
+                        pos += 4
+                    elif op == 0x86:  # TUPLE2
+                        b = stack.pop()
+                        stack[-1] = (stack[-1], b)
+                    elif op == 0x6A:  # LONG_BINGET
+                        stack.append(memo[_U32(raw, pos)[0]])
+                        pos += 4
+                    elif op in (0x43, 0x42, 0x8E, 0x96):  # SHORT_BINBYTES BINBYTES BINBYTES8 BYTEARRAY8: skipped by length
+                        k, pos = _length(raw, pos, op)
+                        if pos + k > n:
+                            raise PickleError(f"truncated: needs {k} bytes", pos)
+                        stack.append(raw[pos:pos + k] if k <= 4096 else self.data[pos:pos + k])
+                        pos += k
+                    elif op == 0x5D:  # EMPTY_LIST
+                        stack.append([])
+                        made += 1
+                    elif op == 0x65:  # APPENDS
+                        items = stack
+                        stack = metastack.pop()
+                        _append(stack[-1], items)
+                    elif op == 0x61:  # APPEND
+                        value = stack.pop()
+                        _append(stack[-1], [value])
+                    elif op == 0x2E:  # STOP
+                        if not stack:
+                            raise PickleError("STOP on an empty stack", pos - 1)
+                        self._objects(made)
+                        return stack.pop(), pos
+                    elif op == 0x80:  # PROTO
+                        self.result.protocols.add(raw[pos])
+                        pos += 1
+                    else:
+                        pos, stack = self._rare(op, pos, stack, metastack, memo, stream)
+                self._checkpoint(made, memo, len(metastack))
+                made = 0
+        except IndexError:  # an empty stack (or no MARK) popped, or the data ended before STOP
+            raise PickleError("truncated: no STOP opcode" if pos >= n else "stack underflow", pos) from None
+        except struct.error:
+            raise PickleError("truncated: an argument runs past the end", pos) from None
+        except KeyError as exc:
+            raise PickleError(f"memo key {exc.args[0]} not defined", pos) from None
 
-        def pop_mark() -> list[Any]:
-            nonlocal stack
-            if not metastack:
-                raise PickleError("MARK expected", pos)
-            items = stack
-            stack = metastack.pop()
-            return items
-
-        def add_global(module: Any, name: Any, op: str) -> Global:
-            if not isinstance(module, str) or not isinstance(name, str):
-                ref = GlobalRef(module if isinstance(module, str) else _describe(module),
-                                name if isinstance(name, str) else _describe(name), start, op, stream)
-                self.result.globals.append(ref)
-                return Global(ref.module, ref.name)
-            self.result.globals.append(GlobalRef(module, name, start, op, stream))
-            return Global(module, name)
-
-        n = self.n
-        ops = 0
-        memo_cap = budget.limits.max_objects
-        while True:
-            ops += 1
-            if ops & 0xFFF == 0:
-                budget.tick(0x1000)
-            if pos >= n:
-                raise PickleError("truncated: no STOP opcode", pos)
-            start = pos
-            op = data[pos]
-            pos += 1
-            # the most frequent opcodes first (memo, short strings, marks, dict items, small ints)
-            if op == 0x94:  # MEMOIZE
-                if not stack:
-                    raise PickleError("MEMOIZE on an empty stack", start)
-                if len(memo) >= memo_cap:
-                    raise LimitExceeded(f"more than {memo_cap} memo entries")
-                memo[len(memo)] = stack[-1]
-            elif op == 0x8C:  # SHORT_BINUNICODE
-                k = data[pos] if pos < n else -1
-                if k < 0 or pos + 1 + k > n:
-                    raise PickleError("truncated string", start)
-                stack.append(str(data[pos + 1:pos + 1 + k], "utf-8", "surrogatepass"))
-                pos += 1 + k
-            elif op == 0x71:  # BINPUT
-                if not stack or pos >= n:
-                    raise PickleError("bad BINPUT", start)
-                memo[data[pos]] = stack[-1]
-                pos += 1
-            elif op == 0x68:  # BINGET
-                if pos >= n or data[pos] not in memo:
-                    raise PickleError("memo key not defined", start)
-                stack.append(memo[data[pos]])
-                pos += 1
-            elif op == 0x28:  # MARK
-                metastack.append(stack)
-                stack = []
-                if len(metastack) > 100_000:
-                    raise LimitExceeded("MARK nesting too deep")
-            elif op == 0x75:  # SETITEMS
-                items = pop_mark()
-                _setitems(pop_top(stack, start), items)
-            elif op == 0x80:  # PROTO
-                self.result.protocols.add(take(pos, 1)[0])
-                pos += 1
-            elif op == 0x95:  # FRAME
-                take(pos, 8)
-                pos += 8
-            elif op == 0x2E:  # STOP
-                root = stack.pop()
-                return root, pos
-            elif op == 0x30:  # POP
-                if stack:
-                    stack.pop()
-                else:
-                    pop_mark()
-            elif op == 0x31:  # POP_MARK
-                pop_mark()
-            elif op == 0x32:  # DUP
-                if not stack:
-                    raise PickleError("stack underflow", start)
-                stack.append(stack[-1])
-            elif op == 0x4E:  # NONE
-                stack.append(None)
-            elif op == 0x88:
-                stack.append(True)
-            elif op == 0x89:
-                stack.append(False)
-            elif op == 0x4B:  # BININT1
-                stack.append(take(pos, 1)[0])
-                pos += 1
-            elif op == 0x4D:  # BININT2
-                stack.append(struct.unpack("<H", take(pos, 2))[0])
-                pos += 2
-            elif op == 0x4A:  # BININT
-                stack.append(struct.unpack("<i", take(pos, 4))[0])
-                pos += 4
-            elif op == 0x8A:  # LONG1
-                k = take(pos, 1)[0]
-                stack.append(int.from_bytes(take(pos + 1, k), "little", signed=True))
-                pos += 1 + k
-            elif op == 0x8B:  # LONG4
-                k = struct.unpack("<i", take(pos, 4))[0]
-                if k < 0 or k > 1 << 16:
-                    raise PickleError(f"LONG4 of {k} bytes", start)
-                stack.append(int.from_bytes(take(pos + 4, k), "little", signed=True))
-                pos += 4 + k
-            elif op in (0x49, 0x4C):  # INT, LONG (text)
-                text, pos = line(pos)
-                text = text.rstrip(b"L")
-                if text in (b"00", b"01") and op == 0x49:
-                    stack.append(text == b"01")
-                else:
-                    try:
-                        stack.append(int(text[:4000]))
-                    except ValueError:
-                        raise PickleError("bad integer", start) from None
-            elif op == 0x46:  # FLOAT
-                text, pos = line(pos)
-                try:
-                    stack.append(float(text[:400]))
-                except ValueError:
-                    raise PickleError("bad float", start) from None
-            elif op == 0x47:  # BINFLOAT
-                stack.append(struct.unpack(">d", take(pos, 8))[0])
-                pos += 8
-            elif op in (0x43, 0x42, 0x8E, 0x96, 0x55, 0x54):  # SHORT_BINBYTES BINBYTES BINBYTES8 BYTEARRAY8 SHORT_BINSTRING BINSTRING
-                width = {0x43: 1, 0x55: 1, 0x42: 4, 0x54: 4, 0x8E: 8, 0x96: 8}[op]
-                raw = take(pos, width)
-                k = raw[0] if width == 1 else int.from_bytes(raw, "little", signed=(op == 0x54))
-                pos += width
-                blob = take(pos, k)
-                pos += k
-                if op in (0x55, 0x54):
-                    stack.append(bytes(blob).decode("latin-1"))
-                else:
-                    stack.append(bytes(blob) if k <= 4096 else blob)
-            elif op == 0x53:  # STRING (quoted text)
-                text, pos = line(pos)
-                if len(text) >= 2 and text[0] == text[-1] and text[0] in b"'\"":
-                    text = text[1:-1]
-                try:
-                    stack.append(codecs.escape_decode(text)[0].decode("latin-1"))
-                except ValueError:
-                    raise PickleError("bad STRING", start) from None
-            elif op in (0x8C, 0x58, 0x8D):  # (SHORT_)BINUNICODE(8)
-                width = {0x8C: 1, 0x58: 4, 0x8D: 8}[op]
-                raw = take(pos, width)
-                k = raw[0] if width == 1 else int.from_bytes(raw, "little")
-                pos += width
-                stack.append(str(take(pos, k), "utf-8", "surrogatepass"))
-                pos += k
-            elif op == 0x56:  # UNICODE (text)
-                text, pos = line(pos)
-                stack.append(text.decode("raw-unicode-escape", "replace"))
-            elif op == 0x97:  # NEXT_BUFFER
-                stack.append(Opaque("out-of-band buffer"))
-            elif op == 0x98:  # READONLY_BUFFER
-                pass
-            elif op == 0x5D:  # EMPTY_LIST
-                self._count()
-                stack.append([])
-            elif op == 0x29:  # EMPTY_TUPLE
-                stack.append(())
-            elif op == 0x7D:  # EMPTY_DICT
-                self._count()
-                stack.append({})
-            elif op == 0x8F:  # EMPTY_SET
-                self._count()
-                stack.append([])
-            elif op == 0x6C:  # LIST
-                self._count()
-                items = pop_mark()
-                stack.append(items)
-            elif op == 0x74:  # TUPLE
-                items = pop_mark()
-                stack.append(tuple(items))
-            elif op in (0x85, 0x86, 0x87):  # TUPLE1..3
-                k = op - 0x84
-                if len(stack) < k:
-                    raise PickleError("stack underflow", start)
-                items = tuple(stack[-k:])
-                del stack[-k:]
-                stack.append(items)
-            elif op == 0x64:  # DICT
-                items = pop_mark()
-                self._count()
-                stack.append(_to_dict(items))
-            elif op == 0x91:  # FROZENSET
-                items = pop_mark()
-                stack.append(tuple(items))
-            elif op == 0x61:  # APPEND
-                value = stack.pop()
-                _append(pop_top(stack, start), [value])
-            elif op == 0x65:  # APPENDS
-                items = pop_mark()
-                _append(pop_top(stack, start), items)
-            elif op == 0x90:  # ADDITEMS
-                items = pop_mark()
-                _append(pop_top(stack, start), items)
-            elif op == 0x73:  # SETITEM
-                value = stack.pop()
-                k_ = stack.pop()
-                _setitems(pop_top(stack, start), [k_, value])
-            elif op in (0x67, 0x68, 0x6A):  # GET BINGET LONG_BINGET
-                idx, pos = self._memo_index(op, pos, start)
-                if idx not in memo:
-                    raise PickleError(f"memo key {idx} not defined", start)
-                stack.append(memo[idx])
-            elif op in (0x70, 0x71, 0x72):  # PUT BINPUT LONG_BINPUT
-                idx, pos = self._memo_index(op, pos, start)
-                if not stack:
-                    raise PickleError("PUT on an empty stack", start)
-                if len(memo) >= memo_cap:
-                    raise LimitExceeded(f"more than {memo_cap} memo entries")
-                memo[idx] = stack[-1]
-            elif op in (0x82, 0x83, 0x84):  # EXT1 EXT2 EXT4
-                width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
-                code = int.from_bytes(take(pos, width), "little")
-                pos += width
-                self.result.globals.append(GlobalRef("extension-registry", str(code), start, "EXT", stream))
-                stack.append(Opaque("extension", code))
-            elif op == 0x63:  # GLOBAL
-                module, pos = line(pos)
-                name, pos = line(pos)
-                stack.append(add_global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), "GLOBAL"))
-            elif op == 0x93:  # STACK_GLOBAL
-                name = stack.pop()
-                module = stack.pop()
-                stack.append(add_global(module, name, "STACK_GLOBAL"))
-            elif op == 0x69:  # INST
-                module, pos = line(pos)
-                name, pos = line(pos)
-                cls = add_global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), "INST")
-                self._count()
-                items = pop_mark()
-                stack.append(Obj(cls, tuple(items)))
-            elif op == 0x6F:  # OBJ
-                items = pop_mark()
-                if not items:
-                    raise PickleError("OBJ without a class", start)
-                self._count()
-                stack.append(Obj(items[0], tuple(items[1:])))
-            elif op == 0x52:  # REDUCE
-                args = stack.pop()
-                func = stack.pop()
-                self._count()
-                stack.append(Obj(func, args if isinstance(args, tuple) else (args,)))
-            elif op == 0x81:  # NEWOBJ
-                args = stack.pop()
-                cls = stack.pop()
-                self._count()
-                stack.append(Obj(cls, args if isinstance(args, tuple) else (args,)))
-            elif op == 0x92:  # NEWOBJ_EX
-                kwargs = stack.pop()
-                args = stack.pop()
-                cls = stack.pop()
-                self._count()
-                stack.append(Obj(cls, args if isinstance(args, tuple) else (args,), kwargs))
-            elif op == 0x62:  # BUILD
-                state = stack.pop()
-                if not stack:
-                    raise PickleError("BUILD on an empty stack", start)
-                target = stack[-1]
-                if isinstance(target, Obj):
-                    target.state = state
-                    if _is_joblib_wrapper(target):
-                        pos = self._skip_joblib_array(target, pos, depth)
-            elif op == 0x50:  # PERSID
-                text, pos = line(pos)
-                self.result.persistent_ids.append(text.decode("utf-8", "replace"))
-                stack.append(Opaque("persistent id", text.decode("utf-8", "replace")))
-            elif op == 0x51:  # BINPERSID
-                pid = stack.pop()
-                self.result.persistent_ids.append(pid)
-                stack.append(Opaque("persistent id", pid))
+    def _rare(self, op: int, pos: int, stack: list[Any], metastack: list[list[Any]], memo: dict[int, Any],
+              stream: int) -> tuple[int, list[Any]]:
+        """The opcodes rare in real model files (text protocols, sets, extensions ...); returns (pos, stack)."""
+        start = pos - 1
+        raw, take, line = self.raw, self._take, self._line
+        if op == 0x30:  # POP
+            if stack:
+                stack.pop()
             else:
-                raise PickleError(f"unknown opcode 0x{op:02x}", start)
+                stack = _pop_mark(metastack, start)
+        elif op == 0x31:  # POP_MARK
+            stack = _pop_mark(metastack, start)
+        elif op == 0x32:  # DUP
+            stack.append(stack[-1])
+        elif op == 0x4D:  # BININT2
+            stack.append(_U16(raw, pos)[0])
+            pos += 2
+        elif op == 0x8A:  # LONG1
+            k = take(pos, 1)[0]
+            stack.append(int.from_bytes(take(pos + 1, k), "little", signed=True))
+            pos += 1 + k
+        elif op == 0x8B:  # LONG4
+            k = _I32(raw, pos)[0]
+            if k < 0 or k > 1 << 16:
+                raise PickleError(f"LONG4 of {k} bytes", start)
+            stack.append(int.from_bytes(take(pos + 4, k), "little", signed=True))
+            pos += 4 + k
+        elif op in (0x49, 0x4C):  # INT, LONG (text)
+            text, pos = line(pos)
+            text = text.rstrip(b"L")
+            if text in (b"00", b"01") and op == 0x49:
+                stack.append(text == b"01")
+            else:
+                try:
+                    stack.append(int(text[:4000]))
+                except ValueError:
+                    raise PickleError("bad integer", start) from None
+        elif op == 0x46:  # FLOAT
+            text, pos = line(pos)
+            try:
+                stack.append(float(text[:400]))
+            except ValueError:
+                raise PickleError("bad float", start) from None
+        elif op in (0x55, 0x54):  # SHORT_BINSTRING BINSTRING
+            k, pos = _length(raw, pos, op)
+            stack.append(bytes(take(pos, k)).decode("latin-1"))
+            pos += k
+        elif op == 0x53:  # STRING (quoted text)
+            text, pos = line(pos)
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in b"'\"":
+                text = text[1:-1]
+            try:
+                stack.append(codecs.escape_decode(text)[0].decode("latin-1"))
+            except ValueError:
+                raise PickleError("bad STRING", start) from None
+        elif op == 0x8D:  # BINUNICODE8
+            k = _U64(raw, pos)[0]
+            pos += 8
+            stack.append(str(take(pos, k), "utf-8", "surrogatepass"))
+            pos += k
+        elif op == 0x56:  # UNICODE (text)
+            text, pos = line(pos)
+            stack.append(text.decode("raw-unicode-escape", "replace"))
+        elif op == 0x97:  # NEXT_BUFFER
+            stack.append(Opaque("out-of-band buffer"))
+        elif op == 0x98:  # READONLY_BUFFER
+            pass
+        elif op == 0x8F:  # EMPTY_SET
+            stack.append([])
+            self.objects += 1
+        elif op == 0x6C:  # LIST
+            items = stack
+            stack = _pop_mark(metastack, start)
+            stack.append(items)
+            self.objects += 1
+        elif op == 0x64:  # DICT
+            items = stack
+            stack = _pop_mark(metastack, start)
+            stack.append(_to_dict(items))
+            self.objects += 1
+        elif op == 0x91:  # FROZENSET
+            items = stack
+            stack = _pop_mark(metastack, start)
+            stack.append(tuple(items))
+        elif op == 0x90:  # ADDITEMS
+            items = stack
+            stack = _pop_mark(metastack, start)
+            _append(stack[-1], items)
+        elif op == 0x73:  # SETITEM
+            value = stack.pop()
+            key = stack.pop()
+            _setitems(stack[-1], [key, value])
+        elif op == 0x67:  # GET
+            text, pos = line(pos)
+            stack.append(memo[_int_or_fail(text, start)])
+        elif op == 0x70:  # PUT
+            text, pos = line(pos)
+            memo[_int_or_fail(text, start)] = stack[-1]
+        elif op in (0x82, 0x83, 0x84):  # EXT1 EXT2 EXT4
+            width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
+            code = int.from_bytes(take(pos, width), "little")
+            pos += width
+            self.result.globals.append(GlobalRef("extension-registry", str(code), start, "EXT", stream))
+            stack.append(Opaque("extension", code))
+        elif op == 0x63:  # GLOBAL
+            module, pos = line(pos)
+            name, pos = line(pos)
+            stack.append(self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), start, "GLOBAL", stream))
+        elif op == 0x69:  # INST
+            module, pos = line(pos)
+            name, pos = line(pos)
+            cls = self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), start, "INST", stream)
+            items = stack
+            stack = _pop_mark(metastack, start)
+            stack.append(Obj(cls, tuple(items)))
+            self.objects += 1
+        elif op == 0x6F:  # OBJ
+            items = stack
+            stack = _pop_mark(metastack, start)
+            if not items:
+                raise PickleError("OBJ without a class", start)
+            stack.append(Obj(items[0], tuple(items[1:])))
+            self.objects += 1
+        elif op == 0x92:  # NEWOBJ_EX
+            kwargs = stack.pop()
+            args = stack.pop()
+            stack[-1] = Obj(stack[-1], args if isinstance(args, tuple) else (args,), kwargs)
+            self.objects += 1
+        elif op == 0x50:  # PERSID
+            text, pos = line(pos)
+            pid = text.decode("utf-8", "replace")
+            self.result.persistent_ids.append(pid)
+            stack.append(Opaque("persistent id", pid))
+        elif op == 0x51:  # BINPERSID
+            pid = stack.pop()
+            self.result.persistent_ids.append(pid)
+            stack.append(Opaque("persistent id", pid))
+        else:
+            raise PickleError(f"unknown opcode 0x{op:02x}", start)
+        return pos, stack
 
     def _skip_joblib_array(self, wrapper: Obj, pos: int, depth: int) -> int:
         """Step over the array data joblib wrote right after a NumpyArrayWrapper; return the new position."""
@@ -469,10 +481,17 @@ class PickleMachine:
         return pos + size
 
 
-def pop_top(stack: list[Any], pos: int) -> Any:
-    if not stack:
-        raise PickleError("stack underflow", pos)
-    return stack[-1]
+def _length(raw: bytes, pos: int, op: int) -> tuple[int, int]:
+    """The length prefix of a bytes or string opcode at ``pos``, and the position after it."""
+    fmt = _LENGTH[op]
+    return fmt.unpack_from(raw, pos)[0], pos + fmt.size
+
+
+def _pop_mark(metastack: list[list[Any]], pos: int) -> list[Any]:
+    """The stack below the topmost MARK."""
+    if not metastack:
+        raise PickleError("MARK expected", pos)
+    return metastack.pop()
 
 
 def _int_or_fail(text: bytes, pos: int) -> int:
@@ -500,7 +519,9 @@ def _hashable(key: Any) -> Any:
 
 
 def _to_dict(items: list[Any]) -> dict[Any, Any]:
-    return {_hashable(items[i]): items[i + 1] for i in range(0, len(items) - 1, 2)}
+    out: dict[Any, Any] = {}
+    _setitems(out, items)
+    return out
 
 
 def _append(target: Any, items: list[Any]) -> None:
@@ -511,16 +532,14 @@ def _append(target: Any, items: list[Any]) -> None:
 
 
 def _setitems(target: Any, items: list[Any]) -> None:
-    if isinstance(target, dict):
-        for i in range(0, len(items) - 1, 2):
-            target[_hashable(items[i])] = items[i + 1]
+    if type(target) is dict:
+        try:
+            target.update(zip(items[::2], items[1::2]))
+        except TypeError:  # an unhashable key: wrap it (pairs already set are set again, in the same order)
+            for i in range(0, len(items) - 1, 2):
+                target[_hashable(items[i])] = items[i + 1]
     elif isinstance(target, Obj):
         target.dictitems.extend(zip(items[::2], items[1::2]))
-
-
-def _is_joblib_wrapper(obj: Obj) -> bool:
-    func = obj.func
-    return isinstance(func, Global) and func.name == "NumpyArrayWrapper" and func.module in JOBLIB_WRAPPERS
 
 
 def dtype_info(dtype: Any) -> tuple[str | None, int | None]:
