@@ -167,6 +167,46 @@ def test_evidence_commit_shows_diff(qtbot, window, scanned):
     assert window.views["findings"].viewer.extraSelections()
 
 
+def test_evidence_actions_enabled_only_when_they_can_show_something(qtbot, window, scanned):
+    """The file button needs a path and the commit button a commit; disabled ones say why in their tooltip."""
+    from mlaudit.checks.base import CheckResult, Evidence, Status
+    from mlaudit.core.gitcmd import run_git
+
+    repo, db = scanned("notebook_prototype")
+    open_and_wait(qtbot, window, repo, db)
+    findings = window.show_view("findings")
+    head = run_git(repo, ["rev-parse", "HEAD"]).decode().strip()
+    path = run_git(repo, ["ls-files"]).decode().split()[0]
+    rows = [CheckResult("T-FILE", Status.FAIL, message="path only", evidence=[Evidence("in the tree", path=path, line=1)]),
+            CheckResult("T-COMMIT", Status.FAIL, message="commit only", evidence=[Evidence("a commit", commit=head)]),
+            CheckResult("T-NONE", Status.WARN, message="no evidence")]
+    findings.model.set_rows(rows)
+
+    def select(check_id: str) -> None:
+        row = next(r for r in range(findings.proxy.rowCount())
+                   if findings.model.record(findings.proxy.mapToSource(findings.proxy.index(r, 0)).row()).check_id == check_id)
+        findings.table.selectRow(row)
+        settle(window)
+
+    select("T-FILE")
+    assert findings.file_button.isEnabled() and path in findings.file_button.toolTip()
+    assert not findings.commit_button.isEnabled() and "no commit" in findings.commit_button.toolTip()
+    assert path in findings.viewer_title.text()
+
+    select("T-COMMIT")
+    assert findings.commit_button.isEnabled() and head[:10] in findings.commit_button.toolTip()
+    assert not findings.file_button.isEnabled() and "no file" in findings.file_button.toolTip()
+    findings.viewer.setPlainText("")
+    qtbot.mouseClick(findings.commit_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert f"commit {head}" in findings.viewer.toPlainText()
+
+    select("T-NONE")
+    assert not findings.file_button.isEnabled() and not findings.commit_button.isEnabled()
+    assert "no evidence" in findings.commit_button.toolTip() and "no evidence" in findings.file_button.toolTip()
+    assert not findings.evidence_list.item(0).flags() & Qt.ItemFlag.ItemIsSelectable
+
+
 def test_export_every_report_format(qtbot, window, scanned, tmp_path):
     """The Report view previews the report and exports each format through the pool."""
     from mlaudit.report import FORMATS

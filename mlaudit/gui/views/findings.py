@@ -170,9 +170,13 @@ class FindingsView(View):
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.setWordWrap(True)
         self.evidence_list.currentRowChanged.connect(lambda _: self.open_evidence())
+        self.file_button = QPushButton("Show the file at the line")
+        self.file_button.setObjectName("evidenceFile")
+        self.file_button.clicked.connect(partial(self.open_evidence, prefer_commit=False))
         self.commit_button = QPushButton("Show the commit and its diff")
+        self.commit_button.setObjectName("evidenceCommit")
         self.commit_button.clicked.connect(partial(self.open_evidence, prefer_commit=True))
-        self.commit_button.setEnabled(False)
+        self._update_actions(None)
         self.viewer_title = label("", "sectionTitle")
         self.viewer = CodeViewer()
 
@@ -181,7 +185,10 @@ class FindingsView(View):
         pane_box.setContentsMargins(0, 0, 0, 0)
         pane_box.addWidget(self.detail)
         pane_box.addWidget(self.evidence_list, 1)
-        pane_box.addWidget(self.commit_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.file_button)
+        buttons.addWidget(self.commit_button)
+        pane_box.addLayout(buttons)
         viewer = QWidget()
         viewer_box = QVBoxLayout(viewer)
         viewer_box.setContentsMargins(0, 0, 0, 0)
@@ -230,6 +237,7 @@ class FindingsView(View):
         self.evidence_list.blockSignals(False)
         self.viewer.setPlainText("")
         self.viewer_title.setText("")
+        self._update_actions(None, "no evidence" if result is not None and not result.evidence else "")
         if result is None:
             self.detail.setText("No finding selected." if self.model.rowCount() else "No audit results yet.")
             return
@@ -246,15 +254,37 @@ class FindingsView(View):
             item.setData(Qt.ItemDataRole.UserRole, ev)
             self.evidence_list.addItem(item)
         if not result.evidence:
-            self.evidence_list.addItem(QListWidgetItem("(no evidence recorded for this verdict)"))
+            placeholder = QListWidgetItem("(no evidence recorded for this verdict)")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.evidence_list.addItem(placeholder)
+            self.viewer.setPlainText("This verdict records no evidence: there is no file or commit to open.")
         else:
             self.evidence_list.setCurrentRow(0)
+
+    def _update_actions(self, ev: Any, why: str = "") -> None:
+        """Enable each evidence action only when it can show something; the tooltip says why not."""
+        if ev is None:
+            reason = ("This finding records no evidence." if why == "no evidence"
+                      else "Select a finding, then a piece of evidence.")
+            for button in (self.file_button, self.commit_button):
+                button.setEnabled(False)
+                button.setToolTip(reason)
+            return
+        at = f" as of commit {ev.commit[:10]}" if ev.commit else " in the working tree"
+        line = f" at line {ev.line}" if ev.line else ""
+        self.file_button.setEnabled(bool(ev.path))
+        self.file_button.setToolTip(f"Open {ev.path}{line}{at}." if ev.path else
+                                    "This evidence names no file (it points at a commit or a value), so there is no file to open.")
+        self.commit_button.setEnabled(bool(ev.commit))
+        self.commit_button.setToolTip(f"Show commit {ev.commit[:10]} with its message and diff." if ev.commit else
+                                      "This evidence names no commit (it was found in the working tree or the store), "
+                                      "so there is no diff to show.")
 
     def open_evidence(self, prefer_commit: bool = False) -> None:
         """Load the selected evidence in the worker pool (a newer selection drops the older load)."""
         item = self.evidence_list.currentItem()
         ev = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        self.commit_button.setEnabled(bool(ev is not None and ev.commit))
+        self._update_actions(ev)
         if ev is None or self.session is None:
             return
         self.viewer_title.setText("loading\u2026")
