@@ -11,7 +11,7 @@ from scipy.spatial import distance
 
 from mlaudit.checks.stats import STATISTICS, ColumnData
 from mlaudit.checks.stats.chooser import choose
-from mlaudit.checks.stats.ks import ks_statistic
+from mlaudit.checks.stats.ks import kstwo_sf, ks_statistic
 from mlaudit.checks.stats.psi import psi_value, quantile_shares
 from mlaudit.checks.stats.wasserstein import wasserstein_sorted
 
@@ -21,6 +21,7 @@ CASES = [
     (RNG.exponential(1, 900), RNG.exponential(1.3, 1000)),
     (RNG.integers(0, 40, 5000).astype(float), RNG.integers(0, 42, 7000).astype(float)),
     (RNG.normal(0, 1, 20000), RNG.normal(0.01, 1, 15000)),
+    (RNG.normal(0, 1, 20000), RNG.normal(0.05, 1, 15000)),  # asymptotic p in scipy's one-sided Smirnov branch
 ]
 
 
@@ -34,6 +35,35 @@ def test_ks_matches_scipy(a: np.ndarray, b: np.ndarray) -> None:
     assert got.statistic == pytest.approx(want.statistic, abs=1e-9)
     assert got.p_value == pytest.approx(want.pvalue, abs=1e-9)
     assert ks_statistic(sa, sb) == pytest.approx(want.statistic, abs=1e-9)
+
+
+@pytest.mark.parametrize("n,nd2", [(8571, 0.0001), (8571, 0.0225), (8571, 0.03), (8571, 2.2), (8571, 12.0),
+                                    (30000, 0.01), (30000, 3.5), (30000, 369.0), (141, 3.0), (20000, 0.8)])
+def test_kstwo_sf_matches_scipy(n: int, nd2: float) -> None:
+    """The asymptotic KS p-value equals scipy's kstwo.sf to 1e-9, in the branches answered without scipy too."""
+    d = math.sqrt(nd2 / n)
+    assert kstwo_sf(d, n) == pytest.approx(float(stats.kstwo.sf(d, n)), abs=1e-9)
+
+
+def test_near_identical_large_samples_match_scipy() -> None:
+    """A few changed values in 12,000 (KS p-value 1.0 without the slow matrix method) agree with ks_2samp."""
+    a = np.sort(RNG.normal(size=12_000))
+    b = a.copy()
+    b[:4] += 0.5
+    b.sort()
+    want = stats.ks_2samp(a, b, method="asymp")
+    got = STATISTICS["ks"].compute(ColumnData(a), ColumnData(b))
+    assert got.statistic == pytest.approx(want.statistic, abs=1e-12)
+    assert got.p_value == pytest.approx(want.pvalue, abs=1e-9)
+
+
+def test_statistics_after_a_larger_pair_reuse_scratch_space() -> None:
+    """KS and Wasserstein of a small pair computed right after a large one still equal scipy's (scratch reused)."""
+    big_a, big_b = np.sort(RNG.normal(size=30_000)), np.sort(RNG.normal(size=25_000))
+    assert wasserstein_sorted(big_a, big_b) == pytest.approx(stats.wasserstein_distance(big_a, big_b), abs=1e-9)
+    a, b = np.sort(RNG.integers(0, 5, 40).astype(float)), np.sort(RNG.integers(0, 6, 30).astype(float))
+    assert ks_statistic(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic, abs=1e-12)
+    assert wasserstein_sorted(a, b) == pytest.approx(stats.wasserstein_distance(a, b), abs=1e-12)
 
 
 @pytest.mark.parametrize("a,b", CASES)

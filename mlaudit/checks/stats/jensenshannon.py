@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scipy.spatial import distance
+import numpy as np
+from scipy.special import rel_entr
 
 from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register, shares
 
@@ -10,8 +11,11 @@ FLOOR = 0.0001
 
 
 def js_distance(ref: ColumnData, cur: ColumnData) -> float:
+    """sqrt of the mean Kullback–Leibler divergence of each share vector (renormalised) from their average."""
     _, r, c = shares(ref.category_counts(), cur.category_counts(), FLOOR)
-    return float(distance.jensenshannon(r, c))
+    r, c = r / r.sum(), c / c.sum()
+    m = (r + c) / 2.0
+    return float(np.sqrt((rel_entr(r, m).sum() + rel_entr(c, m).sum()) / 2.0))
 
 
 @register("jensenshannon", "Jensen–Shannon distance", ("categorical", "boolean", "numeric"), "distance", 0.1,

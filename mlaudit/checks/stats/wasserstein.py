@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlaudit.checks.stats.registry import ColumnData, StatOutcome, merged_cdfs, register
+from mlaudit.checks.stats.registry import ColumnData, StatOutcome, ecdf_distances, register
 
 MIN_NORM = 0.001  # as Evidently: a constant reference column is normed by this, not by zero
 
 
 def wasserstein_sorted(a: np.ndarray, b: np.ndarray) -> float:
     """First Wasserstein distance between two sorted samples (same result as scipy.stats.wasserstein_distance)."""
-    both, cdf_a, cdf_b = merged_cdfs(a, b)
-    return float(np.sum(np.abs(cdf_a[:-1] - cdf_b[:-1]) * np.diff(both)))
+    return ecdf_distances(a, b).wasserstein
 
 
 @register("wasserstein", "Normed Wasserstein distance", ("numeric",), "distance", 0.1,
