@@ -124,6 +124,14 @@ def test_op_and_time_budget() -> None:
     assert any(f.kind == "limit" for f in report.findings)
 
 
+def test_many_tiny_streams_count_against_the_op_budget() -> None:
+    """Thousands of concatenated one-value pickles stop at the op budget instead of running unbounded."""
+    data = b"\x80\x04N." * 20_000
+    assert scan_model_bytes(data, "many.pkl").verdict == "safe"
+    report = scan_model_bytes(data, "many.pkl", Limits(max_ops=10_000))
+    assert any(f.kind == "limit" for f in report.findings)
+
+
 def test_deep_nesting_is_bounded() -> None:
     """Deeply nested containers are walked without recursion errors."""
     data = b"\x80\x04" + b"]" * 50_000 + b"a" * 49_999 + b"."

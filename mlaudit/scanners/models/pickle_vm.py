@@ -186,7 +186,7 @@ class PickleMachine:
         made = 0  # lists, dicts and objects built since the last checkpoint
         try:
             while True:
-                for _ in _CHUNK:
+                for i in _CHUNK:
                     op = raw[pos]
                     pos += 1
                     if op == 0x68:  # BINGET
@@ -299,6 +299,7 @@ class PickleMachine:
                         if not stack:
                             raise PickleError("STOP on an empty stack", pos - 1)
                         self._objects(made)
+                        self.budget.tick(i + 1)  # every stream counts, so many tiny concatenated ones stay bounded
                         return stack.pop(), pos
                     elif op == 0x80:  # PROTO
                         self.result.protocols.add(raw[pos])
