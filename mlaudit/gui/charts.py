@@ -10,13 +10,53 @@ from __future__ import annotations
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from mlaudit.gui.theme import DARK, Theme
+from mlaudit.gui.theme import current as current_theme
 
 OVERVIEW_WIDTH = 5.0  # inches at 100 dpi: two charts side by side in the overview
 
 
+def _is_dark(colour: Any) -> bool:
+    """Black or a dark grey (ink meant for white paper); coloured data marks are not."""
+    r, g, b, a = to_rgba(colour)
+    return a > 0 and max(r, g, b) - min(r, g, b) < 0.15 and 0.299 * r + 0.587 * g + 0.114 * b < 0.45
+
+
+def recolour_for_dark(figure: Figure, theme: Theme) -> None:
+    """The report's chart (drawn for white paper) on the dark theme: surfaces, text, axes and black marks
+    take the theme's colours; the data colours (bars, lines, markers) stay as the reports use them."""
+    for text in figure.findobj(Text):
+        if _is_dark(text.get_color()):
+            text.set_color(theme.foreground)
+    for line in figure.findobj(Line2D):  # black threshold ticks and reference lines (before the grid turns dark)
+        if _is_dark(line.get_color()):
+            line.set_color(theme.foreground)
+    figure.set_facecolor(theme.surface)
+    for ax in figure.axes:
+        ax.set_facecolor(theme.surface)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(theme.muted)
+        ax.tick_params(which="both", color=theme.muted, labelcolor=theme.foreground)
+        ax.tick_params(which="both", grid_color=theme.border)  # after the tick colour, which also sets the grid's
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.get_frame().set_facecolor(theme.surface)
+            legend.get_frame().set_edgecolor(theme.border)
+
+
 def prerender(figure: Figure) -> Figure:
-    """Draw the figure once with Agg (layout and pixels computed here, in the calling worker thread)."""
+    """Draw the figure once with Agg (layout and pixels computed here, in the calling worker thread).
+
+    On the dark theme the figure is first recoloured to it, so a chart is no white box in a dark window.
+    """
+    theme = current_theme()
+    if theme is DARK:
+        recolour_for_dark(figure, theme)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     return figure

@@ -25,6 +25,7 @@ class EvidenceText:
     text: str
     line: int = 0
     kind: str = "file"  # file | diff | note
+    file_note: str = ""  # why the evidence's file cannot be shown (binary, too large, gone); empty when it can
 
 
 def _notebook_cell(text: str, cell: int) -> str | None:
@@ -37,6 +38,11 @@ def _notebook_cell(text: str, cell: int) -> str | None:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def _file_note(title: str, text: str) -> EvidenceText:
+    """The evidence's file cannot be shown: say why (the findings pane disables its file action with it)."""
+    return EvidenceText(title, text, kind="note", file_note=text)
+
+
 def _file_text(root: Path, ev: Evidence) -> EvidenceText:
     repo = open_repo(root)
     tree = open_tree(repo, ev.commit)
@@ -44,13 +50,13 @@ def _file_text(root: Path, ev: Evidence) -> EvidenceText:
     try:
         text = tree.read_text(ev.path or "", MAX_TEXT_BYTES)
     except FileNotFoundError:
-        return EvidenceText(f"{ev.path} {where}", f"{ev.path} does not exist {where} (it may have been deleted or renamed).", kind="note")
+        return _file_note(f"{ev.path} {where}", f"{ev.path} does not exist {where} (it may have been deleted or renamed).")
     except FileTooLarge:
-        return EvidenceText(f"{ev.path} {where}", f"{ev.path} is larger than {MAX_TEXT_BYTES // 1024} KB; open it in an editor.", kind="note")
+        return _file_note(f"{ev.path} {where}", f"{ev.path} is larger than {MAX_TEXT_BYTES // 1024} KB; open it in an editor.")
     finally:
         tree.close()
     if "\0" in text[:8192]:
-        return EvidenceText(f"{ev.path} {where}", f"{ev.path} is a binary file; mlaudit shows text files only.", kind="note")
+        return _file_note(f"{ev.path} {where}", f"{ev.path} is a binary file; mlaudit shows text files only.")
     title = f"{ev.path} {where}"
     if ev.path and ev.path.endswith(".ipynb") and ev.cell is not None:
         source = _notebook_cell(text, int(ev.cell))
@@ -81,6 +87,7 @@ def load_evidence(root: Path, ev: Evidence, progress: Progress, prefer_commit: b
             if shown.kind == "note" and ev.commit:  # binary, too large or gone: the commit says more
                 diff = _commit_text(root, ev.commit)
                 diff.text = f"{shown.text}\nShowing the commit instead.\n\n{diff.text}"
+                diff.file_note = shown.file_note
                 return diff
             return shown
     except MlauditError as exc:

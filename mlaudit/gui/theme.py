@@ -45,6 +45,24 @@ DARK = Theme("dark", "#1e2126", "#262a30", "#2c3138", "#30353c", "#22262b", "#35
              "#3d444d", "#4c8fe0", "#62a0ea", "#4a1f1f", "#ff8a80", "#1f3a27", "#4a1f1f", "#4a4220")
 
 
+_current = LIGHT  # the theme last applied (read by views and by chart workers)
+
+
+def current() -> Theme:
+    """The theme in force (light until ``apply_theme`` chose another)."""
+    return _current
+
+
+def readable(colour: str) -> QColor:
+    """A status/role text colour made legible on the current background (lightened on the dark theme)."""
+    c = QColor(colour)
+    if _current is DARK:
+        h, s, lightness, a = c.getHslF()
+        if lightness < 0.68:
+            c.setHslF(max(h, 0.0), min(s, 0.8), 0.68, a)
+    return c
+
+
 def system_is_dark() -> bool:
     """True when the platform asks for a dark colour scheme."""
     hints = QGuiApplication.styleHints()
@@ -84,7 +102,8 @@ def palette(theme: Theme) -> QPalette:
 
 def apply_theme(app: QApplication, choice: str = "system") -> Theme:
     """Style the whole application; return the theme in force."""
-    theme = pick_theme(choice)
+    global _current
+    theme = _current = pick_theme(choice)
     app.setStyle("Fusion")
     app.setPalette(palette(theme))
     app.setStyleSheet(stylesheet(theme))

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget,
 )
+
+from mlaudit.gui.theme import readable
 
 STATUS_COLOURS = {
     "pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#78909c", "not applicable": "#90a4ae",
@@ -181,7 +183,7 @@ class RecordsModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
             colour = col.colour(row)
-            return QBrush(QColor(colour)) if colour else None
+            return QBrush(readable(colour)) if colour else None
         return None
 
     def record(self, row: int) -> Any:

@@ -177,7 +177,9 @@ def test_evidence_actions_enabled_only_when_they_can_show_something(qtbot, windo
     findings = window.show_view("findings")
     head = run_git(repo, ["rev-parse", "HEAD"]).decode().strip()
     path = run_git(repo, ["ls-files"]).decode().split()[0]
+    binary = run_git(repo, ["ls-files", "*.pkl"]).decode().split()[0]
     rows = [CheckResult("T-FILE", Status.FAIL, message="path only", evidence=[Evidence("in the tree", path=path, line=1)]),
+            CheckResult("T-BINARY", Status.FAIL, message="a pickle", evidence=[Evidence("a model", path=binary)]),
             CheckResult("T-COMMIT", Status.FAIL, message="commit only", evidence=[Evidence("a commit", commit=head)]),
             CheckResult("T-NONE", Status.WARN, message="no evidence")]
     findings.model.set_rows(rows)
@@ -192,6 +194,9 @@ def test_evidence_actions_enabled_only_when_they_can_show_something(qtbot, windo
     assert findings.file_button.isEnabled() and path in findings.file_button.toolTip()
     assert not findings.commit_button.isEnabled() and "no commit" in findings.commit_button.toolTip()
     assert path in findings.viewer_title.text()
+
+    select("T-BINARY")
+    assert not findings.file_button.isEnabled() and "binary" in findings.file_button.toolTip()
 
     select("T-COMMIT")
     assert findings.commit_button.isEnabled() and head[:10] in findings.commit_button.toolTip()

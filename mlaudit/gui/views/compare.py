@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
 from mlaudit.gui.widgets import RecordsModel, auto_columns, human_size, label, short, table
@@ -109,22 +110,23 @@ class CompareView(View):
         if len(self.versions) < 2:
             self.show_message("Fewer than two model versions in this repository: nothing to compare.")
             return
-        bar = QHBoxLayout()
+        # one row per side: a version label (long MLflow artifact path @ commit) keeps its commit in view
         self.box_a, self.box_b = QComboBox(), QComboBox()
-        for box, name in ((self.box_a, "compareA"), (self.box_b, "compareB")):
+        go = QPushButton("Compare")
+        go.setObjectName("compareButton")
+        go.clicked.connect(self.run_compare)
+        for side, box, name in (("A", self.box_a, "compareA"), ("B", self.box_b, "compareB")):
             box.setObjectName(name)
             box.setMinimumWidth(320)
             for v in self.versions:
                 box.addItem(version_label(v))
-        go = QPushButton("Compare")
-        go.setObjectName("compareButton")
-        go.clicked.connect(self.run_compare)
-        bar.addWidget(label("A", wrap=False))
-        bar.addWidget(self.box_a, 1)
-        bar.addWidget(label("B", wrap=False))
-        bar.addWidget(self.box_b, 1)
-        bar.addWidget(go)
-        self.content.addLayout(bar)
+                box.setItemData(box.count() - 1, version_label(v), Qt.ItemDataRole.ToolTipRole)
+            bar = QHBoxLayout()
+            bar.addWidget(label(side, wrap=False))
+            bar.addWidget(box, 1)
+            if side == "B":
+                bar.addWidget(go)
+            self.content.addLayout(bar)
         row = QHBoxLayout()
         self.summary = label("", "viewSubtitle")
         row.addWidget(self.summary, 1)
@@ -198,8 +200,9 @@ class CompareView(View):
         if self.only_diff.isChecked():
             rows = differ
         self.grid.setRowCount(len(rows))
-        highlight = QBrush(QColor("#fff3c4"))
-        dark_text = QBrush(QColor("#1f2328"))
+        theme = current_theme()
+        highlight = QBrush(QColor(theme.highlight_line))
+        dark_text = QBrush(QColor(theme.foreground))
         for i, (field, va, vb) in enumerate(rows):
             for j, text in enumerate((field, va, vb)):
                 item = QTableWidgetItem(short(text, 300))

@@ -86,6 +86,7 @@ class DataView(View):
         right = QWidget()
         box = QVBoxLayout(right)
         box.setContentsMargins(0, 0, 0, 0)
+        self.profile_title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         box.addWidget(self.profile_title)
         box.addWidget(self.profile_view, 1)
         lower = QSplitter(Qt.Orientation.Horizontal)
@@ -144,6 +145,7 @@ class DataView(View):
             elif not title:
                 title = f"No profile stored for {digest[:12]} (content not available locally, or not parseable)."
         self.profile_title.setText(title)
+        self.profile_view.setVisible(bool(rows))  # no empty table under an explanation
         self.profile.beginResetModel()
         self.profile.columns = auto_columns(rows, ("name", "type", "dtype", "missing", "distinct", "min", "max", "mean"))
         self.profile.rows = rows

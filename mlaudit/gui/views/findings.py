@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from mlaudit.checks.base import AREAS, Status, all_checks
 from mlaudit.gui.evidence import EvidenceText, load_evidence
+from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View
 from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, table
 
@@ -93,6 +94,9 @@ class CodeViewer(QPlainTextEdit):
         self.setObjectName("evidenceText")
 
     def show_text(self, shown: EvidenceText) -> None:
+        # code and diffs keep their lines; an explanation (binary, too large, no file) wraps to the pane
+        wrap = QPlainTextEdit.LineWrapMode.WidgetWidth if shown.kind == "note" else QPlainTextEdit.LineWrapMode.NoWrap
+        self.setLineWrapMode(wrap)
         self.setPlainText(shown.text)
         selections = []
         if shown.kind == "diff":
@@ -103,26 +107,27 @@ class CodeViewer(QPlainTextEdit):
                 cursor = QTextCursor(block)
                 self.setTextCursor(cursor)
                 self.centerCursor()
-                selections.append(self._selection(cursor, "#fff3c4"))
+                selections.append(self._selection(cursor, current_theme().highlight_line))
         self.setExtraSelections(selections)
 
     def _selection(self, cursor: QTextCursor, colour: str) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         sel.format.setBackground(QColor(colour))
-        sel.format.setForeground(QColor("#1f2328"))
+        sel.format.setForeground(QColor(current_theme().foreground))
         sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         sel.cursor = cursor
         return sel
 
     def _diff_selections(self) -> list[QTextEdit.ExtraSelection]:
+        theme = current_theme()
         out = []
         block = self.document().begin()
         while block.isValid() and len(out) < 5000:
             text = block.text()
             if text.startswith("+") and not text.startswith("+++"):
-                out.append(self._selection(QTextCursor(block), "#e6f4ea"))
+                out.append(self._selection(QTextCursor(block), theme.diff_add))
             elif text.startswith("-") and not text.startswith("---"):
-                out.append(self._selection(QTextCursor(block), "#fdecea"))
+                out.append(self._selection(QTextCursor(block), theme.diff_del))
             block = block.next()
         return out
 
@@ -294,6 +299,9 @@ class FindingsView(View):
     def _shown(self, shown: EvidenceText) -> None:
         self.viewer_title.setText(shown.title)
         self.viewer.show_text(shown)
+        if shown.file_note:  # binary, too large or gone: the file action has nothing to show
+            self.file_button.setEnabled(False)
+            self.file_button.setToolTip(f"{shown.file_note} There is no text to open.")
 
     def focus_search(self) -> None:
         self.search.setFocus()

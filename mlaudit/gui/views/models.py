@@ -103,7 +103,7 @@ class ModelsView(View):
                    sort=lambda m: VERDICT_RANK.get(m.worst, 3),
                    tooltip=lambda m: VERDICT_TEXT.get(m.worst, m.worst) + ("\n" + "\n".join(m.dangerous) if m.dangerous else "")),
             Column("estimator", lambda m: m.latest.estimator or "", width=200),
-            Column("versions", lambda m: m.versions, sort=lambda m: m.versions, width=65),
+            Column("versions", lambda m: m.versions, sort=lambda m: m.versions, width=80),
             Column("size", lambda m: human_size(m.latest.size), sort=lambda m: m.latest.size or 0, width=80),
             Column("latest", lambda m: f"deleted in {m.latest.rev_label}" if m.deleted else m.latest.rev_label),
         ], models)

@@ -117,6 +117,10 @@ class OverviewView(View):
         layout = QGridLayout(grid)
         layout.setContentsMargins(0, 0, 0, 0)
         for i, name in enumerate(names):
-            layout.addWidget(chart_canvas(figures[name], f"chart_{name}"), i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
+            # two narrow charts side by side; the wider status chart gets a row of its own (spanning both columns),
+            # so the grid is as wide as two narrow charts and nothing is cut off at the window's right edge
+            span = 2 if name == "statuses" else 1
+            layout.addWidget(chart_canvas(figures[name], f"chart_{name}"), i // 2, i % 2, 1, span,
+                             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.setColumnStretch(2, 1)
         self.content.addWidget(grid)
