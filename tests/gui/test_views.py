@@ -212,6 +212,13 @@ def test_evidence_actions_enabled_only_when_they_can_show_something(qtbot, windo
     assert not findings.evidence_list.item(0).flags() & Qt.ItemFlag.ItemIsSelectable
 
 
+def _blocks(document):
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
 def test_export_every_report_format(qtbot, window, scanned, tmp_path):
     """The Report view previews the report and exports each format through the pool."""
     from mlaudit.report import FORMATS
@@ -221,6 +228,9 @@ def test_export_every_report_format(qtbot, window, scanned, tmp_path):
     report = window.show_view("report")
     settle(window)
     assert "audit" in report.preview.toPlainText().lower()
+    items = {b.text().strip() for b in _blocks(report.preview.document()) if b.textList() is not None}
+    whys = {s.why.strip() for s in window.session.report.scorecard.decision.next_steps}
+    assert whys and not items & whys, "a next step's second line became a list item of its own"
     for fmt in FORMATS:
         target = tmp_path / f"report.{fmt}"
         with qtbot.waitSignal(report.exported, timeout=180_000, raising=False) as blocker:

@@ -23,6 +23,8 @@ def render_preview(report: Any, progress: Any) -> str:
     text = render(report, "md").decode("utf-8")
     # Qt's Markdown reader ignores HTML blocks: fold <details> sections into plain headings.
     text = re.sub(r"<details>\s*<summary>(.*?)</summary>", r"\n#### \1\n", text)
+    # Qt also numbers a list item's hard-broken second line ("  \n   _why_") as an item of its own: join it
+    text = re.sub(r" {2}\n +_(.+?)_$", lambda m: f" \u2014 *{m.group(1)}*", text, flags=re.M)
     return text.replace("</details>", "")
 
 
