@@ -9,6 +9,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 _SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "mlaudit"}  # text stays text; ids are deterministic
+SVG_TITLE_PREFIX = "svg-title:"  # a Text with gid SVG_TITLE_PREFIX + s gets s as its SVG <title> (a tooltip)
 
 
 def figure_to_svg(fig: Figure) -> str:
@@ -19,7 +20,7 @@ def figure_to_svg(fig: Figure) -> str:
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img" style="max-width:100%;height:auto"', text, count=1)
-    return text
+    return re.sub(f'<g id="{SVG_TITLE_PREFIX}([^"]*)">', r"<g><title>\1</title>", text)
 
 
 def figure_to_png(fig: Figure, dpi: int = 150) -> bytes:
