@@ -89,7 +89,7 @@ class StartPage(QWidget):
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        grid.addWidget(label("Recent audits", "sectionTitle"), 0, 0)
+        grid.addWidget(label("Recent audits (double-click or Enter to open)", "sectionTitle"), 0, 0)
         self.recent = QListWidget()
         self.recent.setObjectName("recentList")
         self.recent.itemActivated.connect(self._open_item)
@@ -121,11 +121,11 @@ class StartPage(QWidget):
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
         for path in paths:
-            item = QListWidgetItem(f"{Path(path).name}    {path}")
+            item = QListWidgetItem(f"{Path(path).name}\n{path}")
             item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(f"Open the audit of {path} (double-click or Enter)")
             if not Path(path).is_dir():
-                item.setText(item.text() + "    (folder missing)")
+                item.setText(item.text() + "  (folder missing)")
             self.recent.addItem(item)
         if not paths:
             item = QListWidgetItem("No audits yet: open a folder or a sample project.")
