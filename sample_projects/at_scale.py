@@ -57,6 +57,9 @@ PLANTED: dict[str, str] = {
     "MODEL-METRICS": "pass",
     "MODEL-VALIDATION-GATE": "pass",
     "MODEL-LIB-MISMATCH": "pass",
+    "MODEL-BASELINE": "pass",
+    "MODEL-SLICES": "pass",
+    "MODEL-TUNING": "fail",
 }
 
 SEED = 1234

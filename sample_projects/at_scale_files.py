@@ -179,25 +179,32 @@ if __name__ == "__main__":
     main()
 '''
 
-EVALUATE = '''"""Score the model on the held-out period; write metrics.json and log them to MLflow."""
+EVALUATE = '''"""Score the model on the held-out period against a baseline and per region; write metrics.json, log to MLflow."""
 import json
 import pickle
 
 import mlflow
 import pandas as pd
+from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, roc_auc_score
 
 from churn.features import build_features
 
 
 def main() -> None:
+    train = pd.read_csv("data/prepared/train.csv")
     test = pd.read_csv("data/prepared/test.csv")
     with open("models/model.pkl", "rb") as f:
         model = pickle.load(f)
-    proba = model.predict_proba(build_features(test))[:, 1]
-    metrics = {"accuracy": accuracy_score(test["churned"], proba > 0.5), "roc_auc": roc_auc_score(test["churned"], proba)}
-    mlflow.log_metrics(metrics)
-    json.dump(metrics, open("metrics.json", "w"), indent=2)
+    features = build_features(test)
+    proba = pd.Series(model.predict_proba(features)[:, 1], index=test.index)
+    baseline = DummyClassifier(strategy="prior").fit(build_features(train), train["churned"])
+    metrics = {"accuracy": accuracy_score(test["churned"], proba > 0.5), "roc_auc": roc_auc_score(test["churned"], proba),
+               "baseline_accuracy": accuracy_score(test["churned"], baseline.predict(features))}
+    per_region = {f"accuracy_{region}": accuracy_score(rows["churned"], proba[rows.index] > 0.5)
+                  for region, rows in test.groupby("region")}
+    mlflow.log_metrics({**metrics, **per_region})
+    json.dump({**metrics, "per_region": per_region}, open("metrics.json", "w"), indent=2)
 
 
 if __name__ == "__main__":

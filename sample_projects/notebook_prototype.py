@@ -55,6 +55,7 @@ PLANTED: dict[str, str] = {
     "MODEL-REGISTRY": "fail",
     "MODEL-METRICS": "fail",
     "MODEL-VALIDATION-GATE": "fail",
+    "MODEL-BASELINE": "fail",
 }
 
 SEED = 7

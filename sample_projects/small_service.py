@@ -54,6 +54,7 @@ PLANTED: dict[str, str] = {
     "MODEL-LIB-MISMATCH": "pass",
     "MODEL-METRICS": "pass",
     "MODEL-VALIDATION-GATE": "fail",
+    "MODEL-BASELINE": "fail",
     "MODEL-SKEW-FEATURES": "pass",
 }
 

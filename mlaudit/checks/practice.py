@@ -102,3 +102,31 @@ def validation_runs(ctx: CheckContext, files: set[str]) -> list[dict[str, Any]]:
         if hit:
             runs.append({"path": step["path"], "line": step["line"], "detail": f"{step['source']} stage {step['name']} runs {hit[0]}"})
     return runs
+
+
+def _names_for(path: str) -> list[str]:
+    """How a command may name a script: its path, its file name, or a dotted module name (``-m pkg.mod``)."""
+    stem = path.rsplit(".", 1)[0].split("/")
+    dotted = [".".join(stem[i:]) for i in range(len(stem) - 1)]
+    return [path, path.rsplit("/", 1)[-1], *dotted]
+
+
+def automatic_runner(ctx: CheckContext, path: str) -> str | None:
+    """How ``path`` runs without a person (a pipeline stage or an automatic CI step naming it; CI running the
+    test suite for a test file), or None when nothing runs it automatically."""
+    names = _names_for(path)
+    for step in ctx.facts("pipeline")["steps"]:
+        if any(n in (step.get("cmd") or "") for n in names):
+            return f"{step['source']} stage {step['name']} ({step['path']})"
+    ci = ctx.facts("ci")
+    auto = {t["path"] for t in ci["triggers"] if t["kind"] != "manual"}
+    for job in ci["jobs"]:
+        if job["path"] not in auto:
+            continue
+        for step in job["steps"]:
+            run = step["run"] or ""
+            if any(n in run for n in names):
+                return f"CI job {job['name']} ({job['path']})"
+            if is_test_path(path) and "tests" in step["kinds"] and ".py" not in run:
+                return f"CI job {job['name']} runs the test suite ({job['path']})"
+    return None

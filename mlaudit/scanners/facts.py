@@ -19,6 +19,7 @@ PROVIDERS: dict[str, FactProvider] = {}
 PROVIDER_MODULES: list[str] = [
     "mlaudit.scanners.deps", "mlaudit.scanners.ci", "mlaudit.scanners.docker", "mlaudit.scanners.code",
     "mlaudit.scanners.pipeline", "mlaudit.scanners.feature_code",
+    "mlaudit.scanners.evaluation",
 ]
 
 

@@ -207,3 +207,49 @@ CASES += [
     ("MON-SKEW", {"app.py": APP}, "unknown", None),
     ("MON-SKEW", {"train.py": TRAIN_OWN}, "not applicable", None),
 ]
+
+# Evaluation practices: MODEL-TUNING, MODEL-BASELINE, MODEL-SLICES, MODEL-FAIRNESS
+TUNE = "from sklearn.model_selection import GridSearchCV as GS\nfrom sklearn.svm import SVC\n" \
+    "search = GS(SVC(), {'C': [0.1, 1, 10]}, cv=5)\nsearch.fit([[0], [1]] * 5, [0, 1] * 5)\n"
+OPTUNA = "import optuna\nfrom sklearn.svm import SVC\nstudy = optuna.create_study()\nSVC().fit([[0]], [0])\n"
+SWEEP = "method: bayes\nmetric:\n  name: val_loss\nparameters:\n  lr:\n    min: 0.001\n    max: 0.1\n"
+BASELINE_EVAL = "from sklearn import dummy\nfrom sklearn.linear_model import LogisticRegression\n" \
+    "ref = dummy.DummyClassifier().fit([[0], [1]], [0, 1])\nLogisticRegression().fit([[0], [1]], [0, 1])\n"
+BASELINE_KEY = "import json\nfrom sklearn.svm import SVC\nm = SVC().fit([[0], [1]], [0, 1])\n" \
+    "\"\"\"No baseline in this docstring counts.\"\"\"\njson.dump({'baseline_auc': 0.5}, open('m.json', 'w'))\n"
+DOCSTRING_ONLY = "\"\"\"We should add a baseline some day.\"\"\"\nfrom sklearn.svm import SVC\nSVC().fit([[0], [1]], [0, 1])\n"
+SLICE_LOOP = "import pandas as pd\nfrom sklearn.metrics import accuracy_score\nfrom sklearn.svm import SVC\n" \
+    "df = pd.read_csv('data/test.csv')\nm = SVC().fit(df[['a']], df['y'])\nfor region, rows in df.groupby('region'):\n" \
+    "    print(region, accuracy_score(rows['y'], m.predict(rows[['a']])))\n"
+SLICE_APPLY = "import pandas as pd\nfrom sklearn.svm import SVC\nfrom sklearn.metrics import f1_score\n" \
+    "df = pd.read_csv('t.csv')\nSVC().fit(df[['a']], df['y'])\nper = df.groupby('seg').apply(lambda g: f1_score(g.y, g.p))\n"
+GROUPBY_NO_METRIC = "import pandas as pd\nfrom sklearn.svm import SVC\ndf = pd.read_csv('t.csv')\n" \
+    "SVC().fit(df[['a']], df['y'])\nfor k, g in df.groupby('seg'):\n    print(k, len(g))\n"
+FAIR = "from fairlearn.metrics import MetricFrame\nfrom sklearn.metrics import recall_score\n" \
+    "mf = MetricFrame(metrics=recall_score, y_true=[0, 1], y_pred=[0, 1], sensitive_features=['a', 'b'])\n"
+DVC_EVAL = "stages:\n  evaluate:\n    cmd: python -m shop.evaluate\n    deps:\n      - src/shop/evaluate.py\n"
+CI_PYTEST = PUSH_CI.format(cmd="pytest -q")
+CASES += [
+    ("MODEL-TUNING", {"train.py": TUNE, ".github/workflows/ci.yml": PUSH_CI.format(cmd="python train.py")}, "pass", 1),
+    ("MODEL-TUNING", {"src/shop/__init__.py": "", "src/shop/evaluate.py": OPTUNA, "dvc.yaml": DVC_EVAL}, "pass", 1),
+    ("MODEL-TUNING", {"train.py": TUNE}, "warn", 0.5),
+    ("MODEL-TUNING", {"train.py": TRAIN_SEEDED, "sweep.yaml": SWEEP}, "warn", 0.5),
+    ("MODEL-TUNING", {"train.py": TRAIN_SEEDED}, "fail", 0),
+    ("MODEL-TUNING", {"app.py": APP}, "not applicable", None),
+    ("MODEL-TUNING", {"train.py": PY2}, "unknown", None),
+    ("MODEL-BASELINE", {"train.py": TRAIN_SEEDED, "tests/test_model.py": BASELINE_EVAL.replace("ref =", "def test_beats():\n    ref =")
+                        .replace("\nLogistic", "\n    Logistic"), ".github/workflows/ci.yml": CI_PYTEST}, "pass", 1),
+    ("MODEL-BASELINE", {"evaluate.py": BASELINE_EVAL}, "warn", 0.5),
+    ("MODEL-BASELINE", {"evaluate.py": BASELINE_KEY}, "warn", 0.5),
+    ("MODEL-BASELINE", {"evaluate.py": DOCSTRING_ONLY}, "fail", 0),
+    ("MODEL-BASELINE", {"README.md": "# notes\n"}, "not applicable", None),
+    ("MODEL-SLICES", {"evaluate.py": SLICE_LOOP, "Makefile": "eval:\n\tpython evaluate.py\n"}, "pass", 1),
+    ("MODEL-SLICES", {"evaluate.py": SLICE_APPLY}, "warn", 0.5),
+    ("MODEL-SLICES", {"evaluate.py": GROUPBY_NO_METRIC}, "fail", 0),
+    ("MODEL-SLICES", {"app.py": APP}, "not applicable", None),
+    ("MODEL-FAIRNESS", {"train.py": TRAIN_SEEDED, "fairness.py": FAIR, ".github/workflows/ci.yml": PUSH_CI.format(cmd="python fairness.py")},
+     "pass", 1),
+    ("MODEL-FAIRNESS", {"train.py": TRAIN_SEEDED, "fairness.py": FAIR}, "warn", 0.5),
+    ("MODEL-FAIRNESS", {"train.py": TRAIN_SEEDED}, "fail", 0),
+    ("MODEL-FAIRNESS", {"README.md": "# notes\n"}, "not applicable", None),
+]
