@@ -47,6 +47,7 @@ PLANTED: dict[str, str] = {
     "INFRA-DEP-UPDATES": "pass",
     "MON-PRODUCTION": "pass",
     "MON-SKEW": "pass",
+    "MON-NUMERIC": "pass",
     "MON-INPUT-INVARIANTS": "pass",
     "LEAK-CODE-PREPROCESS": "pass",
     "LEAK-CODE-OVERSAMPLE": "pass",

@@ -170,6 +170,8 @@ def main() -> None:
         mlflow.log_params(params["train"])
         model = GradientBoostingClassifier(random_state=params["seed"], **params["train"])
         model.fit(build_features(train), train["churned"])
+        if not np.isfinite(model.train_score_).all():
+            raise ValueError("training loss is not finite: check the features for NaN or infinite values")
         mlflow.sklearn.log_model(model, "model", registered_model_name="churn-classifier")
     with open("models/model.pkl", "wb") as f:
         pickle.dump(model, f)

@@ -40,6 +40,7 @@ PLANTED: dict[str, str] = {
     "INFRA-DEP-UPDATES": "fail",
     "MON-PRODUCTION": "not applicable",
     "MON-SKEW": "not applicable",
+    "MON-NUMERIC": "fail",
     "MON-INPUT-INVARIANTS": "not applicable",
     "DRIFT-SPLITS": "pass",
     "LEAK-OVERLAP": "fail",

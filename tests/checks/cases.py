@@ -253,3 +253,12 @@ CASES += [
     ("MODEL-FAIRNESS", {"train.py": TRAIN_SEEDED}, "fail", 0),
     ("MODEL-FAIRNESS", {"README.md": "# notes\n"}, "not applicable", None),
 ]
+NAN_GUARD = TRAIN_SEEDED + "loss = 0.5\nassert np.isfinite(loss), 'training diverged'\n"
+NAN_CLEANING = TRAIN_SEEDED + "x = np.array([1.0, np.nan])\nx = x[~np.isnan(x)]\n"
+KERAS_NAN = "from tensorflow import keras\nmodel = keras.Sequential()\nmodel.fit([[0]], [0], callbacks=[keras.callbacks.TerminateOnNaN()])\n"
+CASES += [
+    ("MON-NUMERIC", {"train.py": NAN_GUARD, "dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n"}, "pass", 1),
+    ("MON-NUMERIC", {"train.py": KERAS_NAN}, "warn", 0.5),
+    ("MON-NUMERIC", {"train.py": NAN_CLEANING}, "fail", 0),
+    ("MON-NUMERIC", {"README.md": "# notes\n"}, "not applicable", None),
+]
