@@ -91,11 +91,7 @@ def history_figure(report: Any) -> Figure | None:
 
 
 def report_charts(report: Any) -> dict[str, Figure]:
-    """Every chart the views show for one report model (overview and history)."""
+    """The overview's charts for one report model; the history chart is drawn when History is first shown."""
     if report is None:
         return {}
-    figures = overview_figures(report)
-    history = history_figure(report)
-    if history is not None:
-        figures["history"] = history
-    return figures
+    return overview_figures(report)

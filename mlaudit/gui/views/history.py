@@ -68,6 +68,9 @@ class HistoryView(View):
         figure = self.session.figures.get("history")
         if figure is not None:
             self.content.addWidget(chart_canvas(figure, "chart_history"))
+        elif len(points) >= 2:
+            self.content.addWidget(label("Drawing the maturity chart\u2026", "notice"))
+            self._draw_chart()
         elif not self.session.history_judged:
             self.content.addWidget(label("Scoring the tags and sampled commits (from git objects, no checkout)\u2026", "notice"))
             self.judge_history()
@@ -101,6 +104,23 @@ class HistoryView(View):
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.content.addWidget(view, 1)
+
+    def _draw_chart(self) -> None:
+        """Draw the maturity chart in the pool (kept out of opening an audit: most visits never reach History)."""
+        session, report = self.session, self.session.report
+
+        def drawn(figure: Any) -> None:
+            if session is self.session and session.report is report and figure is not None:
+                session.figures["history"] = figure
+                self.refresh(force=True)
+
+        def draw(progress: Any) -> Any:
+            from mlaudit.gui.charts import history_figure  # matplotlib stays out of the GUI thread's imports
+
+            progress.update("history", 0, 0, "drawing the maturity chart")
+            return history_figure(report)
+
+        self.pool.submit("history-chart", draw, drawn)
 
     def judge_history(self) -> None:
         """Score the tags and sampled commits in the pool, then reload the overview and this view."""
