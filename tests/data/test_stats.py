@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 from scipy.spatial import distance
 
-from mlaudit.checks.stats import STATISTICS, ColumnData
+from mlaudit.checks.stats import STATISTICS, ColumnData, ecdf
 from mlaudit.checks.stats.chooser import choose
 from mlaudit.checks.stats.ks import kstwo_sf, ks_statistic
 from mlaudit.checks.stats.psi import psi_value, quantile_shares
@@ -55,6 +55,23 @@ def test_near_identical_large_samples_match_scipy() -> None:
     got = STATISTICS["ks"].compute(ColumnData(a), ColumnData(b))
     assert got.statistic == pytest.approx(want.statistic, abs=1e-12)
     assert got.p_value == pytest.approx(want.pvalue, abs=1e-9)
+
+
+BLOCK_CASES = [
+    *CASES[:3],
+    (np.full(300, 2.0), RNG.normal(2, 1, 500)),  # a constant sample: one run of equal values larger than a block
+    (RNG.normal(0, 1, 400), RNG.normal(50, 1, 300)),  # disjoint ranges: blocks holding one sample only
+    (RNG.integers(0, 3, 2000).astype(float), RNG.integers(1, 4, 1500).astype(float)),  # ties across both samples
+]
+
+
+@pytest.mark.parametrize("a,b", BLOCK_CASES)
+def test_merging_in_small_blocks_matches_scipy(a: np.ndarray, b: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With blocks of 64 values (many block boundaries, runs of ties never split) KS and Wasserstein equal scipy's."""
+    monkeypatch.setattr(ecdf, "BLOCK", 64)
+    sa, sb = np.sort(a), np.sort(b)
+    assert ks_statistic(sa, sb) == pytest.approx(stats.ks_2samp(a, b).statistic, abs=1e-12)
+    assert wasserstein_sorted(sa, sb) == pytest.approx(stats.wasserstein_distance(a, b), abs=1e-9)
 
 
 def test_statistics_after_a_larger_pair_reuse_scratch_space() -> None:

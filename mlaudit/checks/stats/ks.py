@@ -12,7 +12,8 @@ import math
 import numpy as np
 from scipy.special import gammaln
 
-from mlaudit.checks.stats.registry import ColumnData, StatOutcome, ecdf_distances, register
+from mlaudit.checks.stats.ecdf import ecdf_distances
+from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register
 
 EXACT_MAX_N = 10_000  # scipy's 'auto' switches to the asymptotic distribution above this size
 EXACT_SMALL_N = 140  # scipy computes these sizes exactly and cheaply

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,60 +74,6 @@ def register(name: str, title: str, column_types: tuple[str, ...], kind: str, de
         return fn
 
     return deco
-
-
-@dataclass(slots=True, frozen=True)
-class EcdfDistances:
-    """Distances between the empirical CDFs of two samples: the largest gap (KS) and the area between (Wasserstein-1)."""
-
-    ks: float
-    wasserstein: float
-
-
-class _Workspace(threading.local):
-    """Per-thread scratch arrays, reused across columns: fresh multi-MB arrays cost more in page faults than the math."""
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.last: tuple[np.ndarray, np.ndarray, EcdfDistances] | None = None
-
-    def arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        if n > self.size:
-            self.size = n
-            self.f1, self.f2, self.f3, self.mask = np.empty(n), np.empty(n), np.empty(n), np.empty(n, dtype=bool)
-        return self.f1[:n], self.f2[:n], self.f3[:n], self.mask[:n]
-
-
-_WORK = _Workspace()
-
-
-def ecdf_distances(a: np.ndarray, b: np.ndarray) -> EcdfDistances:
-    """KS statistic and Wasserstein-1 distance of two sorted samples, from one merge.
-
-    The merge is one stable argsort of the two sorted runs (a linear merge). Along it, ``n_a n_b (F_a - F_b)``
-    moves by ``+n_b`` at each value of ``a`` and ``-n_a`` at each value of ``b``: a cumulative sum of whole
-    numbers, exact in float64. Over each gap between consecutive merged values (inside a run of equal
-    values the gap is 0) that difference is exact, which is all KS (its largest value over a gap) and
-    Wasserstein (its integral) need. The last pair is cached per thread, so both statistics of a column
-    cost one merge.
-    """
-    last = _WORK.last
-    if last is not None and last[0] is a and last[1] is b:
-        return last[2]
-    na, nb = len(a), len(b)
-    both, steps, values, mask = _WORK.arrays(na + nb)
-    np.concatenate([a, b], out=both)
-    order = np.argsort(both, kind="stable")
-    np.take(both, order, out=values)
-    gaps = np.subtract(values[1:], values[:-1], out=both[:-1])
-    diff = np.multiply(np.less(order[:-1], na, out=mask[:-1]), float(na + nb), out=steps[:-1])
-    diff -= na
-    np.abs(np.cumsum(diff, out=diff), out=diff)  # n_a n_b |F_a - F_b| over each gap
-    largest = np.multiply(diff, np.greater(gaps, 0, out=mask[:-1]), out=values[:-1]).max(initial=0.0)
-    scale = float(na) * float(nb)
-    result = EcdfDistances(float(largest) / scale, float(np.einsum("i,i", diff, gaps)) / scale)  # einsum: no BLAS threads
-    _WORK.last = (a, b, result)
-    return result
 
 
 def shares(ref: dict[str, int], cur: dict[str, int], floor: float = 0.0) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlaudit.checks.stats.registry import ColumnData, StatOutcome, ecdf_distances, register
+from mlaudit.checks.stats.ecdf import ecdf_distances
+from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register
 
 MIN_NORM = 0.001  # as Evidently: a constant reference column is normed by this, not by zero
 
