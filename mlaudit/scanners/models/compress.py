@@ -5,7 +5,7 @@ from __future__ import annotations
 import bz2
 import lzma
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from mlaudit.scanners.models.limits import Limits, LimitExceeded
@@ -15,7 +15,8 @@ try:  # imported once here, not on the first lz4 file (a runtime dependency; a b
 except ImportError:
     lz4_frame = None
 
-CHUNK = 1 << 20
+CHUNK = 1 << 20  # largest decompressed piece
+IN_CHUNK = 1 << 16  # compressed bytes handed to the decompressor at a time
 
 
 def codec_of(head: bytes) -> str | None:
@@ -47,54 +48,134 @@ def _stream(codec: str) -> Any:
     raise ValueError(codec)
 
 
-def decompress(data: bytes, codec: str, limits: Limits, tick: Callable[[], None] | None = None) -> bytes:
-    """Decompress ``data`` (capped by size and ratio); raise LimitExceeded on a bomb, ValueError when corrupt."""
+def pieces(data: bytes, codec: str, limits: Limits, tick: Callable[[], None] | None = None) -> Iterator[bytes]:
+    """Decompressed pieces of at most CHUNK bytes (never empty), capped by size and ratio.
+
+    Raises LimitExceeded on a compression bomb and ValueError when the stream is corrupt or truncated.
+    """
     cap = min(limits.max_decompressed, int(max(len(data), 1 << 16) * limits.max_ratio))
-    if codec == "lz4":
-        return _lz4(data, cap, tick)
-    dec = _stream(codec)
-    out = bytearray()
-    pending = data
+    total = 0
+    for piece in _pieces(data, codec):
+        total += len(piece)
+        if total > cap:
+            raise LimitExceeded(f"decompresses to more than {cap} bytes ({limits.max_ratio:g}x cap): a compression bomb")
+        if tick is not None:
+            tick()
+        yield piece
+
+
+def decompress(data: bytes, codec: str, limits: Limits, tick: Callable[[], None] | None = None) -> bytes:
+    """Decompress ``data`` whole (capped by size and ratio); raise LimitExceeded on a bomb, ValueError when corrupt."""
+    return b"".join(pieces(data, codec, limits, tick))
+
+
+def open_stream(data: bytes, codec: str, limits: Limits, tick: Callable[[], None] | None = None) -> tuple[bytes, Feed | None]:
+    """The decompressed content whole (feed None) when it is at most ``limits.stream_above`` bytes, else its head and a Feed.
+
+    A corrupt or truncated stream gives what decompressed before the damage and an exhausted Feed naming the error:
+    a loader unpickles that much before failing, so it is analysed. Raises LimitExceeded on a compression bomb.
+    """
+    source = pieces(data, codec, limits, tick)
+    parts, got = [], 0
     try:
-        while True:
-            if codec in ("gzip", "zlib"):
-                piece = dec.decompress(pending, CHUNK)
-                pending = dec.unconsumed_tail
-            else:
-                piece = dec.decompress(pending, max_length=CHUNK)
-                pending = b""
-            out += piece
-            if len(out) > cap:
-                raise LimitExceeded(f"decompresses to more than {cap} bytes ({limits.max_ratio:g}x cap): a compression bomb")
-            if tick is not None:
-                tick()
-            finished = dec.eof if hasattr(dec, "eof") else False
-            if finished or (not piece and not pending and (codec in ("gzip", "zlib") or dec.needs_input)):
-                break
-    except (zlib.error, OSError, lzma.LZMAError, EOFError) as exc:
-        raise ValueError(f"corrupt {codec} stream: {exc}") from None
-    if not getattr(dec, "eof", True):
-        raise ValueError(f"truncated {codec} stream")
-    return bytes(out)
+        for piece in source:
+            parts.append(piece)
+            got += len(piece)
+            if got > limits.stream_above:
+                return b"".join(parts), Feed(source)
+    except ValueError as exc:
+        feed = Feed(iter(()))
+        feed.error = str(exc)
+        return b"".join(parts), feed
+    return b"".join(parts), None
 
 
-def _lz4(data: bytes, cap: int, tick: Callable[[], None] | None) -> bytes:
-    if lz4_frame is None:
-        raise ValueError("lz4 is not installed; cannot read an lz4-compressed joblib file (pip install lz4)")
-    dec = lz4_frame.LZ4FrameDecompressor()
-    out = bytearray()
-    pending = data
+def _pieces(data: bytes, codec: str) -> Iterator[bytes]:
+    """Input is handed over in IN_CHUNK slices so no codec copies the whole remaining input at each step."""
+    if codec == "lz4":
+        if lz4_frame is None:
+            raise ValueError("lz4 is not installed; cannot read an lz4-compressed joblib file (pip install lz4)")
+        dec = lz4_frame.LZ4FrameDecompressor()
+    else:
+        dec = _stream(codec)
+    view, off = memoryview(data), 0
+    zlib_like = codec in ("gzip", "zlib")
+    pending: bytes | memoryview = b""
     try:
         while not dec.eof:
-            piece = dec.decompress(pending, max_length=CHUNK)
-            pending = b""
-            out += piece
-            if len(out) > cap:
-                raise LimitExceeded(f"decompresses to more than {cap} bytes: a compression bomb")
-            if tick is not None:
-                tick()
-            if not piece and dec.needs_input:
-                raise ValueError("truncated lz4 stream")
-    except RuntimeError as exc:
-        raise ValueError(f"corrupt lz4 stream: {exc}") from None
-    return bytes(out)
+            if zlib_like:
+                if not pending and off < len(view):
+                    pending, off = view[off:off + IN_CHUNK], off + IN_CHUNK
+                piece = dec.decompress(pending, CHUNK)
+                pending = dec.unconsumed_tail
+                starved = not pending and off >= len(view)
+            else:
+                chunk = b""
+                if dec.needs_input and off < len(view):
+                    chunk, off = view[off:off + IN_CHUNK], off + IN_CHUNK
+                piece = dec.decompress(chunk, max_length=CHUNK)
+                starved = dec.needs_input and off >= len(view)
+            if piece:
+                yield piece
+            elif starved:
+                break
+    except (zlib.error, OSError, lzma.LZMAError, EOFError, RuntimeError) as exc:
+        raise ValueError(f"corrupt {codec} stream: {exc}") from None
+    if not dec.eof:
+        raise ValueError(f"truncated {codec} stream")
+
+
+class Feed:
+    """Decompressed bytes handed out on demand to the pickle machine; skipped spans are decompressed and dropped.
+
+    A corrupt or truncated stream ends the feed early and leaves the reason in ``error``.
+    """
+
+    def __init__(self, source: Iterator[bytes]) -> None:
+        self._source = source
+        self._left = b""  # decompressed, not handed out yet
+        self._done = False
+        self.error: str | None = None
+
+    @property
+    def exhausted(self) -> bool:
+        return self._done and not self._left
+
+    def _next(self) -> bytes:
+        if self._left:
+            piece, self._left = self._left, b""
+            return piece
+        if not self._done:
+            try:
+                return next(self._source)
+            except StopIteration:
+                self._done = True
+            except ValueError as exc:
+                self._done = True
+                self.error = str(exc)
+        return b""
+
+    def read(self, k: int) -> bytes:
+        """At least ``k`` bytes (fewer only at the end of the stream)."""
+        parts, got = [], 0
+        while got < k:
+            piece = self._next()
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+        return b"".join(parts)
+
+    def skip(self, k: int) -> int:
+        """Decompress and drop ``k`` bytes; return how many there were."""
+        left = k
+        while left > 0:
+            piece = self._next()
+            if not piece:
+                break
+            if len(piece) > left:
+                self._left = piece[left:]
+                left = 0
+            else:
+                left -= len(piece)
+        return k - left

@@ -17,6 +17,7 @@ class Limits:
     max_bytes: int = 256 * 1024 * 1024  # largest input analysed
     max_decompressed: int = 512 * 1024 * 1024  # largest output of one decompression
     max_ratio: float = 200.0  # decompressed / compressed size above which a stream is a bomb
+    stream_above: int = 2 * 1024 * 1024  # decompressed joblib content past this is streamed: big arrays are not kept
     max_members: int = 10_000  # zip entries looked at
     max_ops: int = 5_000_000  # pickle opcodes per file (each may add one stack or memo entry)
     max_objects: int = 2_000_000  # symbolic objects kept

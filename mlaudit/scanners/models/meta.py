@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from mlaudit.scanners.models.pickle_vm import Global, Key, Obj, Opaque, dtype_info
+from mlaudit.scanners.models.pickle_vm import ARRAY_VALUES_KEPT, Global, Key, Obj, Opaque, dtype_info
 
-MAX_LIST = 2000
+MAX_LIST = ARRAY_VALUES_KEPT  # values shown of a list or array (bigger arrays are summarised by shape and dtype)
 MAX_NODES = 200_000
 ESTIMATOR_MODULES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.", "statsmodels.", "category_encoders.")
 _VERSION_KEY = re.compile(r"^_+([A-Za-z0-9]+?)_version$")

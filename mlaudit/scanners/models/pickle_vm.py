@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from mlaudit.scanners.models.compress import Feed
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 
 MAX_LINE = 1 << 20
+BLANK = b"\x00\n\r\t "  # padding a file may carry after its last pickle
 CHECK_EVERY = 4096  # opcodes between two checks of the op, time, object and memo budgets
 MAX_MARKS = 100_000
 _CHUNK = range(CHECK_EVERY)
@@ -30,15 +32,21 @@ _U64 = struct.Struct("<Q").unpack_from
 _F64 = struct.Struct(">d").unpack_from
 _LENGTH = {0x43: struct.Struct("<B"), 0x55: struct.Struct("<B"), 0x42: struct.Struct("<I"), 0x54: struct.Struct("<i"),
            0x8E: struct.Struct("<Q"), 0x96: struct.Struct("<Q")}
+LOOKAHEAD = 1 << 16  # streamed input: bytes kept ahead of the position (> CHECK_EVERY opcodes of fixed size)
+FEED_READ = 1 << 18  # streamed input: bytes asked from the decompressor at a time
+ARRAY_VALUES_KEPT = 2000  # streamed input: joblib arrays of more elements are dropped (metadata decodes up to this)
+KEEP_ARRAY = 1 << 20  # streamed input: joblib arrays of more bytes are dropped too
 JOBLIB_WRAPPERS = ("joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle")
 
 
 class PickleError(Exception):
     """The stream is not a valid pickle at ``pos`` (truncated, unknown opcode, stack misuse)."""
 
-    def __init__(self, message: str, pos: int | None = None) -> None:
+    def __init__(self, message: str, pos: int | None = None, absolute: bool = False) -> None:
         super().__init__(message if pos is None else f"{message} at byte {pos}")
+        self.message = message
         self.pos = pos
+        self.absolute = absolute  # pos counts from the start of the data, not of the machine's current window
 
 
 @dataclass(slots=True, eq=False)
@@ -122,31 +130,79 @@ _MARK = object()
 class PickleMachine:
     """Runs pickle streams symbolically over ``data`` starting at ``pos``."""
 
-    def __init__(self, data: bytes | memoryview, budget: Budget, result: StreamResult | None = None) -> None:
+    def __init__(self, data: bytes | memoryview, budget: Budget, result: StreamResult | None = None,
+                 feed: Feed | None = None) -> None:
         self.raw = data if isinstance(data, bytes) else bytes(data)
         self.data = memoryview(self.raw)
         self.n = len(self.raw)
+        self.base = 0  # offset of raw[0] in the whole input (moves when a feed refills the window)
+        self.feed = feed  # the rest of a streamed (decompressed) input, or None when ``data`` is all of it
         self.budget = budget
         self.result = result or StreamResult()
         self.objects = 0
 
     # --- reading ---------------------------------------------------------------------------------
-    def _take(self, pos: int, k: int) -> memoryview:
+    def _fill(self, pos: int, end: int) -> int:
+        """Streamed input: make raw[pos:end + LOOKAHEAD] present while the feed lasts; return pos in the new window."""
+        feed = self.feed
+        if feed is None or feed.exhausted or self.n >= end + LOOKAHEAD:
+            return pos
+        more = feed.read(max(end + LOOKAHEAD - self.n, FEED_READ))
+        self.base += pos
+        self.raw = self.raw[pos:] + more
+        self.data = memoryview(self.raw)
+        self.n = len(self.raw)
+        return 0
+
+    def _limit(self) -> int:
+        """The position past which a variable-length argument must refill the window first."""
+        feed = self.feed
+        return self.n if feed is None or feed.exhausted else self.n - LOOKAHEAD
+
+    def _need(self, pos: int, k: int) -> int:
+        """Make ``k`` bytes at ``pos`` present; return pos in the (possibly new) window; PickleError when the data ends."""
         if k < 0 or pos + k > self.n:
-            raise PickleError(f"truncated: needs {k} bytes", pos)
-        return self.data[pos:pos + k]
+            pos = self._fill(pos, pos + max(k, 0))
+            if k < 0 or pos + k > self.n:
+                raise PickleError(f"truncated: needs {k} bytes", pos)
+        return pos
 
     def _line(self, pos: int) -> tuple[bytes, int]:
         end = self.raw.find(b"\n", pos, pos + MAX_LINE)
+        if end < 0 and self.feed is not None:
+            pos = self._fill(pos, pos + MAX_LINE)
+            end = self.raw.find(b"\n", pos, pos + MAX_LINE)
         if end < 0:
             raise PickleError("unterminated text argument", pos)
         return self.raw[pos:end], end + 1
+
+    def more_after(self, pos: int) -> tuple[int, bool]:
+        """Whether anything but whitespace and NUL bytes follows ``pos``; returns (pos in the window, answer)."""
+        while True:
+            if self.raw[pos:pos + 4096].strip(BLANK) or self.raw[pos:].strip(BLANK):
+                return pos, True
+            if self.feed is None or self.feed.exhausted:
+                return pos, False
+            self.base += self.n  # a blank window is dropped, not kept
+            self.raw = self.feed.read(FEED_READ)
+            self.data = memoryview(self.raw)
+            self.n = len(self.raw)
+            pos = 0
+
+    def size_after(self, pos: int) -> int:
+        """How many bytes follow ``pos`` (a streamed input is decompressed to its end, nothing kept)."""
+        rest = max(self.n - pos, 0)
+        return rest + (self.feed.skip(1 << 62) if self.feed is not None else 0)
 
     # --- the machine -----------------------------------------------------------------------------
     def run_stream(self, pos: int, depth: int = 0) -> tuple[Any, int]:
         """Run one stream from ``pos`` to its STOP; return (root, position after STOP)."""
         try:
             return self._run(pos, depth)
+        except PickleError as exc:
+            if not self.base or exc.absolute or exc.pos is None:
+                raise
+            raise PickleError(exc.message, exc.pos + self.base, absolute=True) from None
         except UnicodeDecodeError as exc:  # the real unpickler refuses these too
             raise PickleError(f"invalid UTF-8 text ({exc.reason}) in the stream starting at byte {pos}") from None
 
@@ -156,7 +212,7 @@ class PickleMachine:
             module = _describe(module)
         if not isinstance(name, str):
             name = _describe(name)
-        self.result.globals.append(GlobalRef(module, name, pos, op, stream))
+        self.result.globals.append(GlobalRef(module, name, pos, op, stream))  # pos: from the start of the data
         return Global(module, name)
 
     def _checkpoint(self, made: int, memo: dict[int, Any], marks: int) -> None:
@@ -182,7 +238,8 @@ class PickleMachine:
         memo: dict[int, Any] = {}
         stream = self.result.streams
         self.result.streams += 1
-        raw, n, add_global = self.raw, self.n, self._global
+        pos = self._fill(pos, pos)
+        raw, n, lim, add_global = self.raw, self.n, self._limit(), self._global
         made = 0  # lists, dicts and objects built since the last checkpoint
         try:
             while True:
@@ -196,8 +253,10 @@ class PickleMachine:
                         memo[len(memo)] = stack[-1]
                     elif op == 0x8C:  # SHORT_BINUNICODE
                         end = pos + 1 + raw[pos]
-                        if end > n:
-                            raise PickleError("truncated string", pos - 1)
+                        if end > lim:
+                            pos = self._need(pos, 1 + raw[pos])
+                            raw, n, lim = self.raw, self.n, self._limit()
+                            end = pos + 1 + raw[pos]
                         stack.append(raw[pos + 1:end].decode("utf-8", "surrogatepass"))
                         pos = end
                     elif op == 0x4B:  # BININT1
@@ -219,6 +278,8 @@ class PickleMachine:
                             func = target.func
                             if type(func) is Global and func.name == "NumpyArrayWrapper" and func.module in JOBLIB_WRAPPERS:
                                 pos = self._skip_joblib_array(target, pos, depth)
+                                pos = self._fill(pos, pos)
+                                raw, n, lim = self.raw, self.n, self._limit()
                     elif op == 0x85:  # TUPLE1
                         stack[-1] = (stack[-1],)
                     elif op == 0x52:  # REDUCE
@@ -256,20 +317,20 @@ class PickleMachine:
                     elif op == 0x58:  # BINUNICODE
                         k = _U32(raw, pos)[0]
                         pos += 4
-                        if pos + k > n:
-                            raise PickleError("truncated string", pos - 5)
+                        if pos + k > lim:
+                            pos = self._need(pos, k)
+                            raw, n, lim = self.raw, self.n, self._limit()
                         stack.append(raw[pos:pos + k].decode("utf-8", "surrogatepass"))
                         pos += k
                     elif op == 0x95:  # FRAME
-                        if pos + 8 > n:
-                            raise PickleError("truncated FRAME", pos - 1)
+                        _U64(raw, pos)
                         pos += 8
                     elif op == 0x47:  # BINFLOAT
                         stack.append(_F64(raw, pos)[0])
                         pos += 8
                     elif op == 0x93:  # STACK_GLOBAL
                         name = stack.pop()
-                        stack[-1] = add_global(stack[-1], name, pos - 1, "STACK_GLOBAL", stream)
+                        stack[-1] = add_global(stack[-1], name, self.base + pos - 1, "STACK_GLOBAL", stream)
                     elif op == 0x72:  # LONG_BINPUT
                         memo[_U32(raw, pos)[0]] = stack[-1]
                         pos += 4
@@ -281,8 +342,9 @@ class PickleMachine:
                         pos += 4
                     elif op in (0x43, 0x42, 0x8E, 0x96):  # SHORT_BINBYTES BINBYTES BINBYTES8 BYTEARRAY8: skipped by length
                         k, pos = _length(raw, pos, op)
-                        if pos + k > n:
-                            raise PickleError(f"truncated: needs {k} bytes", pos)
+                        if pos + k > lim:
+                            pos = self._need(pos, k)
+                            raw, n, lim = self.raw, self.n, self._limit()
                         stack.append(raw[pos:pos + k] if k <= 4096 else self.data[pos:pos + k])
                         pos += k
                     elif op == 0x5D:  # EMPTY_LIST
@@ -306,9 +368,17 @@ class PickleMachine:
                         pos += 1
                     else:
                         pos, stack = self._rare(op, pos, stack, metastack, memo, stream)
+                        if self.feed is not None:
+                            pos = self._fill(pos, pos)
+                            raw, n, lim = self.raw, self.n, self._limit()
                 self._checkpoint(made, memo, len(metastack))
                 made = 0
+                if self.feed is not None:
+                    pos = self._fill(pos, pos)
+                    raw, n, lim = self.raw, self.n, self._limit()
         except IndexError:  # an empty stack (or no MARK) popped, or the data ended before STOP
+            if pos >= n and self.feed is not None and not self.feed.exhausted:
+                raise RuntimeError("pickle machine read past its streamed window") from None
             raise PickleError("truncated: no STOP opcode" if pos >= n else "stack underflow", pos) from None
         except struct.error:
             raise PickleError("truncated: an argument runs past the end", pos) from None
@@ -319,7 +389,7 @@ class PickleMachine:
               stream: int) -> tuple[int, list[Any]]:
         """The opcodes rare in real model files (text protocols, sets, extensions ...); returns (pos, stack)."""
         start = pos - 1
-        raw, take, line = self.raw, self._take, self._line
+        raw, line, need = self.raw, self._line, self._need
         if op == 0x30:  # POP
             if stack:
                 stack.pop()
@@ -333,15 +403,17 @@ class PickleMachine:
             stack.append(_U16(raw, pos)[0])
             pos += 2
         elif op == 0x8A:  # LONG1
-            k = take(pos, 1)[0]
-            stack.append(int.from_bytes(take(pos + 1, k), "little", signed=True))
-            pos += 1 + k
+            k = raw[pos]
+            pos = need(pos + 1, k)
+            stack.append(int.from_bytes(self.raw[pos:pos + k], "little", signed=True))
+            pos += k
         elif op == 0x8B:  # LONG4
             k = _I32(raw, pos)[0]
             if k < 0 or k > 1 << 16:
                 raise PickleError(f"LONG4 of {k} bytes", start)
-            stack.append(int.from_bytes(take(pos + 4, k), "little", signed=True))
-            pos += 4 + k
+            pos = need(pos + 4, k)
+            stack.append(int.from_bytes(self.raw[pos:pos + k], "little", signed=True))
+            pos += k
         elif op in (0x49, 0x4C):  # INT, LONG (text)
             text, pos = line(pos)
             text = text.rstrip(b"L")
@@ -360,7 +432,8 @@ class PickleMachine:
                 raise PickleError("bad float", start) from None
         elif op in (0x55, 0x54):  # SHORT_BINSTRING BINSTRING
             k, pos = _length(raw, pos, op)
-            stack.append(bytes(take(pos, k)).decode("latin-1"))
+            pos = need(pos, k)
+            stack.append(self.raw[pos:pos + k].decode("latin-1"))
             pos += k
         elif op == 0x53:  # STRING (quoted text)
             text, pos = line(pos)
@@ -372,8 +445,8 @@ class PickleMachine:
                 raise PickleError("bad STRING", start) from None
         elif op == 0x8D:  # BINUNICODE8
             k = _U64(raw, pos)[0]
-            pos += 8
-            stack.append(str(take(pos, k), "utf-8", "surrogatepass"))
+            pos = need(pos + 8, k)
+            stack.append(self.raw[pos:pos + k].decode("utf-8", "surrogatepass"))
             pos += k
         elif op == 0x56:  # UNICODE (text)
             text, pos = line(pos)
@@ -415,18 +488,21 @@ class PickleMachine:
             memo[_int_or_fail(text, start)] = stack[-1]
         elif op in (0x82, 0x83, 0x84):  # EXT1 EXT2 EXT4
             width = {0x82: 1, 0x83: 2, 0x84: 4}[op]
-            code = int.from_bytes(take(pos, width), "little")
+            pos = need(pos, width)
+            code = int.from_bytes(self.raw[pos:pos + width], "little")
             pos += width
-            self.result.globals.append(GlobalRef("extension-registry", str(code), start, "EXT", stream))
+            self.result.globals.append(GlobalRef("extension-registry", str(code), self.base + start, "EXT", stream))
             stack.append(Opaque("extension", code))
         elif op == 0x63:  # GLOBAL
+            at = self.base + start
             module, pos = line(pos)
             name, pos = line(pos)
-            stack.append(self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), start, "GLOBAL", stream))
+            stack.append(self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), at, "GLOBAL", stream))
         elif op == 0x69:  # INST
+            at = self.base + start
             module, pos = line(pos)
             name, pos = line(pos)
-            cls = self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), start, "INST", stream)
+            cls = self._global(module.decode("utf-8", "replace"), name.decode("utf-8", "replace"), at, "INST", stream)
             items = stack
             stack = _pop_mark(metastack, start)
             stack.append(Obj(cls, tuple(items)))
@@ -475,11 +551,27 @@ class PickleMachine:
         if itemsize is None:
             raise PickleError("joblib array with an unreadable dtype", pos)
         if state.get("numpy_array_alignment_bytes") is not None:
-            padding = self._take(pos, 1)[0]
-            pos += 1 + padding
+            pos = self._need(pos, 1)
+            pos += 1 + self.raw[pos]
         size = count * itemsize
-        wrapper.raw = self._take(pos, size)
-        return pos + size
+        if self.feed is None:
+            pos = self._need(pos, size)
+            wrapper.raw = self.data[pos:pos + size]
+            return pos + size
+        if count <= ARRAY_VALUES_KEPT and size <= KEEP_ARRAY:  # streamed: values metadata may read, copied out
+            pos = self._need(pos, size)
+            wrapper.raw = bytes(self.data[pos:pos + size])
+            return pos + size
+        if pos + size <= self.n:  # streamed, larger: stepped over, never kept
+            return pos + size
+        missing = pos + size - self.n  # decompressed and dropped
+        skipped = self.feed.skip(missing)
+        self.base += self.n + skipped
+        self.raw, self.n = b"", 0
+        self.data = memoryview(self.raw)
+        if skipped < missing:
+            raise PickleError(f"truncated: needs {size} bytes", 0)
+        return 0
 
 
 def _length(raw: bytes, pos: int, op: int) -> tuple[int, int]:

@@ -14,7 +14,7 @@ import zipfile
 from typing import Any
 
 from mlaudit.scanners.models import formats
-from mlaudit.scanners.models.compress import codec_of, decompress
+from mlaudit.scanners.models.compress import Feed, codec_of, open_stream
 from mlaudit.scanners.models.limits import Budget, LimitExceeded, Limits
 from mlaudit.scanners.models.meta import estimator_metadata
 from mlaudit.scanners.models.pickle_vm import GlobalRef, PickleError, PickleMachine, StreamResult
@@ -107,17 +107,20 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
         _pickle(data, report, budget, name)
     elif kind == "compressed":
         codec = codec_of(data[:8]) or ""
-        try:
-            inner = decompress(data, codec, budget.limits, budget.check_time)
-        except ValueError as exc:
-            report.add("malformed", "high", str(exc), name)
+        inner, feed = open_stream(data, codec, budget.limits, budget.check_time)
+        if not inner and feed is not None and feed.error:
+            report.add("malformed", "high", feed.error, name)
             return
         report.metadata["compression"] = codec
-        if sniff_format(inner[:64]) != "pickle":
+        if sniff_format(inner[:64]) == "pickle":
+            report.format = "joblib"
+            _pickle(inner, report, budget, name, feed=feed)
+        else:
             report.add("malformed", "medium", f"{codec} content is not a pickle", name)
-            return
-        report.format = "joblib"
-        _pickle(inner, report, budget, name)
+        if feed is not None:
+            feed.skip(1 << 62)  # decompress the rest: damage past the last pickle is a finding too (a bomb still raises)
+            if feed.error:
+                report.add("malformed", "high", feed.error, name)
     elif kind == "zip":
         _zip(data, name, report, budget, depth)
     elif kind == "npy":
@@ -153,27 +156,27 @@ def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> N
             report.unknown.append(full)
 
 
-def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True) -> StreamResult:
-    """Run every concatenated stream; trailing bytes that are not a pickle become a finding."""
+def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True,
+            feed: Feed | None = None) -> StreamResult:
+    """Run every concatenated stream (``feed``: the rest of a streamed input); trailing bytes that are not a pickle become a finding."""
     result = StreamResult()
-    machine = PickleMachine(data, budget, result)
-    pos, roots = 0, []
+    machine = PickleMachine(data, budget, result, feed)
+    pos, roots, more = 0, [], bool(data)
     try:
-        while pos < len(data):
+        while more:
             try:
                 root, pos = machine.run_stream(pos)
             except PickleError as exc:
                 if not roots:
                     raise
                 # A loader calling pickle.load again would run this stream up to the error: its globals count.
-                report.add("trailing-data", "medium", f"{len(data) - pos} bytes after the last complete pickle ({exc})", where)
+                report.add("trailing-data", "medium", f"{machine.size_after(pos)} bytes after the last complete pickle ({exc})", where)
                 break
             roots.append(root)
             if roots[0] == TORCH_MAGIC and len(roots) >= 4:  # legacy torch: raw storages follow
                 report.format = "pytorch-legacy"
                 break
-            if not data[pos:pos + 4096].strip(b"\x00\n\r\t ") and not data[pos:].strip(b"\x00\n\r\t "):
-                break
+            pos, more = machine.more_after(pos)
     except PickleError as exc:
         report.add("malformed", "high", f"pickle stream broken: {exc}", where)
         if report.error is None:
