@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QHeaderView, QLabel, QStackedLayout, QTableView, QVBoxLayout, QWidget,
 )
 
 from mlaudit.gui.theme import readable
@@ -114,6 +114,42 @@ def chart_canvas(figure: "Figure", name: str = "") -> QWidget:
     if name:
         canvas.setObjectName(name)
     return canvas
+
+
+class _PageLayout(QStackedLayout):
+    """A stacked layout that never asks its pages for a height-for-width (see PageStack)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
+class PageStack(QWidget):
+    """One page at a time, like QStackedWidget, but with a height that does not depend on the width.
+
+    QStackedLayout answers heightForWidth by asking every page, so each layout pass of the window laid out
+    the word-wrapped labels of all nine views (hidden ones too): tens of milliseconds of text layout on the
+    GUI thread whenever a view was shown. A page fills the stack anyway; no height-for-width is needed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout = _PageLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def addWidget(self, widget: QWidget) -> int:
+        return self._layout.addWidget(widget)
+
+    def setCurrentIndex(self, index: int) -> None:
+        self._layout.setCurrentIndex(index)
+
+    def currentIndex(self) -> int:
+        return self._layout.currentIndex()
+
+    def currentWidget(self) -> QWidget:
+        return self._layout.currentWidget()
 
 
 def clear_layout(layout) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QProgressBar,
-    QHBoxLayout, QPushButton, QStackedWidget, QWidget,
+    QHBoxLayout, QPushButton, QWidget,
 )
 
 from mlaudit import __version__
@@ -21,6 +21,7 @@ from mlaudit.gui.start_page import StartPage
 from mlaudit.gui.theme import icon
 from mlaudit.gui.views import VIEW_CLASSES
 from mlaudit.gui.views.base import View
+from mlaudit.gui.widgets import PageStack
 from mlaudit.gui.workers import WorkerPool
 
 MAX_RECENT = 10
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(18, 18))
         self.views: dict[str, View] = {}
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         for cls in VIEW_CLASSES:
             view = cls(self)
             self.views[view.name] = view
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         self.pages.addWidget(self.start)
         self.pages.addWidget(audit_page)
         self.setCentralWidget(self.pages)
