@@ -147,9 +147,12 @@ class PickleMachine:
         feed = self.feed
         if feed is None or feed.exhausted or self.n >= end + LOOKAHEAD:
             return pos
-        more = feed.read(max(end + LOOKAHEAD - self.n, FEED_READ))
+        kept = self.raw[pos:]
+        if pos > self.n:  # stepping past the window (padding): those bytes are consumed, not kept
+            feed.skip(pos - self.n)
+        more = feed.read(max(end - pos + LOOKAHEAD - len(kept), FEED_READ))
         self.base += pos
-        self.raw = self.raw[pos:] + more
+        self.raw = kept + more
         self.data = memoryview(self.raw)
         self.n = len(self.raw)
         return 0
@@ -162,7 +165,8 @@ class PickleMachine:
     def _need(self, pos: int, k: int) -> int:
         """Make ``k`` bytes at ``pos`` present; return pos in the (possibly new) window; PickleError when the data ends."""
         if k < 0 or pos + k > self.n:
-            pos = self._fill(pos, pos + max(k, 0))
+            if 0 <= k <= self.budget.limits.max_decompressed:  # an absurd length is not read for
+                pos = self._fill(pos, pos + k)
             if k < 0 or pos + k > self.n:
                 raise PickleError(f"truncated: needs {k} bytes", pos)
         return pos
