@@ -2,8 +2,8 @@
 
 Usage: python bench/bench_gui.py [--project at_scale] [--repeat 3]
 Runs offscreen unless QT_QPA_PLATFORM is set. Targets (issue 7): window <= 1.5 s, reopen <= 0.5 s,
-longest GUI-thread stall during a scan <= 100 ms, and the same <= 100 ms while each view is shown for the
-first time after the scan (its content built and painted, its pool work done). A stall is measured with a
+longest GUI-thread stall during a scan <= 100 ms, and the same <= 100 ms during a reopen and while each view
+is shown for the first time after the scan (its content built and painted, its pool work done). A stall is measured with a
 5 ms QTimer on the event loop: the longest gap between two ticks.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TARGETS = {"launch": 1.5, "reopen": 0.5, "stall": 0.100, "views": 0.100}
+TARGETS = {"launch": 1.5, "reopen": 0.5, "stall": 0.100, "reopen stall": 0.100, "views": 0.100}
 
 LAUNCH_CHILD = """
 import sys, time
@@ -41,19 +41,32 @@ def launch_seconds(env: dict[str, str]) -> float:
     return float(out.stdout.strip().splitlines()[-1]) - start
 
 
-def reopen_seconds(app, window, repo: Path, db: Path, timeout: float = 300.0) -> float:
-    """Open an already-scanned audit (store only) and process events until it is shown; return the seconds."""
+def reopen_seconds(app, window, repo: Path, db: Path, timeout: float = 300.0) -> tuple[float, float]:
+    """Open an already-scanned audit (store only) and process events until it is shown.
+
+    Returns the seconds and the longest gap between 5 ms timer ticks meanwhile (the GUI stall of a reopen).
+    """
+    from PySide6.QtCore import QTimer
+
     done: list[float] = []
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     window.audit_ready.connect(lambda: done.append(time.perf_counter()))
+    timer.start()
     start = time.perf_counter()
+    ticks.append(start)
     window.open_audit(repo, db)
     while not done and time.perf_counter() - start < timeout:
         app.processEvents()
         time.sleep(0.001)
+    timer.stop()
     window.audit_ready.disconnect()
     if not done:
         raise SystemExit("the audit did not become ready in time")
-    return done[0] - start
+    ticks.append(time.perf_counter())
+    return done[0] - start, max(b - a for a, b in zip(ticks, ticks[1:]))
 
 
 def stall_during_scan(app, window, repo: Path, db: Path) -> tuple[float, float, int]:
@@ -126,25 +139,29 @@ def main() -> None:
             time.sleep(0.005)
         stall, p99, ticks = stall_during_scan(app, window, repo, tmp_path / "scan.sqlite")
         views = stall_navigating(app, window)
-        reopens = []
+        reopens: list[float] = []
+        reopen_stalls: list[float] = []
         for _ in range(args.repeat):
             window.close_audit()
             app.processEvents()
-            reopens.append(reopen_seconds(app, window, repo, tmp_path / "scan.sqlite"))
+            seconds, gap = reopen_seconds(app, window, repo, tmp_path / "scan.sqlite")
+            reopens.append(seconds)
+            reopen_stalls.append(gap)
         window.close()
 
     worst_view = max(views, key=views.__getitem__)
     figures = {"launch": statistics.median(launches), "reopen": statistics.median(reopens), "stall": stall,
-               "views": views[worst_view]}
+               "reopen stall": max(reopen_stalls), "views": views[worst_view]}
     print(f"project: {args.project} (platform {os.environ['QT_QPA_PLATFORM']}, {args.repeat} runs each)")
     print(f"launch to shown window : median {figures['launch']:.3f} s  (runs: {', '.join(f'{x:.3f}' for x in launches)})")
     print(f"reopen scanned audit   : median {figures['reopen']:.3f} s  (runs: {', '.join(f'{x:.3f}' for x in reopens)})")
     print(f"GUI stall during scan{' (cold)' if args.cold else ''}  : longest {stall * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms over {ticks} ticks of a 5 ms timer")
+    print(f"GUI stall during reopens: longest {max(reopen_stalls) * 1000:.1f} ms")
     print("GUI stall showing each view the first time: "
           + ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in views.items()))
     for name, value in figures.items():
         target = TARGETS[name]
-        print(f"  {name:<7} {value:.3f} s vs target {target:.3f} s: ratio {value / target:.2f} "
+        print(f"  {name:<12} {value:.3f} s vs target {target:.3f} s: ratio {value / target:.2f} "
               f"({'ok' if value <= target else 'OVER'})")
 
 
