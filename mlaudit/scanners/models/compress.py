@@ -1,4 +1,4 @@
-"""Compressed joblib payloads: detect the codec by magic bytes and decompress within size and ratio caps."""
+"""Compressed joblib payloads: the codec by magic bytes, decompressed whole or as a stream within size and ratio caps."""
 
 from __future__ import annotations
 

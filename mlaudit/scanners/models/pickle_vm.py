@@ -5,6 +5,10 @@ records holding the callable, its arguments and the state BUILD gives them. Noth
 joblib's NumpyArrayWrapper is followed by raw array bytes in the middle of the stream (or by a nested
 pickle for object arrays): the machine steps over them using the wrapper's shape, dtype and alignment,
 so whatever comes after the arrays is still read.
+
+The opcode loop is written for speed (frequent opcodes first, budgets checked every CHECK_EVERY opcodes).
+Big decompressed inputs arrive through a ``Feed``: the machine keeps a window of LOOKAHEAD bytes ahead of
+its position, refills it for longer arguments, and decompresses-and-drops large joblib arrays.
 """
 
 from __future__ import annotations
