@@ -48,6 +48,11 @@ class HistoryView(View):
     title = "History"
     subtitle = "Commits with the data, model and code files they changed; maturity scored at tags and sampled commits."
 
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self._events_key: tuple[str, Any] | None = None
+        self._events: list[dict[str, Any]] = []
+
     def reload(self) -> None:
         store = self.store()
         if store is None:
@@ -76,7 +81,7 @@ class HistoryView(View):
             self.judge_history()
         else:
             self.content.addWidget(label("Fewer than two revisions could be scored (a single commit, or not a git repository).", "notice"))
-        events = commit_events(store)
+        events = self._commit_events(store)
         data_model = sum(1 for e in events if {"data", "model"} & set(e["roles"]))
         self.content.addWidget(label(f"Commits ({len(events)}; {data_model} changed data or model files)", "sectionTitle"))
         if not events:
@@ -105,6 +110,13 @@ class HistoryView(View):
         view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.content.addWidget(view, 1)
 
+    def _commit_events(self, store: Any) -> list[dict[str, Any]]:
+        """The commit timeline, read again only when a newer scan wrote the store (scoring tags does not change it)."""
+        key = (str(self.session.store_path), store.db.execute("SELECT max(id) FROM scans").fetchone()[0])
+        if self._events_key != key:
+            self._events_key, self._events = key, commit_events(store)
+        return self._events
+
     def _draw_chart(self) -> None:
         """Draw the maturity chart in the pool (kept out of opening an audit: most visits never reach History)."""
         session, report = self.session, self.session.report
@@ -132,10 +144,15 @@ class HistoryView(View):
         session.history_judged = True
 
         def work(progress: Any) -> Any:
+            from mlaudit.gui.charts import history_figure
             from mlaudit.gui.session import load_stored
 
             history.maturity_history(session.repo_path, session.db, progress=progress)
-            return load_stored(session.repo_path, session.db, progress)
+            loaded = load_stored(session.repo_path, session.db, progress)
+            figure = history_figure(loaded.report) if loaded.report is not None else None
+            if figure is not None:  # drawn here too: the view is rebuilt once, with its chart
+                loaded.figures["history"] = figure
+            return loaded
 
         self.pool.submit("history", work, lambda loaded: self._judged(session, loaded))
 
