@@ -51,6 +51,21 @@ def test_every_view_renders_for_each_sample(qtbot, window, scanned, name):
     assert window.findChild(QTableView, "decisionMatrix") is not None
 
 
+@pytest.mark.parametrize("name", ["notebook_prototype", "small_service"])
+def test_overview_fits_the_default_window_width(qtbot, window, scanned, name):
+    """At the default window size the overview (cards, charts) needs no horizontal scrolling: nothing is cut off."""
+    from PySide6.QtWidgets import QScrollArea
+
+    repo, db = scanned(name)
+    window.resize(1280, 820)
+    open_and_wait(qtbot, window, repo, db)
+    overview = window.show_view("overview")
+    settle(window)
+    qtbot.wait(50)
+    scroll = overview.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0, f"overview {overview.body.width()} px wide in a {scroll.viewport().width()} px viewport"
+
+
 def test_open_unscanned_repo_scans_in_the_pool(qtbot, window, sample_repo, tmp_path):
     """A repo with no store is scanned by a worker; progress shows in the status bar, and the overview fills in."""
     db = tmp_path / "fresh.sqlite"

@@ -54,7 +54,7 @@ def _matrix_table(decision: Any) -> QWidget:
             "ok": needs.met,
         })
     columns = [
-        Column("stage", lambda r: r["stage"], tooltip=lambda r: r["signals"], width=200),
+        Column("stage", lambda r: r["stage"], tooltip=lambda r: r["signals"], width=235),
         Column("needs", lambda r: r["met"], width=170, colour=lambda r: STATUS_COLOURS["pass" if r["ok"] else "warn"]),
         Column("missing", lambda r: r["missing"], tooltip=lambda r: r["missing"]),
     ]
