@@ -59,13 +59,16 @@ class LeakageView(View):
             split.addWidget(view)
             view.selectRow(0)
         else:
-            split.addWidget(label("No leakage finding: every leakage check passed, does not apply, or could not measure (see above).", "notice"))
+            none = label("No leakage finding: every leakage check passed, does not apply, or could not measure (see above).", "notice")
+            none.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            split.addWidget(none)
         pane = QWidget()
         box = QVBoxLayout(pane)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.viewer_title)
         box.addWidget(self.viewer, 1)
         split.addWidget(pane)
+        pane.setVisible(bool(findings))  # no finding: no empty code pane under the explanation
         self.content.addWidget(split, 1)
         store = self.store()
         if store is not None and report is not None:
