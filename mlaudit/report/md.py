@@ -85,7 +85,7 @@ def render_md(report: Report) -> bytes:
         out.append(f"{s.rank}. {label}`{s.check_id}` {_cell(s.action)}  \n   _{_cell(s.why)}_")
         out += [f"   - {_cell(e)}" for e in s.evidence[:2]]
     if not d.next_steps:
-        out.append("Nothing to do: every need of every stage is met.")
+        out.append("Nothing to do: every need of every stage is met and no check fails or warns.")
     out += ["", "<details><summary>ML Test Score: every test</summary>", "",
             "| test | section | points | decided by | note |", "|---|---|---:|---|---|"]
     for t in mlts.tests:

@@ -152,7 +152,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
     out: list = [_p("Executive summary", s["h1"]),
                  _p(f"Operating stage: {d.operating} (from deployment evidence). Meets every need of: {d.meets}. "
                     + (f"{len(d.next_steps)} next steps below, critical findings first, then its own stage's needs, then the "
-                       "next stage's." if d.next_steps else "Nothing left to do: every need of every stage is met."), s["body"]),
+                       "next stage's, then other improvements." if d.next_steps else "Nothing left to do: every need of every stage is met."), s["body"]),
                  _p("Decision matrix", s["h2"])]
     rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "all met")]]
     for need in d.needs:

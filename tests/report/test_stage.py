@@ -120,3 +120,19 @@ def test_everything_met_leaves_only_critical_findings() -> None:
     results = passing(PROTO + SMALL + SCALE) + [result("LEAK-TEMPORAL", "fail", 0, severity=Severity.HIGH)]
     steps = decide(results).next_steps
     assert [(s.check_id, s.kind) for s in steps] == [("LEAK-TEMPORAL", "critical")]
+
+
+def test_improvements_follow_every_stage_need() -> None:
+    """Failing or warning checks no stage needs come last as improvements, failures first, then by severity."""
+    results = passing(PROTO) + [
+        result("MODEL-TUNING", "fail", 0, severity=Severity.LOW),
+        result("MODEL-PICKLE", "warn", 0.5, severity=Severity.HIGH),
+        result("MODEL-FAIRNESS", "fail", 0, severity=Severity.MEDIUM),
+        result("MODEL-BASELINE", "pass", 1),
+        result("MODEL-SLICES", "unknown", 0),
+    ]
+    steps = decide(results).next_steps
+    kinds = [s.kind for s in steps]
+    assert "improvement" in kinds and kinds.index("improvement") > max(i for i, k in enumerate(kinds) if k != "improvement")
+    improvements = [s.check_id for s in steps if s.kind == "improvement"]
+    assert improvements == ["MODEL-FAIRNESS", "MODEL-TUNING", "MODEL-PICKLE"]

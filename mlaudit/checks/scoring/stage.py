@@ -202,4 +202,9 @@ def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | Non
                       else f"Adopt {o.requirement.need}.")
             why = f"The {stage} stage needs {o.requirement.need}; {o.requirement.check_id} is {o.reason.status}: {o.reason.detail}"
             add(o.result, o.requirement.check_id, action, why, stage, kind)
+    rest = sorted((r for r in results if r.status in (Status.FAIL, Status.WARN) and r.check_id not in seen),
+                  key=lambda r: (r.status != Status.FAIL, _SEVERITY_ORDER.get(r.severity, 9), r.check_id))
+    for r in rest:  # what no stage requires yet still fails or warns: after every stage need
+        add(r, r.check_id, r.recommendation or f"Fix {r.check_id}: {r.title}",
+            f"{r.check_id} is {r.status}: {r.message or r.title}", operating, "improvement")
     return Decision(operating, meets, signals, needs, steps)
