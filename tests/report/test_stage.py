@@ -123,7 +123,7 @@ def test_everything_met_leaves_only_critical_findings() -> None:
 
 
 def test_improvements_follow_every_stage_need() -> None:
-    """Failing or warning checks no stage needs come last as improvements, failures first, then by severity."""
+    """Failing or warning checks no stage needs come last as improvements, by severity, failures before warnings."""
     results = passing(PROTO) + [
         result("MODEL-TUNING", "fail", 0, severity=Severity.LOW),
         result("MODEL-PICKLE", "warn", 0.5, severity=Severity.HIGH),
@@ -135,4 +135,4 @@ def test_improvements_follow_every_stage_need() -> None:
     kinds = [s.kind for s in steps]
     assert "improvement" in kinds and kinds.index("improvement") > max(i for i, k in enumerate(kinds) if k != "improvement")
     improvements = [s.check_id for s in steps if s.kind == "improvement"]
-    assert improvements == ["MODEL-FAIRNESS", "MODEL-TUNING", "MODEL-PICKLE"]
+    assert improvements == ["MODEL-PICKLE", "MODEL-FAIRNESS", "MODEL-TUNING"]

@@ -203,7 +203,7 @@ def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | Non
             why = f"The {stage} stage needs {o.requirement.need}; {o.requirement.check_id} is {o.reason.status}: {o.reason.detail}"
             add(o.result, o.requirement.check_id, action, why, stage, kind)
     rest = sorted((r for r in results if r.status in (Status.FAIL, Status.WARN) and r.check_id not in seen),
-                  key=lambda r: (r.status != Status.FAIL, _SEVERITY_ORDER.get(r.severity, 9), r.check_id))
+                  key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.status != Status.FAIL, r.check_id))
     for r in rest:  # what no stage requires yet still fails or warns: after every stage need
         add(r, r.check_id, r.recommendation or f"Fix {r.check_id}: {r.title}",
             f"{r.check_id} is {r.status}: {r.message or r.title}", operating, "improvement")
