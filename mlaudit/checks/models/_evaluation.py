@@ -23,5 +23,5 @@ def judge_practice(check: Check, ctx: CheckContext, kind: str, what: str, absent
         return check.result(Status.PASS, 1, value=value, message=f"{what.capitalize()} runs automatically.", evidence=evidence)
     if items:
         return check.result(Status.WARN, 0.5, value=value, message=f"{what.capitalize()} exists but only runs by hand.", evidence=evidence)
-    searched = f"searched {ctx.facts('code')['files']} Python scripts and notebooks (and sweep configs): no {what} found"
+    searched = f"searched {ctx.facts('code')['files']} Python scripts and notebooks (and sweep configs): none shows {what}"
     return check.result(Status.FAIL, 0, value=value, message=absent, evidence=[Evidence(searched)])
