@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget, QApplication,
+    QScrollArea, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget, QApplication,
 )
 
 from mlaudit.core.config import THRESHOLDS, AuditConfig, load_config, save_config
@@ -48,21 +48,37 @@ class SettingsDialog(QDialog):
         box.addWidget(buttons)
 
     def _thresholds_tab(self) -> QWidget:
+        """Every declared threshold with its meaning, in a scrolling list (there are dozens)."""
         page = QWidget()
         form = QFormLayout(page)
         self.spins: dict[str, QDoubleSpinBox] = {}
         for name, spec in sorted(THRESHOLDS.items()):
             spin = QDoubleSpinBox()
             spin.setObjectName(f"threshold_{name}")
-            spin.setDecimals(4)
+            # counts, sizes and seconds are whole numbers; shares and p-values keep four decimals
+            spin.setDecimals(0 if float(spec.default).is_integer() and abs(spec.default) >= 2 else 4)
             spin.setRange(-1e12, 1e12)
             spin.setValue(self.config.threshold(name))
             spin.setToolTip(f"{spec.help}\nDefault: {spec.default:g}")
             caption = QLabel(name)
             caption.setToolTip(spec.help)
-            form.addRow(caption, spin)
+            default = f"{spec.default:.0f}" if float(spec.default).is_integer() else f"{spec.default:g}"
+            meaning = QLabel(f"{spec.help} (default {default})")
+            meaning.setObjectName("viewSubtitle")
+            meaning.setWordWrap(True)
+            field = QWidget()
+            field_box = QVBoxLayout(field)
+            field_box.setContentsMargins(0, 0, 0, 6)
+            field_box.setSpacing(2)
+            field_box.addWidget(spin)
+            field_box.addWidget(meaning)
+            form.addRow(caption, field)
             self.spins[name] = spin
-        return page
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        return scroll
 
     def _rules_tab(self) -> QWidget:
         page = QWidget()
