@@ -102,17 +102,6 @@ def test_small_reference_uses_hypothesis_tests(project) -> None:
     assert all(c.p_value is not None and c.effect_size >= 0 for c in report.columns)
 
 
-def test_worker_threads_give_the_inline_result(project, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Numeric columns compared on worker threads give exactly the report computed inline."""
-    from mlaudit.checks.stats import compare as compare_module
-
-    _, store, _, _, _, _ = project
-    k = keys(store, "data/train.csv")
-    inline = compare(store, k[1], k[2]).to_dict()
-    monkeypatch.setattr(compare_module, "PARALLEL_VALUES", 0)
-    assert compare(store, k[1], k[2]).to_dict() == inline
-
-
 def test_significant_but_small_is_labelled(tmp_path) -> None:
     """A tiny shift on a large sample is significant by KS but under the Wasserstein threshold."""
     repo = GitRepo(tmp_path / "repo")

@@ -8,9 +8,7 @@ samples make tiny effects significant). Datetime, text and identifier columns ar
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,8 +25,6 @@ from mlaudit.store.db import Store
 
 SHARE = define_threshold("drift.share", 0.5, "Dataset drift when at least this share of tested columns drifts.")
 TESTED = ("numeric", "categorical", "boolean")
-WORKERS = min(4, os.cpu_count() or 1)  # numpy releases the GIL while merging and summing: columns run in parallel
-PARALLEL_VALUES = 50_000  # numeric columns with fewer values run inline: a thread hand-off costs more than the work
 
 
 @dataclass(slots=True)
@@ -139,18 +135,14 @@ def _family(arrow_type: str) -> str:
 def compare(store: Store, ref_key: str, cur_key: str, config: AuditConfig | None = None) -> DriftReport:
     """Drift of ``cur_key`` against ``ref_key`` (stored contents), with every threshold from ``config``.
 
-    Columns are read one by one on this thread (the store's connection belongs to it) while large numeric
-    ones are compared on worker threads.
+    Columns are read and compared one at a time, so memory holds one column pair (not the whole sample).
     """
     config = config or AuditConfig()
     ref, cur = _profile(store, ref_key), _profile(store, cur_key)
     report = DriftReport(ref_key, cur_key, schema_changes=schema_changes(ref, cur),
                          share_threshold=config.threshold(SHARE), sampled=ref.sampled or cur.sampled)
     small = int(config.threshold(SMALL_ROWS))
-    with ThreadPoolExecutor(WORKERS) as pool:  # threads start on the first submit: none for small data
-        pending = [pool.submit(_column, *job, config, small) if _large(job[2], job[3]) else _column(*job, config, small)
-                   for job in _tested_columns(store, ref, cur, report.skipped)]
-    report.columns = [p.result() if isinstance(p, Future) else p for p in pending]
+    report.columns = [_column(*job, config, small) for job in _tested_columns(store, ref, cur, report.skipped)]
     tested = len(report.columns)
     report.share_drifted = len(report.drifted_columns) / tested if tested else 0.0
     report.dataset_drift = tested > 0 and report.share_drifted >= report.share_threshold
@@ -175,10 +167,6 @@ def _tested_columns(store: Store, ref: dq.Profile, cur: dq.Profile, skipped: dic
             skipped[name] = "no values on one side"
             continue
         yield name, kind, a, b, ref, cur
-
-
-def _large(a: ColumnData, b: ColumnData) -> bool:
-    return a.values is not None and b.values is not None and len(a.values) + len(b.values) >= PARALLEL_VALUES
 
 
 def _column(name: str, kind: str, a: ColumnData, b: ColumnData, ref: dq.Profile, cur: dq.Profile,

@@ -17,7 +17,7 @@ from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register
 
 EXACT_MAX_N = 10_000  # scipy's 'auto' switches to the asymptotic distribution above this size
 EXACT_SMALL_N = 140  # scipy computes these sizes exactly and cheaply
-NEGLIGIBLE_Z = 0.15  # sqrt(n) D at or below this: P(D_n < D) < 1e-20, the p-value is 1.0
+NEGLIGIBLE_Z = 0.15  # sqrt(n) D at or below this: P(D_n < D) < 1e-20 (Kolmogorov limit), the p-value is 1.0
 SMIRNOV_BAND = (2.2, 370.0)  # n D^2 in this band: scipy's p-value is twice the one-sided Smirnov tail
 
 
