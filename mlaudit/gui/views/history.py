@@ -16,7 +16,8 @@ MAX_COMMITS = 2000
 
 
 def commit_events(store: Any) -> list[dict[str, Any]]:
-    """Newest commits first, each with the roles of the files it changed (from the store)."""
+    """Newest commits first, each with the roles of the files it changed (from the store); a DVC-tracked file whose
+    hash changed counts as a data change."""
     rows = store.db.execute(
         "SELECT sha, committer_time, author_name, message FROM commits ORDER BY committer_time DESC, sha LIMIT ?",
         [MAX_COMMITS]).fetchall()
@@ -27,6 +28,12 @@ def commit_events(store: Any) -> list[dict[str, Any]]:
                 "SELECT cr.commit_sha, cr.role, cr.files FROM commit_roles cr JOIN commits c ON c.sha = cr.commit_sha "
                 "WHERE c.committer_time >= ?", [newest]):
             roles.setdefault(sha, {})[role] = files
+        if store.db["data_versions"].exists():  # DVC-tracked data changes through .dvc / dvc.lock, not data paths
+            for sha, files in store.db.execute(
+                    "SELECT dv.commit_sha, COUNT(DISTINCT dv.path) FROM data_versions dv JOIN commits c ON c.sha = dv.commit_sha "
+                    "WHERE dv.source = 'dvc' AND c.committer_time >= ? GROUP BY dv.commit_sha", [newest]):
+                events = roles.setdefault(sha, {})
+                events["data"] = events.get("data", 0) + files
     tags: dict[str, list[str]] = {}
     for name, target in store.db.execute("SELECT name, target FROM refs WHERE kind = 'tag'"):
         tags.setdefault(target, []).append(name.removeprefix("refs/tags/"))
