@@ -9,7 +9,7 @@ STATUS_COLORS = {
     "pass": "#2e7d32", "warn": "#f9a825", "fail": "#c62828", "unknown": "#78909c",
     "not applicable": "#cfd8dc", "error": "#6a1b9a",
 }
-STAGE_COLORS = {"prototyping": "#90caf9", "small user base": "#64b5f6", "at scale": "#1565c0"}
+STAGE_COLORS = {"prototyping": "#e3f2fd", "small user base": "#42a5f5", "at scale": "#0d47a1"}
 ACCENT = "#1565c0"
 GRID = "#e0e0e0"
 
