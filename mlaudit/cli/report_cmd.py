@@ -51,7 +51,7 @@ def report(path: str, db: str | None, fmt: str | None, output: Path | None, fail
     built = build_report(result.store_path, result.repo.root)
     gate = check_gate(built, fail_on) if fail_on else None
     if output is None:
-        click.get_binary_stream("stdout").write(render(built, fmt))
+        click.echo(render(built, fmt), nl=False)  # bytes go to the binary stdout
     else:
         write_report(built, fmt, output)
         click.echo(f"wrote {fmt} report to {output}", err=True)
