@@ -55,4 +55,4 @@ def run(path: str | None = None, db: str | None = None, screenshots: str | None 
             print(p)
         window.close()
         return 0 if written else 1
-    return app.exec()
+    return app.exec()  # audited-safe: Qt's event loop, not Python's exec
