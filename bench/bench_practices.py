@@ -1,7 +1,7 @@
 """Practice-fact providers: time per provider on a repo's tree, the raw ast.parse floor, and a cached rerun.
 
 Usage: python bench/bench_practices.py REPO [--rev REV]
-Prints seconds per provider (deps, ci, docker, code, pipeline), the time to only ast.parse every script
+Prints seconds per provider (deps, ci, docker, code, pipeline, feature_code, evaluation), the time to only ast.parse every script
 (the floor the code scanner cannot beat), the code scanner / parse ratio, and the second run on another
 tree object (per-content cache: an unchanged file is never analysed twice in one process).
 """
@@ -40,7 +40,7 @@ def main() -> None:
     t_parse = time.perf_counter() - t0
     print(f"read sources: {t_read:.2f} s; ast.parse only: {t_parse:.2f} s for {parsed} units")
     timings = {}
-    for kind in ("deps", "ci", "docker", "code", "pipeline"):
+    for kind in ("deps", "ci", "docker", "code", "pipeline", "feature_code", "evaluation"):
         t0 = time.perf_counter()
         get_provider(kind)(tree)
         timings[kind] = time.perf_counter() - t0

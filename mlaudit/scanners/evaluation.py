@@ -16,8 +16,9 @@ is a test — and ``call``, the code that shows it)::
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from mlaudit.core.tree import TreeSource
@@ -52,6 +53,16 @@ NAN_TESTS = {f"{lib}.{fn}": f"{lib} {fn} guard" for lib in ("numpy", "math", "to
 BASELINE_NAME = re.compile(r"baseline", re.I)
 METRIC_NAME = re.compile(r"score|accuracy|auc|f1|precision|recall|rmse|mae|mse|error|loss|log_loss|brier", re.I)
 SLICE_NAME = re.compile(r"(slice|segment|cohort|subgroup)s?_?(metric|score|perf|eval|result|accurac)", re.I)
+CALLS: dict[str, list[tuple[str, str]]] = {}
+for _kind, _table in (("tuning", TUNING), ("baseline", BASELINE), ("slices", SLICES), ("numeric", NUMERIC)):
+    for _qual, _tool in _table.items():
+        CALLS.setdefault(_qual, []).append((_kind, _tool))
+NAME_WORDS = re.compile(r"baseline|slice|segment|cohort|subgroup", re.I)
+# Every finding needs one of these words in the (lower-cased) source: files without any are not parsed at all.
+TRIGGERS = ("search", "optuna", "hyperopt", "tune", "sweep", "wandb", "skopt", "flaml", "bayes_opt", "nevergrad",
+            "autosklearn", "tpot", "dummy", "baseline", "metricframe", "slicingspec", "segment", "groupby", "slice",
+            "cohort", "subgroup", "fair", "aif360", "aequitas", "responsibleai", "raiwidgets", "themis", "witwidget",
+            "isfinite", "isnan", "isinf", "anomaly", "check_numerics", "terminateonnan")
 SWEEP_CONFIG = re.compile(r"^\s*(sweeper|hydra/sweeper)\s*:", re.M)
 
 
@@ -67,13 +78,17 @@ def _match(qual: str | None, table: dict[str, str]) -> str | None:
 class _Visitor:
     """One pass over a module: import aliases, then calls and names matched against the tables."""
 
-    def __init__(self, module: ast.Module) -> None:
+    def __init__(self, module: ast.Module, text: str) -> None:
         self.aliases: dict[str, str] = {}
+        self.groupby = "groupby" in text  # cheap gates: skip per-node work the text cannot need
+        self.names = bool(NAME_WORDS.search(text))
+        self.nan = bool(re.search(r"isfinite|isnan|isinf", text))
         self.found: list[tuple[str, int, str, str]] = []  # kind, line, tool, call
-        self.docstrings = {id(n.body[0].value) for n in ast.walk(module)
+        nodes = list(ast.walk(module))  # one walk: ast.walk is the cost on large files
+        self.docstrings = {id(n.body[0].value) for n in nodes
                            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
                            and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-        for node in ast.walk(module):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for a in node.names:
                     self.aliases[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
@@ -82,7 +97,7 @@ class _Visitor:
                 for a in node.names:
                     self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
                     self._imported(f"{node.module}.{a.name}", node)
-        for node in ast.walk(module):
+        for node in nodes:
             self._node(node)
 
     def qualname(self, node: ast.AST) -> str | None:
@@ -116,33 +131,44 @@ class _Visitor:
         return any(isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr == "groupby" for s in ast.walk(node))
 
     def _node(self, node: ast.AST) -> None:
-        if isinstance(node, ast.Call):
-            qual = self.qualname(node.func)
-            for kind, table in (("tuning", TUNING), ("baseline", BASELINE), ("slices", SLICES), ("numeric", NUMERIC)):
-                if tool := _match(qual, table):
-                    self._add(kind, node, tool)
-            if isinstance(node.func, ast.Attribute) and node.func.attr in ("apply", "agg", "aggregate") \
-                    and self._has_groupby(node.func.value) and any(self._is_metric(a) or self._metric_ref(a) for a in node.args):
-                self._add("slices", node, "metric per group")
-        elif isinstance(node, ast.Assert | ast.If):
-            for sub in ast.walk(node.test):
-                if isinstance(sub, ast.Call) and (tool := _match(self.qualname(sub.func), NAN_TESTS)):
-                    self._add("numeric", sub, tool)
-        elif isinstance(node, ast.For) and self._has_groupby(node.iter) and any(self._is_metric(s) for s in node.body):
-            self._add("slices", node.iter, "metric per group")
-        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
-            body = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        kind = type(node)
+        if kind is ast.Call:
+            self._call(node)
+        elif kind is ast.Name or kind is ast.arg:
+            if self.names:
+                self._name(node, node.id if kind is ast.Name else node.arg)
+        elif kind is ast.Constant:
+            if self.names and isinstance(node.value, str) and len(node.value) <= 60 and id(node) not in self.docstrings \
+                    and BASELINE_NAME.search(node.value):
+                self._add("baseline", node, "baseline metric key")
+        elif kind is ast.Assert or kind is ast.If:
+            if self.nan:
+                for sub in ast.walk(node.test):
+                    if isinstance(sub, ast.Call) and (tool := _match(self.qualname(sub.func), NAN_TESTS)):
+                        self._add("numeric", sub, tool)
+        elif self.groupby and kind is ast.For:
+            if self._has_groupby(node.iter) and any(self._is_metric(s) for s in node.body):
+                self._add("slices", node.iter, "metric per group")
+        elif self.groupby and kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
+            body = [node.key, node.value] if kind is ast.DictComp else [node.elt]
             if any(self._has_groupby(g.iter) for g in node.generators) and any(self._is_metric(b) for b in body):
                 self._add("slices", node, "metric per group")
-        elif isinstance(node, ast.Name | ast.arg):
-            name = node.id if isinstance(node, ast.Name) else node.arg
-            if BASELINE_NAME.search(name):
-                self._add("baseline", node, "baseline named in code")
-            elif SLICE_NAME.search(name):
-                self._add("slices", node, "per-slice metrics named in code")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in self.docstrings \
-                and len(node.value) <= 60 and BASELINE_NAME.search(node.value):
-            self._add("baseline", node, "baseline metric key")
+
+    def _call(self, node: ast.Call) -> None:
+        qual = self.qualname(node.func)
+        while qual:
+            for kind, tool in CALLS.get(qual, ()):
+                self._add(kind, node, tool)
+            qual = qual.rpartition(".")[0]
+        if self.groupby and isinstance(node.func, ast.Attribute) and node.func.attr in ("apply", "agg", "aggregate") \
+                and self._has_groupby(node.func.value) and any(self._is_metric(a) or self._metric_ref(a) for a in node.args):
+            self._add("slices", node, "metric per group")
+
+    def _name(self, node: ast.AST, name: str) -> None:
+        if BASELINE_NAME.search(name):
+            self._add("baseline", node, "baseline named in code")
+        elif SLICE_NAME.search(name):
+            self._add("slices", node, "per-slice metrics named in code")
 
     def _metric_ref(self, node: ast.AST) -> bool:
         qual = self.qualname(node) or ""
@@ -180,6 +206,31 @@ def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
                                     "tool": "hydra sweeper" if m else "W&B sweep", "call": "sweep configuration"})
 
 
+_CACHE: OrderedDict[str, list[tuple[str, int, str, str]]] = OrderedDict()
+CACHE_SIZE = 20000
+
+
+def _file_findings(units: list[SourceFile]) -> list[tuple[str, int, str, str]]:
+    """(kind, line, tool, call) of one script or notebook, computed once per content (blob id or text hash)."""
+    text = "".join(u.text for u in units)
+    key = f"{units[0].blob or hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()}:{units[0].cell_index is None}"
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    low = text.lower()
+    found: list[tuple[str, int, str, str]] = []
+    if any(word in low for word in TRIGGERS):
+        try:
+            module = _module(units)
+            found = _Visitor(module, text).found if module else []
+        except (RecursionError, MemoryError):  # absurdly nested code: the code facts record it as unreadable
+            found = []
+    _CACHE[key] = found
+    if len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return found
+
+
 @fact_provider("evaluation")
 def evaluation_facts(tree: TreeSource) -> dict[str, Any]:
     """Tuning, baselines, slice metrics and fairness tooling in the scripts, notebooks and sweep configs."""
@@ -189,11 +240,7 @@ def evaluation_facts(tree: TreeSource) -> dict[str, Any]:
         if not src.error:
             groups[src.path].append(src)
     for path, units in groups.items():
-        try:
-            module = _module(units)
-            found = _Visitor(module).found if module else []
-        except (RecursionError, MemoryError):  # absurdly nested code: the code facts record it as unreadable
-            continue
+        found = _file_findings(units)
         notebook = units[0].cell_index is not None
         seen: set[tuple[str, str]] = set()
         for kind, line, tool, call in found:

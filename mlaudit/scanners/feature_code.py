@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from mlaudit.core.tree import TreeSource
@@ -72,6 +72,22 @@ def _functions(tree: ast.Module) -> list[dict[str, Any]]:
             for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
 
 
+_CACHE: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
+CACHE_SIZE = 20000
+
+
+def _cached_facts(units: list[SourceFile]) -> dict[str, Any] | None:
+    """``_file_facts`` once per content and path (blob id or text hash): history scoring reuses unchanged files."""
+    text = "".join(u.text for u in units)
+    key = f"{units[0].path}:{units[0].blob or hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    if key not in _CACHE:
+        _CACHE[key] = _file_facts(units)
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    return _CACHE[key]
+
+
 def _file_facts(units: list[SourceFile]) -> dict[str, Any] | None:
     path = units[0].path
     result = analyse(units)
@@ -109,7 +125,7 @@ def feature_code_facts(tree: TreeSource) -> dict[str, Any]:
         if len(files) >= MAX_FILES:
             break
         try:
-            facts = _file_facts(units)
+            facts = _cached_facts(units)
         except (RecursionError, MemoryError):  # absurdly nested code: the code facts record it as unreadable
             continue
         if facts:
