@@ -126,3 +126,26 @@ def test_type_change_after_first_block_reads_as_text(tmp_path: Path, monkeypatch
     prof = profile_file(path, "mixed.csv")
     assert prof.rows == 5001 and prof.columns[0]["arrow_type"] == "string"
     assert "every column read as text" in prof.warnings[0]
+
+
+@pytest.mark.parametrize("codec", ["gzip", "bz2", "xz", "zip"])
+@pytest.mark.parametrize("name", ["d.csv", "d.csv.gz"])
+def test_truncated_compressed_stream_is_a_data_read_error(tmp_path: Path, codec: str, name: str) -> None:
+    """A compressed stream cut short (found by the property test) is a DataReadError naming the codec, never EOFError."""
+    import bz2
+    import lzma
+
+    from mlaudit.scanners.data.profile import profile_file
+
+    text = ("a,b\n" + "".join(f"{i},{i * 2}\n" for i in range(5000))).encode()
+    if codec == "zip":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("d.csv", text)
+        packed = buf.getvalue()
+    else:
+        packed = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[codec](text)
+    path = tmp_path / name
+    path.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(DataReadError, match=f"broken {codec} stream|not parseable|zip"):
+        profile_file(path, name)

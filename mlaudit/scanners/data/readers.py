@@ -11,6 +11,7 @@ import csv
 import gzip
 import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,26 +64,28 @@ def _sniff_compression(head: bytes) -> str | None:
 
 @contextmanager
 def _decompressed(path: Path) -> Iterator[BinaryIO]:
-    """The file's bytes, decompressed (gzip, bz2, xz, single-member zip) as a stream."""
+    """The file's bytes, decompressed (gzip, bz2, xz, single-member zip) as a stream; a truncated or corrupt
+    compressed stream becomes a DataReadError wherever the reader hits it."""
     with open(path, "rb") as raw:
         kind = _sniff_compression(raw.read(8))
     if kind is None:
         with open(path, "rb") as fh:
             yield fh
-    elif kind == "zip":
-        try:
+        return
+    try:
+        if kind == "zip":
             with zipfile.ZipFile(path) as zf:
                 members = [m for m in zf.infolist() if not m.is_dir()]
                 if len(members) != 1:
                     raise DataReadError(f"zip archive holds {len(members)} files; expected exactly one data file")
                 with zf.open(members[0]) as fh:
                     yield fh
-        except zipfile.BadZipFile as exc:
-            raise DataReadError(f"broken zip archive: {exc}") from exc
-    else:
-        opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
-        with opener(path, "rb") as fh:
-            yield fh
+        else:
+            opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}[kind]
+            with opener(path, "rb") as fh:
+                yield fh
+    except (zipfile.BadZipFile, EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
+        raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
 
 
 def _sniff_text(head: bytes, fmt: str) -> tuple[str, str]:
