@@ -1,6 +1,20 @@
-"""Name tables the code scanner matches fully qualified call names against."""
+"""Name tables the code scanner matches fully qualified call names against, and the dotted-name resolver."""
 
 from __future__ import annotations
+
+import ast
+
+
+def dotted_name(node: ast.AST, aliases: dict[str, str], chains_need_import: bool = False) -> str | None:
+    """``pkg.mod.name`` of a Name / Attribute chain, its root resolved through the import ``aliases``; None for
+    other expressions, and (with ``chains_need_import``) for an attribute chain on a root that was not imported."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or (parts and chains_need_import and node.id not in aliases):
+        return None
+    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
 
 SEED_CALLS = {
     "random.seed": "random", "numpy.random.seed": "numpy", "torch.manual_seed": "torch",

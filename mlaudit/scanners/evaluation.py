@@ -23,6 +23,7 @@ from typing import Any
 
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.code import is_test_path
+from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 
@@ -101,14 +102,7 @@ class _Visitor:
             self._node(node)
 
     def qualname(self, node: ast.AST) -> str | None:
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return None
-        head = self.aliases.get(node.id, node.id)
-        return ".".join([head, *reversed(parts)])
+        return dotted_name(node, self.aliases)
 
     def _add(self, kind: str, node: ast.AST, tool: str) -> None:
         text = ast.unparse(node) if isinstance(node, ast.expr) else tool

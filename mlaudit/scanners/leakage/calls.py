@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.leakage import api
 from mlaudit.scanners.leakage.records import FileFlow
 from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatten, join
@@ -41,16 +42,7 @@ class CallRules:
 
     def qualname(self, f: ast.expr) -> str | None:
         """The dotted name of a callee when it is an imported or plain name (e.g. sklearn.preprocessing.StandardScaler)."""
-        parts = []
-        while isinstance(f, ast.Attribute):
-            parts.append(f.attr)
-            f = f.value
-        if not isinstance(f, ast.Name):
-            return None
-        if parts and f.id not in self.imports:
-            return None
-        head = self.imports.get(f.id, f.id)
-        return ".".join([head, *reversed(parts)])
+        return dotted_name(f, self.imports, chains_need_import=True)
 
     def call(self, c: ast.Call) -> Val:
         f = c.func
