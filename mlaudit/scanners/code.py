@@ -68,7 +68,13 @@ def is_test_path(path: str) -> bool:
     return bool(_TEST_PATH.search(path))
 
 
-def _joined(cells: list[SourceFile]) -> str:
+def is_training_path(path: str) -> bool:
+    """A script or notebook named like training code (train.py, train_model.ipynb, retrain.py, ...)."""
+    return bool(_TRAIN_PATH.search(path))
+
+
+def joined_text(cells: list[SourceFile]) -> str:
+    """A script's text, or a notebook's code cells joined into one script."""
     return "".join(c.text if c.text.endswith("\n") or not c.text else c.text + "\n" for c in cells)
 
 
@@ -103,7 +109,7 @@ def _parse_units(units: list[SourceFile], result: Analysis) -> list[tuple[Module
             result.unreadable.append((getattr(exc, "lineno", None), None, unreadable_reason(exc)))
             return []
     try:
-        return [(_visit(_joined(units)), None)]
+        return [(_visit(joined_text(units)), None)]
     except (SyntaxError, ValueError):
         pass
     out, aliases = [], {}
@@ -140,11 +146,32 @@ def _test_kinds(text: str) -> list[str]:
     return kinds
 
 
+def content_key(units: list[SourceFile]) -> str:
+    """Cache key of one script or notebook: its blob id (or text hash) and whether it is a script."""
+    blob = units[0].blob or hashlib.sha1(joined_text(units).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{blob}:{units[0].cell_index is None}"
+
+
+def parse_module(units: list[SourceFile]) -> ast.Module | None:
+    """One module for a script or a whole notebook; a notebook that only parses cell by cell keeps the cells
+    that parse. None when nothing parses."""
+    try:
+        return ast.parse(joined_text(units))
+    except (SyntaxError, ValueError):
+        pass
+    body: list[ast.stmt] = []
+    for unit in units if units[0].cell_index is not None else []:
+        try:
+            body.extend(ast.parse(unit.text).body)
+        except (SyntaxError, ValueError):
+            continue
+    return ast.Module(body=body, type_ignores=[]) if body else None
+
+
 def analyse(units: list[SourceFile]) -> Analysis:
     """The path-independent analysis of one file, computed once per content (blob id or text hash)."""
-    text = _joined(units)
-    key = units[0].blob or hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = f"{key}:{units[0].cell_index is None}"
+    text = joined_text(units)
+    key = content_key(units)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -176,7 +203,7 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
         if tests:
             facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
         return
-    training = bool(_TRAIN_PATH.search(path)) or any(kind == "training" for kind, *_ in result.findings)
+    training = is_training_path(path) or any(kind == "training" for kind, *_ in result.findings)
     for kind, line, cell, data in result.findings:
         key = KIND_KEY.get(kind)
         if key is None or len(facts[key]) >= MAX_ITEMS:

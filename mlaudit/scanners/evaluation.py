@@ -16,13 +16,12 @@ is a test — and ``call``, the code that shows it)::
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections import OrderedDict, defaultdict
 from typing import Any
 
 from mlaudit.core.tree import TreeSource
-from mlaudit.scanners.code import is_test_path
+from mlaudit.scanners.code import content_key, is_test_path, joined_text, parse_module
 from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
@@ -169,20 +168,6 @@ class _Visitor:
         return qual.startswith("sklearn.metrics.") or bool(METRIC_NAME.search(qual.rsplit(".", 1)[-1])) if qual else False
 
 
-def _module(units: list[SourceFile]) -> ast.Module | None:
-    text = "".join(u.text if u.text.endswith("\n") else u.text + "\n" for u in units)
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        body: list[ast.stmt] = []
-        for unit in units:
-            try:
-                body.extend(ast.parse(unit.text).body)
-            except (SyntaxError, ValueError):
-                continue
-        return ast.Module(body=body, type_ignores=[]) if body else None
-
-
 def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
     for entry in tree.files():
         low = entry.path.lower()
@@ -206,8 +191,8 @@ CACHE_SIZE = 20000
 
 def _file_findings(units: list[SourceFile]) -> list[tuple[str, int, str, str]]:
     """(kind, line, tool, call) of one script or notebook, computed once per content (blob id or text hash)."""
-    text = "".join(u.text for u in units)
-    key = f"{units[0].blob or hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()}:{units[0].cell_index is None}"
+    key = content_key(units)
+    text = joined_text(units)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -215,7 +200,7 @@ def _file_findings(units: list[SourceFile]) -> list[tuple[str, int, str, str]]:
     found: list[tuple[str, int, str, str]] = []
     if any(word in low for word in TRIGGERS):
         try:
-            module = _module(units)
+            module = parse_module(units)
             found = _Visitor(module, text).found if module else []
         except (RecursionError, MemoryError):  # absurdly nested code: the code facts record it as unreadable
             found = []

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from collections import OrderedDict, defaultdict
 from typing import Any
 
 from mlaudit.core.tree import TreeSource
-from mlaudit.scanners.code import analyse, is_test_path
+from mlaudit.scanners.code import analyse, content_key, is_test_path, is_training_path, parse_module
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 
 MAX_FILES = 2000
-TRAIN_NAME = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
 
 
 def module_names(path: str) -> list[str]:
@@ -78,8 +76,7 @@ CACHE_SIZE = 20000
 
 def _cached_facts(units: list[SourceFile]) -> dict[str, Any] | None:
     """``_file_facts`` once per content and path (blob id or text hash): history scoring reuses unchanged files."""
-    text = "".join(u.text for u in units)
-    key = f"{units[0].path}:{units[0].blob or hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    key = f"{units[0].path}:{content_key(units)}"
     if key not in _CACHE:
         _CACHE[key] = _file_facts(units)
         if len(_CACHE) > CACHE_SIZE:
@@ -93,18 +90,9 @@ def _file_facts(units: list[SourceFile]) -> dict[str, Any] | None:
     result = analyse(units)
     if not result.parsed:
         return None
-    text = "".join(u.text if u.text.endswith("\n") else u.text + "\n" for u in units)
-    try:
-        module = ast.parse(text)
-    except (SyntaxError, ValueError):  # a notebook readable only cell by cell: its imports are enough
-        module = ast.Module(body=[], type_ignores=[])
-        for unit in units:
-            try:
-                module.body.extend(ast.parse(unit.text).body)
-            except (SyntaxError, ValueError):
-                continue
+    module = parse_module(units) or ast.Module(body=[], type_ignores=[])
     notebook = units[0].cell_index is not None
-    training = bool(TRAIN_NAME.search(path)) or any(kind == "training" for kind, *_ in result.findings)
+    training = is_training_path(path) or any(kind == "training" for kind, *_ in result.findings)
     imports = _imports(module, path)
     functions = _functions(module)
     if notebook:  # joined-script lines are not notebook lines: point at the file only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Severity, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.models._evaluation import judge_practice
+from mlaudit.checks.practice import judge_practice
 
 
 @register
