@@ -1,6 +1,8 @@
-"""History events: a DVC-tracked data file whose hash changes counts as a data change of that commit."""
+"""History events: DVC-tracked data and models committed under mlruns/ count as data and model changes."""
 
 from __future__ import annotations
+
+import pickle
 
 from mlaudit.audit import scan
 from mlaudit.gui.views.history import commit_events
@@ -15,6 +17,8 @@ def test_dvc_hash_change_is_a_data_event(make_repo, tmp_path):
     repo.commit("track data", {"data/raw.csv.dvc": DOT_DVC.format(md5="a" * 32), "train.py": "x = 1\n"})
     repo.commit("new data snapshot", {"data/raw.csv.dvc": DOT_DVC.format(md5="b" * 32)})
     repo.commit("code only", {"train.py": "x = 2\n"})
+    repo.commit("log a run", {"mlruns/0/abc/artifacts/model/model.pkl": pickle.dumps({"w": [1.0, 2.0]}),
+                              "mlruns/0/abc/artifacts/model/MLmodel": "flavors:\n  python_function: {}\n"})
     db = tmp_path / "store.sqlite"
     scan(repo.root, db)
     with open_store(db) as store:
@@ -22,3 +26,4 @@ def test_dvc_hash_change_is_a_data_event(make_repo, tmp_path):
     assert events["new data snapshot"].get("data") == 1
     assert events["track data"].get("data") == 1
     assert "data" not in events["code only"]
+    assert events["log a run"].get("model") == 1 and "model" not in events["code only"]

@@ -13,11 +13,20 @@ from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, table
 
 EVENT_ROLES = ("data", "model", "code", "notebook", "config-params", "metrics", "deps", "ci", "test", "container", "tracking")
 MAX_COMMITS = 2000
+# per commit, the distinct data / model paths the scan recorded a version of (MLmodel descriptors are not models)
+VERSION_EVENTS = {
+    "data": "SELECT v.commit_sha, COUNT(DISTINCT v.path) FROM data_versions v JOIN commits c ON c.sha = v.commit_sha "
+            "WHERE c.committer_time >= ? GROUP BY v.commit_sha",
+    "model": "SELECT v.commit_sha, COUNT(DISTINCT v.path) FROM model_versions v JOIN commits c ON c.sha = v.commit_sha "
+             "JOIN model_blobs b ON b.key = v.key WHERE c.committer_time >= ? AND b.format NOT IN ('mlmodel', 'unknown') "
+             "GROUP BY v.commit_sha",
+}
 
 
 def commit_events(store: Any) -> list[dict[str, Any]]:
-    """Newest commits first, each with the roles of the files it changed (from the store); a DVC-tracked file whose
-    hash changed counts as a data change."""
+    """Newest commits first, each with the roles of the files it changed (from the store). Data and model counts
+    come from the scanned versions when those know more: DVC-tracked files whose hash changed, models committed
+    under MLflow's mlruns/ (whose path role is tracking)."""
     rows = store.db.execute(
         "SELECT sha, committer_time, author_name, message FROM commits ORDER BY committer_time DESC, sha LIMIT ?",
         [MAX_COMMITS]).fetchall()
@@ -28,12 +37,10 @@ def commit_events(store: Any) -> list[dict[str, Any]]:
                 "SELECT cr.commit_sha, cr.role, cr.files FROM commit_roles cr JOIN commits c ON c.sha = cr.commit_sha "
                 "WHERE c.committer_time >= ?", [newest]):
             roles.setdefault(sha, {})[role] = files
-        if store.db["data_versions"].exists():  # DVC-tracked data changes through .dvc / dvc.lock, not data paths
-            for sha, files in store.db.execute(
-                    "SELECT dv.commit_sha, COUNT(DISTINCT dv.path) FROM data_versions dv JOIN commits c ON c.sha = dv.commit_sha "
-                    "WHERE dv.source = 'dvc' AND c.committer_time >= ? GROUP BY dv.commit_sha", [newest]):
+        for role, sql in VERSION_EVENTS.items():  # the scanned versions know more than path roles
+            for sha, files in store.db.execute(sql, [newest]):
                 events = roles.setdefault(sha, {})
-                events["data"] = events.get("data", 0) + files
+                events[role] = max(events.get(role, 0), files)
     tags: dict[str, list[str]] = {}
     for name, target in store.db.execute("SELECT name, target FROM refs WHERE kind = 'tag'"):
         tags.setdefault(target, []).append(name.removeprefix("refs/tags/"))
