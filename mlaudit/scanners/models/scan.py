@@ -55,6 +55,12 @@ def _is_truncation(exc: Exception) -> bool:
     return "truncated" in text or "unterminated" in text
 
 
+def _stopped_early(exc: Exception, size: int) -> bool:
+    """A "truncated" error well before the end of the data is the machine's own cap, not the end of the input."""
+    pos = getattr(exc, "pos", None)
+    return _is_truncation(exc) and pos is not None and pos + getattr(pickle_vm, "MAX_LINE", 1 << 20) < size
+
+
 def probe_pickle(head: bytes) -> bool:
     """Whether bytes without a PROTO opcode could be a pickle: the machine runs over them (never anything else).
 
@@ -318,7 +324,8 @@ def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: in
                    if getattr(r, "verdict", "inconclusive") != "safe"
                    and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
         legacy = bool(getattr(result, "legacy_torch", False) or (roots and roots[0] == TORCH_MAGIC))
-        if not strong and not roots and not _imports_valid_global(result):
+        if not strong and not roots and not _imports_valid_global(result) and not any(
+                getattr(r, "kind", "") == "limit" for r in getattr(result, "reasons", [])):
             raise _NotPickle
         return result, roots, reasons, legacy
     result = StreamResult()
@@ -343,7 +350,7 @@ def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: in
                 break
             pos, more = machine.more_after(pos)
     except PickleError as exc:
-        if not strong and not _imports_valid_global(result):
+        if not strong and not _imports_valid_global(result) and not _stopped_early(exc, len(data)):
             raise _NotPickle from None
         reasons.append(("malformed", f"pickle stream damaged: {exc}"))
     except LimitExceeded as exc:
