@@ -140,7 +140,7 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
             versions.append((path, key, "git", commit, when, status, None))
         if status != "D" and ctx.objects is not None:
             analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit),
-                            head=head or (lambda k=key: _safe_head(ctx, k)))
+                            head=head or functools.partial(_safe_head, ctx, key))
     db.conn.executemany("INSERT OR IGNORE INTO sniffed_blobs(blob, is_model) VALUES (?, ?)", new_sniffs)
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", versions)
     return len(versions)

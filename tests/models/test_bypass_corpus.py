@@ -65,3 +65,10 @@ def test_containers_family_is_fully_caught(judged) -> None:
     """Torch zips, compressed streams, tar, npy/npz, .mar, polyglots and renamed pickles: every one dangerous."""
     wrong = [(s.name, v, r[:1]) for s, v, r in judged if s.family == "container" and v != "dangerous"]
     assert wrong == []
+
+
+def test_benign_containers_are_safe(judged) -> None:
+    """Benign torch-like zips, a legacy torch file, .mar, .pkl.tar.gz, npy/npz and compressed pickles: all safe."""
+    containers = [(s.name, v, r[:1]) for s, v, r in judged if s.expected == "safe"
+                  and any(k in s.name for k in ("torch", "mar", "tar", ".npy", ".npz", ".pkl."))]
+    assert len(containers) >= 12 and all(v == "safe" for _, v, _ in containers), containers

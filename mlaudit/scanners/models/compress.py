@@ -16,6 +16,7 @@ try:  # imported once here, not on the first lz4 file (a runtime dependency; a b
     import lz4.frame as lz4_frame
 except ImportError:
     lz4_frame = None
+zstandard: Any
 try:
     import zstandard
 except ImportError:
@@ -171,7 +172,7 @@ def _framed(dec: Any, view: memoryview, off: int, codec: str) -> Generator[bytes
                 yield piece
         return min(off, len(view))
     while not dec.eof:
-        chunk = b""
+        chunk: bytes | memoryview = b""
         if dec.needs_input and off < len(view):
             chunk, off = view[off:off + IN_CHUNK], off + IN_CHUNK
         piece = dec.decompress(chunk, max_length=CHUNK)

@@ -320,14 +320,14 @@ def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: in
     if analyse is not None:  # the stream core's own judgement, reasons included
         result = analyse(data, budget, feed=feed, max_streams=max_streams)
         roots = list(result.roots)
-        reasons = [(_finding_kind(getattr(r, "kind", "")), str(r)) for r in getattr(result, "reasons", [])
-                   if getattr(r, "verdict", "inconclusive") != "safe"
-                   and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
+        core_reasons = [(_finding_kind(getattr(r, "kind", "")), str(r)) for r in getattr(result, "reasons", [])
+                        if getattr(r, "verdict", "inconclusive") != "safe"
+                        and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
         legacy = bool(getattr(result, "legacy_torch", False) or (roots and roots[0] == TORCH_MAGIC))
         if not strong and not roots and not _imports_valid_global(result) and not any(
                 getattr(r, "kind", "") == "limit" for r in getattr(result, "reasons", [])):
             raise _NotPickle
-        return result, roots, reasons, legacy
+        return result, roots, core_reasons, legacy
     result = StreamResult()
     machine = PickleMachine(data, budget, result, feed)
     pos, roots, more, legacy = 0, [], bool(data), False
