@@ -1,9 +1,14 @@
-"""Static model scan speed and verdicts on a generated folder of 200+ model files, against picklescan when installed.
+"""Static model scanners side by side: the team's bypass corpus, then throughput on 200+ mixed model files.
 
-Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR] [--history 40] [--repeat 3]
+Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR] [--history 40] [--repeat 3] [--no-bypass]
 
-Prints the folder size, mlaudit's time per file, picklescan's time on the same folder (same process),
-their ratio, and where the verdicts disagree. Each file counts its best time over --repeat passes (the
+Part 1 (bypass corpus, tests/models/bypass_corpus.py, written to a folder): for mlaudit, picklescan and modelscan
+(the last two when installed: pip install '.[bench]'), each file's verdict in three words (dangerous / inconclusive:
+an error, a skip or a suspicious-only result / safe), then per scanner: dangerous caught, inconclusive, missed
+(called safe), benign misflagged, and MB/s over the corpus (each scanner reads the file itself: the read is timed).
+
+Part 2 (mixed files): prints the folder size, mlaudit's time per file, picklescan's time on the same folder (same process),
+their ratio, MB/s with the file read and the metadata included, and where the verdicts disagree. Each file counts its best time over --repeat passes (the
 first pass is shown too). Also printed: the ratio on the plain pickles picklescan parses to the end, and
 the time of only decompressing the compressed joblib files (work picklescan skips: it cannot read them).
 Nothing is ever loaded: the malicious files would create a canary file, and the script checks that it
@@ -35,6 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mlaudit.scanners.models import Limits, scan_model_bytes  # noqa: E402
 from mlaudit.scanners.models.compress import codec_of, decompress  # noqa: E402
 from tests.models import corpus  # noqa: E402
+from tests.models.bypass_corpus import write_corpus  # noqa: E402
+
+OLD_VERDICTS = {"unknown-globals": "inconclusive", "malformed": "inconclusive", "unread": "inconclusive"}  # mlaudit < 3
 
 COMPRESS = [0, 3, ("gzip", 3), ("lz4", 1), ("xz", 1), ("bz2", 1), ("zlib", 1)]
 
@@ -104,7 +112,12 @@ def _timed(folder: Path, repeat: int, scan: Callable[[Path, bytes], str]) -> tup
 
 
 def run_mlaudit(folder: Path, repeat: int) -> tuple[float, dict[str, float], dict[str, str]]:
-    return _timed(folder, repeat, lambda p, data: scan_model_bytes(data, p.name).verdict)
+    """mlaudit reads the file too (the read is inside its timing, as for the other scanners); metadata included."""
+    def scan(p: Path, data: bytes) -> str:
+        verdict = scan_model_bytes(p.read_bytes(), p.name).verdict
+        return OLD_VERDICTS.get(verdict, verdict)
+
+    return _timed(folder, repeat, scan)
 
 
 def run_picklescan(folder: Path, repeat: int) -> tuple[float, dict[str, float], dict[str, str]] | None:
@@ -120,11 +133,87 @@ def run_picklescan(folder: Path, repeat: int) -> tuple[float, dict[str, float], 
     def scan(p: Path, data: bytes) -> str:
         try:
             r = scan_file_path(str(p))
-            return "dangerous" if r.infected_files else "error" if r.scan_err else "safe" if r.scanned_files else "not scanned"
+            if r.infected_files:
+                return "dangerous"
+            if r.scan_err:
+                return "error"
+            if not r.scanned_files:
+                return "not scanned"
+            return "suspicious" if r.suspicious_count else "safe"
         except Exception as exc:  # picklescan raising is itself a result worth counting
             return f"error ({type(exc).__name__})"
 
     return _timed(folder, repeat, scan)
+
+
+def run_modelscan(folder: Path, repeat: int) -> tuple[float, dict[str, float], dict[str, str]] | None:
+    """modelscan's own API on each file path (it reads the file; it picks scanners by extension)."""
+    try:
+        from modelscan.modelscan import ModelScan
+    except ImportError:
+        return None
+    import logging
+
+    logging.disable(logging.CRITICAL)
+
+    def scan(p: Path, data: bytes) -> str:
+        try:
+            r = ModelScan().scan(p)
+        except Exception as exc:
+            return f"error ({type(exc).__name__})"
+        if r.get("issues"):
+            return "dangerous"
+        if r.get("errors"):
+            return "error"
+        if r.get("summary", {}).get("skipped", {}).get("total_skipped"):
+            return "not scanned"
+        return "safe"
+
+    return _timed(folder, repeat, scan)
+
+
+def three_words(verdict: str) -> str:
+    """Any scanner's answer as dangerous / inconclusive (errors, skips, suspicious-only) / safe."""
+    if verdict == "dangerous":
+        return "dangerous"
+    return "safe" if verdict == "safe" else "inconclusive"
+
+
+def bench_bypass(tmp: Path, repeat: int) -> None:
+    """The bypass corpus through every installed scanner: verdict counts and MB/s, side by side."""
+    folder = tmp / "bypass"
+    samples = write_corpus(str(folder))
+    expected = {s.name: s.expected for s in samples}
+    size = sum(len(s.data) for s in samples)
+    n_bad = sum(e == "dangerous" for e in expected.values())
+    n_good = sum(e == "safe" for e in expected.values())
+    print(f"bypass corpus: {len(samples)} files ({n_bad} dangerous, {n_good} benign), {size / 1e6:.1f} MB")
+    runs = {"mlaudit": run_mlaudit(folder, repeat), "picklescan": run_picklescan(folder, repeat),
+            "modelscan": run_modelscan(folder, repeat)}
+    print(f"{'scanner':<11} {'dangerous caught':>17} {'inconclusive':>13} {'missed (safe)':>14} {'benign misflagged':>18} {'MB/s':>8}")
+    for tool, run in runs.items():
+        if run is None:
+            print(f"{tool:<11} not installed (pip install '.[bench]')")
+            continue
+        _, best, verdicts = run
+        words = {n: three_words(v) for n, v in verdicts.items()}
+        caught = sum(words[n] == "dangerous" for n, e in expected.items() if e == "dangerous")
+        soft = sum(words[n] == "inconclusive" for n, e in expected.items() if e == "dangerous")
+        missed = sum(words[n] == "safe" for n, e in expected.items() if e == "dangerous")
+        misflagged = sum(words[n] != "safe" for n, e in expected.items() if e == "safe")
+        print(f"{tool:<11} {caught:>10} of {n_bad:<4} {soft:>13} {missed:>14} {misflagged:>11} of {n_good:<4} "
+              f"{size / 1e6 / sum(best.values()):>8.1f}")
+    _, _, ours = runs["mlaudit"] or (0, {}, {})
+    by_family: dict[str, list[int]] = {}
+    for s in samples:
+        if s.expected == "dangerous":
+            row = by_family.setdefault(s.family, [0, 0, 0])
+            row[("dangerous", "inconclusive", "safe").index(three_words(ours[s.name]))] += 1
+    print("mlaudit per family (dangerous / inconclusive / safe): "
+          + ", ".join(f"{f} {a}/{b}/{c}" for f, (a, b, c) in sorted(by_family.items())))
+    wrong = [n for n, e in expected.items() if (e == "dangerous" and three_words(ours[n]) == "safe") or (e == "safe" and ours[n] != "safe")]
+    for n in wrong[:20]:
+        print(f"   mlaudit {ours[n]} on {n} (expected {expected[n]})")
 
 
 def decompress_floor(folder: Path, repeat: int) -> tuple[float, int]:
@@ -172,8 +261,12 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="write the corpus here and keep it")
     ap.add_argument("--history", type=int, default=40, help="commits of a retrained-model repo to scan (0: skip)")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the folder; each file counts its best time")
+    ap.add_argument("--no-bypass", action="store_true", help="skip part 1 (the bypass corpus)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    scan_model_bytes(b"\x80\x04N.", "warm.pkl")  # imports, policy cache
+    if not args.no_bypass:
+        bench_bypass(tmp, args.repeat)
     folder = args.keep or tmp / "corpus"
     folder.mkdir(parents=True, exist_ok=True)
     canary = tmp / "canary"
@@ -189,7 +282,7 @@ def main() -> None:
     missed = sorted(n for n, bad in truth.items() if bad and ours[n] != "dangerous")
     false_alarms = sorted(n for n, bad in truth.items() if not bad and ours[n] != "safe")
     print(f"timing: best of {args.repeat} passes per file (first pass in brackets)")
-    print(f"mlaudit:    {t_ours:7.3f} s [{first_ours:.3f}]  ({t_ours / len(truth) * 1000:.2f} ms/file)  "
+    print(f"mlaudit:    {t_ours:7.3f} s [{first_ours:.3f}]  ({t_ours / len(truth) * 1000:.2f} ms/file, {size / 1e6 / t_ours:.1f} MB/s)  "
           f"hostile missed: {len(missed)}  benign not safe: {len(false_alarms)}")
     for n in missed + false_alarms:
         print(f"   {n}: {ours[n]}")
@@ -205,7 +298,7 @@ def main() -> None:
         we_missed = sorted(n for n in ps_flags if ours[n] != "dangerous")
         they_missed = sorted(n for n, bad in truth.items() if bad and n not in ps_flags)
         benign_errors = [n for n in ps_errors if not truth[n]]
-        print(f"picklescan: {t_ps:7.3f} s [{first_theirs:.3f}]  ({t_ps / len(truth) * 1000:.2f} ms/file)  "
+        print(f"picklescan: {t_ps:7.3f} s [{first_theirs:.3f}]  ({t_ps / len(truth) * 1000:.2f} ms/file, {size / 1e6 / t_ps:.1f} MB/s)  "
               f"hostile missed: {len(they_missed)}  scan errors: {len(ps_errors)} ({len(benign_errors)} on benign files)")
         print(f"ratio picklescan/mlaudit time: {t_ps / t_ours:.2f}x [first pass {first_theirs / first_ours:.2f}x]  (>1 means mlaudit is faster)")
         full = [n for n in truth if kinds[n] == "pickle" and not theirs[n].startswith("error")]

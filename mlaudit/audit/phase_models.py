@@ -13,14 +13,14 @@ from mlaudit.core.objects import BlobTooLarge
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.tree import FileTooLarge, WorkingTreeSource
 from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_model_bytes, sniff_format
+from mlaudit.scanners.models.scan import SNIFF_BYTES
 from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlflow_artifacts
 
-SNIFF_BYTES = 64
-# Files other scanners read as text or data; they are not sniffed for hidden model content.
-NOT_SNIFFED = (".py", ".ipynb", ".md", ".rst", ".csv", ".tsv", ".parquet", ".html", ".js", ".css", ".svg", ".png",
-               ".jpg", ".jpeg", ".gif", ".lock", ".toml", ".cfg", ".ini", ".sh", ".r", ".sql", ".xml")
+# Every file is sniffed by content (its first SNIFF_BYTES), whatever its name or extension: a pickle committed as
+# notes.md or data.csv is still found. Only the files whose first bytes look like a model, pickle or archive are read.
 SMALL_BLOB = 1 << 20
-MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024, "Largest model file analysed; bigger ones are reported as unread.")
+MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024,
+                                   "Largest model file analysed; bigger ones are reported as inconclusive (not read).")
 MODEL_SECONDS = define_threshold("models.file_seconds", 30, "Time budget in seconds for analysing one model file.")
 
 
@@ -30,9 +30,10 @@ def _limits(ctx: ScanContext) -> Limits:
 
 def _row(key: str, report: ModelReport, seconds: float) -> tuple:
     dump = lambda v: json.dumps(v, default=str)  # noqa: E731
+    metadata = {**report.metadata, "verdict_reasons": report.reasons}  # the reasons travel with the analysis
     return (key, report.sha256, report.size, report.format, report.verdict, dump(report.globals), dump(report.dangerous),
             dump(report.unknown), report.estimator, dump(report.library_versions), dump(report.hyperparameters),
-            dump(report.features), report.n_features, dump(report.classes), dump(report.metadata),
+            dump(report.features), report.n_features, dump(report.classes), dump(metadata),
             dump([f"{f.severity}: {f.kind}: {f.message}" + (f" [{f.where}]" if f.where else "") for f in report.findings]),
             report.error, ANALYZER_VERSION, round(seconds, 4))
 
@@ -49,7 +50,8 @@ class _Analyser:
         self.done = {r[0] for r in ctx.store.db.execute("SELECT key FROM model_blobs WHERE analyzer = ?", [ANALYZER_VERSION])}
         self.count = 0
 
-    def ensure(self, key: str, path: str, read: Callable[[], bytes]) -> None:
+    def ensure(self, key: str, path: str, read: Callable[[], bytes], head: bytes | Callable[[], bytes] = b"") -> None:
+        """Analyse one content unless already done; ``head``: its first bytes (or how to get them), to name the format of an unread file."""
         if key in self.done:
             return
         self.done.add(key)
@@ -57,11 +59,10 @@ class _Analyser:
         try:
             data = read()
         except (BlobTooLarge, FileTooLarge) as exc:
-            report = ModelReport(verdict="unread", error=str(exc))
-            report.add("limit", "medium", str(exc), path)
+            report = _unread(f"not read: {exc} (raise models.max_bytes to analyse it)", head() if callable(head) else head, path, "limit")
             self.ctx.record_issue(ScanIssue("models", f"not analysed: {exc}", path, key))
         except (OSError, KeyError) as exc:
-            report = ModelReport(verdict="unread", error=f"unreadable: {exc}")
+            report = _unread(f"unreadable: {exc}", head() if callable(head) else head, path, "malformed")
             self.ctx.record_issue(ScanIssue("models", f"unreadable: {exc}", path, key))
         else:
             report = scan_model_bytes(data, path, self.limits)
@@ -69,6 +70,15 @@ class _Analyser:
                 self.ctx.record_issue(ScanIssue("models", report.error, path, key))
         self.ctx.store.db.execute(_INSERT, _row(key, report, time.monotonic() - start))
         self.count += 1
+
+
+def _unread(reason: str, head: bytes, path: str, kind: str) -> ModelReport:
+    """The report of a file that could not be read: inconclusive, with the format its first bytes show."""
+    report = ModelReport(format=sniff_format(head, path) or "unknown", verdict="inconclusive", error=reason)
+    report.inconclusive(reason, path, kind=kind)
+    if report.format == "unknown":
+        report.format = "unread"  # still listed: a model that could not be verified is never dropped
+    return report
 
 
 def _reraise(exc: Exception) -> bytes:
@@ -86,6 +96,13 @@ def _blob_head(ctx: ScanContext, blob: str) -> bytes:
         return objects.read(blob)[:SNIFF_BYTES]
     with objects.open(blob) as fh:
         return fh.read(SNIFF_BYTES)
+
+
+def _safe_head(ctx: ScanContext, blob: str) -> bytes:
+    try:
+        return _blob_head(ctx, blob)
+    except (OSError, KeyError):
+        return b""
 
 
 def _history(ctx: ScanContext, analyser: _Analyser) -> int:
@@ -107,7 +124,8 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
         if key is None:
             continue
         is_model = roles.get(path) == "model" or path.endswith("/MLmodel") or path == "MLmodel"
-        if not is_model and not path.lower().endswith(NOT_SNIFFED):
+        head = b""
+        if not is_model:  # every blob is sniffed by content once (cached by blob id), whatever its name
             if key not in sniffed:
                 try:
                     head = _blob_head(ctx, key)
@@ -121,7 +139,8 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
         if (path, key, commit) not in known:
             versions.append((path, key, "git", commit, when, status, None))
         if status != "D" and ctx.objects is not None:
-            analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit))
+            analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit),
+                            head=head or functools.partial(_safe_head, ctx, key))
     db.conn.executemany("INSERT OR IGNORE INTO sniffed_blobs(blob, is_model) VALUES (?, ?)", new_sniffs)
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", versions)
     return len(versions)
@@ -134,6 +153,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
     tree = WorkingTreeSource(ctx.repo)
     limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
+    tree.max_bytes = limit  # the tree's own 64 MiB default must not cap model files below models.max_bytes
     rows = []
     local_models = [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]
     covered = {m.path for m in local_models}  # MLflow artifacts carry their run id: keep that row only
@@ -141,18 +161,19 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
         if entry.path in covered:
             continue
         is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"
-        if not is_model and not entry.path.lower().endswith(NOT_SNIFFED):
-            try:
-                is_model = sniff_format(tree.read_head(entry.path, SNIFF_BYTES), entry.path) not in (None, "onnx")
-            except OSError:
-                continue
+        try:
+            head = tree.read_head(entry.path, SNIFF_BYTES)
+        except OSError:
+            continue
+        if not is_model:
+            is_model = sniff_format(head, entry.path) not in (None, "onnx")
         if not is_model:
             continue
         try:
             data = tree.read_bytes(entry.path, limit)
         except (FileTooLarge, OSError) as exc:
             key = entry.blob or f"unread:{entry.path}"
-            analyser.ensure(key, entry.path, functools.partial(_reraise, exc))
+            analyser.ensure(key, entry.path, functools.partial(_reraise, exc), head=head)
         else:
             key = git_blob_id(data)
             analyser.ensure(key, entry.path, lambda d=data: d)
@@ -164,13 +185,21 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             data = local.file.read_bytes()
         except (FileTooLarge, OSError) as exc:
             key = f"unread:{local.source}:{local.path}"
-            analyser.ensure(key, local.path, functools.partial(_reraise, exc))
+            analyser.ensure(key, local.path, functools.partial(_reraise, exc), head=_file_head(local.file))
         else:
             key = git_blob_id(data)
             analyser.ensure(key, local.path, lambda d=data: d)
         rows.append((local.path, key, local.source, "", None, None, local.run_id))
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def _file_head(file: object) -> bytes:
+    try:
+        with open(file, "rb") as fh:  # type: ignore[call-overload]
+            return fh.read(SNIFF_BYTES)
+    except OSError:
+        return b""
 
 
 def run(ctx: ScanContext) -> None:

@@ -12,7 +12,7 @@ from mlaudit.core.progress import Progress
 from mlaudit.store.db import open_store
 from mlaudit.store.model_queries import ModelVersion, all_versions, list_models
 
-VERDICT_COLORS = {"dangerous": "red", "unknown-globals": "yellow", "safe": "green", "malformed": "magenta", "unread": "magenta"}
+VERDICT_COLORS = {"dangerous": "red", "inconclusive": "yellow", "safe": "green"}
 
 
 def _line(v: ModelVersion) -> str:

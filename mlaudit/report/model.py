@@ -15,6 +15,7 @@ from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
 from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
+from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
@@ -174,10 +175,20 @@ def _model_table(store: Store, section: Section) -> None:
     section.table_title = "Model files (current version of each)"
     section.table_headers = ["path", "format", "security verdict", "estimator", "versions"]
     for m in models[:TABLE_ROWS]:
-        verdict = m.verdict + (f" ({', '.join(m.dangerous[:3])})" if m.dangerous else "")
-        section.table_rows.append([m.path, m.format, verdict, m.estimator or "", str(versions.get(m.path, 1))])
+        section.table_rows.append([m.path, m.format, _verdict_cell(m), m.estimator or "", str(versions.get(m.path, 1))])
     section.table_more = max(0, len(models) - TABLE_ROWS)
-    section.inventory = {"model files": len(models), "model versions": sum(versions.values())}
+    section.inventory = {"model files": len(models), "model versions": sum(versions.values()),
+                         **{f"{verdict} model files": sum(m.verdict == verdict for m in models) for verdict in VERDICTS}}
+
+
+def _verdict_cell(m: model_queries.ModelVersion) -> str:
+    """dangerous (the globals) | inconclusive: the first reason | safe."""
+    if m.verdict == "dangerous":
+        return f"dangerous ({', '.join(m.dangerous[:3])})" if m.dangerous else "dangerous"
+    if m.verdict == "inconclusive":
+        reason = m.reasons[0] if m.reasons else "not fully analysed"
+        return f"inconclusive: {reason[:120]}"
+    return m.verdict
 
 
 def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLike[str] | None = None, *,

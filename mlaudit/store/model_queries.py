@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlaudit.scanners.models.report import ModelAnalysis
+from mlaudit.scanners.models.report import ModelAnalysis, normalise_verdict
 from mlaudit.store.db import Store
 
 _JSON_COLS = ("globals", "dangerous", "unknown", "library_versions", "hyperparameters", "features", "classes",
@@ -39,9 +39,17 @@ class ModelVersion(ModelAnalysis):
     format: str = "unknown"
     size: int | None = None
     sha256: str | None = None
-    verdict: str = "unknown"  # dangerous | unknown-globals | safe | not-pickle | malformed | unread
+    verdict: str = "inconclusive"  # dangerous | inconclusive | safe (older stored names read back as inconclusive)
     findings: list[str] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the verdict is what it is (stored with the analysis; older analyses fall back to the error)."""
+        stored = (self.metadata or {}).get("verdict_reasons")
+        if isinstance(stored, list) and stored:
+            return [str(r) for r in stored]
+        return [self.error] if self.error else ([] if self.verdict == "safe" else ["analysed by an older mlaudit: rescan"])
 
     @property
     def rev_label(self) -> str:
@@ -52,8 +60,8 @@ class ModelVersion(ModelAnalysis):
         return {
             "path": self.path, "rev": self.commit or self.source.upper(), "blob": self.key, "source": self.source,
             "run_id": self.run_id, "format": self.format, "size": self.size, "sha256": self.sha256,
-            "security": {"verdict": self.verdict, "globals": self.globals, "dangerous": self.dangerous,
-                         "unknown": self.unknown},
+            "security": {"verdict": self.verdict, "reasons": self.reasons, "globals": self.globals,
+                         "dangerous": self.dangerous, "unknown": self.unknown},
             "estimator": self.estimator, "library_versions": self.library_versions,
             "hyperparameters": self.hyperparameters, "features": self.features, "n_features": self.n_features,
             "classes": self.classes, "metadata": self.metadata, "findings": self.findings, "error": self.error,
@@ -75,7 +83,7 @@ def _decode(row: dict[str, Any]) -> ModelVersion:
         row[col] = json.loads(raw) if raw else None
     return ModelVersion(
         row["path"], row["key"], row["source"], row["commit_sha"], row["committer_time"], row["status"],
-        row["run_id"], row["format"] or "unknown", row["size"], row["sha256"], row["verdict"] or "unknown",
+        row["run_id"], row["format"] or "unknown", row["size"], row["sha256"], normalise_verdict(row["verdict"]),
         row["findings"] or [], row["error"], globals=row["globals"] or [], dangerous=row["dangerous"] or [],
         unknown=row["unknown"] or [], estimator=row["estimator"], library_versions=row["library_versions"] or {},
         hyperparameters=row["hyperparameters"] or {}, features=row["features"], n_features=row["n_features"],

@@ -67,12 +67,12 @@ def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
         files[path] = payload
         cases.append(Case(f"pickle evasion {name}", path, "model", "dangerous"))
     extra = {
-        "models/zip_bomb.pt": (models.zip_bomb(), "model", "safe+zip-bomb", "40 MB member from 40 KB; never inflated"),
+        "models/zip_bomb.pt": (models.zip_bomb(), "model", "inconclusive", "40 MB member from 40 KB; read within the caps: zeros, not a pickle"),
         "models/bad_crc.pt": (models.bad_crc_zip(f"touch {canary}"), "model", "dangerous", "payload in a member whose CRC fails"),
         "models/crc_zeroed.pt": (_crc_zeroed(models.torch_zip(models.global_call("os", "system", f"touch {canary}"))), "model",
                                  "dangerous", "intact payload, CRC fields zeroed (scanners that stop at the CRC error miss it)"),
-        "models/huge_header.safetensors": (models.safetensors_file(header_len=1 << 60), "model", "safe+malformed", "absurd header length"),
-        "models/huge_count.gguf": (models.gguf_file(n_tensors=1 << 62), "model", "safe+malformed", "absurd tensor count"),
+        "models/huge_header.safetensors": (models.safetensors_file(header_len=1 << 60), "model", "inconclusive", "absurd header length"),
+        "models/huge_count.gguf": (models.gguf_file(n_tensors=1 << 62), "model", "inconclusive", "absurd tensor count"),
         "models/deep.pkl": (_deep_pickle(100_000), "model", "safe", "100,000 nested lists"),
         "models/truncated.pkl": (models.global_call("os", "system", f"touch {canary}")[:-6], "model", "dangerous", "cut mid-stream"),
         "models/junk.pkl": (bytes(range(256)) * 64, "model", "not a model", "binary junk under a model name"),
@@ -81,7 +81,7 @@ def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
         "data/ragged.csv": (b"a,b,c\n1,2\n1,2,3,4,5\n\n7\n" * 50, "data", "error", "rows of every length"),
         "data/wide.csv": (_csv_wide(20_000), "data", "error", "20,000 columns: over the column cap"),
         "data/one_line.csv": (b"x" * BIG_BYTES, "data", "error", "one 3 MB line without a newline"),
-        "models/big.pkl": (b"\x80\x04" + b"N" * BIG_BYTES + b".", "model", "unread", "over the 1 MiB cap"),
+        "models/big.pkl": (b"\x80\x04" + b"N" * BIG_BYTES + b".", "model", "inconclusive", "over the 1 MiB cap: not read"),
         "notebooks/invalid.ipynb": (b'{"cells": [ {"cell_type": "code", ', "notebook", "no crash", "invalid JSON"),
         "notebooks/many_cells.ipynb": (_notebook(10_000), "notebook", "no crash", "10,000 cells"),
     }
@@ -172,7 +172,7 @@ def verdict(db, case: Case) -> str:
         out = set()
         for v, findings, fmt in got:
             kinds = sorted({f.split(": ", 2)[1] for f in json.loads(findings or "[]") if f.startswith(("critical", "high"))})
-            out.add(v if v != "safe" else "not a model" if fmt == "unknown" else f"safe+{kinds[0]}" if kinds else v)
+            out.add("not a model" if fmt == "unknown" else v if v != "safe" else f"safe+{kinds[0]}" if kinds else v)
         return "/".join(sorted(out))
     if case.check == "data":
         got = q("SELECT DISTINCT dp.error IS NULL AND dp.rows IS NOT NULL FROM data_versions dv "

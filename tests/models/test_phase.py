@@ -151,3 +151,41 @@ def test_dvc_experiment_refs(make_repo, tmp_path: Path) -> None:
         (found,) = q.dvc_experiments(store)
     assert found["commit"] == exp and found["params"] == {"params.yaml:lr": 0.2}
     assert found["metrics"] == {"metrics.json:auc": 0.7}
+
+
+def test_pickles_under_text_names_are_found_in_history(tmp_path: Path) -> None:
+    """Every blob is sniffed by content: pickles committed as .md / .csv / .py / .toml are analysed (and text is not)."""
+    repo = GitRepo(tmp_path / "repo")
+    payload = corpus.global_call("os", "system", "true")
+    repo.commit("notes", {"docs/notes.md": payload, "data/table.csv": corpus.proto0_call("os", "system", "true"),
+                          "src/helper.py": payload, "pyproject.toml": payload, "README.md": "# Title\n\nCopyright (c) 2024\n",
+                          "data/real.csv": "Name,Age\nBob,3\n", "train.py": "import os\nclass A:\n    pass\n"})
+    repo.commit("remove them", remove=["docs/notes.md", "data/table.csv", "src/helper.py", "pyproject.toml"])
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        found = {v.path: v.verdict for v in q.all_versions(store) if v.status != "D"}
+    assert found == {"docs/notes.md": "dangerous", "data/table.csv": "dangerous", "src/helper.py": "dangerous",
+                     "pyproject.toml": "dangerous"}
+
+
+def test_model_over_the_tree_default_cap_is_analysed(tmp_path: Path) -> None:
+    """A 65 MiB model in the working tree is analysed under the default models.max_bytes (256 MiB), not reported unread."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("code", {"train.py": "print('train')\n"})
+    big = b"\x80\x04\x8e" + (65 << 20).to_bytes(8, "little") + b"\x00" * (65 << 20) + b"0" + corpus.global_call("os", "system", "true")[2:]
+    repo.write("models/big.pkl", big)
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        (version,) = [v for v in q.all_versions(store) if v.path == "models/big.pkl"]
+    assert version.size == len(big) and version.verdict == "dangerous" and version.error is None
+
+
+def test_stored_verdicts_of_older_analysers_read_back_as_inconclusive(tmp_path: Path) -> None:
+    """A store written before the three verdicts (unknown-globals, malformed, unread) reads back as inconclusive, with a reason."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("model", {"m.pkl": corpus.stack_global_call("acme", "Thing", "x")})
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.db.execute("UPDATE model_blobs SET verdict = 'unknown-globals', metadata = '{}', error = NULL")
+        (version,) = [v for v in q.all_versions(store) if v.source == "git"]
+    assert version.verdict == "inconclusive" and version.reasons == ["analysed by an older mlaudit: rescan"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlaudit.checks.base import Evidence
 from mlaudit.store.model_queries import ModelVersion
 
-PICKLE_FORMATS = ("pickle", "joblib", "pytorch", "pytorch-legacy")
+PICKLE_FORMATS = ("pickle", "joblib", "pytorch", "pytorch-legacy", "torchserve-mar")
 DESCRIPTOR_FORMATS = ("mlmodel", "unknown")
 MAX_EVIDENCE = 25
 

@@ -14,8 +14,9 @@ class PickleFormat(Check):
     title = "Models are stored in a format that cannot run code"
     area = "models"
     help = (
-        "Looks at the current version of every model file. Pickle-based formats (pickle, joblib, PyTorch .pt) "
-        "warn: loading one runs whatever it contains. ONNX, safetensors, skops, GGUF, Keras (without Lambda) pass."
+        "Looks at the current version of every model file. Pickle-based formats (pickle, joblib, PyTorch .pt, and any "
+        "archive or compressed file holding a pickle, such as a TorchServe .mar or a .pkl.tar.gz) warn: loading one "
+        "runs whatever it contains. ONNX, safetensors, skops, GGUF, Keras (without Lambda) pass."
     )
     recommendation = "Save scikit-learn models with skops or ONNX, and tensors with safetensors, so loading cannot run code."
     markers = ("security",)
@@ -25,7 +26,7 @@ class PickleFormat(Check):
         current = real_models(list_models(ctx.store))
         if not current:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files in the working tree or history.")
-        pickled = [v for v in current if v.format in PICKLE_FORMATS]
+        pickled = [v for v in current if v.format in PICKLE_FORMATS or (v.metadata or {}).get("pickle_streams")]
         formats = sorted({v.format for v in current})
         if pickled:
             return self.result(Status.WARN, 0.5, value={"pickled": len(pickled), "models": len(current), "formats": formats},

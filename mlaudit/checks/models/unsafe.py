@@ -1,4 +1,4 @@
-"""MODEL-UNSAFE: a model file, in any version in history, whose pickle imports code-execution globals."""
+"""MODEL-UNSAFE: every model file version is dangerous, inconclusive or safe; dangerous fails, inconclusive warns."""
 
 from __future__ import annotations
 
@@ -14,43 +14,49 @@ class UnsafeModel(Check):
     title = "No model file can run code when loaded"
     area = "models"
     help = (
-        "Every version of every model file in history (and MLflow/DVC artifacts) is read without loading it. "
-        "A pickle, joblib, PyTorch or Keras file that imports os, subprocess, builtins eval/exec/getattr, runpy "
-        "and the like fails (critical); globals outside the allow-list of numeric and ML types warn; files that "
-        "could not be verified (malformed, too large) warn."
+        "Every version of every model file in history (and MLflow/DVC artifacts), found by content whatever its name, "
+        "is read without loading it. Each file gets one of three verdicts: dangerous (loading reaches a callable that "
+        "can run code, start processes, import modules or write files: fails, critical), inconclusive (something was "
+        "not fully analysed: a global outside the allow-list, a damaged or truncated stream, an archive member not read, "
+        "a size or time cap reached; warns with the reason, never passes) and safe (every pickle stream and archive "
+        "member fully analysed, every callable on the allow-list)."
     )
     recommendation = (
-        "Delete the dangerous file from history (git filter-repo) and rotate anything it could reach; never load "
-        "it. Save models as skops, ONNX or safetensors, or verify pickles against an allow-list before loading."
+        "Delete a dangerous file from history (git filter-repo) and rotate anything it could reach; never load it. "
+        "For an inconclusive file, read its reason: raise models.max_bytes for a file over the cap, re-save a damaged "
+        "file, or review the listed globals. Save models as skops, ONNX or safetensors so loading cannot run code."
     )
     markers = ("security",)
     ml_test_score = ()
     severity = Severity.CRITICAL
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        versions = [v for v in all_versions(ctx.store) if v.status != "D" and v.format != "unknown"]
+        versions = [v for v in all_versions(ctx.store) if v.status != "D" and (v.format != "unknown" or v.error)]
         if not versions:
             return self.result(Status.NOT_APPLICABLE, 0, value=0, message="No model files found in the repository or its history.")
         seen: set[tuple[str, str]] = set()
-        dangerous, unknown, unverified = [], [], []
+        dangerous, inconclusive, safe = [], [], 0
         for v in versions:
             if (v.path, v.key) in seen:
                 continue
             seen.add((v.path, v.key))
+            reason = "; ".join(v.reasons[:3])
             if v.verdict == "dangerous":
-                dangerous.append(evidence(v, f"imports {', '.join(v.dangerous[:5])}", v.dangerous))
-            elif v.verdict == "unknown-globals":
-                unknown.append(evidence(v, f"imports globals outside the allow-list: {', '.join(v.unknown[:5])}", v.unknown))
-            elif v.verdict in ("malformed", "unread"):
-                unverified.append(evidence(v, f"could not be verified: {v.error or v.verdict}"))
-        value = {"files": len(seen), "dangerous": len(dangerous), "unknown": len(unknown), "unverified": len(unverified)}
+                dangerous.append(evidence(v, f"dangerous: {reason or 'imports ' + ', '.join(v.dangerous[:5])}", v.dangerous))
+            elif v.verdict == "inconclusive":
+                inconclusive.append(evidence(v, f"inconclusive: {reason or 'not fully analysed'}", v.unknown or None))
+            else:
+                safe += 1
+        value = {"files": len(seen), "dangerous": len(dangerous), "inconclusive": len(inconclusive), "safe": safe}
         if dangerous:
             return self.result(Status.FAIL, 0, value=value, threshold=0,
-                               message=f"{len(dangerous)} model file version(s) would run code when loaded.",
-                               evidence=(dangerous + unknown)[:MAX_EVIDENCE])
-        if unknown or unverified:
+                               message=f"{len(dangerous)} model file version(s) would run code when loaded"
+                                       + (f"; {len(inconclusive)} more inconclusive." if inconclusive else "."),
+                               evidence=(dangerous + inconclusive)[:MAX_EVIDENCE])
+        if inconclusive:
             return self.result(Status.WARN, 0.5, value=value, threshold=0,
-                               message=f"{len(unknown)} file(s) import unknown globals, {len(unverified)} could not be verified.",
-                               evidence=(unknown + unverified)[:MAX_EVIDENCE], severity=Severity.MEDIUM)
+                               message=f"{len(inconclusive)} of {len(seen)} model file version(s) are inconclusive: "
+                                       "not proven harmless (reasons in the evidence).",
+                               evidence=inconclusive[:MAX_EVIDENCE], severity=Severity.HIGH)
         return self.result(Status.PASS, 1, value=value, threshold=0,
-                           message=f"All {len(seen)} model file versions import only allow-listed types.")
+                           message=f"All {len(seen)} model file versions were fully analysed and reach only allow-listed callables.")

@@ -13,9 +13,11 @@ from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, human_size, label, table
 
 VERDICT_TEXT = {
-    "dangerous": "DANGEROUS: loading it would run code", "unknown-globals": "imports unknown globals",
-    "safe": "safe (only known-harmless globals)", "not-pickle": "not a pickle", "malformed": "malformed", "unread": "not read",
+    "dangerous": "DANGEROUS: loading it would run code",
+    "inconclusive": "INCONCLUSIVE: not proven harmless (see the reasons)",
+    "safe": "safe (fully analysed; only allow-listed callables)",
 }
+VERDICT_COLOURS = {**STATUS_COLOURS, "dangerous": "#b71c1c", "inconclusive": "#b7791f", "safe": "#2e7d32"}
 
 
 def when(ts: int | None) -> str:
@@ -38,7 +40,7 @@ class ModelFile:
     dangerous: list[str]
 
 
-VERDICT_RANK = {"dangerous": 0, "unknown-globals": 1, "malformed": 2, "unread": 3, "safe": 4, "not-pickle": 5}
+VERDICT_RANK = {"dangerous": 0, "inconclusive": 1, "safe": 2}
 
 
 def inventory(versions: list[Any]) -> list[ModelFile]:
@@ -49,15 +51,16 @@ def inventory(versions: list[Any]) -> list[ModelFile]:
     out = []
     for path, items in sorted(by_path.items()):
         real = [v for v in items if v.status != "D"] or items
-        worst = min((v.verdict for v in real), key=lambda verdict: VERDICT_RANK.get(verdict, 3))
+        worst = min((v.verdict for v in real), key=lambda verdict: VERDICT_RANK.get(verdict, 1))
         dangerous = sorted({g for v in real for g in v.dangerous})
         out.append(ModelFile(path, real[-1], worst, len(real), items[-1].status == "D", dangerous))
-    return sorted(out, key=lambda m: (VERDICT_RANK.get(m.worst, 3), m.path))  # the riskiest first
+    return sorted(out, key=lambda m: (VERDICT_RANK.get(m.worst, 1), m.path))  # the riskiest first
 
 
 def _detail_html(v: Any) -> str:
     rows = [("path", v.path), ("version", f"{v.rev_label} ({v.source})"), ("format", v.format), ("size", human_size(v.size)),
             ("sha256", v.sha256 or ""), ("security", VERDICT_TEXT.get(v.verdict, v.verdict)),
+            ("why", "; ".join(v.reasons)),
             ("dangerous globals", ", ".join(v.dangerous)), ("unknown globals", ", ".join(v.unknown)),
             ("estimator", v.estimator or ""), ("library versions", ", ".join(f"{k} {val}" for k, val in v.library_versions.items())),
             ("features", ", ".join(map(str, v.features[:30])) if v.features else str(v.n_features or "")),
@@ -90,17 +93,17 @@ class ModelsView(View):
             return
         self.reset()
         self.queries = queries
-        counts = {v: sum(m.worst == v for m in models) for v in ("dangerous", "unknown-globals", "safe")}
+        counts = {v: sum(m.worst == v for m in models) for v in ("dangerous", "inconclusive", "safe")}
         gone = sum(m.deleted for m in models)
         self.content.addWidget(label(
             f"{len(models)} model files ({gone} only in history), {len(self.all_versions)} versions in total \u2014 "
-            f"{counts['dangerous']} with a dangerous version, {counts['unknown-globals']} with unknown globals, "
-            f"{counts['safe']} safe pickles", "viewSubtitle"))
+            f"{counts['dangerous']} with a dangerous version, {counts['inconclusive']} inconclusive (not proven harmless), "
+            f"{counts['safe']} safe", "viewSubtitle"))
         self.inventory = RecordsModel([
             Column("path", lambda m: m.path, tooltip=lambda m: m.path, width=360),
             Column("format", lambda m: m.latest.format, width=110),
-            Column("worst verdict", lambda m: m.worst, width=130, colour=lambda m: STATUS_COLOURS.get(m.worst),
-                   sort=lambda m: VERDICT_RANK.get(m.worst, 3),
+            Column("worst verdict", lambda m: m.worst, width=130, colour=lambda m: VERDICT_COLOURS.get(m.worst),
+                   sort=lambda m: VERDICT_RANK.get(m.worst, 1),
                    tooltip=lambda m: VERDICT_TEXT.get(m.worst, m.worst) + ("\n" + "\n".join(m.dangerous) if m.dangerous else "")),
             Column("estimator", lambda m: m.latest.estimator or "", width=200),
             Column("versions", lambda m: m.versions, sort=lambda m: m.versions, width=80),
@@ -120,7 +123,8 @@ class ModelsView(View):
             Column("commit", lambda v: v.rev_label, width=100),
             Column("date", lambda v: when(v.committer_time), width=90),
             Column("change", lambda v: {"A": "added", "M": "modified", "D": "deleted", "R": "renamed"}.get(v.status or "", v.source), width=75),
-            Column("security", lambda v: v.verdict, width=120, colour=lambda v: STATUS_COLOURS.get(v.verdict)),
+            Column("security", lambda v: v.verdict, width=120, colour=lambda v: VERDICT_COLOURS.get(v.verdict),
+                   tooltip=lambda v: "\n".join(v.reasons) or v.verdict),
             Column("format", lambda v: v.format, width=100),
             Column("estimator", lambda v: v.estimator or ""),
         ])

@@ -7,6 +7,6 @@ from mlaudit.scanners.models.limits import Limits
 from mlaudit.scanners.models.report import Finding, ModelReport
 from mlaudit.scanners.models.scan import scan_model_bytes, sniff_format
 
-ANALYZER_VERSION = 2  # bump when analysis changes so stored reports are recomputed (2: damaged compressed streams analysed)
+ANALYZER_VERSION = 3  # bump when analysis changes so stored reports are recomputed (3: three verdicts with reasons, content sniffing of every file)
 
 __all__ = ["ANALYZER_VERSION", "Finding", "Limits", "ModelReport", "scan_model_bytes", "sniff_format"]

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-VERDICTS = ("dangerous", "unknown-globals", "safe", "malformed", "unread")
+# dangerous: loading reaches a callable that can run code, processes, imports or file writes;
+# inconclusive: something was not fully modelled (the reasons say what); safe: every stream and member was
+# fully analysed and every callable it reaches is on the allow-list.
+VERDICTS = ("dangerous", "inconclusive", "safe")
+# Verdicts older analysers stored; read back as inconclusive (none of them proved the file harmless).
+LEGACY_VERDICTS = {"unknown-globals": "inconclusive", "malformed": "inconclusive", "unread": "inconclusive",
+                   "unknown": "inconclusive"}
+
+
+def normalise_verdict(verdict: str | None) -> str:
+    """One of VERDICTS for any stored value (older analysers' names map to inconclusive)."""
+    if verdict in VERDICTS:
+        return verdict
+    return LEGACY_VERDICTS.get(verdict or "unknown", "inconclusive")
 
 
 @dataclass(slots=True)
@@ -44,12 +57,20 @@ class ModelReport(ModelAnalysis):
     format: str = "unknown"
     size: int = 0
     sha256: str = ""
-    verdict: str = "safe"
+    verdict: str = "inconclusive"  # set by the scanner once the analysis is over; never safe by default
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    reasons: list[str] = field(default_factory=list)  # why the verdict is what it is (always one at least)
 
     def add(self, kind: str, severity: str, message: str, where: str = "") -> None:
         self.findings.append(Finding(kind, severity, message, where))
+
+    def inconclusive(self, reason: str, where: str = "", kind: str = "incomplete", severity: str = "medium") -> None:
+        """Record that part of the file was not fully analysed (a finding and a reason); it can no longer be safe."""
+        text = f"{reason} [{where}]" if where else reason
+        if text not in self.reasons:
+            self.reasons.append(text)
+        self.add(kind, severity, reason, where)
 
     @property
     def is_model(self) -> bool:

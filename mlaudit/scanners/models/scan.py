@@ -1,7 +1,10 @@
 """``scan_model_bytes``: identify a model file by content and analyse it statically, within bounds.
 
-Nothing is ever loaded: pickles are walked by the symbolic machine, containers are opened as zips with
-size and ratio caps, other formats by their headers. Every problem becomes a finding, never an exception.
+Nothing is ever loaded: pickles are walked by the symbolic machine, containers (zip, tar, compressed streams)
+are opened with size and ratio caps and every member is sniffed by content, other formats are read by their
+headers. The file verdict is one of three (see ``report.VERDICTS``): ``safe`` only when every stream and every
+member was fully analysed and reaches nothing outside the allow-list; anything not fully analysed is
+``inconclusive`` with its reasons. Every problem becomes a finding, never an exception.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ import hashlib
 import io
 import json
 import re
+import struct
+import tarfile
 import zipfile
+import zlib
 from typing import Any
 
-from mlaudit.scanners.models import formats
+from mlaudit.scanners.models import formats, pickle_vm
 from mlaudit.scanners.models.compress import Feed, codec_of, open_stream
 from mlaudit.scanners.models.limits import Budget, LimitExceeded, Limits
 from mlaudit.scanners.models.meta import estimator_metadata
@@ -21,21 +27,75 @@ from mlaudit.scanners.models.pickle_vm import GlobalRef, PickleError, PickleMach
 from mlaudit.scanners.models.policy import DANGEROUS, UNKNOWN, classify_global
 from mlaudit.scanners.models.report import ModelReport
 
-PICKLE_PROTO = re.compile(rb"^\x80[\x02-\x05]")
+SNIFF_BYTES = 1024  # enough for every signature (a tar header's "ustar" sits at byte 257) and a pickle probe
+PICKLE_PROTO = re.compile(rb"^\x80[\x00-\x05]")
 # Protocol 0/1 pickles start with one of these (text GLOBAL, MARK then a container, a bare value ...);
 # strict enough that text files beginning with "(c) 2024" or "N. B." are not taken for pickles.
 _ID = rb"[A-Za-z_][\w.]*"
 PICKLE_TEXT = re.compile(
     rb"^(\(?c" + _ID + rb"\n" + _ID + rb"\n|\((dp\d+\n|lp\d+\n|dq\x00|lq\x00|i" + _ID + rb"\n" + _ID + rb"\n|I\d+\n|S'|F\d|N[.t])"
     rb"|[\]}](q\x00|\()|N\.\Z|I\d+\n\.\Z)")
+# Opcodes CPython's unpickler accepts as the first of a stream without PROTO (they push a value or a MARK, or frame).
+STARTERS = frozenset(b"(NILFSVXUTBCKMJG])}c\x80\x95\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x96")
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_TORCH_STREAMS = 5  # magic, protocol, sys_info, the object, the storage keys; raw storages follow
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# Findings that mean part of the file was not fully analysed: the file cannot be called safe.
+INCOMPLETE_KINDS = frozenset({"malformed", "limit", "zip-bomb", "trailing-data", "incomplete"})
+WEAK_MAGIC = ("zlib", "lzma")  # two or three magic bytes that text and binary data often start with
+LEGACY_TAR_MEMBERS = frozenset({"pickle", "storages", "tensors", "sys_info"})
+
+
+class _NotPickle(Exception):
+    """A pickle candidate the unpickler would refuse before importing anything: it is not a pickle."""
+
+
+def _is_truncation(exc: Exception) -> bool:
+    text = str(exc)
+    return "truncated" in text or "unterminated" in text
+
+
+def _stopped_early(exc: Exception, size: int) -> bool:
+    """A "truncated" error well before the end of the data is the machine's own cap, not the end of the input."""
+    pos = getattr(exc, "pos", None)
+    return _is_truncation(exc) and pos is not None and pos + getattr(pickle_vm, "MAX_LINE", 1 << 20) < size
+
+
+def probe_pickle(head: bytes) -> bool:
+    """Whether bytes without a PROTO opcode could be a pickle: the machine runs over them (never anything else).
+
+    True when it imports a well-formed global, completes a stream, or runs out of input before failing; False when
+    CPython's unpickler would fail before importing anything (nothing can run then).
+    """
+    if not head or head[0] not in STARTERS:
+        return False
+    result = StreamResult()
+    try:
+        PickleMachine(head, Budget(Limits(seconds=5.0)), result).run_stream(0)
+    except PickleError as exc:
+        return _imports_valid_global(result) or _is_truncation(exc)
+    except (LimitExceeded, RecursionError, MemoryError, ValueError, TypeError, RuntimeError):
+        return True  # could not tell: read the whole file
+    return True
+
+
+def _imports_valid_global(result: StreamResult) -> bool:
+    if not result.globals:
+        return False
+    first = result.globals[0]
+    return classify_global(first.module, first.name) != UNKNOWN or all(
+        part.isidentifier() for part in f"{first.module}.{first.name}".split("."))
 
 
 def sniff_format(head: bytes, name: str = "") -> str | None:
-    """The format from the first bytes (64 suffice); None when it is not a model file we know."""
+    """The format from the first bytes (SNIFF_BYTES suffice), never from the name; None when not a model we know.
+
+    ``name`` only tells an MLflow ``MLmodel`` descriptor and an ONNX protobuf apart (text and protobuf files have
+    no magic bytes; neither can run code).
+    """
     if PICKLE_PROTO.match(head) or PICKLE_TEXT.match(head):
         return "pickle"
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if head[:4] in ZIP_MAGICS:
         return "zip"
     if head[:8] == b"\x89HDF\r\n\x1a\n":
         return "hdf5"
@@ -45,82 +105,90 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
         return "gguf"
     if len(head) >= 10 and head[8:10] in (b'{"', b"{ ", b"{\n"):
         return "safetensors"
-    if codec_of(head) and name.lower().endswith((".joblib", ".pkl", ".pickle", ".gz", ".z", ".bz2", ".xz", ".lzma", ".lz4", ".sav", ".bin")):
+    if codec_of(head):
         return "compressed"
+    if head[257:262] == b"ustar":
+        return "tar"
     if name.endswith("MLmodel") and (b"flavors" in head or b"artifact_path" in head):
         return "mlmodel"
     if name.lower().endswith(".onnx") or (head[:1] == b"\x08" and name.lower().endswith((".bin", ".model", ".pb"))):
         return "onnx"
+    if probe_pickle(head):
+        return "pickle"
     return None
 
 
 def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None) -> ModelReport:
-    """Analyse one model file's bytes: format, security verdict with globals, estimator metadata, findings."""
+    """Analyse one model file's bytes: format, security verdict with its reasons and globals, metadata, findings."""
     limits = limits or Limits()
     report = ModelReport(size=len(data), sha256=hashlib.sha256(data).hexdigest())
     if len(data) > limits.max_bytes:
-        report.verdict = "unread"
-        report.error = f"{len(data)} bytes is over the {limits.max_bytes}-byte cap"
-        report.add("limit", "medium", report.error)
+        report.format = sniff_format(data[:SNIFF_BYTES], name) or "unknown"
+        report.error = f"{len(data)} bytes is over the {limits.max_bytes}-byte cap (models.max_bytes)"
+        report.inconclusive(f"not read: {report.error}", kind="limit")
+        _finish(report)
         return report
     budget = Budget(limits)
     try:
         _dispatch(data, name, report, budget, 0)
     except LimitExceeded as exc:
-        report.add("limit", "high", f"analysis stopped: {exc}")
         report.error = str(exc)
+        report.inconclusive(f"analysis stopped: {exc}", kind="limit", severity="high")
     except (RecursionError, MemoryError) as exc:
-        report.add("limit", "high", f"analysis stopped: {type(exc).__name__}")
         report.error = type(exc).__name__
-    except Exception as exc:  # a reader bug must not stop the scan; the file is reported as unreadable
-        report.add("malformed", "high", f"unreadable: {type(exc).__name__}: {exc}")
+        report.inconclusive(f"analysis stopped: {type(exc).__name__}", kind="limit", severity="high")
+    except Exception as exc:  # a reader bug must not stop the scan; the file is reported as not analysed
         report.error = f"{type(exc).__name__}: {exc}"
+        report.inconclusive(f"unreadable: {report.error}", kind="malformed", severity="high")
     _finish(report)
     return report
 
 
 def _finish(report: ModelReport) -> None:
+    """The file verdict from what the readers found, with the reasons stated (never safe by default)."""
     report.globals = list(dict.fromkeys(report.globals))
     report.dangerous = list(dict.fromkeys(report.dangerous))
     report.unknown = [g for g in dict.fromkeys(report.unknown) if g not in report.dangerous]
+    for f in report.findings:
+        if f.kind in INCOMPLETE_KINDS:
+            text = f"{f.message} [{f.where}]" if f.where else f.message
+            if text not in report.reasons:
+                report.reasons.append(text)
+    if report.unknown:
+        report.reasons.insert(0, f"{len(report.unknown)} global(s) outside the allow-list: {', '.join(report.unknown[:5])}")
     if report.dangerous:
         report.verdict = "dangerous"
-    elif report.verdict == "unread":
-        pass
-    elif report.unknown:
-        report.verdict = "unknown-globals"
-    elif report.format == "unknown" or (report.error and not report.globals):
-        report.verdict = "malformed" if any(f.kind in ("malformed", "limit") for f in report.findings) else "safe"
+        report.reasons.insert(0, f"loading reaches {', '.join(report.dangerous[:5])}, which can run code, processes, "
+                                 "imports or file writes")
+    elif report.reasons:
+        report.verdict = "inconclusive"
+    elif report.format == "unknown":
+        report.verdict = "inconclusive"
+        report.reasons.append("content matches no model, pickle or archive format mlaudit reads")
     else:
         report.verdict = "safe"
+        streams = report.metadata.get("pickle_streams", 0)
+        if streams:
+            report.reasons.append(f"all {streams} pickle stream(s) fully analysed; {len(report.globals)} distinct "
+                                  "global(s), every one on the allow-list")
+        else:
+            report.reasons.append(f"{report.format}: fully read; the format holds no code a loader runs")
 
 
 def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
     if depth > budget.limits.max_depth:
         raise LimitExceeded("containers nested too deep")
-    kind = sniff_format(data[:64], name)
+    kind = sniff_format(data[:SNIFF_BYTES], name)
     if kind is None:
         return
-    if report.format == "unknown":
+    if report.format == "unknown" and kind not in ("compressed", "tar"):
         report.format = kind
     if kind == "pickle":
-        _pickle(data, report, budget, name)
+        _pickle_file(data, name, report, budget, depth)
     elif kind == "compressed":
-        codec = codec_of(data[:8]) or ""
-        inner, feed = open_stream(data, codec, budget.limits, budget.check_time)
-        if not inner and feed is not None and feed.error:
-            report.add("malformed", "high", feed.error, name)
-            return
-        report.metadata["compression"] = codec
-        if sniff_format(inner[:64]) == "pickle":
-            report.format = "joblib"
-            _pickle(inner, report, budget, name, feed=feed)
-        else:
-            report.add("malformed", "medium", f"{codec} content is not a pickle", name)
-        if feed is not None:
-            feed.skip(1 << 62)  # decompress the rest: damage past the last pickle is a finding too (a bomb still raises)
-            if feed.error:
-                report.add("malformed", "high", feed.error, name)
+        _compressed(data, name, report, budget, depth)
+    elif kind == "tar":
+        _tar(data, name, report, budget, depth)
     elif kind == "zip":
         _zip(data, name, report, budget, depth)
     elif kind == "npy":
@@ -136,19 +204,108 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
     elif kind == "onnx":
         if formats.is_onnx(data):
             formats.onnx(data, report)
-        else:
+        elif report.format == "onnx":
             report.format = "unknown"
+
+
+def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+    """A file that starts like a pickle; a pickle-zip polyglot (a zip directory at the end) is read as a zip too."""
+    strong = bool(PICKLE_PROTO.match(data) or PICKLE_TEXT.match(data))
+    try:
+        _pickle(data, report, budget, name, strong=strong)
+    except _NotPickle:
+        if report.format == "pickle":
+            report.format = "unknown"
+        return
+    tail = data[-(65536 + 22):]
+    if b"PK\x05\x06" in tail and depth < budget.limits.max_depth:
+        try:
+            zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return  # no zip reader would open it either
+        report.add("polyglot", "high", "the file is both a pickle and a zip archive; both were analysed", name)
+        _zip(data, name, report, budget, depth + 1)
+
+
+def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+    """A compressed stream under any name: what it decompresses to is sniffed and analysed like a file."""
+    codec = codec_of(data[:8]) or ""
+    limits = budget.limits
+    inner, feed = open_stream(data, codec, limits, budget.check_time)
+    if len(inner) < 2:
+        if codec not in WEAK_MAGIC and feed is not None and feed.error:  # a real compressed file, damaged from the start
+            report.error = feed.error
+            report.inconclusive(f"{codec} stream yields no content: {feed.error}", name, kind="malformed", severity="high")
+        return  # else the two magic bytes of zlib / lzma-alone were a coincidence: not compressed content
+    kind = sniff_format(inner[:SNIFF_BYTES])
+    if kind is None:
+        return  # compressed data, not a model (a damaged tail is no concern then)
+    report.metadata.setdefault("compression", codec)  # the outermost codec
+    report.metadata.setdefault("containers", []).append(codec)
+    where = f"{name} ({codec})"
+    if kind == "pickle":
+        if report.format == "unknown":
+            report.format = "joblib"
+        _pickle(inner, report, budget, where, feed=feed, strong=True)
+        if feed is not None:
+            feed.skip(1 << 62)  # decompress the rest: damage past the last pickle is a finding too (a bomb still raises)
+    else:
+        if feed is not None:
+            inner += feed.read(limits.max_decompressed)
+        _dispatch(inner, name, report, budget, depth + 1)
+    if feed is not None and feed.error:
+        report.inconclusive(f"damaged {codec} stream: {feed.error}", where, kind="malformed", severity="high")
+
+
+def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+    """A tar archive (``.pkl.tar.gz``, legacy torch): every regular member sniffed by content and analysed."""
+    limits = budget.limits
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        report.inconclusive(f"broken tar archive: {exc}", name, kind="malformed", severity="high")
+        return
+    report.metadata.setdefault("containers", []).append("tar")
+    count = 0
+    names: list[str] = []
+    try:
+        for member in archive:
+            budget.check_time()
+            count += 1
+            if count > limits.max_members:
+                report.inconclusive(f"more than {limits.max_members} tar members; the rest were not read", name, kind="limit")
+                break
+            if not member.isfile():
+                continue
+            names.append(member.name)
+            where = f"{name}:{member.name}"
+            if member.size > limits.max_bytes:
+                report.inconclusive(f"member of {member.size} bytes not read (over the {limits.max_bytes}-byte cap)", where, kind="limit")
+                continue
+            fh = archive.extractfile(member)
+            if fh is None:
+                continue
+            content = fh.read(limits.max_bytes + 1)
+            if sniff_format(content[:SNIFF_BYTES], member.name) is None:
+                continue  # raw data (README, CSV ...): nothing a loader unpickles
+            _dispatch(content, where, report, budget, depth + 1)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        report.inconclusive(f"tar archive damaged after {count} member(s): {exc}", name, kind="malformed", severity="high")
+    if {n.rsplit("/", 1)[-1] for n in names} & LEGACY_TAR_MEMBERS and report.format in ("pickle", "unknown"):
+        report.format = "pytorch-legacy"
 
 
 def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> None:
     seen: set[tuple[str, str]] = set()
     for ref in refs:
-        if (ref.module, ref.name) in seen:
+        canonical = getattr(ref, "canonical", None)
+        module, name = canonical if canonical else (ref.module, ref.name)
+        if (module, name) in seen:
             continue
-        seen.add((ref.module, ref.name))
-        full = f"{ref.module}.{ref.name}"
+        seen.add((module, name))
+        full = f"{module}.{name}"
         report.globals.append(full)
-        cls = classify_global(ref.module, ref.name)
+        cls = classify_global(module, name)
         if cls == DANGEROUS:
             report.dangerous.append(full)
             report.add("dangerous-global", "critical", f"imports {full} ({ref.opcode} at byte {ref.pos})", where)
@@ -156,12 +313,25 @@ def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> N
             report.unknown.append(full)
 
 
-def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True,
-            feed: Feed | None = None) -> StreamResult:
-    """Run every concatenated stream (``feed``: the rest of a streamed input); trailing bytes that are not a pickle become a finding."""
+def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: int | None,
+                 strong: bool) -> tuple[StreamResult, list[Any], list[tuple[str, str]], bool]:
+    """Every concatenated stream: (result, roots, reasons the analysis is incomplete, legacy torch)."""
+    analyse = getattr(pickle_vm, "analyse_pickle", None)
+    if analyse is not None:  # the stream core's own judgement, reasons included
+        result = analyse(data, budget, feed=feed, max_streams=max_streams)
+        roots = list(result.roots)
+        core_reasons = [(_finding_kind(getattr(r, "kind", "")), str(r)) for r in getattr(result, "reasons", [])
+                        if getattr(r, "verdict", "inconclusive") != "safe"
+                        and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
+        legacy = bool(getattr(result, "legacy_torch", False) or (roots and roots[0] == TORCH_MAGIC))
+        if not strong and not roots and not _imports_valid_global(result) and not any(
+                getattr(r, "kind", "") == "limit" for r in getattr(result, "reasons", [])):
+            raise _NotPickle
+        return result, roots, core_reasons, legacy
     result = StreamResult()
     machine = PickleMachine(data, budget, result, feed)
-    pos, roots, more = 0, [], bool(data)
+    pos, roots, more, legacy = 0, [], bool(data), False
+    reasons: list[tuple[str, str]] = []
     try:
         while more:
             try:
@@ -170,31 +340,65 @@ def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metada
                 if not roots:
                     raise
                 # A loader calling pickle.load again would run this stream up to the error: its globals count.
-                report.add("trailing-data", "medium", f"{machine.size_after(pos)} bytes after the last complete pickle ({exc})", where)
+                reasons.append(("trailing-data", f"{machine.size_after(pos)} bytes after the last complete pickle are not a pickle ({exc})"))
                 break
             roots.append(root)
-            if roots[0] == TORCH_MAGIC and len(roots) >= 4:  # legacy torch: raw storages follow
-                report.format = "pytorch-legacy"
+            if roots[0] == TORCH_MAGIC and len(roots) >= LEGACY_TORCH_STREAMS:
+                legacy = True
+                break
+            if max_streams is not None and len(roots) >= max_streams:
                 break
             pos, more = machine.more_after(pos)
     except PickleError as exc:
-        report.add("malformed", "high", f"pickle stream broken: {exc}", where)
-        if report.error is None:
-            report.error = str(exc)
-    finally:
+        if not strong and not _imports_valid_global(result) and not _stopped_early(exc, len(data)):
+            raise _NotPickle from None
+        reasons.append(("malformed", f"pickle stream damaged: {exc}"))
+    except LimitExceeded as exc:
+        reasons.append(("limit", f"analysis stopped: {exc}"))
+    return result, roots, reasons, legacy
+
+
+def _finding_kind(reason_kind: str) -> str:
+    """The finding kind for a stream-core reason kind."""
+    if reason_kind in ("limit", "trailing-data"):
+        return reason_kind
+    if reason_kind in ("damaged", "joblib-desync"):
+        return "malformed"
+    return "incomplete"
+
+
+def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True,
+            feed: Feed | None = None, max_streams: int | None = None, strong: bool = True, strict: bool = True) -> None:
+    """Analyse the pickle streams of ``data`` (``feed``: the rest of a streamed input) into ``report``.
+
+    ``strict=False`` (raw storages a loader never unpickles): only dangerous globals count, damage does not.
+    """
+    result, roots, reasons, legacy = _run_streams(data, budget, feed, max_streams, strong)
+    if strict:
         _record_globals(result.globals, report, where)
-    if len(roots) > 1 and report.format != "pytorch-legacy":
+        for kind, reason in reasons:
+            report.inconclusive(reason, where, kind=kind, severity="high")
+            if report.error is None:
+                report.error = reason
+    else:
+        found = ModelReport()
+        _record_globals(result.globals, found, where)
+        report.globals += found.globals
+        report.dangerous += found.dangerous
+        report.findings += [f for f in found.findings if f.kind == "dangerous-global"]
+    if legacy and report.format in ("pickle", "unknown"):
+        report.format = "pytorch-legacy"
+    if len(roots) > 1 and not legacy:
         report.add("concatenated", "medium", f"{len(roots)} pickle streams in one file", where)
     if result.joblib_arrays and report.format == "pickle":
         report.format = "joblib"
-    report.metadata.setdefault("pickle_protocols", sorted(result.protocols))
+    report.metadata["pickle_protocols"] = sorted(set(report.metadata.get("pickle_protocols", [])) | result.protocols)
     report.metadata["pickle_streams"] = report.metadata.get("pickle_streams", 0) + result.streams
     if result.joblib_arrays:
         report.metadata["joblib_arrays"] = report.metadata.get("joblib_arrays", 0) + result.joblib_arrays
     if metadata and roots:
-        main = roots[2] if report.format == "pytorch-legacy" and len(roots) > 2 else roots[0]
+        main = roots[3] if legacy and len(roots) > 3 else roots[0]
         _apply_meta(estimator_metadata(main), report)
-    return result
 
 
 def _apply_meta(meta: dict[str, Any], report: ModelReport) -> None:
@@ -210,6 +414,19 @@ def _apply_meta(meta: dict[str, Any], report: ModelReport) -> None:
         report.library_versions.setdefault(k, v)
 
 
+def npy_has_objects(descr: Any) -> bool | None:
+    """Whether numpy would unpickle the array data for this header ``descr`` (numpy's own descr parser; None: unreadable).
+
+    Every spelling counts: 'O', '|O', 'object', structured dtypes with an object field, nested or in a sub-array.
+    """
+    from numpy.lib.format import descr_to_dtype
+
+    try:
+        return bool(descr_to_dtype(descr).hasobject)
+    except (TypeError, ValueError, KeyError, IndexError, SyntaxError, RecursionError, OverflowError, MemoryError):
+        return None
+
+
 def _npy(data: bytes, where: str, report: ModelReport, budget: Budget) -> None:
     parsed = formats.npy_header(data, report)
     if parsed is None:
@@ -217,70 +434,134 @@ def _npy(data: bytes, where: str, report: ModelReport, budget: Budget) -> None:
     header, offset = parsed
     descr = header.get("descr")
     report.metadata["npy"] = {"descr": str(descr), "shape": list(header.get("shape", ())), "fortran_order": header.get("fortran_order")}
-    if "O" in str(descr):  # object arrays are stored as a pickle after the header
+    objects = npy_has_objects(descr)
+    if objects is None:
+        report.inconclusive(f".npy dtype {str(descr)[:80]!r} could not be read", where, kind="malformed")
+    elif objects:  # object arrays are stored as one pickle after the header (numpy calls pickle.load once)
         report.add("object-array", "medium", "object array: loading needs allow_pickle=True", where)
-        _pickle(data[offset:], report, budget, where, metadata=False)
+        _pickle(data[offset:], report, budget, where, metadata=False, max_streams=1)
 
 
 def _zip(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+    """Every member read (bounded) and analysed by content, whatever its name or compression ratio."""
     limits = budget.limits
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        report.add("malformed", "high", f"broken zip: {exc}", name)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as exc:
+        report.inconclusive(f"broken zip: {exc}", name, kind="malformed", severity="high")
         return
     names = [i.filename for i in infos]
     report.metadata["members"] = len(infos)
     if len(infos) > limits.max_members:
-        report.add("limit", "medium", f"{len(infos)} zip members; only the first {limits.max_members} are read", name)
+        report.inconclusive(f"{len(infos)} zip members; only the first {limits.max_members} were read", name, kind="limit")
         infos = infos[: limits.max_members]
     kind = _zip_kind(names)
     if report.format in ("zip", "unknown"):
         report.format = kind
-    total = 0
+    total, modelled = 0, False
     for info in infos:
         budget.check_time()
+        if info.is_dir():
+            continue
         member = f"{name}:{info.filename}"
-        if info.file_size > limits.max_bytes or (info.compress_size and info.file_size / max(info.compress_size, 1) > limits.max_ratio and info.file_size > 1 << 20):
-            report.add("zip-bomb", "high", f"{info.filename} claims {info.file_size} bytes from {info.compress_size}", member)
+        if info.file_size > limits.max_bytes:
+            report.inconclusive(f"member claims {info.file_size} bytes, over the {limits.max_bytes}-byte cap: not read", member, kind="limit")
             continue
-        total += info.file_size
-        if total > limits.max_decompressed:
-            report.add("zip-bomb", "high", f"zip expands past {limits.max_decompressed} bytes", name)
+        left = limits.max_decompressed - total
+        if left <= 0:
+            report.inconclusive(f"zip expands past {limits.max_decompressed} bytes; the rest was not read", name, kind="limit")
             break
-        try:
-            with zf.open(info) as fh:
-                if not _interesting(info.filename, kind):
-                    # any other member is sniffed: a pickle hidden under a storage-like name is still read
-                    if sniff_format(fh.read(64), "") not in ("pickle", "zip"):
-                        continue
-                    with zf.open(info) as again:
-                        content = again.read(limits.max_bytes + 1)
-                else:
-                    content = fh.read(limits.max_bytes + 1)
-        except zipfile.BadZipFile as exc:
-            if "CRC" not in str(exc):
-                report.add("malformed", "high", f"member unreadable ({exc})", member)
-                continue
-            # Loaders that skip the CRC check would still unpickle this member: analyse it anyway.
-            report.add("malformed", "high", f"member has a bad CRC ({exc}); analysed anyway", member)
-            with zf.open(info) as fh:
-                fh._expected_crc = None  # zipfile's own switch for "no reference CRC"
-                content = fh.read(limits.max_bytes + 1)
-        except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-            report.add("malformed", "high", f"member unreadable ({exc})", member)
+        raw_storage = kind == "pytorch" and _is_raw_storage(info.filename)
+        head = _read_member(zf, data, info, SNIFF_BYTES, report, member)
+        if head is None:
             continue
-        if len(content) > info.file_size:
-            report.add("zip-bomb", "high", f"{info.filename} is larger than its header says", member)
+        if not _interesting(info.filename, kind) and sniff_format(head[:SNIFF_BYTES], "") is None:
+            continue  # raw bytes no loader unpickles (tensor storages, text)
+        cap = min(limits.max_bytes, left)
+        content = head if len(head) <= SNIFF_BYTES else _read_member(zf, data, info, cap, report, member)
+        if content is None:
             continue
+        total += len(content)
+        if len(content) > cap:
+            report.inconclusive(f"member expands past {cap} bytes (header says {info.file_size}): not fully read",
+                                member, kind="zip-bomb", severity="high")
+            continue
+        if len(content) != info.file_size:
+            report.add("zip-size-mismatch", "high", f"member is {len(content)} bytes, its header says {info.file_size}", member)
+        if raw_storage:
+            if sniff_format(content[:SNIFF_BYTES]) == "pickle":
+                try:
+                    _pickle(content, report, budget, member, metadata=False, strong=False, strict=False)
+                except _NotPickle:
+                    pass
+            continue
+        modelled = True
         _zip_member(info.filename, content, kind, report, budget, depth, member)
+    if report.format == "zip" and not modelled:
+        report.format = "unknown"  # an archive of data files, not a model
+    if kind == "pytorch" and not report.metadata.get("pickle_streams"):
+        report.inconclusive("PyTorch archive whose data.pkl is not a pickle mlaudit could read", name, kind="malformed")
+
+
+def _is_raw_storage(member: str) -> bool:
+    """``<prefix>/data/<n>``: a tensor storage torch.load reads as raw bytes, never unpickles."""
+    parts = member.split("/")
+    return len(parts) >= 3 and parts[-2] == "data" and parts[-1].isdigit()
+
+
+def _read_member(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, cap: int, report: ModelReport,
+                 where: str) -> bytes | None:
+    """Up to ``cap + 1`` decompressed bytes of a member, whatever its ratio; None (with a reason) when unreadable.
+
+    A local header whose name differs from the central directory's is read through the local header, as the
+    miniz reader torch uses does; a bad CRC is analysed anyway (loaders that skip the check would unpickle it).
+    """
+    try:
+        with zf.open(info) as fh:
+            return fh.read(cap + 1)
+    except zipfile.BadZipFile as exc:
+        text = str(exc)
+        if "CRC" in text:
+            report.inconclusive(f"member has a bad CRC ({exc}); analysed anyway", where, kind="malformed", severity="high")
+            with zf.open(info) as fh:
+                fh._expected_crc = None  # type: ignore[attr-defined]  # zipfile's own switch for "no reference CRC"
+                return fh.read(cap + 1)
+        if "differ" in text:
+            report.add("zip-name-mismatch", "high", f"local and central headers name the member differently ({exc}); "
+                                                    "read through its local header", where)
+            try:
+                return _raw_member(data, info, cap)
+            except (ValueError, zlib.error, struct.error) as raw_exc:
+                report.inconclusive(f"member unreadable ({raw_exc})", where, kind="malformed", severity="high")
+                return None
+        report.inconclusive(f"member unreadable ({exc})", where, kind="malformed", severity="high")
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        report.inconclusive(f"member unreadable ({exc})", where, kind="malformed", severity="high")
+    return None
+
+
+def _raw_member(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """A member's bytes from its local header (stored or deflated), ignoring the name written there."""
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04":
+        raise ValueError("no local header at the offset the central directory gives")
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    body = data[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return body[:cap + 1]
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        return zlib.decompressobj(-15).decompress(body, cap + 1)
+    raise ValueError(f"compression method {info.compress_type} with mismatched names")
 
 
 def _zip_kind(names: list[str]) -> str:
     base = {n.rsplit("/", 1)[-1] for n in names}
     if "data.pkl" in base:
         return "pytorch"
+    if any(n.startswith("MAR-INF/") for n in names):
+        return "torchserve-mar"
     if "config.json" in base and ("metadata.json" in base or any(n.endswith(".weights.h5") for n in names)):
         return "keras"
     if "schema.json" in base:
@@ -291,17 +572,13 @@ def _zip_kind(names: list[str]) -> str:
 
 
 def _interesting(member: str, kind: str) -> bool:
-    low = member.lower()
-    if kind == "keras" and low.endswith(".h5"):
-        return False  # weights only
-    if low.endswith((".pkl", ".pickle", ".joblib", ".npy", ".h5", ".keras", ".onnx", ".zip", ".pt", ".pth", ".bin", ".skops", ".safetensors", ".gguf")):
-        return True
-    base = low.rsplit("/", 1)[-1]
+    """Members read whole whatever their first bytes (their format has no magic: JSON configs, MLmodel)."""
+    base = member.lower().rsplit("/", 1)[-1]
     if kind == "keras" and base in ("config.json", "metadata.json"):
         return True
     if kind == "skops" and base == "schema.json":
         return True
-    return base == "mlmodel" or "/" not in low and "." not in base
+    return base == "mlmodel" or base.endswith(".onnx")
 
 
 def _zip_member(member: str, content: bytes, kind: str, report: ModelReport, budget: Budget, depth: int, where: str) -> None:
@@ -320,14 +597,20 @@ def _zip_member(member: str, content: bytes, kind: str, report: ModelReport, bud
         except ValueError:
             report.add("malformed", "medium", "Keras metadata.json is not valid JSON", where)
         return
+    if kind == "keras" and base.endswith(".h5"):
+        return  # weights only: read by h5py, never unpickled
     if kind == "skops" and base == "schema.json":
         _skops_schema(content, report, where)
         return
-    if sniff_format(content[:64], member) == "pickle":
-        _pickle(content, report, budget, where, metadata=(kind in ("pytorch", "zip")))
-        return
-    if base.endswith(".npy") or content[:6] == b"\x93NUMPY":
+    if content[:6] == b"\x93NUMPY":
         _npy(content, where, report, budget)
+        return
+    if sniff_format(content[:SNIFF_BYTES], member) == "pickle":
+        strong = bool(PICKLE_PROTO.match(content) or PICKLE_TEXT.match(content))
+        try:
+            _pickle(content, report, budget, where, metadata=(kind in ("pytorch", "zip", "torchserve-mar")), strong=strong)
+        except _NotPickle:
+            pass
         return
     _dispatch(content, member, report, budget, depth + 1)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from mlaudit.core.roles import classify_by_rules
-from mlaudit.scanners.models.scan import sniff_format
+from mlaudit.scanners.models.scan import SNIFF_BYTES, sniff_format
 from mlaudit.core.yamlload import load_yaml
 
 MAX_WALK = 20_000
@@ -20,8 +20,10 @@ ARTIFACT_ROOTS = ("mlruns", "mlartifacts")
 
 
 def git_blob_id(data: bytes) -> str:
-    """The id git would give these bytes; the key of every model content, whatever its source."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    """The id git would give these bytes; the key of every model content, whatever its source (no copy of ``data``)."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 @dataclass(slots=True)
@@ -40,7 +42,7 @@ def _looks_like_model(path: str, file: Path) -> bool:
         return True
     try:
         with open(file, "rb") as fh:
-            return sniff_format(fh.read(64), path) not in (None, "mlmodel")
+            return sniff_format(fh.read(SNIFF_BYTES), path) not in (None, "mlmodel")
     except OSError:
         return False
 
