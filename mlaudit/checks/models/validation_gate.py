@@ -7,7 +7,7 @@ import re
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
-from mlaudit.store.model_queries import all_versions
+from mlaudit.store.model_queries import versions_in_scope
 
 METRIC = r"(auc|roc_auc|accuracy|acc|f1|precision|recall|rmse|mae|mse|r2|score|logloss|loss|metric)"
 GATE = re.compile(rf"(assert\b[^\n]*{METRIC}[^\n]*[<>]=?|if\b[^\n]*{METRIC}[^\n]*[<>]=?[^\n]*:\s*\n\s*(raise|sys\.exit|exit)|"
@@ -64,6 +64,6 @@ class ValidationGate(Check):
         if manual:
             return self.result(Status.WARN, 0.5, value=len(manual), message="A metric threshold exists but nothing runs it automatically.",
                                evidence=manual[:20])
-        if not real_models(all_versions(ctx.store)) and not code.get("training"):
+        if not real_models(versions_in_scope(ctx.store, ctx.rev)) and not code.get("training"):
             return self.result(Status.NOT_APPLICABLE, 0, message="No models or training code found.")
         return self.result(Status.FAIL, 0, value=0, message="No evaluation step, model test or metric threshold gates a release.")
