@@ -187,6 +187,7 @@ import pickle
 
 import mlflow
 import pandas as pd
+import yaml
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, roc_auc_score
 
@@ -207,6 +208,9 @@ def main() -> None:
                   for region, rows in test.groupby("region")}
     mlflow.log_metrics({**metrics, **per_region})
     json.dump({**metrics, "per_region": per_region}, open("metrics.json", "w"), indent=2)
+    min_accuracy = yaml.safe_load(open("params.yaml"))["evaluate"]["min_accuracy"]
+    if metrics["accuracy"] < min_accuracy:
+        raise SystemExit(f"accuracy {metrics['accuracy']:.3f} is below the release bar {min_accuracy}")
 
 
 if __name__ == "__main__":

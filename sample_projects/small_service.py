@@ -35,6 +35,7 @@ PLANTED: dict[str, str] = {
     "INFRA-TRACKING": "fail",
     "INFRA-CT": "fail",
     "INFRA-SERVING": "pass",
+    "INFRA-CD": "pass",  # the release job pushes the serving image: the model is operated
     "INFRA-ROLLBACK": "fail",
     "INFRA-DEP-UPDATES": "fail",
     "MON-PRODUCTION": "warn",
@@ -204,6 +205,7 @@ CI = '''name: ci
 on:
   push:
     branches: [main]
+    tags: ["v*"]
   pull_request:
 jobs:
   test:
@@ -215,6 +217,14 @@ jobs:
           python-version-file: .python-version
       - run: pip install -r requirements.txt
       - run: pytest -q tests
+  release:
+    if: startsWith(github.ref, 'refs/tags/v')
+    needs: test
+    runs-on: ubuntu-22.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build -t ghcr.io/example/churn-service:${{ github.ref_name }} .
+      - run: docker push ghcr.io/example/churn-service:${{ github.ref_name }}
 '''
 
 MAKEFILE = '''.PHONY: train test serve

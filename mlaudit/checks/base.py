@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mlaudit.checks.context import CheckContext
+    from mlaudit.checks.coverage import Coverage
 
 # area id -> display name, in report order
 AREAS: dict[str, str] = {
@@ -76,6 +77,7 @@ class CheckResult:
     severity: Severity = Severity.MEDIUM
     title: str = ""
     area: str = ""
+    coverage: "Coverage | None" = None  # what the check analysed and skipped (set by run_checks)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class CheckResult:
             "points": self.points, "value": self.value, "threshold": self.threshold, "message": self.message,
             "severity": str(self.severity), "evidence": [e.to_dict() for e in self.evidence],
             "recommendation": self.recommendation,
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
         }
 
 
@@ -151,7 +154,10 @@ def all_checks() -> dict[str, type[Check]]:
 
 
 def run_checks(ctx: "CheckContext", ids: list[str] | None = None) -> list[CheckResult]:
-    """Run checks; one that raises becomes an ``error`` result and the others go on."""
+    """Run checks; one that raises becomes an ``error`` result and the others go on. Each result gets its
+    coverage (what it analysed, what it skipped); a pass or N/A drawn on skipped input becomes unknown."""
+    from mlaudit.checks.coverage import attach
+
     results = []
     checks = all_checks()
     for check_id, cls in checks.items():
@@ -170,7 +176,7 @@ def run_checks(ctx: "CheckContext", ids: list[str] | None = None) -> list[CheckR
                 recommendation="This is a bug in mlaudit; please report it with the evidence below.",
                 severity=Severity.INFO, title=cls.title, area=cls.area,
             )
-        results.append(result)
+        results.append(attach(ctx, result))
     return results
 
 
@@ -182,13 +188,17 @@ def result_row(scan_id: int, rev: str, r: CheckResult) -> dict[str, Any]:
         "threshold": json.dumps(r.threshold, default=str), "message": r.message,
         "recommendation": r.recommendation, "evidence": json.dumps([e.to_dict() for e in r.evidence], default=str),
         "severity": str(r.severity),
+        "coverage": json.dumps(r.coverage.to_dict(), default=str) if r.coverage is not None else None,
     }
 
 
 def result_from_row(row: dict[str, Any]) -> CheckResult:
+    from mlaudit.checks.coverage import Coverage
+
     return CheckResult(
         row["check_id"], Status(row["status"]), row["points"], json.loads(row["value"] or "null"),
         json.loads(row["threshold"] or "null"), row["message"] or "",
         [Evidence.from_dict(e) for e in json.loads(row["evidence"] or "[]")], row["recommendation"] or "",
         Severity(row["severity"] or "info"), row["title"] or "", row["area"] or "",
+        Coverage.from_dict(json.loads(row.get("coverage") or "null")),
     )

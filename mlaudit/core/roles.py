@@ -36,14 +36,18 @@ DEFAULT_RULES: tuple[tuple[str, str], ...] = (
     ("*.pkl", "model"), ("*.pickle", "model"), ("*.joblib", "model"), ("*.onnx", "model"), ("*.pt", "model"),
     ("*.pth", "model"), ("*.ckpt", "model"), ("*.h5", "model"), ("*.hdf5", "model"), ("*.keras", "model"),
     ("*.safetensors", "model"), ("*.gguf", "model"), ("*.skops", "model"), ("*.mar", "model"), ("*.pb", "model"),
-    ("*.tflite", "model"), ("*.npy", "model"), ("*.npz", "model"), ("models/*", "model"), ("*.sav", "model"),
+    ("*.tflite", "model"), ("*.npy", "model"), ("*.npz", "model"), ("*.sav", "model"),
     ("*.csv", "data"), ("*.tsv", "data"), ("*.csv.gz", "data"), ("*.csv.bz2", "data"), ("*.csv.xz", "data"),
     ("*.csv.zip", "data"), ("*.tsv.gz", "data"), ("*.parquet", "data"), ("*.pq", "data"), ("*.feather", "data"),
     ("*.arrow", "data"), ("*.jsonl", "data"), ("*.ndjson", "data"), ("*.jsonl.gz", "data"), ("*.xlsx", "data"),
-    ("*.xls", "data"), ("*.avro", "data"), ("*.orc", "data"), ("data/*", "data"),
+    ("*.xls", "data"), ("*.avro", "data"), ("*.orc", "data"),
     ("*.py", "code"), ("*.pyx", "code"), ("*.sh", "code"), ("Makefile", "code"), ("*.sql", "code"), ("*.r", "code"),
     ("*.R", "code"), ("*.scala", "code"),
-    ("*.md", "docs"), ("*.rst", "docs"), ("*.txt", "docs"), ("docs/*", "docs"), ("LICENSE*", "docs"),
+    ("*.md", "docs"), ("*.rst", "docs"), ("*.txt", "docs"), ("docs/*", "docs"), ("LICENSE*", "docs"), ("README*", "docs"),
+    (".gitignore", "other"), (".gitkeep", "other"), (".keep", "other"), (".gitattributes", "other"), (".DS_Store", "other"),
+    # Folder conventions come last: a script, README or .gitignore under data/ or models/ keeps its own role,
+    # and models/ counts only at the repository root (src/models/ is code). Content still decides a model.
+    ("/models/*", "model"), ("data/*", "data"),
 )
 
 # Names a payload may hide behind: content decides for these even when a rule matched.
@@ -55,11 +59,14 @@ PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 @functools.lru_cache(maxsize=64)
 def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], re.Pattern[str], list[tuple[str, str]]]:
     """Two regexes, one named group per rule, tried in rule order: globs without a slash match the file name;
-    ``dir/*`` matches anything under ``dir/`` at any depth; other globs match the path or any path suffix."""
+    ``dir/*`` matches anything under ``dir/`` at any depth, ``/dir/*`` only at the repository root; other globs
+    match the path or any path suffix."""
     by_name, by_path = [], []
     for i, (pattern, _role) in enumerate(rules):
         if "/" not in pattern:
             by_name.append(f"(?P<r{i}>{fnmatch.translate(pattern)[4:-3]})")
+        elif pattern.startswith("/") and pattern.endswith("/*"):
+            by_path.append(f"(?P<r{i}>{re.escape(pattern[1:-1])}.*)")
         elif pattern.endswith("/*"):
             by_path.append(f"(?P<r{i}>(?:.*/)?{re.escape(pattern[:-1])}.*)")
         else:

@@ -18,7 +18,7 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
     model_loads: [{call, placement, serving}]  placement: module | startup | handler | function
     monitoring: [{tool, call, via}]  prometheus, statsd, datadog, opentelemetry, sentry, drift monitors, alert clients
     prediction_logs: [{call}]      logging calls inside serving handlers
-    tests: [{path, functions, kinds}]  kinds among code, data, model
+    tests: [{path, functions, kinds, vacuous}]  kinds among code, data, model; vacuous: tests that cannot fail (assert True)
     hyper_literals: [{call, names, training}]  numeric keyword literals passed to estimators / optimizers
     params_reads: [{source, via}]  config files opened, config libraries (hydra, argparse, dvc.api, ...)
     training: [{call}]             .fit / .train calls
@@ -200,8 +200,9 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     facts["imports"].update(result.imports)
     if is_test_path(path):  # what tests and their helpers use (mlflow, pandera, ...) is not the project's practice
         tests = sum(kind == "test_function" for kind, *_ in result.findings)
+        vacuous = sum(kind == "test_function" and bool(data.get("vacuous")) for kind, _, _, data in result.findings)
         if tests:
-            facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
+            facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds, "vacuous": vacuous})
         return
     training = is_training_path(path) or any(kind == "training" for kind, *_ in result.findings)
     for kind, line, cell, data in result.findings:

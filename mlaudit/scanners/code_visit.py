@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners import code_names as N
+from mlaudit.scanners.test_asserts import is_vacuous_test
 
 
 @dataclass(slots=True)
@@ -105,7 +106,7 @@ class ModuleVisitor(ast.NodeVisitor):
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         role = self._role(node, self._class_bases)
         if node.name.startswith("test"):
-            self.add("test_function", node, name=node.name)
+            self.add("test_function", node, name=node.name, vacuous=is_vacuous_test(node))
         if role == "handler":
             params = self._handler_params(node)
             self.add("handler", node, name=node.name, params=params, explicit_checks=self._explicit_checks(node),

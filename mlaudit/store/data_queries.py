@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from mlaudit.core.errors import MlauditError
 from mlaudit.core.repo import RepoInfo, resolve_rev
 from mlaudit.store.db import Store
+from mlaudit.store.scope import current_commit
 
 AVAILABLE = "available"
 
@@ -97,7 +98,7 @@ def _versions(rows: list[tuple]) -> list[DataVersion]:
 
 
 def list_data_files(store: Store) -> list[DataFile]:
-    """Every data path seen in history or on disk, alphabetically."""
+    """Every data path seen in history (any ref) or on disk, alphabetically; ``current_data_files`` for the project now."""
     out = []
     for path in [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions ORDER BY path")]:
         versions = data_versions(store, path)
@@ -164,17 +165,36 @@ def hashed_columns(store: Store, key: str) -> list[str]:
 
 def version_at(store: Store, path: str, commit: str | None, ancestors: set[str] | None = None) -> DataVersion | None:
     """The version of ``path`` current at ``commit`` (its last change among the commit's ancestors), or the
-    working-tree copy when ``commit`` is None (the newest committed version when there is none on disk)."""
+    working-tree copy when ``commit`` is None (else its version at HEAD — never a file that exists only on
+    another ref)."""
     versions = data_versions(store, path)
     if commit is None:
         wt = [v for v in versions if v.commit == ""]
         if wt:
             return wt[-1]
-        versions = [v for v in versions if v.commit]
-        return versions[-1] if versions else None
+        commit = current_commit(store)
+        if commit is None:
+            return None
     ancestors = ancestors if ancestors is not None else commit_ancestors(store, commit)
     hist = [v for v in versions if v.commit in ancestors]
     return hist[-1] if hist else None
+
+
+def scope_ancestors(store: Store, rev: str | None) -> set[str]:
+    """The commits a current-state verdict may draw on: ``rev`` and its ancestors, else HEAD's (the project now)."""
+    commit = rev or current_commit(store)
+    return commit_ancestors(store, commit) if commit else set()
+
+
+def current_data_files(store: Store, rev: str | None = None) -> list[DataVersion]:
+    """The version of every data file in the project now: on disk, else at HEAD (or at ``rev`` when given)."""
+    ancestors = scope_ancestors(store, rev)
+    out = []
+    for path in [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions ORDER BY path")]:
+        v = version_at(store, path, rev, ancestors)
+        if v is not None and v.status != "D":
+            out.append(v)
+    return out
 
 
 def commit_ancestors(store: Store, commit: str) -> set[str]:

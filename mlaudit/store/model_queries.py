@@ -2,7 +2,10 @@
 
 Use from the report, the GUI and the checks:
 
-- ``list_models(store)``: the newest version of every model path (worktree first, then history).
+- ``current_commit(store)``: the commit that is the project now (HEAD; the default branch when HEAD is detached or bare).
+- ``list_models(store, rev=None)``: the version of every model path present in the project now (on disk, else at HEAD),
+  only content confirmed as a model format; files that exist only on other refs are not listed.
+- ``versions_in_scope(store, rev=None)``: versions in HEAD's history (or on disk) — for current-state verdicts.
 - ``model_versions(store, path)``: every version of one path, oldest first (one per commit that changed it).
 - ``all_versions(store)``: every version of every model, oldest first.
 - ``report_by_key(store, key)``: the analysis of one content (its git blob id, computed for files outside git too).
@@ -20,6 +23,7 @@ from typing import Any
 
 from mlaudit.scanners.models.report import ModelAnalysis, normalise_verdict
 from mlaudit.store.db import Store
+from mlaudit.store.scope import current_commit, default_branch  # noqa: F401  (re-exported)
 
 _JSON_COLS = ("globals", "dangerous", "unknown", "library_versions", "hyperparameters", "features", "classes",
               "metadata", "findings")
@@ -108,17 +112,71 @@ def model_versions(store: Store, path: str) -> list[ModelVersion]:
     return _query(store, " WHERE v.path = ?", [path])
 
 
-def list_models(store: Store) -> list[ModelVersion]:
-    """The current version of each model path: on disk (worktree, MLflow, DVC) when present, else its newest in history."""
-    newest: dict[str, ModelVersion] = {}
+# Formats whose content proves a model file (a zip, a stream that decompresses to something else, an
+# MLmodel descriptor or unrecognised bytes do not).
+MODEL_FORMATS = frozenset({
+    "pickle", "joblib", "pytorch", "pytorch-legacy", "torchscript", "keras", "keras-h5", "hdf5", "onnx", "safetensors",
+    "gguf", "skops", "npy", "npz", "tensorflow", "savedmodel", "xgboost", "lightgbm",
+})
+# Suffixes that name a model file: a broken pickle stream is still a (damaged) model under such a name,
+# while a text file that merely starts like a protocol-0 pickle (requirements.txt) is not.
+MODEL_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".sav", ".bin", ".model", ".h5", ".keras")
+
+
+def is_model_content(v: ModelVersion) -> bool:
+    """True when the content (not the name) confirms a model format; a broken pickle counts only under a model name."""
+    if v.status == "D":
+        return False
+    fmt = v.format or "unknown"
+    if fmt not in MODEL_FORMATS and not fmt.startswith(("pytorch", "keras", "tensorflow")):
+        return False
+    if v.error and (fmt != "pickle" or not v.path.lower().endswith(MODEL_SUFFIXES)):
+        return fmt in ("joblib", "pytorch", "pytorch-legacy") or fmt == "pickle" and v.path.lower().endswith(MODEL_SUFFIXES)
+    return True
+
+
+def _scope_commit(store: Store, rev: str | None) -> str | None:
+    return resolve_commit(store, rev) if rev else current_commit(store)
+
+
+def versions_in_scope(store: Store, rev: str | None = None) -> list[ModelVersion]:
+    """Model versions that belong to the project now: committed in the history of HEAD (or ``rev``), or on disk.
+
+    Versions that exist only on other refs (a gh-pages site, an unmerged branch) are left out; only content
+    confirmed as a model format is kept. History, lineage and security use ``all_versions`` instead.
+    """
+    commit = _scope_commit(store, rev)
+    history = set(commit_ancestry(store, commit)) if commit else set()
+    out = []
     for v in _query(store):
-        cur = newest.get(v.path)
-        if cur is not None and cur.source != "git" and v.source == "git":
+        if not is_model_content(v):
             continue
-        if v.status == "D":
-            newest.pop(v.path, None)
-        else:
-            newest[v.path] = v
+        if v.source == "git" and v.commit not in history:
+            continue
+        if v.source != "git" and rev:  # files on disk are the working tree, not a past commit
+            continue
+        out.append(v)
+    return out
+
+
+def list_models(store: Store, rev: str | None = None) -> list[ModelVersion]:
+    """The current version of each model path: on disk (worktree, MLflow, DVC) when present, else its version at HEAD.
+
+    ``rev`` judges another commit (a tag in the history view); files on disk then do not count. Only content
+    confirmed as a model format is listed; a path that exists only on another ref is not.
+    """
+    commit = _scope_commit(store, rev)
+    newest: dict[str, ModelVersion] = {}
+    on_disk = [] if rev else [v for v in _query(store) if v.source != "git" and is_model_content(v)]
+    for v in on_disk:
+        newest[v.path] = v
+    if commit:
+        paths = {r[0] for r in store.db.execute("SELECT DISTINCT path FROM model_versions WHERE source = 'git'")} \
+            if "model_versions" in store.db.table_names() else set()
+        for path in sorted(paths - set(newest)):
+            v = version_at(store, path, commit)
+            if v is not None and is_model_content(v):
+                newest[path] = v
     return sorted(newest.values(), key=lambda v: v.path)
 
 

@@ -64,7 +64,11 @@ def test_head_findings_and_statuses(report) -> None:
     st = statuses(rep)
     assert st["LEAK-CODE-PREPROCESS"] == "fail" and st["LEAK-OVERLAP"] == "fail"
     assert st["LEAK-TEMPORAL"] == st["LEAK-ENTITY"] == "fail"  # copied rows carry their user ids and old dates
-    assert st["LEAK-CODE-OVERSAMPLE"] == st["LEAK-CODE-MULTITEST"] == st["LEAK-CODE-TEST-STATS"] == "pass"
+    # No pass on what was not seen: the Python 2 file and the broken cell were skipped, so the code checks that
+    # found nothing in the parsed code are unknown and say that they pass on the part analysed.
+    for check_id in ("LEAK-CODE-OVERSAMPLE", "LEAK-CODE-MULTITEST", "LEAK-CODE-TEST-STATS"):
+        r = next(r for r in rep.results if r.check_id == check_id)
+        assert str(r.status) == "unknown" and "reads pass" in r.message and r.coverage.skipped_total >= 1
     overlap = next(r for r in rep.results if r.check_id == "LEAK-OVERLAP")
     assert overlap.value == pytest.approx(0.1)
     code = [f for f in rep.findings if f.check_id == "LEAK-CODE-PREPROCESS"]

@@ -45,7 +45,7 @@ def test_history_judges_every_tag_then_reuses(tagged: tuple[Path, Path]) -> None
 
 
 def test_history_records_the_stage_change(tagged: tuple[Path, Path]) -> None:
-    """The Dockerfile added at v1.0 moves the project from prototyping to small user base on the timeline."""
+    """The image pushed from CI at v1.0 moves the project from prototyping to small user base on the timeline."""
     root, db = tagged
     points = maturity_history(root, db, points=3, config=AuditConfig()).points
     assert [p.stage for p in points] == ["prototyping", "prototyping", "small user base"]

@@ -68,14 +68,14 @@ def test_release_tag_with_a_model_version(tag: str, found: bool) -> None:
     assert bool(signals(tags=[tag])) is found
 
 
-def test_released_model_alone_makes_a_small_user_base() -> None:
-    """Without serving checks passing, a released-model signal still moves the stage past prototyping."""
+def test_release_tag_alone_is_not_operation() -> None:
+    """A model release tag nothing deploys is shown as prototype evidence; the stage stays prototyping."""
     results = [result("REPRO-VCS")]
     assert score(results, mapping={}, tests=TESTS).decision.operating == "prototyping"
     extra = {"small user base": signals(tags=["model-v1"])}
     decision = score(results, mapping={}, tests=TESTS, extra_signals=extra).decision
-    assert decision.operating == "small user base"
-    assert any("release tag model-v1" in r.detail for r in decision.signals["small user base"])
+    assert decision.operating == "prototyping"
+    assert any("release tag model-v1" in r.detail for r in decision.signals["prototyping"])
 
 
 def test_stored_signals_follow_the_revision(tmp_path: Path) -> None:

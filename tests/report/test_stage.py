@@ -19,29 +19,42 @@ def passing(ids: list[str]) -> list:
 
 @pytest.mark.parametrize(("present", "stage"), [
     ([], "prototyping"),
-    (["INFRA-SERVING"], "small user base"),
+    (["INFRA-SERVING"], "prototyping"),
     (["INFRA-CD"], "small user base"),
-    (["MODEL-REGISTRY"], "small user base"),
-    (["INFRA-CT", "MODEL-REGISTRY"], "at scale"),
-    (["INFRA-SERVING", "INFRA-CT", "INFRA-ROLLBACK"], "at scale"),
+    (["MODEL-REGISTRY"], "prototyping"),
+    (["INFRA-CT", "MODEL-REGISTRY"], "prototyping"),
+    (["INFRA-CD", "INFRA-CT", "MODEL-REGISTRY"], "at scale"),
+    (["INFRA-SERVING", "INFRA-CT", "INFRA-ROLLBACK"], "prototyping"),
+    (["INFRA-CD", "INFRA-SERVING", "INFRA-CT", "INFRA-ROLLBACK"], "at scale"),
 ])
 def test_operating_stage_boundaries(present: list[str], stage: str) -> None:
-    """No deployment evidence: prototyping; any: small user base; two at-scale signals: at scale."""
+    """Serving code alone: prototyping; something deploying the model: small user base; operated plus two
+    at-scale signals: at scale (CHECKS.md decision matrix)."""
     absent = [result(i, "fail", 0) for i in ("INFRA-SERVING", "INFRA-CD", "INFRA-CT", "MODEL-REGISTRY", "INFRA-ROLLBACK") if i not in present]
     assert decide(passing(present) + absent).operating == stage
 
 
 def test_manual_retraining_is_not_an_at_scale_signal() -> None:
     """Continuous training must be automated (points 1) to count as at-scale evidence."""
-    results = [result("INFRA-CT", "warn", 0.5), result("MODEL-REGISTRY", "pass", 1)]
+    results = [result("INFRA-CD", "pass", 1), result("INFRA-CT", "warn", 0.5), result("MODEL-REGISTRY", "pass", 1)]
     assert decide(results).operating == "small user base"
 
 
-def test_faulty_serving_code_still_shows_deployment() -> None:
-    """Serving code that fails its check (with a file as evidence) still means the model is served."""
+def test_serving_code_alone_is_a_prototype() -> None:
+    """A FastAPI file (even one failing its check) is shown as prototype evidence; it takes a deploy to operate."""
     serving = result("INFRA-SERVING", "fail", 0, evidence=[Evidence("model loaded per request", path="app.py", line=12)])
-    assert decide([serving]).operating == "small user base"
-    assert decide([result("INFRA-SERVING", "fail", 0)]).operating == "prototyping"
+    decision = decide([serving])
+    assert decision.operating == "prototyping"
+    assert [r.check_id for r in decision.signals["prototyping"]] == ["INFRA-SERVING"]
+    assert decide([serving, result("INFRA-CD", "pass", 1)]).operating == "small user base"
+    assert decide([serving, result("INFRA-CD", "warn", 0.5)]).operating == "prototyping"  # shipped by hand
+
+
+def test_monitored_serving_is_operation() -> None:
+    """Serving code whose production monitoring passes shows a model in operation."""
+    results = [result("INFRA-SERVING", "pass", 1), result("MON-PRODUCTION", "pass", 1)]
+    assert decide(results).operating == "small user base"
+    assert decide([result("MON-PRODUCTION", "pass", 1)]).operating == "prototyping"
 
 
 def test_failing_registry_is_not_a_registry() -> None:
@@ -50,11 +63,13 @@ def test_failing_registry_is_not_a_registry() -> None:
     assert decide([plain]).operating == "prototyping"
 
 
-def test_container_from_the_store_is_a_signal() -> None:
-    """Extra signals found in the store (a Dockerfile) count as deployment evidence."""
+def test_container_from_the_store_is_not_operation() -> None:
+    """A Dockerfile found in the store is prototype evidence; a deploy step shipping the model is operation."""
     decision = decide([], {"small user base": ["container definition Dockerfile"]})
-    assert decision.operating == "small user base"
-    assert decision.signals["small user base"][0].detail == "container definition Dockerfile"
+    assert decision.operating == "prototyping"
+    assert decision.signals["prototyping"][0].detail == "container definition Dockerfile"
+    shipped = decide([], {"small user base": ["released model: deploy step of .github/workflows/cd.yml:9 ships models/m.pkl"]})
+    assert shipped.operating == "small user base"
 
 
 @pytest.mark.parametrize(("met", "meets"), [
@@ -73,26 +88,34 @@ def test_meets_boundaries(met: list[str], meets: str) -> None:
 
 
 def test_manual_practice_does_not_meet_an_automated_need() -> None:
-    """At scale needs automation: a manual (0.5) practice is not enough, a warn with points is enough below."""
+    """At scale needs automation: a manual (0.5) practice is not enough; a warn anywhere is only partly met."""
     results = passing(PROTO + SMALL + SCALE)
     results[-len(SCALE)] = result(SCALE[0], "warn", 0.5)
     assert decide(results).meets == "small user base"
     results = passing(PROTO + SMALL)
     results[0] = result(PROTO[0], "warn", 0.5)
-    assert decide(results).meets == "small user base"
+    decision = decide(results)
+    assert decision.meets == "none"
+    assert decision.needs[0].needs[0]["state"] == "partly met" and not decision.needs[0].needs[0]["met"]
 
 
-@pytest.mark.parametrize("status", ["unknown", "error", "fail"])
-def test_undetermined_need_is_not_met(status: str) -> None:
-    """Unknown is never a pass: a need whose check is unknown or broken is unmet."""
-    results = passing(PROTO[1:]) + [result(PROTO[0], status, 0)]
-    assert decide(results).meets == "none"
+@pytest.mark.parametrize(("status", "state"), [
+    ("unknown", "not measured"), ("error", "not measured"), ("fail", "not met"), ("not applicable", "n/a"),
+    ("warn", "partly met"),
+])
+def test_undetermined_need_is_not_met(status: str, state: str) -> None:
+    """Only a pass meets a need: unknown is "not measured", N/A is "n/a", warn "partly met" — none is met."""
+    results = passing(PROTO[1:]) + [result(PROTO[0], status, 0.5 if status == "warn" else 0)]
+    decision = decide(results)
+    assert decision.meets == "none"
+    need = next(n for n in decision.needs[0].needs if n["check"] == PROTO[0])
+    assert (need["met"], need["state"]) == (False, state)
 
 
 def test_next_steps_ranking() -> None:
     """Critical findings first, then the own stage's needs (lower stages first), then the next stage's."""
     results = passing(PROTO[:-1]) + [
-        result("INFRA-SERVING", "pass", 1),
+        result("INFRA-CD", "pass", 1),
         result("LEAK-OVERLAP", "fail", 0, severity=Severity.HIGH, evidence=[Evidence("12 rows", path="data/test.csv")]),
         result("MODEL-UNSAFE", "fail", 0, severity=Severity.CRITICAL),
         result("REPRO-PARAMS", "fail", 0),

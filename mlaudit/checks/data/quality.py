@@ -16,14 +16,8 @@ MAX_EVIDENCE = 30
 
 
 def snapshot(ctx: CheckContext) -> list[dq.DataVersion]:
-    """The version of every data file visible in the judged tree."""
-    ancestors = dq.commit_ancestors(ctx.store, ctx.rev) if ctx.rev else None
-    out = []
-    for f in dq.list_data_files(ctx.store):
-        v = dq.version_at(ctx.store, f.path, ctx.rev, ancestors)
-        if v is not None:
-            out.append(v)
-    return out
+    """The version of every data file in the judged tree (on disk, else at HEAD; never only on another ref)."""
+    return dq.current_data_files(ctx.store, ctx.rev)
 
 
 def _duplicates(ctx: CheckContext, key: str, rows: int) -> int:

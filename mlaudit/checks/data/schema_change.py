@@ -39,7 +39,7 @@ class SchemaChanges(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        ancestors = dq.commit_ancestors(ctx.store, ctx.rev) if ctx.rev else None
+        ancestors = dq.scope_ancestors(ctx.store, ctx.rev)  # HEAD's history, never other refs
         evidence: list[Evidence] = []
         compared = breaking = 0
         for f in dq.list_data_files(ctx.store):

@@ -42,7 +42,7 @@ class HistoryDrift(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        ancestors = dq.commit_ancestors(ctx.store, ctx.rev) if ctx.rev else None
+        ancestors = dq.scope_ancestors(ctx.store, ctx.rev)  # HEAD's history, never other refs
         limit = int(ctx.threshold(MAX_PAIRS))
         evidence: list[Evidence] = []
         compared = drifted = dataset = 0

@@ -15,8 +15,8 @@ from mlaudit.store.model_queries import commit_ancestry, files_at, list_models, 
 
 
 def _data_paths(store: Store, commit: str | None) -> dict[str, str]:
-    if commit is None:
-        return {f.path: f.latest_key for f in dq.list_data_files(store)}
+    if commit is None:  # the project now: on disk, else at HEAD
+        return {v.path: v.key for v in dq.current_data_files(store)}
     return files_at(store, commit, "data", commit_ancestry(store, commit))
 
 
@@ -26,7 +26,7 @@ def training_data_diff(store: Store, commit_a: str | None, commit_b: str | None,
         return []
     paths = sorted(set(_data_paths(store, commit_a)) | set(_data_paths(store, commit_b)))
     anc_a = dq.commit_ancestors(store, commit_a) if commit_a else None
-    anc_b = dq.commit_ancestors(store, commit_b) if commit_b else None
+    anc_b = dq.scope_ancestors(store, commit_b)
     out = []
     for path in paths:
         va, vb = dq.version_at(store, path, commit_a, anc_a), dq.version_at(store, path, commit_b, anc_b)
@@ -70,7 +70,7 @@ class ModelDataDrift(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        models = [v for v in real_models(list_models(ctx.store))]
+        models = [v for v in real_models(list_models(ctx.store, ctx.rev))]
         if not models:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         if "data_versions" not in ctx.store.db.table_names():
@@ -81,8 +81,13 @@ class ModelDataDrift(Check):
             if commit is None:
                 unknown.append(Evidence("the commit that produced this model is unknown", path=v.path))
                 continue
-            for item in training_data_diff(ctx.store, commit, None, ctx.config):
-                if item["status"] != "changed":
+            items = [i for i in training_data_diff(ctx.store, commit, None, ctx.config) if i["status"] in ("changed", "unchanged")]
+            if not items:
+                unknown.append(Evidence("no data file of the commit that produced this model is still in the project",
+                                        path=v.path, commit=commit))
+            for item in items:
+                if item["status"] == "unchanged":
+                    passing.append(Evidence(f"{item['path']}: unchanged since the model was trained", path=v.path, commit=commit))
                     continue
                 detail = f"{item['path']}: trained on {str(item['a'])[:10]}, latest {str(item['b'])[:10]}"
                 if "drift_error" in item:
@@ -101,7 +106,7 @@ class ModelDataDrift(Check):
         if warning:
             return self.result(Status.WARN, 0.5, value=len(warning), message="Some columns drifted since the model was trained.",
                                evidence=warning[:20])
-        if unknown and not passing:
+        if not passing:  # nothing compared: no pass on evidence never seen
             return self.result(Status.UNKNOWN, 0, message="Could not compare the model's training data with the latest data.",
                                evidence=unknown[:20])
         return self.result(Status.PASS, 1, value=0, message="The data the current models were trained on has not drifted.",

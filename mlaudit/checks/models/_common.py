@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlaudit.checks.base import Evidence
-from mlaudit.store.model_queries import ModelVersion
+from mlaudit.store.model_queries import ModelVersion, is_model_content
 
 PICKLE_FORMATS = ("pickle", "joblib", "pytorch", "pytorch-legacy", "torchserve-mar")
 DESCRIPTOR_FORMATS = ("mlmodel", "unknown")
@@ -11,8 +11,9 @@ MAX_EVIDENCE = 25
 
 
 def real_models(versions: list[ModelVersion]) -> list[ModelVersion]:
-    """Versions that are model files (not MLmodel descriptors or unrecognised content), deletions excluded."""
-    return [v for v in versions if v.format not in DESCRIPTOR_FORMATS and v.status != "D"]
+    """Versions whose content confirms a model format (not MLmodel descriptors, archives, compressed text or
+    unrecognised bytes; never by name alone), deletions excluded."""
+    return [v for v in versions if v.format not in DESCRIPTOR_FORMATS and is_model_content(v)]
 
 
 def where(v: ModelVersion) -> str:

@@ -66,7 +66,7 @@ class LibraryMismatch(Check):
     severity = Severity.HIGH
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        current = [v for v in real_models(list_models(ctx.store)) if v.library_versions]
+        current = [v for v in real_models(list_models(ctx.store, ctx.rev)) if v.library_versions]
         if not current:
             return self.result(Status.UNKNOWN, 0, message="No current model records the library version it was saved with.")
         deps = ctx.facts("deps")

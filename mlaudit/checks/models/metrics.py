@@ -6,7 +6,7 @@ from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
 from mlaudit.core.config import define_threshold
-from mlaudit.store.model_queries import all_versions, lineage
+from mlaudit.store.model_queries import lineage, versions_in_scope
 
 SHARE = define_threshold("models.metrics_share", 1.0, "Share of model versions that must have recorded metrics for MODEL-METRICS to pass.")
 
@@ -28,7 +28,7 @@ class ModelMetrics(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         seen: dict[tuple[str, str], object] = {}
-        for v in real_models(all_versions(ctx.store)):
+        for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")

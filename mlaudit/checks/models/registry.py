@@ -7,7 +7,7 @@ import re
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
-from mlaudit.store.model_queries import all_versions, registered_versions
+from mlaudit.store.model_queries import registered_versions, versions_in_scope
 
 GTO_TAG = re.compile(r"^[\w.-]+@v\d+\.\d+\.\d+|^[\w.-]+#[\w.-]+#\d+")
 
@@ -47,7 +47,7 @@ class ModelRegistry(Check):
             if re.search(r"^artifacts:\s*$", text, re.M):
                 return self.result(Status.PASS, 1, message="dvc.yaml declares model artifacts.",
                                    evidence=[Evidence("artifacts section", path="dvc.yaml")])
-        models = real_models(all_versions(ctx.store))
+        models = real_models(versions_in_scope(ctx.store, ctx.rev))
         if not models:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         per_path: dict[str, set[str]] = {}

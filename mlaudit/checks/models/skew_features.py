@@ -47,7 +47,7 @@ class FeatureSkew(Check):
     severity = Severity.HIGH
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        models = [v for v in real_models(list_models(ctx.store)) if v.features]
+        models = [v for v in real_models(list_models(ctx.store, ctx.rev)) if v.features]
         if not models:
             return self.result(Status.UNKNOWN, 0, message="No current model records the feature names it expects.")
         roles = dict(ctx.store.db.execute("SELECT path, role FROM path_roles WHERE role = 'data'").fetchall())

@@ -68,7 +68,7 @@ def _copies(train_side: list[dict[str, Any]], serve_side: list[dict[str, Any]]) 
 def _pipeline_models(ctx: CheckContext) -> list[ModelVersion]:
     """Current models whose preprocessing travels inside the artifact (a pipeline with steps before the estimator)."""
     out = []
-    for v in real_models(list_models(ctx.store)):
+    for v in real_models(list_models(ctx.store, ctx.rev)):
         steps = v.hyperparameters.get("steps") if isinstance(v.hyperparameters, dict) else None
         if (isinstance(steps, list) and len(steps) >= 2) or "ColumnTransformer" in (v.estimator or ""):
             out.append(v)

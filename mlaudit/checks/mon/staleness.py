@@ -8,13 +8,25 @@ from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, 
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
 from mlaudit.core.config import define_threshold
-from mlaudit.store.model_queries import all_versions
+from mlaudit.store import data_queries as dq
+from mlaudit.store.model_queries import versions_in_scope
 
 DAYS = define_threshold("mon.staleness_days", 30, "Days the newest data may be newer than the current model before MON-STALENESS warns (three times that fails).")
 
 
 def _day(ts: int) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+def _newest_data_change(ctx: CheckContext) -> tuple[int, str, str] | None:
+    """(time, path, commit) of the newest committed change to a data file in HEAD's history (other refs never count)."""
+    scope = dq.scope_ancestors(ctx.store, ctx.rev)
+    if not scope or "data_versions" not in ctx.store.db.table_names():
+        return None
+    rows = ctx.store.db.execute("SELECT committer_time, path, commit_sha FROM data_versions WHERE commit_sha != '' "
+                                "AND committer_time IS NOT NULL").fetchall()
+    in_scope = [r for r in rows if r[2] in scope]
+    return max(in_scope, key=lambda r: r[0]) if in_scope else None
 
 
 @register
@@ -33,10 +45,8 @@ class Staleness(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        models = [v for v in real_models(all_versions(ctx.store)) if v.source == "git" and v.committer_time]
-        row = ctx.store.db.execute(
-            "SELECT MAX(c.committer_time), fc.path, c.sha FROM file_changes fc JOIN commits c ON c.sha = fc.commit_sha "
-            "JOIN path_roles pr ON pr.path = fc.path WHERE pr.role = 'data'").fetchone()
+        models = [v for v in real_models(versions_in_scope(ctx.store, ctx.rev)) if v.source == "git" and v.committer_time]
+        row = _newest_data_change(ctx)
         if not models or not row or row[0] is None:
             return self.result(Status.UNKNOWN, 0, message="Needs committed model versions and committed data to compare their ages.")
         newest = max(models, key=lambda v: v.committer_time or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.store.model_queries import ModelVersion, all_versions
+from mlaudit.store.model_queries import ModelVersion, versions_in_scope
 
 INPUT_ROLES = ("code", "notebook", "data", "params", "deps", "tracking", "container")
 
@@ -27,7 +27,7 @@ class Determinism(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         by_path: dict[str, list[ModelVersion]] = {}
-        for v in all_versions(ctx.store):
+        for v in versions_in_scope(ctx.store, ctx.rev):
             if v.source == "git" and v.status != "D" and v.format not in ("mlmodel", "unknown"):
                 by_path.setdefault(v.path, []).append(v)
         pairs = [(a, b) for vs in by_path.values() for a, b in zip(vs, vs[1:]) if a.key != b.key]

@@ -6,7 +6,7 @@ from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, 
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
 from mlaudit.core.config import define_threshold
-from mlaudit.store.model_queries import all_versions, lineage
+from mlaudit.store.model_queries import lineage, versions_in_scope
 
 SHARE = define_threshold("repro.lineage_share", 0.8, "Share of model versions that must be traceable to commit, data and params for REPRO-LINEAGE to pass.")
 REQUIRED = ("commit", "data", "params")
@@ -29,7 +29,7 @@ class Lineage(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         seen = {}
-        for v in real_models(all_versions(ctx.store)):
+        for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")

@@ -37,6 +37,7 @@ class RequirementOutcome:
     met: bool
     reason: Reason
     result: CheckResult | None = None
+    state: str = "not met"  # met | partly met | not met | not measured | n/a
 
 
 @dataclass(slots=True)
@@ -57,18 +58,25 @@ class Verdict:
 
 
 def is_met(result: CheckResult | None, automated: bool = False) -> bool:
-    """A practice is met when its check passes, or warns with the practice present (points > 0).
+    """A need is met only when its check passes (CHECKS.md, decision matrix); ``automated`` also needs full
+    points (it runs in CI or a declared pipeline). A warn is "partly met", unknown "not measured", not
+    applicable "n/a" — none of them is met, and neither is an error or a check this mlaudit does not have."""
+    if result is None or result.status != Status.PASS:
+        return False
+    return result.points >= 1 if automated else True
 
-    ``automated`` requires full points (the practice runs in CI or a declared pipeline). Unknown,
-    error and missing checks are never met: what the repository cannot show does not count.
-    """
-    if result is None:
-        return False
+
+def need_state(result: CheckResult | None, automated: bool = False) -> str:
+    """How a need shows in the matrix: met | partly met | not met | not measured | n/a."""
+    if result is None or result.status in (Status.UNKNOWN, Status.ERROR):
+        return "not measured"
     if result.status == Status.NOT_APPLICABLE:
-        return not automated
-    if result.status not in (Status.PASS, Status.WARN):
-        return False
-    return result.points >= 1 if automated else (result.status == Status.PASS or result.points > 0)
+        return "n/a"
+    if is_met(result, automated):
+        return "met"
+    if result.status == Status.WARN or (result.status == Status.PASS and automated):
+        return "partly met"
+    return "not met"
 
 
 def describe(result: CheckResult | None, check_id: str) -> Reason:
@@ -88,5 +96,5 @@ def evaluate(reqs: list[Requirement], by_id: dict[str, CheckResult]) -> list[Req
         reason = describe(result, req.check_id)
         if not met and result is not None and req.automated and result.status in (Status.PASS, Status.WARN):
             reason.detail += " (present, but not automated in CI or a pipeline)"
-        out.append(RequirementOutcome(req, met, reason, result))
+        out.append(RequirementOutcome(req, met, reason, result, need_state(result, req.automated)))
     return out

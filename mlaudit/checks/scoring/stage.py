@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.checks.base import CheckResult, Evidence, Severity, Status
-from mlaudit.checks.scoring.common import Reason, Requirement, describe, evaluate, is_met
+from mlaudit.checks.scoring.common import Reason, Requirement, describe, evaluate
 
 R = Requirement
 STAGES = ["prototyping", "small user base", "at scale"]
@@ -41,10 +41,16 @@ NEEDS: dict[str, list[Requirement]] = {
     ],
 }
 
-# Deployment evidence: (check, what it shows, must be automated, a failing verdict with file evidence still shows it).
+# Operation evidence: (check, what it shows, must be automated, a failing verdict with file evidence still shows it).
+# Serving code or a Dockerfile alone is a prototype (a demo API nothing deploys); a project operates a model
+# when something deploys or publishes it (CHECKS.md, decision matrix).
 SMALL_SIGNALS: list[tuple[str, str, bool, bool]] = [
-    ("INFRA-SERVING", "serving code or an API", False, True),
-    ("INFRA-CD", "deployment or packaging of the model (manual or automated)", False, False),
+    ("INFRA-CD", "a CI step deploys or publishes the model (image pushed, release deployed)", True, False),
+]
+# What makes a prototype look served, shown but not enough on its own.
+PROTOTYPE_SIGNALS: list[tuple[str, str, bool, bool]] = [
+    ("INFRA-SERVING", "serving code or an API (nothing shown to deploy it)", False, True),
+    ("INFRA-CD", "a container or serving code shipped by hand", False, False),
 ]
 SCALE_SIGNALS: list[tuple[str, str, bool, bool]] = [
     ("INFRA-CT", "a scheduled or data-triggered training pipeline", True, False),
@@ -99,12 +105,15 @@ class Decision:
 
 
 def _deployed(result: CheckResult | None, automated: bool, present_on_fail: bool) -> bool:
-    """A deployment practice is evidenced when its check finds it (serving code counts even when found faulty)."""
-    if result is None or result.status == Status.NOT_APPLICABLE:
+    """A practice is evidenced when its check finds it: a pass (with full points when ``automated``), a warn with
+    points, or — ``present_on_fail`` — a failing verdict that names the files it found."""
+    if result is None or result.status not in (Status.PASS, Status.WARN, Status.FAIL):
         return False
-    if is_met(result, automated):
-        return True
-    return present_on_fail and result.status == Status.FAIL and any(e.path for e in result.evidence)
+    if result.status == Status.PASS:
+        return result.points >= 1 or not automated
+    if result.status == Status.WARN:
+        return not automated and result.points > 0
+    return present_on_fail and any(e.path for e in result.evidence)
 
 
 def _signals(spec: list[tuple[str, str, bool, bool]], by_id: dict[str, CheckResult]) -> list[Reason]:
@@ -116,15 +125,38 @@ def _signals(spec: list[tuple[str, str, bool, bool]], by_id: dict[str, CheckResu
     return out
 
 
+# Store signals (report/signals.py) that show a model is operated, not merely servable.
+_OPERATED = ("deploy step", "deploys", "pushed", "published")
+_NEEDS_SERVING = ("registered model",)  # a production alias/stage counts when serving code exists to load it
+
+
+def _operated(detail: str, served: bool) -> bool:
+    low = detail.lower()
+    return any(w in low for w in _OPERATED) or served and any(w in low for w in _NEEDS_SERVING)
+
+
 def operating_stage(results: list[CheckResult], extra: dict[str, list[str]] | None = None) -> tuple[str, dict[str, list[Reason]]]:
-    """Stage from deployment evidence: two at-scale signals -> at scale; any deployment signal -> small user base."""
+    """Stage from operation evidence (CHECKS.md): something deploys or publishes the model -> small user base;
+    operated plus two at-scale signals -> at scale. Serving code or a container alone stays prototyping."""
     by_id = {r.check_id: r for r in results}
-    signals = {"small user base": _signals(SMALL_SIGNALS, by_id), "at scale": _signals(SCALE_SIGNALS, by_id)}
+    prototype = _signals(PROTOTYPE_SIGNALS, by_id)
+    served = any(r.check_id == "INFRA-SERVING" for r in prototype)
+    operated = _signals(SMALL_SIGNALS, by_id)
+    production = by_id.get("MON-PRODUCTION")
+    if served and production is not None and production.status == Status.PASS:
+        operated.append(Reason("MON-PRODUCTION", "pass", f"the served model is monitored: {describe(production, 'MON-PRODUCTION').detail.rstrip('.')}"))
     for stage, details in (extra or {}).items():
-        signals.setdefault(stage, []).extend(Reason("store", "found", d) for d in details)
-    if len(signals["at scale"]) >= SCALE_SIGNALS_NEEDED:
+        for d in details:
+            if stage == "prototyping" or not _operated(d, served):
+                prototype.append(Reason("store", "found", d))
+            else:
+                operated.append(Reason("store", "found", d))
+    if operated:
+        prototype = [r for r in prototype if r.check_id != "INFRA-CD"]
+    signals = {"prototyping": prototype, "small user base": operated, "at scale": _signals(SCALE_SIGNALS, by_id)}
+    if operated and len(signals["at scale"]) >= SCALE_SIGNALS_NEEDED:
         return "at scale", signals
-    if signals["small user base"] or signals["at scale"]:
+    if operated:
         return "small user base", signals
     return "prototyping", signals
 
@@ -174,7 +206,8 @@ def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | Non
         outcomes = evaluate(NEEDS[stage], by_id)
         met = all(o.met for o in outcomes)
         needs.append(StageNeeds(stage, met, [
-            {"check": o.requirement.check_id, "need": o.requirement.need, "met": o.met, **o.reason.to_dict()} for o in outcomes
+            {"check": o.requirement.check_id, "need": o.requirement.need, "met": o.met, "state": o.state,
+             **o.reason.to_dict()} for o in outcomes
         ]))
         if climbing and met:
             meets = stage

@@ -57,3 +57,10 @@ def m001_core(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m002_check_coverage(db: Database) -> None:
+    """Each check result records what it analysed and what it skipped (JSON)."""
+    if "coverage" not in db["check_results"].columns_dict:
+        db.execute("ALTER TABLE check_results ADD COLUMN coverage TEXT")

@@ -1,0 +1,239 @@
+"""What each check analysed and what it skipped (and why), and the rule that nothing passes on unseen input.
+
+Every check declares here the inputs it reads and the kind of claim its pass makes:
+
+- ``presence``: a pass says "the practice is there" (a tracking call, a CI workflow). What was not analysed
+  cannot undo what was found, so the pass stands; an N/A ("nothing of the kind") does not.
+- ``all``: a pass says something about every input (every random call seeded, every data file clean, no
+  split overlaps). With part of the input skipped it is unknown — the report says what was not seen.
+
+``attach`` fills ``CheckResult.coverage`` from the facts and the store, and turns a pass (``all`` claims)
+or a not-applicable verdict drawn on partly analysed input into unknown. A check may set its own coverage;
+it is merged with the computed one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mlaudit.checks.base import CheckResult, Status
+
+if TYPE_CHECKING:
+    from mlaudit.checks.context import CheckContext
+
+PRESENCE, ALL = "presence", "all"
+MAX_SKIPPED = 50
+
+# check id -> (inputs read, claim). Inputs: code (scripts and notebook cells), ci, deps, docker, pipeline
+# (dvc.yaml, MLproject, Makefile, orchestrators), data (current data files), models (current model files),
+# history (git history), tracking (MLflow / DVC metadata).
+INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "REPRO-BINARIES": (("history",), ALL),
+    "REPRO-DATA-VERSIONED": (("code", "pipeline"), ALL),  # pointers decide, not the content
+    "REPRO-DEPS-PINNED": (("deps",), ALL),
+    "REPRO-DETERMINISM": (("models", "history"), ALL),
+    "REPRO-LINEAGE": (("models", "tracking"), ALL),
+    "REPRO-LOCKFILE": (("deps",), PRESENCE),
+    "REPRO-PARAMS": (("code", "pipeline"), ALL),
+    "REPRO-PIPELINE": (("pipeline", "ci", "code"), PRESENCE),
+    "REPRO-PYTHON": (("deps", "docker", "ci"), PRESENCE),
+    "REPRO-SEEDS": (("code",), ALL),
+    "REPRO-VCS": (("history",), PRESENCE),
+    "DATA-QUALITY": (("data",), ALL),
+    "DATA-SCHEMA": (("code", "data"), PRESENCE),
+    "DATA-SCHEMA-CHANGE": (("data",), ALL),
+    "DATA-VALIDATION": (("code", "ci", "pipeline"), PRESENCE),
+    "DRIFT-HISTORY": (("data",), ALL),
+    "DRIFT-MODEL-DATA": (("models", "data"), ALL),
+    "DRIFT-MONITORING": (("code", "ci", "pipeline"), PRESENCE),
+    "DRIFT-SPLITS": (("data",), ALL),
+    "LEAK-CODE-MULTITEST": (("code",), ALL),
+    "LEAK-CODE-OVERSAMPLE": (("code",), ALL),
+    "LEAK-CODE-PREPROCESS": (("code",), ALL),
+    "LEAK-CODE-TEST-STATS": (("code",), ALL),
+    "LEAK-ENTITY": (("data",), ALL),
+    "LEAK-OVERLAP": (("data",), ALL),
+    "LEAK-TARGET": (("data",), ALL),
+    "LEAK-TEMPORAL": (("data",), ALL),
+    "MODEL-BASELINE": (("code", "tracking"), PRESENCE),
+    "MODEL-FAIRNESS": (("code",), PRESENCE),
+    "MODEL-LIB-MISMATCH": (("models", "deps"), ALL),
+    "MODEL-METRICS": (("models", "tracking"), ALL),
+    "MODEL-PICKLE": (("models",), ALL),
+    "MODEL-REGISTRY": (("tracking", "models"), PRESENCE),
+    "MODEL-SKEW-FEATURES": (("models", "code"), ALL),
+    "MODEL-SLICES": (("code",), PRESENCE),
+    "MODEL-TUNING": (("code", "tracking"), PRESENCE),
+    "MODEL-UNSAFE": (("models",), ALL),
+    "MODEL-VALIDATION-GATE": (("code", "ci", "pipeline"), PRESENCE),
+    "INFRA-CD": (("ci", "docker", "pipeline"), PRESENCE),
+    "INFRA-CI": (("ci",), PRESENCE),
+    "INFRA-CT": (("ci", "pipeline"), PRESENCE),
+    "INFRA-DEP-UPDATES": (("ci",), PRESENCE),
+    "INFRA-ROLLBACK": (("ci", "tracking", "docker"), PRESENCE),
+    "INFRA-SERVING": (("code", "docker"), PRESENCE),
+    "INFRA-TESTS": (("code", "ci"), PRESENCE),
+    "INFRA-TRACKING": (("code", "tracking"), PRESENCE),
+    "MON-INPUT-INVARIANTS": (("code",), ALL),
+    "MON-NUMERIC": (("code",), ALL),
+    "MON-PRODUCTION": (("code", "docker"), PRESENCE),
+    "MON-SKEW": (("code", "models"), ALL),
+    "MON-STALENESS": (("models", "data"), ALL),
+}
+
+
+@dataclass(slots=True)
+class Coverage:
+    """What a check analysed (one line per input) and what it skipped: [{what, why}]."""
+
+    inputs: list[str] = field(default_factory=list)
+    analysed: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    skipped_total: int = 0
+    claim: str = PRESENCE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"inputs": list(self.inputs), "analysed": list(self.analysed), "skipped": [dict(s) for s in self.skipped],
+                "skipped_total": self.skipped_total, "claim": self.claim}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "Coverage | None":
+        if not d:
+            return None
+        return cls(list(d.get("inputs") or []), list(d.get("analysed") or []), [dict(s) for s in d.get("skipped") or []],
+                   int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE)
+
+    def add_skipped(self, what: str, why: str) -> None:
+        self.skipped_total += 1
+        if len(self.skipped) < MAX_SKIPPED:
+            self.skipped.append({"what": what, "why": why})
+
+    def summary(self) -> str:
+        """One line: what was analysed, and how much was skipped."""
+        seen = "; ".join(self.analysed) or "nothing"
+        if not self.skipped_total:
+            return f"analysed {seen}"
+        return f"analysed {seen}; skipped {self.skipped_total} ({self.skipped[0]['why']}{', …' if self.skipped_total > 1 else ''})"
+
+
+def _where(item: dict[str, Any]) -> str:
+    where = str(item.get("path") or "?")
+    if item.get("cell") is not None:
+        where += f" cell {item['cell']}"
+    return where
+
+
+def _facts_input(ctx: "CheckContext", kind: str, cov: Coverage) -> None:
+    facts = ctx.facts(kind)
+    errors = facts.get("errors") or []
+    if kind == "code":
+        cov.analysed.append(f"{facts.get('files', 0)} Python script(s) and notebook(s) parsed")
+        for u in facts.get("unreadable") or []:
+            cov.add_skipped(_where(u), f"not parsed: {u.get('reason') or 'unreadable'}")
+        return
+    label = {"ci": "CI definition(s)", "deps": "dependency manifest(s)", "docker": "container file(s)",
+             "pipeline": "pipeline definition(s)"}[kind]
+    count = len(facts.get("files") or facts.get("manifests") or facts.get("stages") or [])
+    if kind == "pipeline":
+        count = len({s.get("path") for s in facts.get("steps") or []})
+    cov.analysed.append(f"{count} {label} read")
+    for e in errors:
+        cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"))
+
+
+def _data_input(ctx: "CheckContext", cov: Coverage) -> None:
+    from mlaudit.store import data_queries as dq
+
+    if "data_versions" not in ctx.store.db.table_names():
+        cov.analysed.append("0 data file(s) profiled")
+        return
+    read = 0
+    for v in dq.current_data_files(ctx.store, ctx.rev):
+        if not v.available:
+            cov.add_skipped(v.path, f"content not available locally ({v.source}: {v.availability})")
+            continue
+        prof = dq.profile(ctx.store, v.key)
+        if prof is None:
+            cov.add_skipped(v.path, "not profiled (over a size limit or an unsupported format)")
+        elif prof.error:
+            cov.add_skipped(v.path, f"could not be read: {prof.error}")
+        else:
+            read += 1
+    cov.analysed.append(f"{read} data file(s) profiled" + (" (sampled rows)" if read else ""))
+
+
+def _models_input(ctx: "CheckContext", cov: Coverage) -> None:
+    from mlaudit.store.model_queries import list_models
+
+    read = 0
+    for v in list_models(ctx.store, ctx.rev):
+        if v.verdict == "unread" or (v.error and v.verdict != "dangerous"):
+            cov.add_skipped(v.path, f"not fully analysed: {v.error or 'unread'}")
+        else:
+            read += 1
+    cov.analysed.append(f"{read} current model file(s) analysed by content")
+
+
+def _history_input(ctx: "CheckContext", cov: Coverage) -> None:
+    n = ctx.store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0] if "commits" in ctx.store.db.table_names() else 0
+    cov.analysed.append(f"{n} commit(s) of git history")
+    if getattr(ctx.repo, "shallow", False):
+        cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available")
+
+
+def _tracking_input(ctx: "CheckContext", cov: Coverage) -> None:
+    db = ctx.store.db
+    runs = db.execute("SELECT COUNT(*) FROM mlflow_runs").fetchone()[0] if "mlflow_runs" in db.table_names() else 0
+    cov.analysed.append(f"{runs} MLflow run(s), DVC metadata and metrics/params files")
+    if "scan_errors" in db.table_names():
+        for path, reason in db.execute("SELECT path, reason FROM scan_errors WHERE phase IN ('tracking', 'mlflow', 'dvc') "
+                                       "AND scan_id = (SELECT MAX(id) FROM scans)").fetchall():
+            cov.add_skipped(str(path or "?"), str(reason))
+
+
+def compute(ctx: "CheckContext", check_id: str) -> Coverage:
+    """The coverage of one check's declared inputs on the judged tree."""
+    inputs, claim = INPUTS.get(check_id, ((), PRESENCE))
+    cov = Coverage(list(inputs), claim=claim)
+    for kind in inputs:
+        try:
+            if kind in ("code", "ci", "deps", "docker", "pipeline"):
+                _facts_input(ctx, kind, cov)
+            elif kind == "data":
+                _data_input(ctx, cov)
+            elif kind == "models":
+                _models_input(ctx, cov)
+            elif kind == "history":
+                _history_input(ctx, cov)
+            elif kind == "tracking":
+                _tracking_input(ctx, cov)
+        except Exception as exc:  # noqa: BLE001 - coverage must never break a check; say what could not be told
+            cov.add_skipped(kind, f"coverage could not be computed: {type(exc).__name__}: {exc}")
+    if not inputs:
+        cov.analysed.append("inputs not declared for this check")
+    return cov
+
+
+def attach(ctx: "CheckContext", result: CheckResult) -> CheckResult:
+    """Set the result's coverage; no pass (``all`` claims) and no N/A on input that was skipped."""
+    cov = compute(ctx, result.check_id)
+    own = result.coverage
+    if own is not None:
+        cov.analysed = own.analysed or cov.analysed
+        for s in own.skipped:
+            cov.add_skipped(s["what"], s["why"])
+    result.coverage = cov
+    if not cov.skipped_total or result.status in (Status.ERROR, Status.UNKNOWN, Status.FAIL, Status.WARN):
+        return result
+    if result.status == Status.NOT_APPLICABLE or (result.status == Status.PASS and cov.claim == ALL):
+        was = "not applicable" if result.status == Status.NOT_APPLICABLE else "pass"
+        first = cov.skipped[0]
+        result.message = (f"Unknown: {cov.skipped_total} input(s) were not analysed (e.g. {first['what']}: {first['why']}); "
+                          f"on what was analysed the check reads {was}: {result.message}").strip()
+        result.status = Status.UNKNOWN
+        result.points = 0.0
+        if not result.recommendation:
+            result.recommendation = ("Make the skipped inputs readable (see coverage: files not parsed, content absent "
+                                     "from the cache, files over a limit) and audit again.")
+    return result
