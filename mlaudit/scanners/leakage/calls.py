@@ -11,12 +11,12 @@ from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatte
 
 MAX_INLINE_DEPTH = 4
 INLINE_BUDGET = 1500  # helper-function bodies followed per file; beyond it a call just joins its arguments
-FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
+FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_sample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
                          "fit_on_sequences"})
 
 # constructor names and the role of the object they make, first match wins (then the estimator-name hint)
 _ROLES = ((api.PREPROCESSORS, "pre"), (api.STATELESS, "stateless"), (api.OUTLIER_FILTERS, "outlier"),
-          (api.RESAMPLERS, "resampler"), (api.PIPELINES, "pipeline"), (api.SEARCHES, "search"),
+          (api.RESAMPLERS, "resampler"), (api.UNDERSAMPLERS, "undersampler"), (api.PIPELINES, "pipeline"), (api.SEARCHES, "search"),
           (api.SPLITTERS, "splitter"))
 
 
@@ -57,7 +57,7 @@ class CallRules:
             pos, kw = self.args(c)
             return self.obj_method(obj_val.obj, obj_val, "transform", pos, kw, c, self.site(c))
         if qual is not None:
-            return self.function(api.short(qual), c)
+            return self.function(api.short(qual), c, qual)
         if not isinstance(f, ast.Attribute):  # f()(x), table[k](x), (lambda ...)(x)
             pos, kw = self.args(c)
             out = join(self.expr(f), *pos, *kw.values())
@@ -122,7 +122,7 @@ class CallRules:
             return [v.obj]
         return [o for item in v.items for o in self._objs(item)]
 
-    def function(self, name: str, c: ast.Call) -> Val:  # noqa: C901 - one dispatch over known functions
+    def function(self, name: str, c: ast.Call, qual: str = "") -> Val:  # noqa: C901 - one dispatch over known functions
         pos, kw = self.args(c)
         made = self.new_obj(name, c, pos, kw)
         if made is not None:
@@ -130,6 +130,16 @@ class CallRules:
         site = self.site(c)
         if name in api.SPLIT_FUNCS:
             return self.split(pos, site)
+        if name in api.PART_SPLITS and pos and (name == "random_split" or qual.startswith(("numpy.", "np."))):
+            return self.part_split(pos[0], pos[1] if len(pos) > 1 else OTHER, c, site, f"{name}()")
+        if name in ("next", "list", "tuple", "enumerate", "iter") and pos and pos[0].kind == "splits":
+            if name == "next":  # the first (train, test) pair of index arrays
+                return Val("tuple", items=self.fold_parts(pos[0]))
+            return pos[0].with_(text="enumerate") if name == "enumerate" else pos[0]
+        if api.DATASET_FUNCS.match(name) and not (api.READERS.match(name) and pos) and (
+                qual.startswith(("sklearn.", "keras.", "tensorflow.", "torchvision.", "imblearn.", "openml."))
+                or api.DATASET_MODULES.search(qual)):
+            return Val("data", roots=frozenset({site}))
         if name in api.CV_FUNCS:
             data = pos[1:] + [v for k, v in kw.items() if k in ("X", "y", "groups")]
             self.check_split(data, site, "cross-validation")
@@ -221,7 +231,9 @@ class CallRules:
             return self.cv_split(pos, site)
         if name in FIT_METHODS:
             self.fit(obj, x, pos, kw, c, site)
-            if obj.role == "resampler" or name == "fit_resample":
+            if obj.role == "undersampler":  # only drops rows: nothing lands on both sides
+                return Val("tuple", items=tuple(pos[:2]))
+            if obj.role == "resampler" or name in ("fit_resample", "fit_sample"):
                 ev = Event("resample", site, f"{obj.cls}.{name} resampled the rows")
                 return Val("tuple", items=tuple(p.with_(events=p.events | {ev}) if p.kind == "data" else p for p in pos[:2]))
             if name == "fit_transform" and obj.role in ("pre", "pipeline", "stateless"):
@@ -254,6 +266,8 @@ class CallRules:
             obj.fit_event = Event("fit", site, f"{obj.cls} fitted")
         if obj.role == "estimator" or obj.role == "pipeline":
             self.consume(x, site)
+            if "validation_split" in kw and not x.sides:  # Keras holds out the last rows of x as validation data
+                self.check_split([x], site, "validation_split")
             for k in ("eval_set", "validation_data"):
                 v = join(kw[k]) if k in kw else None
                 if v is not None and "test" in v.sides and ("early_stopping_rounds" in kw or "callbacks" in kw
@@ -302,6 +316,21 @@ class CallRules:
                 items.append(a.with_(kind="data", sides=frozenset({side}), split=site, carved=True))
         return Val("tuple", items=tuple(items))
 
+    def part_split(self, data: Val, sizes: Val, c: ast.Call, site: Site, how: str) -> Val:
+        """A split into consecutive parts of one array (first part training, the rest held out)."""
+        self.check_split([data], site, how)
+        n = 2
+        if len(c.args) > 1 and isinstance(c.args[1], (ast.List, ast.Tuple)):
+            n = len(c.args[1].elts) + (1 if api.short(self.qualname(c.func) or "") != "random_split" else 0)
+        parts = [data.with_(kind="data", sides=frozenset({"train" if i == 0 else "test"}), split=site, carved=True)
+                 for i in range(max(n, 2))]
+        return Val("tuple", items=tuple(parts))
+
+    def fold_parts(self, splits: Val) -> tuple[Val, Val]:
+        """The (train, test) index values of one fold of a splitter."""
+        return (Val("index", sides=frozenset({"train"}), split=splits.split, carved=True),
+                Val("index", sides=frozenset({"test"}), split=splits.split, carved=True))
+
     def cv_split(self, pos: list[Val], site: Site) -> Val:
         self.check_split(pos, site, "cross-validation folds")
         return Val("splits", split=site, src=pos[0] if pos else None)
@@ -322,11 +351,11 @@ class CallRules:
 
     def read(self, path: Val, site: Site) -> Val:
         if path.text is None:
-            return Val("data")
+            return Val("data", roots=frozenset({site}))
         self.out.reads.append((path.text, site))
         side = api.name_side(path.text.rsplit("/", 1)[-1].rsplit(".", 1)[0])
         return Val("data", reads=frozenset({(path.text, site)}), sides=frozenset({side}) if side else frozenset(),
-                   split=site if side else None)
+                   split=site if side else None, roots=frozenset({site}))
 
     def write(self, path: Val, data: Val, site: Site) -> None:
         if path.text is None:

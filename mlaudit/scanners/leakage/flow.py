@@ -237,11 +237,15 @@ class Analyzer(CallRules):
 
     def for_loop(self, s: ast.For | ast.AsyncFor) -> None:
         it = self.expr(s.iter)
+        if it.kind == "obj" and it.obj is not None and it.obj.role == "splitter":  # old API: the splitter is iterable
+            it = Val("splits", split=it.obj.site)
         if it.kind == "splits":
-            parts = [Val("index", sides=frozenset({"train"}), split=it.split, carved=True),
-                     Val("index", sides=frozenset({"test"}), split=it.split, carved=True)]
+            parts = list(self.fold_parts(it))
             tgt = s.target.elts if isinstance(s.target, ast.Tuple) else [s.target]
-            if isinstance(s.target, ast.Tuple) and len(tgt) == 2:
+            if it.text == "enumerate" and isinstance(s.target, ast.Tuple) and len(tgt) == 2:
+                self.bind(tgt[0], OTHER, s)
+                self.bind(tgt[1], Val("tuple", items=tuple(parts)), s)
+            elif isinstance(s.target, ast.Tuple) and len(tgt) == 2:
                 self.bind(tgt[0], parts[0], s)
                 self.bind(tgt[1], parts[1], s)
             elif isinstance(s.target, ast.Tuple) and len(tgt) == 3:
@@ -335,6 +339,8 @@ class Analyzer(CallRules):
         if base.kind == "tuple":
             return join(*base.items)
         if idx.kind == "index" and idx.sides:
+            if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
+                self.check_split([base], idx.split, "indexed by the folds of a splitter")
             return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True)
         if base.kind == "data" and idx.kind in ("data", "index"):
             return base.with_(events=base.events | idx.events)

@@ -69,6 +69,9 @@ class Val:
     reads: frozenset[tuple[str, Site]] = frozenset()  # (file path, read site) the data comes from
     testscore: bool = False  # a score measured on test data
     src: Val | None = None  # for 'splits': the data being split
+    roots: frozenset[Site] = frozenset()  # where the rows were loaded or made (to trace a statistic to its frame)
+    made: Site | None = None  # for 'stat': where the statistic was computed
+    looped: bool = False  # a test score measured inside a loop (one of several candidates)
 
     def with_(self, **kw: Any) -> "Val":
         return replace(self, **kw)
@@ -99,6 +102,9 @@ def join(*vals: Val) -> Val:
         preds=frozenset().union(*(v.preds for v in flat)),
         reads=frozenset().union(*(v.reads for v in flat)),
         testscore=any(v.testscore for v in flat),
+        roots=frozenset().union(*(v.roots for v in flat)),
+        made=next((v.made for v in flat if v.made is not None), None),
+        looped=any(v.looped for v in flat),
     )
 
 
