@@ -163,7 +163,7 @@ class CallRules:
             self.selections.append((site, f"{name}() over test scores", next((v.split for v in [*pos, *kw.values()] if v.testscore), None)))
             return join(*pos).with_(kind="score")
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
-            return pos[0].with_(kind="stat", text=name)
+            return pos[0].with_(kind="stat", text=name, made=pos[0].made or site)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
             return Val("str", text="/".join(v.text or "" for v in pos))
         out = join(*pos, *kw.values())
@@ -192,12 +192,15 @@ class CallRules:
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
-            return recv.with_(kind="stat", text=name)
+            return recv.with_(kind="stat", text=name, made=recv.made or site)
         if recv.kind == "data" and name in api.FILL_METHODS:
-            out = join(recv, *pos, *kw.values()).with_(kind="data", sides=recv.sides, split=recv.split)
+            out = join(recv, *pos, *kw.values()).with_(kind="data", sides=recv.sides, split=recv.split, carved=recv.carved)
             for stat in [*pos, *kw.values()]:
                 if stat.kind == "stat":
                     out = self.apply_stat(out, recv, stat, c, "imputed")
+            if kw_true(c, "inplace"):  # the receiver itself changes; the call returns None
+                self.update_receiver(c.func, out)
+                return OTHER
             return out
         if recv.kind == "data" and name in ("apply", "transform", "pipe", "agg") and c.args and self.fit_func(c.args[0]):
             return recv.with_(events=recv.events | {Event("fit", site, f"{self.fit_func(c.args[0])}() scaled the data with its own statistics")})
@@ -215,6 +218,15 @@ class CallRules:
         if recv.kind == "data":
             return out.with_(kind="data", sides=recv.sides or out.sides, split=recv.split or out.split)
         return out if out.kind in ("data", "score", "stat") else OTHER
+
+    def update_receiver(self, func: ast.expr, val: Val) -> None:
+        """An in-place method (``inplace=True``) changed the frame it was called on: merge its new facts in."""
+        base = func.value if isinstance(func, ast.Attribute) else func
+        while isinstance(base, (ast.Subscript, ast.Attribute)):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in self.env:
+            old = self.env[base.id]
+            self.env[base.id] = old.with_(events=old.events | val.events)
 
     def fit_func(self, node: ast.expr) -> str | None:
         """The name of a scaling function passed by reference (``df.apply(zscore)``), if it is one."""
@@ -244,7 +256,8 @@ class CallRules:
         if name in api.TRANSFORM_METHODS:
             return self.transformed(obj, x, site)
         if name in api.PREDICT_METHODS:
-            self.consume(x, site)
+            if x.carved:  # a separately loaded (unlabelled) test file only predicted on is not an evaluation
+                self.consume(x, site)
             return x.with_(kind="data", preds=x.preds | {obj.id})
         if name in api.MODEL_EVAL_METHODS:
             return self.evaluation([*pos, *kw.values()], obj, site)
@@ -257,9 +270,14 @@ class CallRules:
                 self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)", x.split))
             self.check_split(pos[:2], site, f"{obj.cls} cross-validation")
         if obj.role in ("pre", "outlier") or (obj.role == "pipeline" and obj.has_pre):
-            if "test" in x.sides and "train" not in x.sides:
-                self.report("LEAK-CODE-TEST-STATS", site, f"{obj.cls} is fitted on test data: the test set is scaled "
-                            "or imputed with its own statistics instead of the training set's.", fit=site, split=x.split)
+            own = f"{obj.cls} is fitted on test data: the test set is scaled or imputed with its own statistics " \
+                  "instead of the training set's"
+            if "test" in x.sides and "train" not in x.sides and x.carved:
+                self.report("LEAK-CODE-TEST-STATS", site, own + ".", fit=site, split=x.split)
+            elif "test" in x.sides and "train" not in x.sides:  # a test file of its own: a leak only once scored
+                obj.fit_event = Event("stats", site, own)
+                obj.fitted_sides = x.sides
+                return
             elif {"train", "test"} <= x.sides:
                 self.report("LEAK-CODE-PREPROCESS", site, f"{obj.cls} is fitted on training and test rows together.",
                             fit=site, split=x.split)

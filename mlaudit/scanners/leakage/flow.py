@@ -227,6 +227,10 @@ class Analyzer(CallRules):
             for path, _ in sorted(val.reads, key=lambda r: r[0]):
                 if (side, path) not in self.out.side_reads:
                     self.out.side_reads.append((side, path))
+        if side and val.kind == "data" and {"train", "test"} <= val.sides and is_subset(value):
+            site = self.site(stmt)  # train and test rows joined (pd.concat), then cut apart again
+            self.check_split([val], site, "the joined frame cut apart again")
+            return val.with_(sides=frozenset({side}), split=site, carved=True)
         if side and val.kind == "data" and not val.sides:
             site = self.site(stmt)
             carved = is_subset(value)
@@ -235,7 +239,25 @@ class Analyzer(CallRules):
             return val.with_(sides=frozenset({side}), split=val.split or site, carved=carved)
         return val
 
+    def unrolled(self, s: ast.For | ast.AsyncFor) -> bool:
+        """``for part in [train, test]:`` — the body runs once per frame, bound to that frame and written back to it."""
+        names = s.iter.elts if isinstance(s.iter, (ast.List, ast.Tuple)) else []
+        if not isinstance(s.target, ast.Name) or not 1 < len(names) <= 4 or not all(
+                isinstance(n, ast.Name) and self.env.get(n.id, OTHER).kind == "data" for n in names):
+            return False
+        self.loop_depth += 1
+        for n in names:
+            assert isinstance(n, ast.Name)
+            self.env[s.target.id] = self.env[n.id]
+            self.block(s.body)
+            self.env[n.id] = self.env.get(s.target.id, self.env[n.id])
+        self.loop_depth -= 1
+        self.block(s.orelse)
+        return True
+
     def for_loop(self, s: ast.For | ast.AsyncFor) -> None:
+        if self.unrolled(s):
+            return
         it = self.expr(s.iter)
         if it.kind == "obj" and it.obj is not None and it.obj.role == "splitter":  # old API: the splitter is iterable
             it = Val("splits", split=it.obj.site)
@@ -359,14 +381,31 @@ class Analyzer(CallRules):
         return out
 
     def apply_stat(self, out: Val, data: Val, stat: Val, node: ast.AST, how: str) -> Val:
-        """Data combined with a statistic: test statistics are a TEST-STATS event, all-row statistics a fit."""
+        """Data combined with a statistic: test statistics are a TEST-STATS event, all-row statistics a fit.
+
+        A statistic of rows that include the test rows (training and test frames joined, or the whole frame a
+        split was cut from) applied to training data is reported here; applied to the joined frame it is a fit
+        that the later split reports.
+        """
         site = self.site(node)
+        made = stat.made or site
+        if {"train", "test"} <= stat.sides:
+            detail = f"data {how} with a statistic of the training and test rows together"
+            if "train" in data.sides and "test" not in data.sides:
+                self.report("LEAK-CODE-PREPROCESS", site, f"The training data is {how} with a statistic computed over "
+                            "training and test rows together, so the test rows shape training.", fit=made, split=data.split)
+                return out.with_(kind="data")
+            return out.with_(kind="data", events=out.events | {Event("fit", made, detail)})
+        if not stat.sides and "train" in data.sides and data.carved and stat.roots & data.roots:
+            self.report("LEAK-CODE-PREPROCESS", site, f"The training part is {how} with a statistic of the whole frame it "
+                        "was split from, test rows included.", fit=made, split=data.split, related=[site] if made != site else None)
+            return out.with_(kind="data")
         if "test" in stat.sides and "train" not in stat.sides:
             whose = "its own" if "test" in data.sides else "the test set's"
             target = "test data" if "test" in data.sides else "data"
             return out.with_(kind="data", events=out.events | {Event("stats", site, f"{target} {how} with {whose} statistics")})
         if not stat.sides and not data.sides:
-            return out.with_(kind="data", events=out.events | {Event("fit", site, f"data {how} with statistics of all rows")})
+            return out.with_(kind="data", events=out.events | {Event("fit", made if made.line else site, f"data {how} with statistics of all rows")})
         return out.with_(kind="data")
 
 
