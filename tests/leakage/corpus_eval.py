@@ -84,7 +84,8 @@ def score_corpus(root: Path = CORPUS) -> Score:
                 s.leaky_files += 1
                 s.leaky_files_found += want <= got
             marks = marked_lines(p)
-            lines = {(f.fit or f.site).line for f in r.findings if f.check_id in want}
+            named = [s for f in r.findings if f.check_id in want for s in (f.site, f.fit, *f.related) if s is not None]
+            lines = {s.line for s in named} | {s.via.line for s in named if s.via is not None and s.via.cell is None}
             if marks and want & got and not marks & lines:
                 s.wrong_lines += [f"{r.path}: marked {sorted(marks)}, reported {sorted(lines)}"]
             extra = got - want

@@ -37,8 +37,9 @@ def marker(src: str | list[tuple[int | None, str]]) -> tuple[int | None, int]:
 
 
 def points_at(f: CodeFinding) -> set[tuple[int | None, int]]:
-    """Every place a finding names: its site, its fit and the related sites (a helper's caller)."""
+    """Every place a finding names: its site, its fit, the related sites and the top-level call of a helper."""
     sites = [f.site, *([f.fit] if f.fit else []), *f.related]
+    sites += [s.via for s in sites if s.via is not None]
     return {(s.cell, s.line) for s in sites}
 
 

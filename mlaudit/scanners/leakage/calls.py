@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.leakage import api
@@ -26,6 +27,8 @@ class CallRules:
     env: dict[str, Val]
     imports: dict[str, str]
     funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    classes: dict[str, list[str]]  # user class -> names of its bases
+    call_sites: list[Site | None]
     func_units: dict[int, tuple[int | None, list[str]]]
     called: set[str]
     out: FileFlow
@@ -50,7 +53,10 @@ class CallRules:
         if isinstance(f, ast.Name) and f.id in self.funcs and f.id not in self.env:
             self.called.add(f.id)
             return self.call_user(self.funcs[f.id], [self.expr(a) for a in c.args],
-                                  {k.arg: self.expr(k.value) for k in c.keywords if k.arg})
+                                  {k.arg: self.expr(k.value) for k in c.keywords if k.arg}, self.site(c))
+        if isinstance(f, ast.Name) and f.id in self.classes and f.id not in self.env:
+            pos, kw = self.args(c)
+            return self.instantiate(f.id, pos, kw, c)
         if isinstance(f, ast.Name) and self.env.get(f.id, OTHER).kind == "obj":  # a fitted layer called on data
             obj_val = self.env[f.id]
             assert obj_val.obj is not None
@@ -65,10 +71,51 @@ class CallRules:
         recv = self.expr(f.value)
         return self.method(recv, f.attr, c)
 
-    def call_user(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    def instantiate(self, cls: str, pos: list[Val], kw: dict[str, Val], c: ast.Call) -> Val:
+        """An instance of a user-defined class: its own attributes, ``__init__`` run on it."""
+        inst = Val("obj", obj=Obj(cls, "user", self.site(c), in_loop=self.loop_depth > 0))
+        init = self.method_of(cls, "__init__")
+        if init is not None:
+            self.called.add(f"{self.owner(cls, '__init__')}.__init__")
+            self.call_user(init, [inst, *pos], kw, self.site(c))
+        return inst
+
+    def owner(self, cls: str, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """The user class (``cls`` or one of its user-defined bases) that defines method ``name``."""
+        if f"{cls}.{name}" in self.funcs:
+            return cls
+        for base in self.classes.get(cls, []):
+            if base in self.classes and base not in seen:
+                found = self.owner(base, name, seen | {cls})
+                if found:
+                    return found
+        return None
+
+    def method_of(self, cls: str, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The method ``name`` of a user class, looked up through its user-defined bases."""
+        owner = self.owner(cls, name)
+        return self.funcs.get(f"{owner}.{name}") if owner else None
+
+    def user_method(self, recv: Val, name: str, pos: list[Val], kw: dict[str, Val], site: Site) -> Val:
+        """A method called through an instance of a user class, resolved through that class (not by bare name)."""
+        assert recv.obj is not None
+        cls = recv.obj.cls
+        fn = self.method_of(cls, name)
+        if fn is None and name == "fit_transform" and self.method_of(cls, "fit") and self.method_of(cls, "transform"):
+            self.user_method(recv, "fit", pos, kw, site)  # TransformerMixin.fit_transform: fit, then transform
+            return self.user_method(recv, "transform", pos[:1], {}, site)
+        if fn is None:
+            out = join(*pos, *kw.values())
+            return out if out.kind in ("data", "score", "stat") else OTHER
+        self.called.add(f"{self.owner(cls, name)}.{name}")
+        return self.call_user(fn, [recv, *pos], kw, site)
+
+    def call_user(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, args: list[Val], kwargs: dict[str, Val],
+                  at: Site | None = None) -> Val:
         if self.depth >= MAX_INLINE_DEPTH or self.inlined >= INLINE_BUDGET:
             return join(*args, *kwargs.values())
         self.inlined += 1
+        self.call_sites.append(self.call_sites[0] if self.call_sites else at)  # the outermost call names the site
         saved_env, saved_loop, saved_unit = self.env, self.loop_depth, (self.cell, self.lines)
         self.cell, self.lines = self.func_units.get(id(fn), saved_unit)
         self.env = dict(self.env)
@@ -89,6 +136,7 @@ class CallRules:
         try:
             self.block(fn.body)
         finally:
+            self.call_sites.pop()
             rets = self.returns.pop()
             self.depth -= 1
             self.env, self.loop_depth = saved_env, saved_loop
@@ -172,9 +220,11 @@ class CallRules:
     def method(self, recv: Val, name: str, c: ast.Call) -> Val:  # noqa: C901 - one dispatch over methods
         pos, kw = self.args(c)
         site = self.site(c, f"{recv.obj.cls}.{name}" if recv.obj else "")
-        site = Site(site.path, site.line, site.cell, self.site(c).what)
+        site = replace(site, what=self.site(c).what)
         if recv.kind == "obj" and name in ("items", "values", "keys", "copy", "get"):
             return recv  # a dict or list of estimators
+        if recv.kind == "obj" and recv.obj is not None and recv.obj.role == "user":
+            return self.user_method(recv, name, pos, kw, self.site(c))
         if recv.kind == "obj" and recv.obj is not None:
             return self.obj_method(recv.obj, recv, name, pos, kw, c, site)
         if name in ("append", "extend", "add", "update", "insert", "setdefault") and isinstance(c.func, ast.Attribute):

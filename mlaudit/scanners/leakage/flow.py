@@ -40,6 +40,8 @@ class Analyzer(CallRules):
         self.env: dict[str, Val] = {}
         self.imports: dict[str, str] = {}
         self.funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, list[str]] = {}
+        self.call_sites: list[Site | None] = []
         self.func_units: dict[int, tuple[int | None, list[str]]] = {}  # id(def) -> (cell, lines) it was written in
         self.called: set[str] = set()
         self.out = FileFlow()
@@ -92,7 +94,7 @@ class Analyzer(CallRules):
         line = getattr(node, "lineno", 0)
         if not what and 0 < line <= len(self.lines):
             what = self.lines[line - 1].strip()[:120]
-        return Site(self.path, line, self.cell, what)
+        return Site(self.path, line, self.cell, what, self.call_sites[0] if self.call_sites else None)
 
     def report(self, check_id: str, site: Site, message: str, fit: Site | None = None, split: Site | None = None,
                related: list[Site] | None = None) -> None:
@@ -121,7 +123,10 @@ class Analyzer(CallRules):
             self.funcs[s.name] = s
             self.func_units[id(s)] = (self.cell, self.lines)
             self.env.pop(s.name, None)
-        elif isinstance(s, ast.ClassDef):  # methods are analysed like library functions (self unknown)
+        elif isinstance(s, ast.ClassDef):  # methods run through instances; never-called ones like library functions
+            self.classes[s.name] = [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else ""
+                                    for b in s.bases]
+            self.env.pop(s.name, None)
             for item in s.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     self.funcs[f"{s.name}.{item.name}"] = item
@@ -184,6 +189,10 @@ class Analyzer(CallRules):
                 if isinstance(t, ast.Starred):
                     t = t.value
                 self.bind(t, items[i] if items and i < len(items) else val, stmt)
+        elif isinstance(target, ast.Attribute) and self.instance(target.value) is not None:
+            inst = self.instance(target.value)  # self.scaler = ... on an instance of a user class
+            assert inst is not None and inst.obj is not None
+            inst.obj.attrs[target.attr] = val
         elif isinstance(target, (ast.Subscript, ast.Attribute)):
             base = target.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
@@ -193,6 +202,13 @@ class Analyzer(CallRules):
                 merged = join(old, val.with_(sides=old.sides, split=old.split) if old.kind == "data" else val)
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
+
+    def instance(self, node: ast.expr) -> Val | None:
+        """The value of an expression when it is an instance of a user-defined class."""
+        if isinstance(node, ast.Name):
+            v = self.env.get(node.id)
+            return v if v is not None and v.kind == "obj" and v.obj is not None and v.obj.role == "user" else None
+        return None
 
     def is_read(self, node: ast.AST | None) -> bool:
         """Whether an expression is a direct call of a data reader (``pd.read_csv(...)``)."""
@@ -306,6 +322,8 @@ class Analyzer(CallRules):
             return self.call(e)
         if isinstance(e, ast.Attribute):
             base = self.expr(e.value)
+            if base.kind == "obj" and base.obj is not None and e.attr in base.obj.attrs:
+                return base.obj.attrs[e.attr]
             return base if base.kind != "obj" else OTHER
         if isinstance(e, ast.Subscript):
             return self.subscript(e)

@@ -47,7 +47,7 @@ class FileResult:
 def relocate(r: FileResult, path: str) -> FileResult:
     """The same result for identical content found at another path."""
     old = r.path
-    fix = lambda s: Site(path, s.line, s.cell, s.what) if s.path == old else s  # noqa: E731
+    fix = lambda s: s.moved(path) if s.path == old else s  # noqa: E731
     for f in r.findings:
         f.site, f.fit, f.split = fix(f.site), f.fit and fix(f.fit), f.split and fix(f.split)
         f.related = [fix(s) for s in f.related]

@@ -17,13 +17,22 @@ class Site:
     line: int
     cell: int | None = None
     what: str = ""
+    via: "Site | None" = None  # inside a user function or method: the top-level call that ran it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
+        d: dict[str, Any] = {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
+        if self.via is not None:
+            d["via"] = self.via.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Site":
-        return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""))
+        via = d.get("via")
+        return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""), cls.from_dict(via) if via else None)
+
+    def moved(self, path: str) -> "Site":
+        """The same place in a file found at another path."""
+        return replace(self, path=path, via=self.via.moved(path) if self.via is not None else None)
 
     def where(self) -> str:
         cell = f" cell {self.cell}" if self.cell is not None else ""
@@ -50,6 +59,7 @@ class Obj:
     fitted_sides: frozenset[str] | None = None
     fit_event: Event | None = None
     has_pre: bool = False  # a pipeline or search containing preprocessing
+    attrs: dict[str, "Val"] = field(default_factory=dict)  # instance attributes of a user-defined class (self.x = ...)
     id: int = field(default_factory=lambda: next(_ids))
 
 
