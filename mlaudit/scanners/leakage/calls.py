@@ -11,6 +11,8 @@ from mlaudit.scanners.leakage.records import FileFlow
 from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatten, join
 
 MAX_INLINE_DEPTH = 4
+# methods that call the code they are given on the receiver's rows, columns, groups or the whole frame
+VALUE_APPLIERS = frozenset({"apply", "applymap", "map", "pipe", "transform", "agg", "aggregate"})
 INLINE_BUDGET = 1500  # helper-function bodies followed per file; beyond it a call just joins its arguments
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "fit_sample", "fit_predict", "partial_fit", "adapt", "fit_on_texts",
                          "fit_on_sequences"})
@@ -210,6 +212,10 @@ class CallRules:
         if name in api.SELECT_FUNCS and any(v.testscore for v in [*pos, *kw.values()]):
             self.selections.append((site, f"{name}() over test scores", next((v.split for v in [*pos, *kw.values()] if v.testscore), None)))
             return join(*pos).with_(kind="score")
+        if name == "map" and len(c.args) >= 2 and self.passed_code(c.args[0]) is not None:  # builtin map(f, rows)
+            items = pos[1:]
+            out = self.run_passed(c.args[0], [join(*flatten(v)) for v in items], {})
+            return join(out, *items) if out.kind == "data" else join(*items)
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
             return pos[0].with_(kind="stat", text=name, made=pos[0].made or site)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
@@ -252,6 +258,10 @@ class CallRules:
                 self.update_receiver(c.func, out)
                 return OTHER
             return out
+        if recv.kind == "data" and name in VALUE_APPLIERS and c.args and self.passed_code(c.args[0]) is not None:
+            out = self.run_passed(c.args[0], [recv, *pos[1:]], {k: v for k, v in kw.items() if k not in ("axis", "**")})
+            merged = join(recv, out) if out.kind != "other" else recv
+            return merged.with_(kind="data", sides=recv.sides, split=recv.split, carved=recv.carved)
         if recv.kind == "data" and name in ("apply", "transform", "pipe", "agg") and c.args and self.fit_func(c.args[0]):
             return recv.with_(events=recv.events | {Event("fit", site, f"{self.fit_func(c.args[0])}() scaled the data with its own statistics")})
         if recv.kind == "data" and name == "sample" and "replace" in kw and kw_true(c, "replace"):
@@ -277,6 +287,32 @@ class CallRules:
         if isinstance(base, ast.Name) and base.id in self.env:
             old = self.env[base.id]
             self.env[base.id] = old.with_(events=old.events | val.events)
+
+    def passed_code(self, node: ast.expr) -> ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """A lambda, or a user function passed by name, given as a value (to .apply, .pipe, map ...)."""
+        if isinstance(node, ast.Lambda):
+            return node
+        if isinstance(node, ast.Name) and node.id in self.funcs and node.id not in self.env:
+            return self.funcs[node.id]
+        return None
+
+    def run_passed(self, node: ast.expr, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        """Follow code passed as a value, its parameters bound to the data it will be called with."""
+        code = self.passed_code(node)
+        if isinstance(code, ast.Lambda):
+            saved = dict(self.env)
+            params = [a.arg for a in code.args.posonlyargs + code.args.args]
+            for i, p in enumerate(params):
+                self.env[p] = args[i] if i < len(args) else kwargs.get(p, OTHER)
+            try:
+                return self.expr(code.body)
+            finally:
+                self.env = saved
+        if code is not None:
+            assert isinstance(node, ast.Name)
+            self.called.add(node.id)
+            return self.call_user(code, args, kwargs, self.site(node))
+        return OTHER
 
     def fit_func(self, node: ast.expr) -> str | None:
         """The name of a scaling function passed by reference (``df.apply(zscore)``), if it is one."""

@@ -30,6 +30,17 @@ def is_subset(node: ast.AST | None) -> bool:
 
 
 
+def is_mask(node: ast.AST) -> bool:
+    """Whether an index expression is a boolean row mask (comparisons joined with & | ~)."""
+    if isinstance(node, (ast.Compare, ast.BoolOp)):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return is_mask(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return is_mask(node.left) or is_mask(node.right)
+    return False
+
+
 class Analyzer(CallRules):
     """Walks statements in order, keeping an abstract value per variable."""
 
@@ -49,6 +60,7 @@ class Analyzer(CallRules):
         self.cell: int | None = None
         self.lines: list[str] = []
         self.loop_depth = 0
+        self.masking = 0  # inside a row mask (df[df.x > df.x.mean()]): thresholds select rows, they are no feature
         self.depth = 0
         self.inlined = 0
         self.returns: list[list[Val]] = []
@@ -334,15 +346,22 @@ class Analyzer(CallRules):
         if isinstance(e, (ast.BoolOp,)):
             return join(*(self.expr(v) for v in e.values))
         if isinstance(e, ast.Compare):
-            v = join(self.expr(e.left), *(self.expr(c) for c in e.comparators))
+            parts = [self.expr(e.left), *(self.expr(c) for c in e.comparators)]
+            v = join(*parts)
+            if v.kind == "data":  # data compared with a statistic (a threshold learned from the rows)
+                for stat in parts:
+                    for data in parts:
+                        if stat.kind == "stat" and data.kind == "data":
+                            v = self.apply_stat(v, data, stat, e, "thresholded")
             return v if v.kind == "data" else v.with_(kind="score" if v.testscore else "other")
         if isinstance(e, (ast.Tuple, ast.List, ast.Set)):
             return Val("tuple", items=tuple(self.expr(x.value if isinstance(x, ast.Starred) else x) for x in e.elts))
         if isinstance(e, ast.Dict):
             return join(*(self.expr(v) for v in e.values if v is not None), *(self.expr(k) for k in e.keys if k is not None))
         if isinstance(e, ast.IfExp):
-            self.expr(e.test)
-            return join(self.expr(e.body), self.expr(e.orelse))
+            test = self.expr(e.test)
+            out = join(self.expr(e.body), self.expr(e.orelse))
+            return join(out, test) if test.kind == "data" and test.events - out.events else out
         if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(e)
         if isinstance(e, ast.Lambda):
@@ -374,8 +393,13 @@ class Analyzer(CallRules):
         if base.kind == "tuple" and base.items and isinstance(e.slice, ast.Constant) and isinstance(e.slice.value, int):
             i = e.slice.value
             return base.items[i] if -len(base.items) <= i < len(base.items) else OTHER
-        idx = self.expr(e.slice) if not isinstance(e.slice, ast.Slice) else join(
-            *(self.expr(p) for p in (e.slice.lower, e.slice.upper, e.slice.step) if p is not None))
+        mask = is_mask(e.slice)
+        self.masking += mask
+        try:
+            idx = self.expr(e.slice) if not isinstance(e.slice, ast.Slice) else join(
+                *(self.expr(p) for p in (e.slice.lower, e.slice.upper, e.slice.step) if p is not None))
+        finally:
+            self.masking -= mask
         if base.kind == "tuple":
             return join(*base.items)
         if idx.kind == "index" and idx.sides:
@@ -383,6 +407,8 @@ class Analyzer(CallRules):
                 self.check_split([base], idx.split, "indexed by the folds of a splitter")
             return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True)
         if base.kind == "data" and idx.kind in ("data", "index"):
+            if mask:  # a row filter by a threshold selects rows; it builds no feature
+                return base
             return base.with_(events=base.events | idx.events)
         return base
 
@@ -407,6 +433,8 @@ class Analyzer(CallRules):
         """
         site = self.site(node)
         made = stat.made or site
+        if self.masking:
+            return out
         if {"train", "test"} <= stat.sides:
             detail = f"data {how} with a statistic of the training and test rows together"
             if "train" in data.sides and "test" not in data.sides:
