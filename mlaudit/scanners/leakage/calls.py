@@ -209,7 +209,7 @@ class CallRules:
         if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace"):  # resample(replace=False) only subsamples
             data = join(*pos)
             return data.with_(kind="data", events=data.events | {Event("resample", site, f"rows resampled with {name}()")})
-        if name in api.SELECT_FUNCS and any(v.testscore for v in [*pos, *kw.values()]):
+        if name in api.SELECT_FUNCS and any(v.testscore and v.looped for v in [*pos, *kw.values()]):
             self.selections.append((site, f"{name}() over test scores", next((v.split for v in [*pos, *kw.values()] if v.testscore), None)))
             return join(*pos).with_(kind="score")
         if name == "map" and len(c.args) >= 2 and self.passed_code(c.args[0]) is not None:  # builtin map(f, rows)
@@ -244,7 +244,7 @@ class CallRules:
             if pos:
                 self.write(pos[0], recv, site)
             return OTHER
-        if name in api.SELECT_FUNCS and recv.testscore:
+        if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
@@ -407,7 +407,7 @@ class CallRules:
         if held_out:
             split = next((v.split for v in held_out if v.split is not None), None)
             self.test_evals.append((site, split, self.loop_depth > 0))
-            return Val("score", testscore=True, split=split)
+            return Val("score", testscore=True, split=split, looped=self.loop_depth > 0)
         if data and (obj is not None and obj.role != "search" or any(v.preds for v in data)):
             self.in_sample.append(site)
         return Val("score")

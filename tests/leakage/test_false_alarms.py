@@ -1,0 +1,77 @@
+"""False alarms seen on real notebooks: display-only sorting of test scores, files linked by name suffix only."""
+
+from __future__ import annotations
+
+import textwrap
+
+from mlaudit.scanners.leakage import analyze_file, link_files
+from mlaudit.scanners.leakage.links import same_written_file
+from tests.leakage.family_help import assert_clean, assert_leak
+
+
+def test_sorting_feature_importances_after_a_test_score_is_clean() -> None:
+    """One model scored once on the test set; its feature importances sorted for display."""
+    assert_clean("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.ensemble import GradientBoostingClassifier
+        X, y = np.load("x.npy"), np.load("y.npy")
+        a, b, c, d = train_test_split(X, y)
+        gb = GradientBoostingClassifier().fit(a, c)
+        print(gb.score(b, d))
+        top = np.argsort(gb.feature_importances_)[::-1][:5]
+        print(sorted(zip(gb.feature_importances_, range(X.shape[1])), reverse=True)[:5])
+    """)
+
+
+def test_per_class_test_scores_sorted_for_display_is_clean() -> None:
+    """Per-class recall of one model on the test set, sorted and the worst class printed (no choice of model)."""
+    assert_clean([
+        (1, "from sklearn.metrics import recall_score, precision_recall_fscore_support\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.svm import LinearSVC\nimport numpy as np"),
+        (2, "X, y = np.load('x.npy'), np.load('y.npy')\nX_tr, X_te, y_tr, y_te = train_test_split(X, y)\nm = LinearSVC().fit(X_tr, y_tr)"),
+        (3, "rec = recall_score(y_te, m.predict(X_te), average=None)\nfor i in np.argsort(rec):\n    print(m.classes_[i], rec[i])\nprint(m.classes_[np.argmin(rec)])"),
+        (4, "p, r, f, s = precision_recall_fscore_support(y_te, m.predict(X_te))\nprint(max(zip(f, m.classes_)))"),
+    ])
+
+
+def test_choosing_among_models_by_test_score_is_still_reported() -> None:
+    """Several models scored on the test set in a loop, the best picked with max(): MULTITEST at the selection."""
+    assert_leak("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.neighbors import KNeighborsClassifier
+        X, y = np.load("x.npy"), np.load("y.npy")
+        a, b, c, d = train_test_split(X, y)
+        scores = {k: KNeighborsClassifier(k).fit(a, c).score(b, d) for k in (1, 3, 5, 7)}
+        best = max(scores, key=scores.get)  #!
+        print(best)
+    """, "LEAK-CODE-MULTITEST")
+
+
+def test_prediction_file_named_like_another_notebooks_input_is_not_linked() -> None:
+    """One notebook writes predictions to test.csv; another reads ../input/test.csv and splits it: no cross-file leak."""
+    writer = textwrap.dedent("""
+        import pandas as pd
+        from sklearn.preprocessing import StandardScaler
+        df = pd.read_csv("../input/raw.csv")
+        df[["a"]] = StandardScaler().fit_transform(df[["a"]])
+        df.to_csv("test.csv")
+    """).encode()
+    reader = textwrap.dedent("""
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        df = pd.read_csv("../input/test.csv")
+        train_test_split(df)
+    """).encode()
+    results = [analyze_file("nb1/predict.py", writer), analyze_file("nb2/train.py", reader)]
+    assert results[0].writes and results[1].read_splits  # both sides were seen
+    assert link_files(results) == []
+
+
+def test_written_and_read_paths_match_as_paths() -> None:
+    """Relative paths resolve against the script's folder or the repository root; a bare suffix is not enough."""
+    assert same_written_file("data/processed.csv", "scripts/prepare.py", "./data/processed.csv", "scripts/train.py")
+    assert same_written_file("../data/x.csv", "src/prep.py", "../data/x.csv", "notebooks/eda.ipynb")
+    assert same_written_file("out/feat.parquet", "prep.py", "../out/feat.parquet", "nb/model.ipynb")
+    assert not same_written_file("test.csv", "nb1/predict.py", "../input/test.csv", "nb2/train.py")
+    assert not same_written_file("preds/test.csv", "a.py", "data/test.csv", "b.py")
