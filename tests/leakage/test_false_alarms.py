@@ -75,3 +75,56 @@ def test_written_and_read_paths_match_as_paths() -> None:
     assert same_written_file("out/feat.parquet", "prep.py", "../out/feat.parquet", "nb/model.ipynb")
     assert not same_written_file("test.csv", "nb1/predict.py", "../input/test.csv", "nb2/train.py")
     assert not same_written_file("preds/test.csv", "a.py", "data/test.csv", "b.py")
+
+
+def test_early_stopping_on_validation_with_a_separate_test_file_is_clean() -> None:
+    """Early stopping on a validation split while the competition's test file gets the final predictions."""
+    assert_clean("""
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from lightgbm import LGBMClassifier
+        train = pd.read_csv("../input/train.csv")
+        test = pd.read_csv("../input/test.csv")
+        X_tr, X_val, y_tr, y_val = train_test_split(train.drop(columns="t"), train.t)
+        m = LGBMClassifier().fit(X_tr, y_tr, eval_set=[(X_val, y_val)], early_stopping_rounds=50)
+        pd.DataFrame({"t": m.predict(test)}).to_csv("submission.csv")
+    """)
+
+
+def test_early_stopping_on_the_only_test_split_is_reported() -> None:
+    """Early stopping on the test split whose score is then the one reported: MULTITEST at the fit."""
+    assert_leak("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from xgboost import XGBClassifier
+        X, y = np.load("x.npy"), np.load("y.npy")
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        m = XGBClassifier().fit(X_train, y_train, eval_set=[(X_test, y_test)], early_stopping_rounds=10)  #!
+        print(m.score(X_test, y_test))
+    """, "LEAK-CODE-MULTITEST")
+
+
+def test_scoring_on_a_hand_made_holdout_with_unusual_names_is_not_in_sample() -> None:
+    """Fitted on X, scored on tX (a hold-out the names do not reveal): not reported as in-sample evaluation."""
+    assert_clean("""
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import accuracy_score
+        d = pd.read_csv("d.csv")
+        X = d.sample(300)
+        tX = d[~d.index.isin(X.index)]
+        lr = LogisticRegression().fit(X[["a"]], X.y)
+        print(accuracy_score(tX.y, lr.predict(tX[["a"]])))
+    """)
+
+
+def test_scoring_on_the_fitted_rows_is_in_sample() -> None:
+    """Fitted on X and scored on X with no held-out score anywhere: MULTITEST (in-sample) at the metric."""
+    assert_leak("""
+        import numpy as np
+        from sklearn.linear_model import LinearRegression
+        from sklearn.metrics import r2_score
+        X, y = np.load("x.npy"), np.load("y.npy")
+        reg = LinearRegression().fit(X, y)
+        print(r2_score(y, reg.predict(X)))  #!
+    """, "LEAK-CODE-MULTITEST")

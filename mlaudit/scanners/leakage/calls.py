@@ -44,6 +44,7 @@ class CallRules:
     in_sample: list[Site]
     selections: list[tuple[Site, str, Site | None]]
     test_tuned: list[tuple[Site, str, Site | None]]
+    test_preds: list[Site | None]  # splits of held-out data predicted on (a submission, a final check)
 
     def qualname(self, f: ast.expr) -> str | None:
         """The dotted name of a callee when it is an imported or plain name (e.g. sklearn.preprocessing.StandardScaler)."""
@@ -341,16 +342,22 @@ class CallRules:
             return recv
         if name in api.TRANSFORM_METHODS:
             return self.transformed(obj, x, site)
+        same = obj.fit_text is not None and bool(c.args) and arg_text(c.args[0]) == obj.fit_text
         if name in api.PREDICT_METHODS:
             if x.carved:  # a separately loaded (unlabelled) test file only predicted on is not an evaluation
                 self.consume(x, site)
-            return x.with_(kind="data", preds=x.preds | {obj.id})
+            if "test" in x.sides:
+                self.test_preds.append(x.split)
+            return x.with_(kind="data", preds=x.preds | {obj.id}, insample=same)
         if name in api.MODEL_EVAL_METHODS:
-            return self.evaluation([*pos, *kw.values()], obj, site)
+            return self.evaluation([*pos, *kw.values()], obj if same else None, site)
         return OTHER
 
     def fit(self, obj: Obj, x: Val, pos: list[Val], kw: dict[str, Val], c: ast.Call, site: Site) -> None:
         self.out.uses_ml = True
+        obj.fit_text = arg_text(c.args[0]) if c.args else None
+        if any(k in kw for k in ("validation_data", "validation_split", "eval_set", "valid_sets")):
+            self.test_evals.append((site, None, True))  # a held-out score exists (training-time validation)
         if obj.role == "search":
             if "test" in x.sides and "train" not in x.sides:
                 self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)", x.split))
@@ -408,8 +415,8 @@ class CallRules:
             split = next((v.split for v in held_out if v.split is not None), None)
             self.test_evals.append((site, split, self.loop_depth > 0))
             return Val("score", testscore=True, split=split, looped=self.loop_depth > 0)
-        if data and (obj is not None and obj.role != "search" or any(v.preds for v in data)):
-            self.in_sample.append(site)
+        if data and (obj is not None and obj.role != "search" or any(v.insample for v in data)):
+            self.in_sample.append(site)  # scored on the very rows the model was fitted on
         return Val("score")
 
     def split(self, arrays: list[Val], site: Site) -> Val:
@@ -466,6 +473,14 @@ class CallRules:
             return
         leaks = [ev for ev in data.events if ev.kind in ("fit", "resample")]
         self.out.writes.append((path.text, site, leaks))
+
+
+def arg_text(node: ast.expr) -> str:
+    """The source of an argument expression (to tell whether a model is scored on what it was fitted on)."""
+    try:
+        return ast.unparse(node)
+    except (ValueError, RecursionError):
+        return ""
 
 
 def kw_false(c: ast.Call, name: str) -> bool:

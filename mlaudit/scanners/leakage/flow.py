@@ -68,6 +68,7 @@ class Analyzer(CallRules):
         self.in_sample: list[Site] = []
         self.selections: list[tuple[Site, str, Site | None]] = []  # (where, how, split of the scores' data)
         self.test_tuned: list[tuple[Site, str, Site | None]] = []
+        self.test_preds: list[Site | None] = []
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -99,8 +100,13 @@ class Analyzer(CallRules):
                         "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score exists.")
 
     def final_elsewhere(self, split: Site | None) -> bool:
-        """Whether a final score (outside loops) is measured on another held-out split than the one used to choose."""
-        return any(not loop and sp is not None and sp != split for _, sp, loop in self.test_evals)
+        """Whether the final check is on another held-out set than the one used to choose.
+
+        A score outside loops on another split, or predictions made for another held-out set (a competition's
+        unlabelled test file written as a submission): the set used to choose was then a validation set.
+        """
+        return any(not loop and sp is not None and sp != split for _, sp, loop in self.test_evals) or any(
+            sp is not None and sp != split for sp in self.test_preds)
 
     def site(self, node: ast.AST, what: str = "") -> Site:
         line = getattr(node, "lineno", 0)

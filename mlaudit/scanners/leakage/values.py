@@ -59,7 +59,8 @@ class Obj:
     fitted_sides: frozenset[str] | None = None
     fit_event: Event | None = None
     has_pre: bool = False  # a pipeline or search containing preprocessing
-    attrs: dict[str, "Val"] = field(default_factory=dict)  # instance attributes of a user-defined class (self.x = ...)
+    attrs: dict[str, "Val"] = field(default_factory=dict)
+    fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)  # instance attributes of a user-defined class (self.x = ...)
     id: int = field(default_factory=lambda: next(_ids))
 
 
@@ -82,6 +83,7 @@ class Val:
     roots: frozenset[Site] = frozenset()  # where the rows were loaded or made (to trace a statistic to its frame)
     made: Site | None = None  # for 'stat': where the statistic was computed
     looped: bool = False  # a test score measured inside a loop (one of several candidates)
+    insample: bool = False  # predictions made on the very expression the model was fitted on
 
     def with_(self, **kw: Any) -> "Val":
         return replace(self, **kw)
@@ -115,6 +117,7 @@ def join(*vals: Val) -> Val:
         roots=frozenset().union(*(v.roots for v in flat)),
         made=next((v.made for v in flat if v.made is not None), None),
         looped=any(v.looped for v in flat),
+        insample=any(v.insample for v in flat),
     )
 
 
