@@ -128,3 +128,57 @@ def test_scoring_on_the_fitted_rows_is_in_sample() -> None:
         reg = LinearRegression().fit(X, y)
         print(r2_score(y, reg.predict(X)))  #!
     """, "LEAK-CODE-MULTITEST")
+
+
+def test_choosing_parameters_by_cross_validation_fold_scores_is_clean() -> None:
+    """A random search scored on the validation folds of a KFold loop, best parameters by sort: model selection done right."""
+    assert_clean("""
+        import numpy as np
+        import pandas as pd
+        from sklearn.model_selection import KFold
+        from sklearn.metrics import roc_auc_score
+        from sklearn.ensemble import RandomForestClassifier
+        X, y = np.load("x.npy"), np.load("y.npy")
+        rows = []
+        for depth in (3, 5, 8):
+            aucs = []
+            for tr, va in KFold(5).split(X):
+                m = RandomForestClassifier(max_depth=depth).fit(X[tr], y[tr])
+                aucs.append(roc_auc_score(y[va], m.predict_proba(X[va])[:, 1]))
+            rows.append({"depth": depth, "auc": np.mean(aucs)})
+        table = pd.DataFrame(rows).sort_values("auc", ascending=False)
+        print(table.head(1))
+    """)
+
+
+def test_validation_data_for_monitoring_only_is_not_early_stopping() -> None:
+    """validation_data with a learning-rate schedule but no early-stopping callback only reports a curve."""
+    assert_clean("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from tensorflow import keras
+        X, y = np.load("x.npy"), np.load("y.npy")
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y)
+        sched = keras.callbacks.LearningRateScheduler(lambda e: 0.001)
+        net = keras.Sequential([keras.layers.Dense(1)])
+        net.fit(X_tr, y_tr, validation_data=(X_val, y_val), callbacks=[sched])
+    """)
+    assert_leak("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from tensorflow import keras
+        X, y = np.load("x.npy"), np.load("y.npy")
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y)
+        stop = keras.callbacks.EarlyStopping(patience=3)
+        net = keras.Sequential([keras.layers.Dense(1)])
+        net.fit(X_tr, y_tr, validation_data=(X_val, y_val), callbacks=[stop])  #!
+        print(net.evaluate(X_val, y_val))
+    """, "LEAK-CODE-MULTITEST")
+
+
+def test_a_name_with_both_train_and_test_is_neither_part() -> None:
+    """combined_train_test (both parts joined) is not the test part: a search fitted on its slice is not 'fitted on test'."""
+    from mlaudit.scanners.leakage.api import name_side
+
+    assert name_side("combined_train_test") is None and name_side("train_and_test") is None
+    assert name_side("X_valid") == "test" and name_side("trainX") == "train"

@@ -44,6 +44,7 @@ class CallRules:
     in_sample: list[Site]
     selections: list[tuple[Site, str, Site | None]]
     test_tuned: list[tuple[Site, str, Site | None]]
+    cv_splits: set[Site]
     test_preds: list[Site | None]  # splits of held-out data predicted on (a submission, a final check)
 
     def qualname(self, f: ast.expr) -> str | None:
@@ -184,7 +185,9 @@ class CallRules:
         if name in api.PART_SPLITS and pos and (name == "random_split" or qual.startswith(("numpy.", "np."))):
             return self.part_split(pos[0], pos[1] if len(pos) > 1 else OTHER, c, site, f"{name}()")
         if name in ("next", "list", "tuple", "enumerate", "iter") and pos and pos[0].kind == "splits":
-            if name == "next":  # the first (train, test) pair of index arrays
+            if name == "next":  # the first (train, test) pair of index arrays: one hold-out split, not folds
+                if pos[0].split is not None:
+                    self.cv_splits.discard(pos[0].split)
                 return Val("tuple", items=self.fold_parts(pos[0]))
             return pos[0].with_(text="enumerate") if name == "enumerate" else pos[0]
         if api.DATASET_FUNCS.match(name) and not (api.READERS.match(name) and pos) and (
@@ -196,7 +199,11 @@ class CallRules:
             self.check_split(data, site, "cross-validation")
             return Val("score")
         if api.METRICS_RE.search(name) and name not in api.SELECT_FUNCS:
+            if any(api.name_side(n) == "test" for n in arg_names(c)):  # a held-out score the flow could not trace
+                self.test_evals.append((site, None, True))
             return self.evaluation(pos + list(kw.values()), None, site)
+        if name in EARLY_STOPPERS and not (name == "ModelCheckpoint" and not kw_true(c, "save_best_only")):
+            return Val("other", text=EARLY_STOP)
         if api.READERS.match(name) and pos:
             return self.read(pos[0], site)
         if api.WRITERS.match(name) and len(pos) >= 2:
@@ -381,8 +388,9 @@ class CallRules:
                 self.check_split([x], site, "validation_split")
             for k in ("eval_set", "validation_data"):
                 v = join(kw[k]) if k in kw else None
-                if v is not None and "test" in v.sides and ("early_stopping_rounds" in kw or "callbacks" in kw
-                                                          or obj.cls.startswith(("LGBM", "XGB", "CatBoost"))):
+                if v is not None and "test" in v.sides and (
+                        "early_stopping_rounds" in kw and not kw_none(c, "early_stopping_rounds")
+                        or "callbacks" in kw and stops_early(kw["callbacks"])):
                     self.test_tuned.append((site, f"stop training early ({k} is the test set)", v.split))
         obj.fitted_sides = x.sides
 
@@ -444,6 +452,7 @@ class CallRules:
 
     def cv_split(self, pos: list[Val], site: Site) -> Val:
         self.check_split(pos, site, "cross-validation folds")
+        self.cv_splits.add(site)
         return Val("splits", split=site, src=pos[0] if pos else None)
 
     def check_split(self, arrays: list[Val], site: Site, how: str) -> None:
@@ -473,6 +482,25 @@ class CallRules:
             return
         leaks = [ev for ev in data.events if ev.kind in ("fit", "resample")]
         self.out.writes.append((path.text, site, leaks))
+
+
+EARLY_STOP = "<early stopping callback>"
+EARLY_STOPPERS = frozenset({"EarlyStopping", "early_stopping", "ModelCheckpoint", "EarlyStoppingCallback"})
+
+
+def stops_early(v: Val) -> bool:
+    """Whether a callbacks value holds an early-stopping (or keep-the-best checkpoint) callback."""
+    return v.text == EARLY_STOP or any(stops_early(i) for i in v.items)
+
+
+def arg_names(c: ast.Call) -> list[str]:
+    """Variable names passed to a call (``y_val`` in ``f1(y_val, m.predict(X_val))``), nested calls included."""
+    return [n.id for a in [*c.args, *(k.value for k in c.keywords)] for n in ast.walk(a) if isinstance(n, ast.Name)]
+
+
+def kw_none(c: ast.Call, name: str) -> bool:
+    """Whether keyword ``name`` is passed None."""
+    return any(k.arg == name and isinstance(k.value, ast.Constant) and k.value.value is None for k in c.keywords)
 
 
 def arg_text(node: ast.expr) -> str:

@@ -69,6 +69,7 @@ class Analyzer(CallRules):
         self.selections: list[tuple[Site, str, Site | None]] = []  # (where, how, split of the scores' data)
         self.test_tuned: list[tuple[Site, str, Site | None]] = []
         self.test_preds: list[Site | None] = []
+        self.cv_splits: set[Site] = set()  # splits that are cross-validation folds (their held-out part is validation)
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -86,11 +87,11 @@ class Analyzer(CallRules):
 
     def _finish(self) -> None:
         for site, how, split in self.test_tuned:
-            if not self.final_elsewhere(split):
+            if split not in self.cv_splits and not self.final_elsewhere(split):
                 self.report("LEAK-CODE-MULTITEST", site, f"The test set is used to {how}; the test score it then reports is optimistic.",
                             split=split)
-        for site, how, split in self.selections:
-            if not self.final_elsewhere(split):
+        for site, how, split in self.selections:  # choosing by cross-validation folds' scores is model selection done right
+            if split not in self.cv_splits and not self.final_elsewhere(split):
                 ev = next((s for s, sp, _ in self.test_evals if sp == split), None)
                 self.report("LEAK-CODE-MULTITEST", site,
                             f"Models or hyperparameters are chosen by their score on the test set ({how}); "
@@ -294,6 +295,7 @@ class Analyzer(CallRules):
             return
         it = self.expr(s.iter)
         if it.kind == "obj" and it.obj is not None and it.obj.role == "splitter":  # old API: the splitter is iterable
+            self.cv_splits.add(it.obj.site)
             it = Val("splits", split=it.obj.site)
         if it.kind == "splits":
             parts = list(self.fold_parts(it))
