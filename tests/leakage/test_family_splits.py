@@ -147,3 +147,19 @@ def test_keras_validation_split_on_raw_rows_is_clean() -> None:
         m = keras.Sequential([keras.layers.Dense(1)])
         m.fit(X, y, validation_split=0.2)
     """)
+
+
+def test_fold_rows_picked_with_loc_rows_and_columns_carry_the_fold() -> None:
+    """x.loc[train_index, :] is the training fold: a scaler fitted on it inside the loop is clean."""
+    assert_clean("""
+        import pandas as pd
+        from sklearn.model_selection import KFold
+        from sklearn.preprocessing import StandardScaler
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+        both = pd.concat([train, test])
+        for tr, va in KFold(5).split(both):
+            a, b = both.loc[tr, :], both.loc[va, :]
+            sc = StandardScaler().fit(a.values)
+            sc.transform(b.values)
+    """)

@@ -410,6 +410,8 @@ class Analyzer(CallRules):
             self.masking -= mask
         if base.kind == "tuple":
             return join(*base.items)
+        if idx.kind == "tuple" and idx.items and isinstance(e.slice, ast.Tuple):  # X.loc[rows, cols]: rows decide
+            idx = idx.items[0]
         if idx.kind == "index" and idx.sides:
             if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
                 self.check_split([base], idx.split, "indexed by the folds of a splitter")
