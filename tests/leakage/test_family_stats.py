@@ -143,3 +143,26 @@ def test_labelled_test_file_scaled_with_own_statistics_and_scored_is_reported() 
         test_scaled = StandardScaler().fit_transform(test[["a"]])  #!
         print(r.score(test_scaled, test.y))
     """, "LEAK-CODE-TEST-STATS")
+
+
+def test_competition_test_rows_cut_from_a_joined_frame_scaled_on_their_own_is_clean() -> None:
+    """all_data[891:] (the unlabelled competition rows) scaled with its own scaler and only predicted on: not TEST-STATS."""
+    assert_clean([
+        (1, "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\nfrom sklearn.svm import SVC"),
+        (2, "train = pd.read_csv('train.csv')\ntest = pd.read_csv('test.csv')\nall_data = pd.concat([train, test])\ny = train.Survived"),
+        (3, "X_train = all_data[:891]\nX_test = all_data[891:]"),
+        (4, "sc = StandardScaler()\nX_train[['Fare']] = sc.fit_transform(X_train[['Fare']])\nX_test[['Fare']] = sc.fit_transform(X_test[['Fare']])\npd.Series(SVC().fit(X_train[['Fare']], y).predict(X_test[['Fare']])).to_csv('sub.csv')"),
+    ])
+
+
+def test_validation_part_of_a_split_scaled_on_its_own_is_reported() -> None:
+    """A labelled validation part from train_test_split scaled with its own scaler: TEST-STATS at that fit."""
+    assert_leak("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+        X, y = np.load("x.npy"), np.load("y.npy")
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y)
+        X_tr = StandardScaler().fit_transform(X_tr)
+        X_val = StandardScaler().fit_transform(X_val)  #!
+    """, "LEAK-CODE-TEST-STATS")

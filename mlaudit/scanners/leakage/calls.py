@@ -351,7 +351,7 @@ class CallRules:
             return self.transformed(obj, x, site)
         same = obj.fit_text is not None and bool(c.args) and arg_text(c.args[0]) == obj.fit_text
         if name in api.PREDICT_METHODS:
-            if x.carved:  # a separately loaded (unlabelled) test file only predicted on is not an evaluation
+            if x.labelled:  # an unlabelled test file (or rows cut by hand) only predicted on is not an evaluation
                 self.consume(x, site)
             if "test" in x.sides:
                 self.test_preds.append(x.split)
@@ -372,9 +372,9 @@ class CallRules:
         if obj.role in ("pre", "outlier") or (obj.role == "pipeline" and obj.has_pre):
             own = f"{obj.cls} is fitted on test data: the test set is scaled or imputed with its own statistics " \
                   "instead of the training set's"
-            if "test" in x.sides and "train" not in x.sides and x.carved:
+            if "test" in x.sides and "train" not in x.sides and x.labelled:
                 self.report("LEAK-CODE-TEST-STATS", site, own + ".", fit=site, split=x.split)
-            elif "test" in x.sides and "train" not in x.sides:  # a test file of its own: a leak only once scored
+            elif "test" in x.sides and "train" not in x.sides:  # a test file or hand-cut rows: a leak only once scored
                 obj.fit_event = Event("stats", site, own)
                 obj.fitted_sides = x.sides
                 return
@@ -432,7 +432,7 @@ class CallRules:
         items = []
         for a in arrays:
             for side in ("train", "test"):
-                items.append(a.with_(kind="data", sides=frozenset({side}), split=site, carved=True))
+                items.append(a.with_(kind="data", sides=frozenset({side}), split=site, carved=True, labelled=True))
         return Val("tuple", items=tuple(items))
 
     def part_split(self, data: Val, sizes: Val, c: ast.Call, site: Site, how: str) -> Val:
@@ -441,14 +441,14 @@ class CallRules:
         n = 2
         if len(c.args) > 1 and isinstance(c.args[1], (ast.List, ast.Tuple)):
             n = len(c.args[1].elts) + (1 if api.short(self.qualname(c.func) or "") != "random_split" else 0)
-        parts = [data.with_(kind="data", sides=frozenset({"train" if i == 0 else "test"}), split=site, carved=True)
-                 for i in range(max(n, 2))]
+        parts = [data.with_(kind="data", sides=frozenset({"train" if i == 0 else "test"}), split=site, carved=True,
+                            labelled=True) for i in range(max(n, 2))]
         return Val("tuple", items=tuple(parts))
 
     def fold_parts(self, splits: Val) -> tuple[Val, Val]:
         """The (train, test) index values of one fold of a splitter."""
-        return (Val("index", sides=frozenset({"train"}), split=splits.split, carved=True),
-                Val("index", sides=frozenset({"test"}), split=splits.split, carved=True))
+        return (Val("index", sides=frozenset({"train"}), split=splits.split, carved=True, labelled=True),
+                Val("index", sides=frozenset({"test"}), split=splits.split, carved=True, labelled=True))
 
     def cv_split(self, pos: list[Val], site: Site) -> Val:
         self.check_split(pos, site, "cross-validation folds")

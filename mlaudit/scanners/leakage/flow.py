@@ -415,7 +415,7 @@ class Analyzer(CallRules):
         if idx.kind == "index" and idx.sides:
             if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
                 self.check_split([base], idx.split, "indexed by the folds of a splitter")
-            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True)
+            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True, labelled=idx.labelled)
         if base.kind == "data" and idx.kind in ("data", "index"):
             if mask:  # a row filter by a threshold selects rows; it builds no feature
                 return base

@@ -83,6 +83,7 @@ class Val:
     roots: frozenset[Site] = frozenset()  # where the rows were loaded or made (to trace a statistic to its frame)
     made: Site | None = None  # for 'stat': where the statistic was computed
     looped: bool = False  # a test score measured inside a loop (one of several candidates)
+    labelled: bool = False  # a part cut by a split API or fold indices (a labelled hold-out, not an unlabelled file)
     insample: bool = False  # predictions made on the very expression the model was fitted on
 
     def with_(self, **kw: Any) -> "Val":
@@ -118,6 +119,7 @@ def join(*vals: Val) -> Val:
         made=next((v.made for v in flat if v.made is not None), None),
         looped=any(v.looped for v in flat),
         insample=any(v.insample for v in flat),
+        labelled=any(v.labelled for v in flat),
     )
 
 
