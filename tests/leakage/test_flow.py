@@ -55,3 +55,16 @@ def test_target_column_is_read_from_code() -> None:
     """y = df["price"] and y = df.pop("label") name the target."""
     r = analyze_file("t.py", b"import pandas as pd\ndf = pd.read_csv('d.csv')\ny = df['price']\nlabels = df.pop('label')\n")
     assert r.targets == ["price", "label"]
+
+
+def test_notebook_cells_follow_saved_execution_counts_when_unambiguous() -> None:
+    """Cells run 1, 3, 2 are analysed in run order; repeated counts (a restarted kernel) keep the file order."""
+    from mlaudit.scanners.leakage.parse import parse_notebook
+    from tests.leakage.family_help import notebook
+
+    ran = parse_notebook(notebook([(1, "a = 1"), (3, "c = 3"), (2, "b = 2")]))
+    assert [u.cell for u in ran.units] == [0, 2, 1]
+    restarted = parse_notebook(notebook([(1, "a = 1"), (1, "c = 3"), (2, "b = 2")]))
+    assert [u.cell for u in restarted.units] == [0, 1, 2]
+    partly = parse_notebook(notebook([(2, "a = 1"), (None, "c = 3"), (1, "b = 2")]))
+    assert [u.cell for u in partly.units] == [0, 1, 2]

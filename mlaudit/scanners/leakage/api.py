@@ -17,19 +17,29 @@ PREPROCESSORS = frozenset({
     "TSNE", "UMAP", "Isomap", "LocallyLinearEmbedding",
     "CountVectorizer", "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "ColumnTransformer", "FeatureUnion",
     "Tokenizer", "TextVectorization", "Normalization", "StringLookup", "IntegerLookup",
+    "Imputer", "DataFrameMapper", "CategoricalImputer", "StandardScalerWithMean",
 })
 # Transformers that learn nothing from the rows (or only the label set): harmless before the split.
 STATELESS = frozenset({"Normalizer", "Binarizer", "FunctionTransformer", "FeatureHasher", "HashingVectorizer",
                        "PolynomialFeatures", "HashingEncoder", "LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
 # Outlier filters: fitted on all rows, their verdicts select rows that later land in both splits.
 OUTLIER_FILTERS = frozenset({"IsolationForest", "LocalOutlierFactor", "EllipticEnvelope", "OneClassSVM"})
-# Resamplers (imblearn) and augmentation that add or remove rows.
+# Over-samplers (imblearn) and augmentation: they add synthetic or copied rows.
 RESAMPLERS = frozenset({
     "SMOTE", "SMOTENC", "SMOTEN", "ADASYN", "BorderlineSMOTE", "SVMSMOTE", "KMeansSMOTE", "RandomOverSampler",
-    "RandomUnderSampler", "NearMiss", "TomekLinks", "EditedNearestNeighbours", "ClusterCentroids", "SMOTETomek",
-    "SMOTEENN", "CondensedNearestNeighbour", "OneSidedSelection", "InstanceHardnessThreshold",
-    "ImageDataGenerator",
+    "SMOTETomek", "SMOTEENN", "ImageDataGenerator",
 })
+# Under-samplers only drop rows: no row is copied to both sides, so they are not an OVERSAMPLE leak.
+UNDERSAMPLERS = frozenset({
+    "RandomUnderSampler", "NearMiss", "TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours",
+    "AllKNN", "ClusterCentroids", "CondensedNearestNeighbour", "OneSidedSelection", "InstanceHardnessThreshold",
+    "NeighbourhoodCleaningRule",
+})
+# Functions that return a data set (rows) without a file path: sklearn / keras / torchvision loaders and generators.
+DATASET_FUNCS = re.compile(r"^(load_\w+|fetch_\w+|make_(classification|regression|blobs|moons|circles|friedman\d|"
+                           r"hastie_10_2|gaussian_quantiles|multilabel_classification|sparse_uncorrelated|s_curve|"
+                           r"swiss_roll|low_rank_matrix|biclusters|checkerboard))$")
+DATASET_MODULES = re.compile(r"(^|\.)(datasets?|tfds|openml)(\.|$)")
 # Functions that standardise data with statistics of the rows they are given.
 FIT_FUNCS = frozenset({"scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform", "power_transform",
                        "zscore"})
@@ -40,6 +50,8 @@ SEARCHES = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV
 CV_FUNCS = frozenset({"cross_val_score", "cross_validate", "cross_val_predict", "learning_curve",
                       "validation_curve", "permutation_test_score"})
 SPLIT_FUNCS = frozenset({"train_test_split"})
+# Splits that return parts of their first argument only: torch random_split, numpy split/array_split.
+PART_SPLITS = frozenset({"random_split", "split", "array_split"})
 SPLITTERS = frozenset({"KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "ShuffleSplit",
                        "StratifiedShuffleSplit", "GroupShuffleSplit", "TimeSeriesSplit", "RepeatedKFold",
                        "RepeatedStratifiedKFold", "LeaveOneOut", "LeavePOut", "LeaveOneGroupOut", "PredefinedSplit"})
@@ -66,11 +78,10 @@ _TEST_TOKENS = {"test", "tst", "te", "val", "valid", "validation", "holdout", "d
 def name_side(name: str) -> str | None:
     """The split a variable or file name refers to: 'train', 'test' or None."""
     tokens = [t.lower() for t in re.split(r"[_\W\d]+|(?<=[a-z])(?=[A-Z])", name) if t]
-    if any(t in _TEST_TOKENS for t in tokens):
-        return "test"
-    if any(t in _TRAIN_TOKENS for t in tokens):
-        return "train"
-    return None
+    test, train = any(t in _TEST_TOKENS for t in tokens), any(t in _TRAIN_TOKENS for t in tokens)
+    if test and train:  # combined_train_test, train_and_test: both parts together
+        return None
+    return "test" if test else "train" if train else None
 
 
 def short(qualname: str) -> str:

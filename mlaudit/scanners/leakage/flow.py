@@ -30,6 +30,17 @@ def is_subset(node: ast.AST | None) -> bool:
 
 
 
+def is_mask(node: ast.AST) -> bool:
+    """Whether an index expression is a boolean row mask (comparisons joined with & | ~)."""
+    if isinstance(node, (ast.Compare, ast.BoolOp)):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return is_mask(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return is_mask(node.left) or is_mask(node.right)
+    return False
+
+
 class Analyzer(CallRules):
     """Walks statements in order, keeping an abstract value per variable."""
 
@@ -40,6 +51,8 @@ class Analyzer(CallRules):
         self.env: dict[str, Val] = {}
         self.imports: dict[str, str] = {}
         self.funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, list[str]] = {}
+        self.call_sites: list[Site | None] = []
         self.func_units: dict[int, tuple[int | None, list[str]]] = {}  # id(def) -> (cell, lines) it was written in
         self.called: set[str] = set()
         self.out = FileFlow()
@@ -47,6 +60,7 @@ class Analyzer(CallRules):
         self.cell: int | None = None
         self.lines: list[str] = []
         self.loop_depth = 0
+        self.masking = 0  # inside a row mask (df[df.x > df.x.mean()]): thresholds select rows, they are no feature
         self.depth = 0
         self.inlined = 0
         self.returns: list[list[Val]] = []
@@ -54,6 +68,8 @@ class Analyzer(CallRules):
         self.in_sample: list[Site] = []
         self.selections: list[tuple[Site, str, Site | None]] = []  # (where, how, split of the scores' data)
         self.test_tuned: list[tuple[Site, str, Site | None]] = []
+        self.test_preds: list[Site | None] = []
+        self.cv_splits: set[Site] = set()  # splits that are cross-validation folds (their held-out part is validation)
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -71,11 +87,11 @@ class Analyzer(CallRules):
 
     def _finish(self) -> None:
         for site, how, split in self.test_tuned:
-            if not self.final_elsewhere(split):
+            if split not in self.cv_splits and not self.final_elsewhere(split):
                 self.report("LEAK-CODE-MULTITEST", site, f"The test set is used to {how}; the test score it then reports is optimistic.",
                             split=split)
-        for site, how, split in self.selections:
-            if not self.final_elsewhere(split):
+        for site, how, split in self.selections:  # choosing by cross-validation folds' scores is model selection done right
+            if split not in self.cv_splits and not self.final_elsewhere(split):
                 ev = next((s for s, sp, _ in self.test_evals if sp == split), None)
                 self.report("LEAK-CODE-MULTITEST", site,
                             f"Models or hyperparameters are chosen by their score on the test set ({how}); "
@@ -85,14 +101,19 @@ class Analyzer(CallRules):
                         "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score exists.")
 
     def final_elsewhere(self, split: Site | None) -> bool:
-        """Whether a final score (outside loops) is measured on another held-out split than the one used to choose."""
-        return any(not loop and sp is not None and sp != split for _, sp, loop in self.test_evals)
+        """Whether the final check is on another held-out set than the one used to choose.
+
+        A score outside loops on another split, or predictions made for another held-out set (a competition's
+        unlabelled test file written as a submission): the set used to choose was then a validation set.
+        """
+        return any(not loop and sp is not None and sp != split for _, sp, loop in self.test_evals) or any(
+            sp is not None and sp != split for sp in self.test_preds)
 
     def site(self, node: ast.AST, what: str = "") -> Site:
         line = getattr(node, "lineno", 0)
         if not what and 0 < line <= len(self.lines):
             what = self.lines[line - 1].strip()[:120]
-        return Site(self.path, line, self.cell, what)
+        return Site(self.path, line, self.cell, what, self.call_sites[0] if self.call_sites else None)
 
     def report(self, check_id: str, site: Site, message: str, fit: Site | None = None, split: Site | None = None,
                related: list[Site] | None = None) -> None:
@@ -121,7 +142,10 @@ class Analyzer(CallRules):
             self.funcs[s.name] = s
             self.func_units[id(s)] = (self.cell, self.lines)
             self.env.pop(s.name, None)
-        elif isinstance(s, ast.ClassDef):  # methods are analysed like library functions (self unknown)
+        elif isinstance(s, ast.ClassDef):  # methods run through instances; never-called ones like library functions
+            self.classes[s.name] = [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else ""
+                                    for b in s.bases]
+            self.env.pop(s.name, None)
             for item in s.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     self.funcs[f"{s.name}.{item.name}"] = item
@@ -184,6 +208,10 @@ class Analyzer(CallRules):
                 if isinstance(t, ast.Starred):
                     t = t.value
                 self.bind(t, items[i] if items and i < len(items) else val, stmt)
+        elif isinstance(target, ast.Attribute) and self.instance(target.value) is not None:
+            inst = self.instance(target.value)  # self.scaler = ... on an instance of a user class
+            assert inst is not None and inst.obj is not None
+            inst.obj.attrs[target.attr] = val
         elif isinstance(target, (ast.Subscript, ast.Attribute)):
             base = target.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
@@ -193,6 +221,13 @@ class Analyzer(CallRules):
                 merged = join(old, val.with_(sides=old.sides, split=old.split) if old.kind == "data" else val)
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
+
+    def instance(self, node: ast.expr) -> Val | None:
+        """The value of an expression when it is an instance of a user-defined class."""
+        if isinstance(node, ast.Name):
+            v = self.env.get(node.id)
+            return v if v is not None and v.kind == "obj" and v.obj is not None and v.obj.role == "user" else None
+        return None
 
     def is_read(self, node: ast.AST | None) -> bool:
         """Whether an expression is a direct call of a data reader (``pd.read_csv(...)``)."""
@@ -227,6 +262,10 @@ class Analyzer(CallRules):
             for path, _ in sorted(val.reads, key=lambda r: r[0]):
                 if (side, path) not in self.out.side_reads:
                     self.out.side_reads.append((side, path))
+        if side and val.kind == "data" and {"train", "test"} <= val.sides and is_subset(value):
+            site = self.site(stmt)  # train and test rows joined (pd.concat), then cut apart again
+            self.check_split([val], site, "the joined frame cut apart again")
+            return val.with_(sides=frozenset({side}), split=site, carved=True)
         if side and val.kind == "data" and not val.sides:
             site = self.site(stmt)
             carved = is_subset(value)
@@ -235,13 +274,36 @@ class Analyzer(CallRules):
             return val.with_(sides=frozenset({side}), split=val.split or site, carved=carved)
         return val
 
+    def unrolled(self, s: ast.For | ast.AsyncFor) -> bool:
+        """``for part in [train, test]:`` — the body runs once per frame, bound to that frame and written back to it."""
+        names = s.iter.elts if isinstance(s.iter, (ast.List, ast.Tuple)) else []
+        if not isinstance(s.target, ast.Name) or not 1 < len(names) <= 4 or not all(
+                isinstance(n, ast.Name) and self.env.get(n.id, OTHER).kind == "data" for n in names):
+            return False
+        self.loop_depth += 1
+        for n in names:
+            assert isinstance(n, ast.Name)
+            self.env[s.target.id] = self.env[n.id]
+            self.block(s.body)
+            self.env[n.id] = self.env.get(s.target.id, self.env[n.id])
+        self.loop_depth -= 1
+        self.block(s.orelse)
+        return True
+
     def for_loop(self, s: ast.For | ast.AsyncFor) -> None:
+        if self.unrolled(s):
+            return
         it = self.expr(s.iter)
+        if it.kind == "obj" and it.obj is not None and it.obj.role == "splitter":  # old API: the splitter is iterable
+            self.cv_splits.add(it.obj.site)
+            it = Val("splits", split=it.obj.site)
         if it.kind == "splits":
-            parts = [Val("index", sides=frozenset({"train"}), split=it.split, carved=True),
-                     Val("index", sides=frozenset({"test"}), split=it.split, carved=True)]
+            parts = list(self.fold_parts(it))
             tgt = s.target.elts if isinstance(s.target, ast.Tuple) else [s.target]
-            if isinstance(s.target, ast.Tuple) and len(tgt) == 2:
+            if it.text == "enumerate" and isinstance(s.target, ast.Tuple) and len(tgt) == 2:
+                self.bind(tgt[0], OTHER, s)
+                self.bind(tgt[1], Val("tuple", items=tuple(parts)), s)
+            elif isinstance(s.target, ast.Tuple) and len(tgt) == 2:
                 self.bind(tgt[0], parts[0], s)
                 self.bind(tgt[1], parts[1], s)
             elif isinstance(s.target, ast.Tuple) and len(tgt) == 3:
@@ -280,6 +342,8 @@ class Analyzer(CallRules):
             return self.call(e)
         if isinstance(e, ast.Attribute):
             base = self.expr(e.value)
+            if base.kind == "obj" and base.obj is not None and e.attr in base.obj.attrs:
+                return base.obj.attrs[e.attr]
             return base if base.kind != "obj" else OTHER
         if isinstance(e, ast.Subscript):
             return self.subscript(e)
@@ -290,15 +354,22 @@ class Analyzer(CallRules):
         if isinstance(e, (ast.BoolOp,)):
             return join(*(self.expr(v) for v in e.values))
         if isinstance(e, ast.Compare):
-            v = join(self.expr(e.left), *(self.expr(c) for c in e.comparators))
+            parts = [self.expr(e.left), *(self.expr(c) for c in e.comparators)]
+            v = join(*parts)
+            if v.kind == "data":  # data compared with a statistic (a threshold learned from the rows)
+                for stat in parts:
+                    for data in parts:
+                        if stat.kind == "stat" and data.kind == "data":
+                            v = self.apply_stat(v, data, stat, e, "thresholded")
             return v if v.kind == "data" else v.with_(kind="score" if v.testscore else "other")
         if isinstance(e, (ast.Tuple, ast.List, ast.Set)):
             return Val("tuple", items=tuple(self.expr(x.value if isinstance(x, ast.Starred) else x) for x in e.elts))
         if isinstance(e, ast.Dict):
             return join(*(self.expr(v) for v in e.values if v is not None), *(self.expr(k) for k in e.keys if k is not None))
         if isinstance(e, ast.IfExp):
-            self.expr(e.test)
-            return join(self.expr(e.body), self.expr(e.orelse))
+            test = self.expr(e.test)
+            out = join(self.expr(e.body), self.expr(e.orelse))
+            return join(out, test) if test.kind == "data" and test.events - out.events else out
         if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(e)
         if isinstance(e, ast.Lambda):
@@ -330,13 +401,24 @@ class Analyzer(CallRules):
         if base.kind == "tuple" and base.items and isinstance(e.slice, ast.Constant) and isinstance(e.slice.value, int):
             i = e.slice.value
             return base.items[i] if -len(base.items) <= i < len(base.items) else OTHER
-        idx = self.expr(e.slice) if not isinstance(e.slice, ast.Slice) else join(
-            *(self.expr(p) for p in (e.slice.lower, e.slice.upper, e.slice.step) if p is not None))
+        mask = is_mask(e.slice)
+        self.masking += mask
+        try:
+            idx = self.expr(e.slice) if not isinstance(e.slice, ast.Slice) else join(
+                *(self.expr(p) for p in (e.slice.lower, e.slice.upper, e.slice.step) if p is not None))
+        finally:
+            self.masking -= mask
         if base.kind == "tuple":
             return join(*base.items)
+        if idx.kind == "tuple" and idx.items and isinstance(e.slice, ast.Tuple):  # X.loc[rows, cols]: rows decide
+            idx = idx.items[0]
         if idx.kind == "index" and idx.sides:
-            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True)
+            if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
+                self.check_split([base], idx.split, "indexed by the folds of a splitter")
+            return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True, labelled=idx.labelled)
         if base.kind == "data" and idx.kind in ("data", "index"):
+            if mask:  # a row filter by a threshold selects rows; it builds no feature
+                return base
             return base.with_(events=base.events | idx.events)
         return base
 
@@ -353,14 +435,33 @@ class Analyzer(CallRules):
         return out
 
     def apply_stat(self, out: Val, data: Val, stat: Val, node: ast.AST, how: str) -> Val:
-        """Data combined with a statistic: test statistics are a TEST-STATS event, all-row statistics a fit."""
+        """Data combined with a statistic: test statistics are a TEST-STATS event, all-row statistics a fit.
+
+        A statistic of rows that include the test rows (training and test frames joined, or the whole frame a
+        split was cut from) applied to training data is reported here; applied to the joined frame it is a fit
+        that the later split reports.
+        """
         site = self.site(node)
+        made = stat.made or site
+        if self.masking:
+            return out
+        if {"train", "test"} <= stat.sides:
+            detail = f"data {how} with a statistic of the training and test rows together"
+            if "train" in data.sides and "test" not in data.sides:
+                self.report("LEAK-CODE-PREPROCESS", site, f"The training data is {how} with a statistic computed over "
+                            "training and test rows together, so the test rows shape training.", fit=made, split=data.split)
+                return out.with_(kind="data")
+            return out.with_(kind="data", events=out.events | {Event("fit", made, detail)})
+        if not stat.sides and "train" in data.sides and data.carved and stat.roots & data.roots:
+            self.report("LEAK-CODE-PREPROCESS", site, f"The training part is {how} with a statistic of the whole frame it "
+                        "was split from, test rows included.", fit=made, split=data.split, related=[site] if made != site else None)
+            return out.with_(kind="data")
         if "test" in stat.sides and "train" not in stat.sides:
             whose = "its own" if "test" in data.sides else "the test set's"
             target = "test data" if "test" in data.sides else "data"
             return out.with_(kind="data", events=out.events | {Event("stats", site, f"{target} {how} with {whose} statistics")})
         if not stat.sides and not data.sides:
-            return out.with_(kind="data", events=out.events | {Event("fit", site, f"data {how} with statistics of all rows")})
+            return out.with_(kind="data", events=out.events | {Event("fit", made if made.line else site, f"data {how} with statistics of all rows")})
         return out.with_(kind="data")
 
 

@@ -47,7 +47,7 @@ class FileResult:
 def relocate(r: FileResult, path: str) -> FileResult:
     """The same result for identical content found at another path."""
     old = r.path
-    fix = lambda s: Site(path, s.line, s.cell, s.what) if s.path == old else s  # noqa: E731
+    fix = lambda s: s.moved(path) if s.path == old else s  # noqa: E731
     for f in r.findings:
         f.site, f.fit, f.split = fix(f.site), f.fit and fix(f.fit), f.split and fix(f.split)
         f.related = [fix(s) for s in f.related]
@@ -96,6 +96,19 @@ def same_file(a: str, b: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
+def resolved(literal: str, script: str) -> set[str]:
+    """Where a literal path in a script may point: relative to the script's folder, or to the repository root."""
+    p = literal.replace("\\", "/")
+    if p.startswith("/"):
+        return {posixpath.normpath(p)}
+    return {posixpath.normpath(posixpath.join(posixpath.dirname(script), p)), posixpath.normpath(p)}
+
+
+def same_written_file(written: str, writer: str, read: str, reader: str) -> bool:
+    """Whether a file one script writes is the file another reads: the paths must match as paths, not by suffix."""
+    return bool(resolved(written, writer) & resolved(read, reader))
+
+
 def link_files(results: list[FileResult]) -> list[CodeFinding]:
     """Leaks across scripts: a fit/resample on all rows written to a file that another script reads and splits."""
     out: list[CodeFinding] = []
@@ -104,7 +117,7 @@ def link_files(results: list[FileResult]) -> list[CodeFinding]:
     for reader in results:
         for rs in reader.read_splits:
             for writer, w in writes:
-                if writer.path == reader.path or not same_file(w["file"], rs["file"]):
+                if writer.path == reader.path or not same_written_file(w["file"], writer.path, rs["file"], reader.path):
                     continue
                 for lk in w["leaks"]:
                     fit, split = Site.from_dict(lk["site"]), Site.from_dict(rs["split"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from mlaudit.scanners.notebooks import NotebookCode, python_of_cell, read_notebo
 
 _LANGUAGE = re.compile(rb'"language"\s*:\s*"([^"\\]+)"')
 _TIMING_MAGIC = re.compile(r"^\s*%%(time|timeit|capture)\b")
+_COUNTED = re.compile(rb'"(execution_count|prompt_number)"\s*:\s*\d')
 
 
 @dataclass(slots=True)
@@ -88,7 +90,43 @@ def parse_notebook(data: bytes) -> Parsed:
         parsed.units.append(Unit(cell.index, tree, code.split("\n")))
     if nb.cells and not parsed.units:
         parsed.error = "no code cell could be parsed (" + "; ".join(parsed.cell_errors[:3]) + ")"
+    parsed.units = in_run_order(parsed.units, data)
     return parsed
+
+
+def execution_counts(data: bytes) -> dict[int, int]:
+    """Cell index -> execution count of the code cells that carry one (nbformat 4 and 3)."""
+    if not _COUNTED.search(data):
+        return {}
+    try:
+        nb = json.loads(data.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return {}
+    raw = nb.get("cells") if isinstance(nb, dict) else None
+    if raw is None and isinstance(nb, dict) and nb.get("worksheets"):
+        raw = (nb["worksheets"][0] or {}).get("cells")
+    out = {}
+    for i, cell in enumerate(raw or []):
+        n = cell.get("execution_count", cell.get("prompt_number")) if isinstance(cell, dict) else None
+        if isinstance(n, int) and not isinstance(n, bool):
+            out[i] = n
+    return out
+
+
+def in_run_order(units: list[Unit], data: bytes) -> list[Unit]:
+    """The cells in the order they were run, when the saved execution counts tell it without doubt.
+
+    Every code cell with code must carry a count and no count may repeat (a restarted kernel makes the
+    order ambiguous); otherwise the file order is kept.
+    """
+    counts = execution_counts(data)
+    with_code = [u for u in units if u.tree.body]
+    if not counts or any(u.cell not in counts for u in with_code):
+        return units
+    ran = [counts[u.cell] for u in with_code if u.cell is not None]
+    if len(set(ran)) != len(ran) or ran == sorted(ran):
+        return units
+    return sorted(units, key=lambda u: (counts.get(u.cell, -1) if u.cell is not None else -1, u.cell or 0))
 
 
 def parse_file(path: str, data: bytes) -> Parsed:

@@ -17,13 +17,22 @@ class Site:
     line: int
     cell: int | None = None
     what: str = ""
+    via: "Site | None" = None  # inside a user function or method: the top-level call that ran it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
+        d: dict[str, Any] = {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
+        if self.via is not None:
+            d["via"] = self.via.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Site":
-        return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""))
+        via = d.get("via")
+        return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""), cls.from_dict(via) if via else None)
+
+    def moved(self, path: str) -> "Site":
+        """The same place in a file found at another path."""
+        return replace(self, path=path, via=self.via.moved(path) if self.via is not None else None)
 
     def where(self) -> str:
         cell = f" cell {self.cell}" if self.cell is not None else ""
@@ -50,6 +59,8 @@ class Obj:
     fitted_sides: frozenset[str] | None = None
     fit_event: Event | None = None
     has_pre: bool = False  # a pipeline or search containing preprocessing
+    attrs: dict[str, "Val"] = field(default_factory=dict)
+    fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)  # instance attributes of a user-defined class (self.x = ...)
     id: int = field(default_factory=lambda: next(_ids))
 
 
@@ -69,6 +80,11 @@ class Val:
     reads: frozenset[tuple[str, Site]] = frozenset()  # (file path, read site) the data comes from
     testscore: bool = False  # a score measured on test data
     src: Val | None = None  # for 'splits': the data being split
+    roots: frozenset[Site] = frozenset()  # where the rows were loaded or made (to trace a statistic to its frame)
+    made: Site | None = None  # for 'stat': where the statistic was computed
+    looped: bool = False  # a test score measured inside a loop (one of several candidates)
+    labelled: bool = False  # a part cut by a split API or fold indices (a labelled hold-out, not an unlabelled file)
+    insample: bool = False  # predictions made on the very expression the model was fitted on
 
     def with_(self, **kw: Any) -> "Val":
         return replace(self, **kw)
@@ -99,6 +115,11 @@ def join(*vals: Val) -> Val:
         preds=frozenset().union(*(v.preds for v in flat)),
         reads=frozenset().union(*(v.reads for v in flat)),
         testscore=any(v.testscore for v in flat),
+        roots=frozenset().union(*(v.roots for v in flat)),
+        made=next((v.made for v in flat if v.made is not None), None),
+        looped=any(v.looped for v in flat),
+        insample=any(v.insample for v in flat),
+        labelled=any(v.labelled for v in flat),
     )
 
 

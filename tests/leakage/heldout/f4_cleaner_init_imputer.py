@@ -1,0 +1,19 @@
+# expect: LEAK-CODE-PREPROCESS
+import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import cross_val_score
+from sklearn.ensemble import GradientBoostingRegressor
+
+
+class Cleaner:
+    def __init__(self, strategy="median"):
+        self.imputer = SimpleImputer(strategy=strategy)
+
+    def prepare(self, frame):
+        return self.imputer.fit_transform(frame)
+
+
+df = pd.read_csv("energy.csv")
+cleaner = Cleaner()
+X = cleaner.prepare(df.drop(columns="load"))  # LEAK
+print(cross_val_score(GradientBoostingRegressor(), X, df["load"], cv=5))
