@@ -1,7 +1,8 @@
 """Open, migrate and lock the per-repo SQLite store.
 
-sqlite_utils is imported only when something needs more than plain SQL (its table helpers, a migration):
-importing it costs 0.15-0.45 s (it loads numpy, and pandas when installed), more than a whole no-op rescan.
+sqlite_utils is imported only when something needs more than plain SQL (its table helpers, a migration), and
+then without pandas and numpy (see ``sqlite_utils_lazy``): those imports cost 0.15-0.45 s, more than a whole
+no-op rescan.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from mlaudit.core.config import data_dir
 from mlaudit.core.errors import StoreBusyError, StoreError
 from mlaudit.store.schema import SCHEMA_VERSION, migration_sets, schema_fingerprint
+from mlaudit.store.sqlite_utils_lazy import load_sqlite_utils
 
 if TYPE_CHECKING:
     from sqlite_utils import Database, Migrations
@@ -48,9 +50,7 @@ class StoreDatabase:
     def full(self) -> Database:
         """The sqlite_utils Database on the same connection (imports sqlite_utils the first time)."""
         if self._full is None:
-            from sqlite_utils import Database
-
-            self._full = Database(self.conn)
+            self._full = load_sqlite_utils().Database(self.conn)
         return self._full
 
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
@@ -139,7 +139,7 @@ class Store:
 
 
 def _check_not_newer(db: StoreDatabase, path: Path, sets: list[Migrations]) -> None:
-    from sqlite_utils import Migrations
+    Migrations = load_sqlite_utils().Migrations  # noqa: N806  (the class)
 
     if "meta" in db.table_names():
         row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

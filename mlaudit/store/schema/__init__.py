@@ -21,6 +21,9 @@ SCHEMA_VERSION = 1
 
 def migration_sets() -> list[Migrations]:
     """Every area's migration set, core first, then by module name."""
+    from mlaudit.store.sqlite_utils_lazy import load_sqlite_utils
+
+    load_sqlite_utils()  # before the set modules import it themselves: without pandas and numpy
     names = sorted(m.name for m in pkgutil.iter_modules(__path__))
     names.sort(key=lambda n: (n != "core", n))
     return [importlib.import_module(f"{__name__}.{n}").MIGRATIONS for n in names]
