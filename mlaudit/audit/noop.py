@@ -2,7 +2,8 @@
 
 The audit key hashes everything a verdict depends on: the refs and the HEAD commit (which names its tree), the working tree's
 uncommitted state (``git status`` with every untracked file, plus the size and mtime of each listed path), the
-revision asked for, the configuration, and the analyser (mlaudit's version and a fingerprint of its sources).
+revision asked for, the configuration, and the analyser (a fingerprint of mlaudit's installed sources, which
+any upgrade or edit changes).
 A rescan whose key matches the last audit's reads only that much (a few git processes, no file contents), writes
 nothing, and imports none of pandas, scipy, pyarrow or Qt. Only git repositories take this path: a plain
 folder has no cheap summary of its state, so it is always rescanned.
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlaudit import __version__
 from mlaudit.core.config import AuditConfig
 from mlaudit.core.gitcmd import decode_path, run_git
 from mlaudit.core.repo import RepoInfo
@@ -30,18 +30,18 @@ _analyser: str | None = None
 
 
 def analyser_version() -> str:
-    """mlaudit's version plus a fingerprint (path, size, mtime) of its installed sources: a changed check
-    changes it even where the version number stays the same (an editable install)."""
+    """A fingerprint (path, size, mtime) of mlaudit's installed sources: an upgrade changes it, and so does a
+    changed check where the version number stays the same (an editable install)."""
     global _analyser
     if _analyser is None:
-        digest = hashlib.sha256(__version__.encode())
+        digest = hashlib.sha256()
         for dirpath, dirnames, filenames in os.walk(_PACKAGE):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
             for name in sorted(filenames):
                 if name.endswith(".py"):
                     st = os.stat(os.path.join(dirpath, name))
                     digest.update(f"{os.path.relpath(os.path.join(dirpath, name), _PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-        _analyser = f"{__version__}+{digest.hexdigest()[:16]}"
+        _analyser = digest.hexdigest()[:16]
     return _analyser
 
 
@@ -70,7 +70,7 @@ def audit_key(repo: RepoInfo, rev: str | None, config: AuditConfig) -> str | Non
     cheaply (not a git repository)."""
     if not repo.is_git:
         return None
-    refs = sorted((r.name, r.target) for r in list_refs(repo.root))
+    refs = sorted((r.name, r.target) for r in list_refs(repo.root, repo.head))
     parts = {"refs": refs, "head": repo.head, "worktree": worktree_state(repo), "rev": rev,
              "config": config_hash(config), "analyser": analyser_version()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlaudit import __version__
 from mlaudit.audit.noop import StoredAudit, audit_key, remember_audit, stored_audit
 from mlaudit.audit.phases import ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
@@ -82,6 +81,8 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
 
 
 def _start_scan(store: Store, repo: RepoInfo) -> int:
+    from mlaudit import __version__  # looked up on a real scan only
+
     with write_transaction(store):
         cur = store.db.execute(
             "INSERT INTO scans(started_at, status, repo, head, branch, dirty, is_git, shallow, mlaudit_version) "

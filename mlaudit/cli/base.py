@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from mlaudit import __version__
 from mlaudit.core.errors import Cancelled, MlauditError
 from mlaudit.core.progress import Progress, ProgressEvent
 
@@ -57,8 +56,19 @@ class AuditGroup(click.Group):
             ctx.exit(130)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the installed package version (looked up only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from mlaudit import __version__
+
+    click.echo(f"mlaudit, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="mlaudit")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Audit a machine-learning repository, offline: reproducibility, data drift, leakage, model safety.
 

@@ -37,8 +37,9 @@ def ref_kind(name: str) -> str:
     return "head" if name == "HEAD" else "other"
 
 
-def list_refs(repo: Path) -> list[RefRecord]:
-    """Every ref (branches, tags, remotes, DVC experiments, ...) peeled to its commit, plus HEAD."""
+def list_refs(repo: Path, head: str | None = "") -> list[RefRecord]:
+    """Every ref (branches, tags, remotes, DVC experiments, ...) peeled to its commit, plus HEAD (read from git,
+    or given as ``head`` when the caller already resolved it; None: no commit yet)."""
     fmt = "%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)%00%(refname)"
     raw = run_git(repo, ["for-each-ref", f"--format={fmt}"], check=False)
     refs = []
@@ -52,9 +53,10 @@ def list_refs(repo: Path) -> list[RefRecord]:
             continue
         refname = decode_path(name)
         refs.append(RefRecord(refname, ref_kind(refname), target.decode()))
-    head = run_git(repo, ["rev-parse", "--verify", "-q", "HEAD^{commit}"], check=False).strip()
+    if head == "":
+        head = run_git(repo, ["rev-parse", "--verify", "-q", "HEAD^{commit}"], check=False).strip().decode() or None
     if head:
-        refs.append(RefRecord("HEAD", "head", head.decode()))
+        refs.append(RefRecord("HEAD", "head", head))
     return refs
 
 
