@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlaudit import __version__
+from mlaudit.audit.noop import StoredAudit, audit_key, remember_audit, stored_audit
 from mlaudit.audit.phases import ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
@@ -81,6 +81,8 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
 
 
 def _start_scan(store: Store, repo: RepoInfo) -> int:
+    from mlaudit import __version__  # looked up on a real scan only
+
     with write_transaction(store):
         cur = store.db.execute(
             "INSERT INTO scans(started_at, status, repo, head, branch, dirty, is_git, shallow, mlaudit_version) "
@@ -100,6 +102,11 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
           progress: Progress | None = None, config: AuditConfig | None = None) -> AuditResult:
     """Scan, then run every check on the working tree (or on ``rev``) and store the results."""
     config = config or load_config()
+    repo, store_path = store_for(repo_path, db)
+    key = audit_key(repo, rev, config)  # before the scan: a change during it makes the next one rescan
+    reused = _reuse(repo, store_path, key)
+    if reused is not None:
+        return reused
     summary = scan(repo_path, db, progress=progress, config=config)
     repo = summary.repo
     with open_store(summary.store_path, repo_root=repo.root) as store:
@@ -112,7 +119,25 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
         label = tree.label
         with write_transaction(store):
             store.db["check_results"].insert_all([result_row(summary.scan_id, label, r) for r in results], replace=True)
+            # retention: only the newest verdicts of a tree label are ever read, older ones would pile up forever
+            store.db.execute("DELETE FROM check_results WHERE rev = ? AND scan_id < ?", [label, summary.scan_id])
+            if key is not None:
+                remember_audit(store, StoredAudit(key, summary.scan_id, label, tree.rev, summary.counts))
     return AuditResult(repo, summary.store_path, summary.scan_id, tree.rev, results, summary.counts)
+
+
+def _reuse(repo: RepoInfo, store_path: Path, key: str | None) -> AuditResult | None:
+    """The stored verdicts of the last audit when nothing it read has changed (no-op rescan: nothing written)."""
+    if key is None or not store_path.exists():
+        return None
+    with open_store(store_path, repo_root=repo.root, readonly=True) as store:
+        found = stored_audit(store, key)
+        if found is None:
+            return None
+        rows = store.db.execute_returning_dicts("SELECT * FROM check_results WHERE scan_id = ? AND rev = ? ORDER BY rowid",
+                                                [found.scan_id, found.label])
+    counts = {name: 0 for name in found.counts} | {"reused_scan": found.scan_id}
+    return AuditResult(repo, store_path, found.scan_id, found.rev, [result_from_row(r) for r in rows], counts)
 
 
 def latest_results(store: Store, rev: str = "WORKTREE") -> list[CheckResult]:

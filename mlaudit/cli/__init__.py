@@ -1,23 +1,37 @@
 """Command-line interface (thin): parse arguments, call the library, print results.
 
-Each command lives in its own module under ``mlaudit/cli/`` and is registered in ``COMMAND_MODULES``.
+Each command lives in its own module under ``mlaudit/cli/`` and is listed in ``COMMANDS`` with its short help.
+A command's module is imported only when that command runs (or its own help is shown): ``mlaudit --version``
+and ``mlaudit --help`` import none of them. A test checks that the short help here matches each command's.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from mlaudit.cli.base import cli
 
-# Modules defining commands with ``@cli.command()``; each adds itself when imported.
-COMMAND_MODULES = [
-    "mlaudit.cli.scan_cmd", "mlaudit.cli.checks_cmd", "mlaudit.cli.demo_cmd", "mlaudit.cli.data_cmd",
-    "mlaudit.cli.drift_cmd", "mlaudit.cli.models_cmd", "mlaudit.cli.compare_cmd", "mlaudit.cli.leakage_cmd",
-    "mlaudit.cli.history_cmd", "mlaudit.cli.report_cmd", "mlaudit.cli.gui_cmd",
-]
+# name -> (module defining it with ``@cli.command()``, its short help as shown by ``mlaudit --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("mlaudit.cli.scan_cmd", "Scan a repository into its store."),
+    "checks": ("mlaudit.cli.checks_cmd", "Run every check and print the verdicts."),
+    "demo": ("mlaudit.cli.demo_cmd", "Build a sample project, audit it, show it."),
+    "data": ("mlaudit.cli.data_cmd", "List data files and every stored version."),
+    "drift": ("mlaudit.cli.drift_cmd", "Compare two data versions or files for drift."),
+    "models": ("mlaudit.cli.models_cmd", "List model files with security verdicts."),
+    "compare": ("mlaudit.cli.compare_cmd", "Compare two model versions side by side."),
+    "leakage": ("mlaudit.cli.leakage_cmd", "Find train/test leakage in data and code."),
+    "history": ("mlaudit.cli.history_cmd", "Score the repository at every tag."),
+    "report": ("mlaudit.cli.report_cmd", "Write the audit as HTML, PDF, Markdown, JSON."),
+    "gui": ("mlaudit.cli.gui_cmd", "Open the desktop app."),
+}
+COMMAND_MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
-for _mod in COMMAND_MODULES:
-    importlib.import_module(_mod)
+cli.lazy_commands = COMMANDS
+
+
+def load_all_commands() -> None:
+    """Import every command module (for tools that walk ``cli.commands``)."""
+    for name in COMMANDS:
+        cli.get_command(None, name)  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -25,4 +39,4 @@ def main() -> None:
     cli(prog_name="mlaudit")
 
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "load_all_commands", "main"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from mlaudit import __version__
 from mlaudit.core.errors import Cancelled, MlauditError
 from mlaudit.core.progress import Progress, ProgressEvent
 
@@ -17,7 +17,33 @@ EXIT_USER_ERROR = 2
 
 
 class AuditGroup(click.Group):
-    """A group whose commands turn MlauditError into one clear line and exit code 2."""
+    """A group whose commands turn MlauditError into one clear line and exit code 2, and whose commands are
+    imported on first use from ``lazy_commands`` (name -> (module, short help))."""
+
+    lazy_commands: dict[str, tuple[str, str]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            importlib.import_module(self.lazy_commands[cmd_name][0])  # registers itself with @cli.command()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the static short help (no command module imported)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                cmd = self.commands[name]
+                if cmd.hidden:
+                    continue
+                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - max(len(n) for n in self.list_commands(ctx)))))
+            else:
+                rows.append((name, self.lazy_commands[name][1]))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -30,8 +56,19 @@ class AuditGroup(click.Group):
             ctx.exit(130)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the installed package version (looked up only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from mlaudit import __version__
+
+    click.echo(f"mlaudit, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="mlaudit")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Audit a machine-learning repository, offline: reproducibility, data drift, leakage, model safety.
 

@@ -37,7 +37,7 @@ class FileChange:
     added: int | None = None
     deleted: int | None = None
     mode: str = ""
-    binary: bool = False
+    binary: bool | None = None  # None: not known (the history scan does not diff blobs)
 
 
 @dataclass(slots=True)

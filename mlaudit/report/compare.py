@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mlaudit.checks.drift.model_data import training_data_diff
 from mlaudit.checks.models._common import DESCRIPTOR_FORMATS
 from mlaudit.core.config import AuditConfig
 from mlaudit.core.errors import MlauditError
+from mlaudit.scanners.git_history import line_counts
 from mlaudit.store.db import Store
 from mlaudit.store.model_queries import (
     Lineage,
@@ -129,6 +131,17 @@ def _kv_diff(a: dict[str, Any], b: dict[str, Any], numeric: bool = False) -> lis
     return out
 
 
+def _line_counts(store: Store, shas: list[str]) -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """Line counts of these commits from the scanned repo (the history scan stores none); empty when it is gone."""
+    row = store.db.execute("SELECT repo FROM scans WHERE is_git = 1 ORDER BY id DESC LIMIT 1").fetchone()
+    if not row or not shas or not Path(row[0]).is_dir():
+        return {}
+    try:
+        return line_counts(Path(row[0]), shas)
+    except (MlauditError, OSError):
+        return {}
+
+
 def code_changes(store: Store, commit_a: str | None, commit_b: str | None, limit: int = 200) -> dict[str, Any]:
     """Commits and files changed between two commits (those reachable from b but not a), summarised by role."""
     if not commit_a or not commit_b or commit_a == commit_b:
@@ -140,9 +153,12 @@ def code_changes(store: Store, commit_a: str | None, commit_b: str | None, limit
         between = [c for c in commit_ancestry(store, commit_a) if c not in after]
     files: dict[str, dict[str, Any]] = {}
     roles = dict(store.db.execute("SELECT path, role FROM path_roles").fetchall())
+    counts = _line_counts(store, between)
     for sha in between:
         for path, status, added, deleted in store.db.execute(
                 "SELECT path, status, added, deleted FROM file_changes WHERE commit_sha = ?", [sha]):
+            if added is None and deleted is None:
+                added, deleted = counts.get((sha, path), (None, None))
             f = files.setdefault(path, {"path": path, "role": roles.get(path, "other"), "commits": 0, "added": 0, "deleted": 0, "status": status})
             f["commits"] += 1
             f["added"] += added or 0

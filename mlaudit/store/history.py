@@ -50,7 +50,8 @@ def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileCh
             commit.committer_time, commit.message,
         ))
         for fc in file_changes:
-            changes.append((fc.commit_sha, fc.path, fc.old_path, fc.status, fc.added, fc.deleted, fc.blob, fc.old_blob, fc.mode, int(fc.binary)))
+            changes.append((fc.commit_sha, fc.path, fc.old_path, fc.status, fc.added, fc.deleted, fc.blob, fc.old_blob, fc.mode,
+                            None if fc.binary is None else int(fc.binary)))
         if len(commits) >= batch:
             flush()
     flush()

@@ -60,3 +60,13 @@ def test_plain_folder_is_not_applicable(tmp_path: Path) -> None:
     root.mkdir()
     (root / "x.py").write_text("x = 1\n")
     assert run(root, tmp_path / "c.sqlite")[0] == "not applicable"
+
+
+def test_big_text_file_is_not_a_binary(tmp_path: Path) -> None:
+    """A CSV over the threshold is sized and sniffed (no NUL in its first 8000 bytes), so it does not fail the check."""
+    from mlaudit.sample_projects.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "text")
+    repo.commit("data", {"data/big.csv": "a,b\n" + "1,2\n" * 30_000})
+    status, paths = run(repo.root, tmp_path / "t.sqlite")
+    assert (status, paths) == ("pass", [])

@@ -11,7 +11,7 @@ from scipy.spatial import distance
 
 from mlaudit.checks.stats import STATISTICS, ColumnData, ecdf
 from mlaudit.checks.stats.chooser import choose
-from mlaudit.checks.stats.ks import kstwo_sf, ks_statistic
+from mlaudit.checks.stats.ks import ASYMPTOTIC_TOLERANCE, EXACT_BAND, kstwo_sf, ks_statistic, needs_exact
 from mlaudit.checks.stats.psi import psi_value, quantile_shares
 from mlaudit.checks.stats.wasserstein import wasserstein_sorted
 
@@ -27,13 +27,15 @@ CASES = [
 
 @pytest.mark.parametrize("a,b", CASES)
 def test_ks_matches_scipy(a: np.ndarray, b: np.ndarray) -> None:
-    """KS statistic and p-value agree with scipy.stats.ks_2samp (exact or asymptotic as scipy picks) to 1e-9."""
+    """KS statistic agrees with scipy.stats.ks_2samp to 1e-9, and so does the p-value where it is computed exactly
+    (scipy's choice); where the exact path is skipped, the p-value is within the documented tolerance."""
     sa, sb = np.sort(a), np.sort(b)
     mode = "auto" if max(len(a), len(b)) <= 10_000 else "asymp"
     want = stats.ks_2samp(a, b, method=mode)
     got = STATISTICS["ks"].compute(ColumnData(sa), ColumnData(sb))
     assert got.statistic == pytest.approx(want.statistic, abs=1e-9)
-    assert got.p_value == pytest.approx(want.pvalue, abs=1e-9)
+    exact_skipped = mode == "auto" and not needs_exact(len(a), len(b), got.p_value)
+    assert got.p_value == pytest.approx(want.pvalue, abs=ASYMPTOTIC_TOLERANCE if exact_skipped else 1e-9)
     assert ks_statistic(sa, sb) == pytest.approx(want.statistic, abs=1e-9)
 
 
@@ -43,6 +45,38 @@ def test_kstwo_sf_matches_scipy(n: int, nd2: float) -> None:
     """The asymptotic KS p-value equals scipy's kstwo.sf to 1e-9, in the branches answered without scipy too."""
     d = math.sqrt(nd2 / n)
     assert kstwo_sf(d, n) == pytest.approx(float(stats.kstwo.sf(d, n)), abs=1e-9)
+
+
+SIZES = [(1581, 1582), (2000, 2001), (1600, 1700), (3000, 3100), (4000, 4001), (9000, 9500), (1300, 9999)]
+
+
+@pytest.mark.parametrize("m,n", SIZES)
+def test_ks_skips_exact_only_within_tolerance(m: int, n: int) -> None:
+    """Over near-equal sizes (the coarsest lattice) and shifts from none to strong: where the exact path is skipped the
+    p-value is within ASYMPTOTIC_TOLERANCE of scipy's exact one, and the drift verdict at 0.05 is scipy's."""
+    rng = np.random.default_rng(m + n)
+    for shift in (0.0, 0.01, 0.03, 0.06, 0.1, 0.3):
+        for ties in (False, True):
+            a, b = np.sort(rng.normal(0, 1, m)), np.sort(rng.normal(shift, 1, n))
+            if ties:
+                a, b = np.round(a, 1), np.round(b, 1)
+            want = stats.ks_2samp(a, b, method="exact").pvalue
+            got = STATISTICS["ks"].compute(ColumnData(a), ColumnData(b)).p_value
+            assert abs(got - want) <= ASYMPTOTIC_TOLERANCE, (shift, ties, got, want)
+            assert (got <= 0.05) == (want <= 0.05)
+
+
+def test_near_identical_versions_skip_the_exact_path() -> None:
+    """Two versions of 9,500 and 9,497 values that differ in 3 (p = 1) and two far apart (p ~ 0) skip scipy's exact path;
+    a p-value near a threshold does not."""
+    a = np.sort(RNG.normal(size=9_500))
+    b = np.sort(np.concatenate([a[:-6], RNG.normal(size=3)]))
+    near = STATISTICS["ks"].compute(ColumnData(a), ColumnData(b))
+    assert near.p_value > EXACT_BAND[1] and not needs_exact(len(a), len(b), near.p_value)
+    assert near.p_value == pytest.approx(stats.ks_2samp(a, b, method="exact").pvalue, abs=ASYMPTOTIC_TOLERANCE)
+    far = STATISTICS["ks"].compute(ColumnData(a), ColumnData(np.sort(RNG.normal(0.5, 1, 9_000))))
+    assert far.p_value < EXACT_BAND[0] and not needs_exact(9_500, 9_000, far.p_value)
+    assert needs_exact(9_500, 9_000, 0.04) and not needs_exact(20_000, 15_000, 0.04)
 
 
 def test_near_identical_large_samples_match_scipy() -> None:

@@ -11,6 +11,7 @@ import pytest
 from mlaudit.audit import scan
 from mlaudit.core.repo import open_repo
 from mlaudit.core.tree import CommitTreeSource, WorkingTreeSource
+from mlaudit.scanners.git_history import blob_sizes, line_counts, looks_binary
 from mlaudit.store.db import open_store
 from mlaudit.store.history import commits_touching
 
@@ -53,7 +54,8 @@ def test_plain_folder_is_scanned_as_working_tree(tmp_path: Path, store_path: Pat
 
 
 def test_linear_history_with_rename_binary_and_roles(make_repo, store_path: Path) -> None:
-    """Commits carry parents, numstat counts, binary flags, renames with old_path; commit_roles answers 'which commits changed data'."""
+    """Commits carry parents, renames with old_path, no line counts or binary flags (unknown, not diffed); line_counts
+    computes the counts lazily; commit_roles answers 'which commits changed data'."""
     repo = make_repo()
     c1 = repo.commit("init", {"train.py": "a\nb\n", "data/raw.csv": "x\n1\n", "model.bin": b"\x00\x01\x02" * 100})
     c2 = repo.commit("more data", {"data/raw.csv": "x\n1\n2\n"})
@@ -61,19 +63,30 @@ def test_linear_history_with_rename_binary_and_roles(make_repo, store_path: Path
     c3 = repo.commit("rename")
     c4 = repo.commit("drop binary", remove=["model.bin"])
     scan(repo.root, store_path)
-    assert changes(store_path, c1) == {
-        "train.py": ("A", None, 2, 0, 0, "100644"),
-        "data/raw.csv": ("A", None, 2, 0, 0, "100644"),
-        "model.bin": ("A", None, None, None, 1, "100644"),
+    unknown = (None, None, None, "100644")
+    assert changes(store_path, c1) == {"train.py": ("A", None, *unknown), "data/raw.csv": ("A", None, *unknown),
+                                       "model.bin": ("A", None, *unknown)}
+    assert changes(store_path, c2) == {"data/raw.csv": ("M", None, *unknown)}
+    assert changes(store_path, c3) == {"src_train.py": ("R", "train.py", *unknown)}
+    assert changes(store_path, c4) == {"model.bin": ("D", None, *unknown)}
+    assert line_counts(repo.root, [c1, c2, c3, c4]) == {
+        (c1, "train.py"): (2, 0), (c1, "data/raw.csv"): (2, 0), (c1, "model.bin"): (None, None),
+        (c2, "data/raw.csv"): (1, 0), (c3, "src_train.py"): (0, 0), (c4, "model.bin"): (None, None),
     }
-    assert changes(store_path, c2) == {"data/raw.csv": ("M", None, 1, 0, 0, "100644")}
-    assert changes(store_path, c3) == {"src_train.py": ("R", "train.py", 0, 0, 0, "100644")}
-    assert changes(store_path, c4) == {"model.bin": ("D", None, None, None, 1, "100644")}
     assert rows(store_path, "SELECT sha, parents, n_parents FROM commits WHERE sha = ?", [c2]) == [(c2, c1, 1)]
     with open_store(store_path) as store:
         assert commits_touching(store, "data") == [c2, c1]
         data_commits = {r[0] for r in store.db.execute("SELECT commit_sha FROM commit_roles WHERE role = 'data'")}
     assert data_commits == {c1, c2}
+
+
+def test_blob_sizes_and_binary_rule(make_repo) -> None:
+    """blob_sizes reads every blob's size in one pass (missing ids left out); looks_binary is git's NUL-in-8000-bytes rule."""
+    repo = make_repo()
+    repo.commit("init", {"a.txt": "hello\n", "b.bin": b"\x00" * 10})
+    blobs = {p: repo.git("rev-parse", f"HEAD:{p}").strip() for p in ("a.txt", "b.bin")}
+    assert blob_sizes(repo.root, [*blobs.values(), "f" * 40]) == {blobs["a.txt"]: 6, blobs["b.bin"]: 10}
+    assert looks_binary(b"ab\x00c") and not looks_binary(b"a" * 8000 + b"\x00") and not looks_binary(b"plain,text\n")
 
 
 def test_merge_files_recorded_against_first_parent(make_repo, store_path: Path) -> None:
@@ -90,7 +103,8 @@ def test_merge_files_recorded_against_first_parent(make_repo, store_path: Path) 
     scan(repo.root, store_path)
     parents, n = rows(store_path, "SELECT parents, n_parents FROM commits WHERE sha = ?", [merge])[0]
     assert n == 2 and parents.split()[0] == main2
-    assert changes(store_path, merge) == {"b.py": ("A", None, 1, 0, 0, "100644")}
+    assert changes(store_path, merge) == {"b.py": ("A", None, None, None, None, "100644")}
+    assert line_counts(repo.root, [merge]) == {(merge, "b.py"): (1, 0)}
     assert rows(store_path, "SELECT COUNT(*) FROM commits") == [(4,)]
     assert base in {r[0] for r in rows(store_path, "SELECT sha FROM commits")}
 

@@ -129,3 +129,22 @@ def test_subprocess_errors_and_version(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_reopening_a_migrated_store_skips_sqlite_utils(store_path: Path) -> None:
+    """Creating a store (in a fresh process) loads sqlite_utils without pandas or numpy; reopening it, once
+    stamped, loads none of them; the stamp names sqlite_utils' real migrations table."""
+    import subprocess
+    import sys
+
+    from sqlite_utils import Migrations
+
+    from mlaudit.store.db import MIGRATIONS_TABLE
+
+    assert MIGRATIONS_TABLE == Migrations.migrations_table
+    code = ("import sys; from pathlib import Path; from mlaudit.store.db import open_store; "
+            f"s = open_store(Path({str(store_path)!r})); s.db.execute('SELECT COUNT(*) FROM commits').fetchone(); "
+            "print(*[m in sys.modules for m in ('sqlite_utils', 'pandas', 'numpy')])")
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()  # noqa: E731
+    assert run() == ["True", "False", "False"]
+    assert run() == ["False", "False", "False"]

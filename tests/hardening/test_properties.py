@@ -18,7 +18,7 @@ from mlaudit.core.tree import WorkingTreeSource
 from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.scanners.data.profile import profile_file
 from mlaudit.scanners.deps import classify_pep508, dependency_facts
-from mlaudit.scanners.git_history import markers, split_commits
+from mlaudit.scanners.git_history import line_counts, markers, split_commits
 from mlaudit.scanners.models import scan_model_bytes
 from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.scanners.notebooks import read_notebook
@@ -47,7 +47,7 @@ def _body(kind_value: tuple, serial: int) -> bytes:
 @SLOW
 def test_git_scan_records_exactly_what_was_committed(commits: list[dict]) -> None:
     """For any commits of arbitrary paths (text or binary, added, replaced or deleted), the store holds exactly
-    the changed paths with their statuses, line counts and binary flags."""
+    the changed paths with their statuses, and line_counts gives their exact line counts (None when binary)."""
     with tempfile.TemporaryDirectory() as tmp:
         repo = GitRepo(Path(tmp) / "repo")
         state: dict[str, bytes] = {}
@@ -79,8 +79,9 @@ def test_git_scan_records_exactly_what_was_committed(commits: list[dict]) -> Non
         scan(repo.root, db)
         with open_store(db) as store:
             for sha, want in expected.items():
-                got = {p: (s, a, d) for p, s, a, d in store.db.execute(
-                    "SELECT path, status, added, deleted FROM file_changes WHERE commit_sha = ?", [sha])}
+                counts = line_counts(repo.root, [sha])
+                got = {p: (s, *counts[(sha, p)]) for p, s in store.db.execute(
+                    "SELECT path, status FROM file_changes WHERE commit_sha = ?", [sha])}
                 assert got == want
 
 
@@ -102,11 +103,11 @@ def test_log_splitter_never_raises_on_noise(noise: bytes, chunk: int) -> None:
     """Arbitrary bytes between well-formed commits never crash the splitter; the well-formed commit survives."""
     start, end, _ = markers()
     good = start + b"a" * 40 + b"\x1f" + b"b" * 40 + b"\x1f\x1fN\x1fe\x1f1\x1fN\x1fe\x1f2\x1fmsg" + end
-    good += b"\n:100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\x00x.py\x001\t2\tx.py\x00"
+    good += b"\n:100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\x00x.py\x00"
     stream = noise.replace(start, b"") + good
     parsed = list(split_commits([stream[i:i + chunk] for i in range(0, len(stream), chunk)], start, end))
     assert parsed[-1][0].sha == "a" * 40
-    assert [(c.path, c.added, c.deleted) for c in parsed[-1][1]] == [("x.py", 1, 2)]
+    assert [(c.path, c.status, c.blob) for c in parsed[-1][1]] == [("x.py", "M", "2" * 40)]
 
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),

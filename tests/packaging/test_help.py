@@ -6,9 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from mlaudit import __version__
-from mlaudit.cli import cli
+from mlaudit.cli import COMMANDS as STATIC_HELP
+from mlaudit.cli import cli, load_all_commands
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(STATIC_HELP)
 
 
 def test_top_level_help_has_an_example() -> None:
@@ -36,3 +37,27 @@ def test_version_comes_from_package_metadata() -> None:
 
     out = CliRunner().invoke(cli, ["--version"], catch_exceptions=False).output
     assert __version__ == version("mlaudit") and __version__ in out
+
+
+def test_static_short_help_matches_each_command() -> None:
+    """The short help `mlaudit --help` prints without importing commands is each command's own, and names them all."""
+    load_all_commands()
+    assert sorted(cli.commands) == COMMANDS
+    for name, (module, short) in STATIC_HELP.items():
+        assert cli.commands[name].callback.__module__ == module
+        assert cli.commands[name].get_short_help_str(limit=150) == short, name
+
+
+def test_version_and_help_import_no_command() -> None:
+    """`mlaudit --version` and `mlaudit --help` import no command module, no store, no pandas or scipy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from mlaudit.cli import cli\n"
+            "for args in (['--version'], ['--help']):\n"
+            "    try: cli(args, prog_name='mlaudit')\n"
+            "    except SystemExit: pass\n"
+            "bad = [m for m in sys.modules if m.endswith('_cmd') or m.split('.')[0] in ('pandas', 'scipy', 'sqlite_utils')]\n"
+            "print('LOADED', bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "LOADED []" in out
