@@ -1,0 +1,169 @@
+"""The auditor's workbench: help pages, shortcuts, evidence of any size (notebooks by cell, big files at the line), diffs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlaudit.checks.base import Evidence
+from mlaudit.core.progress import Progress
+
+
+def highlighted_text(viewer) -> str:
+    """The text of the one highlighted line of an evidence viewer."""
+    selections = viewer.extraSelections()
+    assert len(selections) == 1, f"expected one highlighted line, got {len(selections)}"
+    return selections[0].cursor.block().text()
+
+
+def big_notebook(cells: int = 40, output_bytes: int = 150_000) -> dict:
+    """A notebook of code and markdown cells whose outputs (base64 images) make it several MB."""
+    out = []
+    for i in range(cells):
+        if i % 5 == 4:
+            out.append({"cell_type": "markdown", "metadata": {}, "source": [f"## Section {i}\n", "Some notes."]})
+            continue
+        image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "A" * output_bytes}}
+        source = [f"x_{i} = {i}\n", f"y_{i} = x_{i} * 2  # cell {i} line 2\n", f"print(y_{i})"]
+        out.append({"cell_type": "code", "execution_count": i, "metadata": {}, "outputs": [image], "source": source})
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": out}
+
+
+def test_check_reference_filters_and_shows_the_page(qtbot, window):
+    """Help > Check reference lists every check; typing filters it; the page is the bundled docs page of the check."""
+    from mlaudit.checks.base import all_checks
+    from mlaudit.gui.help_dialog import CheckHelpDialog
+
+    dialog = CheckHelpDialog(window, "REPRO-SEEDS")
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == len(all_checks())
+    assert dialog.current_check() == "REPRO-SEEDS"
+    page = dialog.page.toPlainText()
+    assert all_checks()["REPRO-SEEDS"].title in page and "What to do when it does not pass" in page
+    dialog.search.setText("overlap")
+    visible = [dialog.list.item(i).data(0x0100) for i in range(dialog.list.count()) if not dialog.list.item(i).isHidden()]
+    assert "LEAK-OVERLAP" in visible and "REPRO-SEEDS" not in visible
+    assert dialog.current_check() in visible
+    from PySide6.QtCore import QUrl
+
+    dialog._follow(QUrl("MODEL-UNSAFE.md"))
+    assert dialog.current_check() == "MODEL-UNSAFE"
+    dialog._follow(QUrl("../report/leakage.md"))
+    assert "LEAK-OVERLAP" in dialog.page.toPlainText()
+
+
+def test_help_menu_has_check_reference_and_shortcuts(qtbot, window):
+    """The Help menu opens the check pages (F1) and a table of every keyboard shortcut of the window."""
+    from mlaudit.gui.help_dialog import ShortcutsDialog
+
+    titles = [a.text() for m in window.menuBar().actions() if m.text() == "&Help" for a in m.menu().actions()]
+    assert "&Check reference" in titles and "&Keyboard shortcuts" in titles
+    window.open_check_help("LEAK-TEMPORAL")
+    assert window.help_dialog.current_check() == "LEAK-TEMPORAL"
+    window.help_dialog.close()
+    dialog = ShortcutsDialog(window.actions(), window)
+    qtbot.addWidget(dialog)
+    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    assert rows.get("Open folder\u2026") and rows.get("Check reference")
+    assert rows["Keyboard shortcuts"] == "Ctrl+/"
+
+
+def test_notebook_of_several_mb_opens_at_the_cell_and_line(make_repo):
+    """A 5 MB notebook opens rendered cell by cell (outputs left out, numbered) with the evidence line highlighted."""
+    from mlaudit.gui.evidence import MAX_TEXT_BYTES, load_evidence
+    from mlaudit.gui.views.findings import CodeViewer
+
+    repo = make_repo()
+    text = json.dumps(big_notebook())
+    assert len(text) > 2 * MAX_TEXT_BYTES
+    sha = repo.commit("a big notebook", {"analysis.ipynb": text})
+    for commit in (None, sha):  # the working tree and a commit read from git objects
+        shown = load_evidence(repo.root, Evidence("x", path="analysis.ipynb", cell=12, line=2, commit=commit), Progress())
+        assert shown.kind == "file", shown.text
+        assert "cell 12" in shown.title
+        assert "# \u2500\u2500 cell 12 \u00b7 code \u00b7 1 output(s) not shown" in shown.text
+        assert "## Section 14" in shown.text and "AAAA" not in shown.text
+        viewer = CodeViewer()
+        viewer.show_text(shown)
+        assert highlighted_text(viewer) == "y_12 = x_12 * 2  # cell 12 line 2"
+
+
+def test_file_larger_than_the_pane_limit_opens_at_the_line(make_repo):
+    """A text file of several MB opens at the evidence line (a window of lines around it, the range stated)."""
+    from mlaudit.gui.evidence import MAX_TEXT_BYTES, load_evidence
+    from mlaudit.gui.views.findings import CodeViewer
+
+    repo = make_repo()
+    lines = [f"row_{i},{i * 3},{'x' * 40}" for i in range(1, 150_001)]
+    body = "\n".join(lines) + "\n"
+    assert len(body) > 2 * MAX_TEXT_BYTES
+    sha = repo.commit("big log", {"logs/train.log": body})
+    for commit in (None, sha):
+        shown = load_evidence(repo.root, Evidence("x", path="logs/train.log", line=120_000, commit=commit), Progress())
+        assert shown.kind == "file", shown.text
+        assert "of 150000" in shown.text.splitlines()[0]
+        viewer = CodeViewer()
+        viewer.show_text(shown)
+        assert highlighted_text(viewer) == lines[120_000 - 1]
+
+
+def test_commit_diff_of_a_merge_shows_the_patch(make_repo):
+    """'Show the commit' on a merge shows its patch against the first parent, not only a diffstat."""
+    from mlaudit.gui.evidence import load_evidence
+
+    repo = make_repo()
+    repo.commit("base", {"train.py": "a = 1\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("feature", {"train.py": "a = 1\nb = 2  # from the branch\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("other", {"README.md": "hello\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+    merge = repo.git("rev-parse", "HEAD").strip()
+    shown = load_evidence(repo.root, Evidence("x", commit=merge), Progress())
+    assert shown.kind == "diff"
+    assert "+b = 2  # from the branch" in shown.text
+
+
+def test_commit_diff_is_cut_at_the_cap_and_says_so(make_repo):
+    """A huge diff is read only up to the cap (git is stopped there) and the cut is stated."""
+    from mlaudit.gui.evidence import commit_diff
+
+    repo = make_repo()
+    sha = repo.commit("big", {"data.csv": "".join(f"{i},{i}\n" for i in range(200_000))})
+    data, cut = commit_diff(repo.root, sha, max_bytes=100_000)
+    assert cut and len(data) == 100_000
+    full, cut_full = commit_diff(repo.root, sha, max_bytes=50_000_000)
+    assert not cut_full and full.startswith(data)
+
+
+@pytest.mark.parametrize("cell, line", [(0, 1), (3, 3), (39, 2)])
+def test_render_notebook_maps_cell_lines(cell: int, line: int) -> None:
+    """render_notebook's highlighted line is the given line of the given cell, for first, middle and last cells."""
+    from mlaudit.gui.evidence import render_notebook
+
+    nb = big_notebook(cells=40, output_bytes=10)
+    text, target = render_notebook(json.dumps(nb).encode(), cell, line)
+    source = "".join(nb["cells"][cell]["source"]).split("\n")
+    assert text.split("\n")[target - 1] == source[line - 1]
+
+
+def test_render_notebook_refuses_what_is_not_a_notebook(tmp_path: Path) -> None:
+    """Invalid JSON or JSON that is not a notebook gives None (the file is then shown as text)."""
+    from mlaudit.gui.evidence import render_notebook
+
+    assert render_notebook(b"{not json", 0, 1) is None
+    assert render_notebook(b"[1, 2]", 0, 1) is None
+
+
+@pytest.mark.parametrize("value, text", [
+    (4294967295.0, "4,294,967,295"), (0.123456, "0.1235"), (12345.678, "12,346"), (3, "3"), (1_000_000, "1,000,000"),
+    (2.5e-7, "2.5e-07"), (float("nan"), "n/a"), (float("inf"), "\u221e"), (True, "yes"), (None, ""),
+    ({"max_depth": 4.0, "features": ["a", "b"]}, "max_depth: 4, features: a, b"),
+])
+def test_values_reach_the_user_readable(value, text) -> None:
+    """Numbers, mappings and lists are shown formatted (no reprs, no 4.29497e+09)."""
+    from mlaudit.gui.widgets import readable
+
+    assert readable(value) == text
