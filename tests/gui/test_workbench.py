@@ -9,6 +9,7 @@ import pytest
 
 from mlaudit.checks.base import Evidence
 from mlaudit.core.progress import Progress
+from tests.gui.conftest import SHOTS
 
 
 def highlighted_text(viewer) -> str:
@@ -167,3 +168,30 @@ def test_values_reach_the_user_readable(value, text) -> None:
     from mlaudit.gui.widgets import readable
 
     assert readable(value) == text
+
+
+def test_data_view_diffs_two_versions_with_a_key(qtbot, window, make_repo, store_path):
+    """Data view: select a file's newest version, diff it against the previous one by a key; changed cells are listed."""
+    from tests.gui.conftest import open_and_wait, settle
+    from tests.workbench.test_data_diff import versions
+
+    a, b = versions(n=400)
+    repo = make_repo()
+    repo.commit("v1", {"data/train.csv": a.to_csv(index=False)})
+    repo.commit("v2", {"data/train.csv": b.to_csv(index=False)})
+    open_and_wait(qtbot, window, repo.root, store_path)
+    view = window.show_view("data")
+    settle(window)
+    assert view.versions.rowCount() == 3  # v1, v2 and the working tree (same content as v2)
+    assert view.diff_base.count() == 3 and view.diff_base.currentIndex() == 0  # the newest other content
+    view.diff_key.setCurrentText("customer_id")
+    view.run_diff()
+    settle(window)
+    diff = view.diff_result
+    assert diff.key_column == "customer_id" and diff.changed_rows == 15
+    assert view.diff_cells.rowCount() == sum(diff.changed_cells.values()) == 20
+    assert "15 rows changed" in view.diff_summary.text()
+    assert view.diff_tabs.tabText(0) == "Changed cells (20 in 15 rows)"
+    assert view.right.currentIndex() == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "data-diff.png"))
