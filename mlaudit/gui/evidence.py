@@ -198,3 +198,37 @@ def load_evidence(root: Path, ev: Evidence, progress: Progress, prefer_commit: b
         return EvidenceText("evidence", str(exc), kind="note")
     value = "" if ev.value is None else f"\n\nvalue: {ev.value}"
     return EvidenceText("evidence", f"{ev.detail}{value}\n\n(This evidence names no file or commit.)", kind="note")
+
+
+@dataclass(slots=True)
+class FileDiff:
+    """A page of the unified diff of one file between two commits, and whether more follows."""
+
+    path: str
+    text: str
+    lines: int
+    more: bool
+    offset: int  # bytes of the diff already shown before this page
+    next_offset: int  # where the next page starts
+
+
+def file_diff(root: Path, commit_a: str, commit_b: str, path: str, offset: int = 0,
+              page_bytes: int = 256 * 1024) -> FileDiff:
+    """The unified diff of ``path`` from ``commit_a`` to ``commit_b``, the page starting ``offset`` bytes in.
+
+    git is streamed and stopped once the page is full (a page never cuts a line); ``more`` says whether the
+    diff goes on, so a viewer can load the next page on demand.
+    """
+    args = ["diff", "--no-color", "--find-renames", "--unified=3", commit_a, commit_b, "--", path]
+    data = bytearray()
+    more = False
+    for chunk in stream_git(root, args):
+        data += chunk
+        if len(data) > offset + page_bytes:
+            more = True
+            break
+    page = bytes(data[offset: offset + page_bytes])
+    if more and b"\n" in page:
+        page = page[: page.rindex(b"\n") + 1]
+    text = page.decode("utf-8", "replace")
+    return FileDiff(path, text, text.count("\n"), more, offset, offset + len(page))

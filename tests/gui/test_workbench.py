@@ -195,3 +195,87 @@ def test_data_view_diffs_two_versions_with_a_key(qtbot, window, make_repo, store
     assert view.right.currentIndex() == 1
     SHOTS.mkdir(parents=True, exist_ok=True)
     view.grab().save(str(SHOTS / "data-diff.png"))
+
+
+@pytest.fixture(scope="module")
+def at_scale_store(sample_repo, tmp_path_factory):
+    """The at_scale sample (MLflow runs, a registry, tagged releases) scanned into a store once for this module."""
+    from mlaudit.audit import audit
+
+    repo = sample_repo("at_scale")
+    db = tmp_path_factory.mktemp("workbench") / "at_scale.sqlite"
+    audit(repo, db)
+    return repo, db
+
+
+def test_compare_picker_filters_by_run_and_registry(qtbot, window, at_scale_store):
+    """The Compare pickers group versions by path and filter by run name, run id, tag or registered version."""
+    from tests.gui.conftest import open_and_wait, settle
+
+    repo, db = at_scale_store
+    open_and_wait(qtbot, window, repo, db)
+    compare = window.show_view("compare")
+    settle(window)
+    picker = compare.pick_a
+    assert picker.visible_count() == len(compare.versions) >= 4
+    headers = [picker.model.item(r).text() for r in range(picker.model.rowCount()) if picker.model.item(r).data(0x0100 + 10) == -1]
+    assert headers and all("(" in h for h in headers)
+    picker.filter.setText("champion")
+    matching = [c for c in picker.choices if "champion" in c.search]
+    assert 0 < picker.visible_count() == len(matching) < len(compare.versions)
+    assert picker.current_index() in {c.index for c in matching}
+    picker.filter.setText("no-such-version-anywhere")
+    assert picker.visible_count() == 0 and picker.current_index() is None
+    compare.run_compare()
+    assert "Choose a version on each side" in compare.summary.text()
+    picker.filter.clear()
+    assert picker.visible_count() == len(compare.versions)
+    assert compare.only_diff.isChecked()
+
+
+def test_compare_code_tab_shows_unified_diffs_paged(qtbot, window, at_scale_store):
+    """Comparing versions of two commits lists every changed file (count stated) and opens a file's unified diff."""
+    from tests.gui.conftest import open_and_wait, settle
+
+    repo, db = at_scale_store
+    open_and_wait(qtbot, window, repo, db)
+    compare = window.show_view("compare")
+    settle(window)
+    committed = [v for v in compare.versions if v.commit and v.path.endswith("model.pkl")]
+    first, last = committed[0], committed[-1]
+    assert first.commit != last.commit
+    compare.select(first, last)
+    settle(window)
+    code = compare.code
+    assert code["total_files"] >= len(code["files"]) > 0
+    assert f"{code['total_files']} files changed" in compare.code_summary.text()
+    compare.tabs.setCurrentIndex(1)
+    text_rows = [i for i, f in enumerate(code["files"]) if not f["path"].endswith((".pkl", ".parquet"))]
+    compare.code_view.selectRow(text_rows[0])
+    settle(window)
+    shown = compare.diff_viewer.toPlainText()
+    assert shown.startswith("diff --git") and "@@" in shown
+    assert compare.diff_viewer.extraSelections()  # added/removed lines coloured
+    assert "diff lines shown" in compare.diff_title.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    compare.grab().save(str(SHOTS / "compare-code.png"))
+
+
+def test_file_diff_pages_never_cut_a_line(make_repo):
+    """file_diff returns pages that end on a line, say when more follows, and join to the whole diff."""
+    from mlaudit.gui.evidence import file_diff
+
+    repo = make_repo()
+    a = repo.commit("a", {"train.py": "".join(f"x{i} = {i}\n" for i in range(5000))})
+    b = repo.commit("b", {"train.py": "".join(f"x{i} = {i * 2}\n" for i in range(5000))})
+    pages, offset = [], 0
+    while True:
+        page = file_diff(repo.root, a, b, "train.py", offset, page_bytes=10_000)
+        pages.append(page)
+        assert page.text.endswith("\n")
+        if not page.more:
+            break
+        offset = page.next_offset
+    whole = file_diff(repo.root, a, b, "train.py", 0, page_bytes=10_000_000)
+    assert len(pages) > 5 and not whole.more
+    assert "".join(p.text for p in pages) == whole.text
