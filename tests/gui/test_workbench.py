@@ -279,3 +279,64 @@ def test_file_diff_pages_never_cut_a_line(make_repo):
     whole = file_diff(repo.root, a, b, "train.py", 0, page_bytes=10_000_000)
     assert len(pages) > 5 and not whole.more
     assert "".join(p.text for p in pages) == whole.text
+
+
+def history_repo(make_repo):
+    """Two tagged releases: v2 adds a lock file and a data version and changes the training code."""
+    repo = make_repo()
+    repo.commit("first model\n\nTrain a forest on the raw data.", {
+        "train.py": "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
+                    "df = pd.read_csv('data/train.csv')\nRandomForestClassifier().fit(df[['a']], df['y'])\n",
+        "requirements.txt": "pandas\nscikit-learn\n", "data/train.csv": "a,y\n1,0\n2,1\n3,0\n"})
+    repo.tag("v1")
+    repo.commit("pin and lock, more data", {
+        "requirements.txt": "pandas==2.2.2\nscikit-learn==1.5.0\n",
+        "train.py": "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
+                    "df = pd.read_csv('data/train.csv')\nRandomForestClassifier(random_state=0).fit(df[['a']], df['y'])\n",
+        "data/train.csv": "a,y\n1,0\n2,1\n3,0\n4,1\n"})
+    repo.tag("v2")
+    return repo
+
+
+def test_commit_detail_names_files_versions_and_verdict_changes(make_repo, store_path):
+    """commit_detail: the whole message, files by role, the data version recorded, and checks whose verdict changed."""
+    from mlaudit.audit.history import maturity_history
+    from mlaudit.store.db import open_store
+    from mlaudit.store.history_queries import commit_detail
+
+    repo = history_repo(make_repo)
+    maturity_history(repo.root, store_path)
+    v1 = repo.git("rev-parse", "v1^{commit}").strip()
+    v2 = repo.git("rev-parse", "v2^{commit}").strip()
+    with open_store(store_path) as store:
+        first, second = commit_detail(store, v1), commit_detail(store, v2)
+        assert commit_detail(store, "0" * 40) is None
+    assert first is not None and second is not None
+    assert "Train a forest on the raw data." in first.message and first.tags == ["v1"]
+    assert {f["path"] for f in second.files} == {"requirements.txt", "train.py", "data/train.csv"}
+    assert [v["path"] for v in second.data_versions] == ["data/train.csv"]
+    assert second.scored and first.scored
+    changed = {c.check_id: (c.before, c.after) for c in second.verdict_changes}
+    assert "REPRO-DEPS-PINNED" in changed and changed["REPRO-DEPS-PINNED"][1] == "pass"
+    assert all(c.before_rev == v1 for c in second.verdict_changes)
+
+
+def test_history_event_opens_with_details_and_diff(qtbot, window, make_repo, store_path):
+    """History: selecting a commit shows its details; Show the diff opens its patch."""
+    from tests.gui.conftest import open_and_wait, settle
+
+    repo = history_repo(make_repo)
+    open_and_wait(qtbot, window, repo.root, store_path)
+    history = window.show_view("history")
+    settle(window)
+    proxy = history.commits_view.model()
+    rows = {history.commits.record(proxy.mapToSource(proxy.index(r, 0)).row())["message"]: r for r in range(proxy.rowCount())}
+    history.commits_view.selectRow(rows["pin and lock, more data"])
+    text = history.detail.toPlainText()
+    assert "pin and lock, more data" in text and "requirements.txt" in text and "data/train.csv" in text
+    assert history.diff_button.isEnabled()
+    history.show_diff()
+    settle(window)
+    assert "+pandas==2.2.2" in history.diff_view.toPlainText()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    history.grab().save(str(SHOTS / "history-detail.png"))
