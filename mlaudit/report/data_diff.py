@@ -93,10 +93,29 @@ def _profile(store: Store, key: str) -> dq.Profile:
     return prof
 
 
+def _sorted(a: np.ndarray) -> np.ndarray:
+    """``a`` in ascending order (the store keeps hashes sorted; this only checks, in one vectorised pass)."""
+    return a if len(a) < 2 or bool(np.all(a[1:] >= a[:-1])) else np.sort(a)
+
+
+def sorted_counts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs (linear; no hashing, no re-sort)."""
+    if len(a) == 0:
+        return a, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+    return a[starts], np.diff(np.append(starts, len(a)))
+
+
+def is_unique(a: np.ndarray) -> bool:
+    """No value occurs twice."""
+    s = _sorted(a)
+    return len(s) < 2 or bool(np.all(s[1:] != s[:-1]))
+
+
 def multiset_overlap(a: np.ndarray, b: np.ndarray) -> int:
     """How many elements the two multisets share (each value counted min(count in a, count in b) times)."""
-    ua, ca = np.unique(a, return_counts=True)
-    ub, cb = np.unique(b, return_counts=True)
+    ua, ca = sorted_counts(_sorted(a))
+    ub, cb = sorted_counts(_sorted(b))
     _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
     return int(np.minimum(ca[ia], cb[ib]).sum())
 
@@ -149,23 +168,9 @@ def detect_key(store: Store, pa: dq.Profile, pb: dq.Profile, wanted: str | None 
 
     for name in sorted(hashed, key=rank):
         ha, hb = dq.row_hashes(store, pa.key, name), dq.row_hashes(store, pb.key, name)
-        if len(ha) and len(np.unique(ha)) == len(ha) and len(np.unique(hb)) == len(hb):
+        if len(ha) and is_unique(ha) and is_unique(hb):
             return name, "detected: unique in both versions"
     return None, "no identifier-like column is unique in both versions"
-
-
-def _cell_equal(x: Any, y: Any) -> bool:
-    try:
-        if x != x and y != y:  # both missing (NaN)
-            return True
-    except (TypeError, ValueError):
-        pass
-    if x is None and y is None:
-        return True
-    try:
-        return bool(x == y)
-    except (TypeError, ValueError):
-        return str(x) == str(y)
 
 
 def _plain(x: Any) -> Any:
@@ -193,23 +198,31 @@ def _changed_rows(store: Store, diff: DataDiff, pa: dq.Profile, pb: dq.Profile, 
     common_cols = [c for c in fa.columns if c in fb.columns]
     keys = fa.index.intersection(fb.index)
     left, right = fa.loc[keys, common_cols], fb.loc[keys, common_cols]
+    differs = {}
+    for c in common_cols:  # column by column, vectorised: equal values, or missing on both sides
+        la, rb = left[c], right[c]
+        try:
+            same = (la == rb) | (la.isna() & rb.isna())
+        except TypeError:  # incomparable types on the two sides: compare as text
+            same = la.astype(str) == rb.astype(str)
+        differs[c] = ~same.to_numpy(dtype=bool)
+    any_change = np.zeros(len(keys), dtype=bool)
+    for mask in differs.values():
+        any_change |= mask
+    counts = {c: int(m.sum()) for c, m in differs.items() if m.any()}
+    n_changed = int(any_change.sum())
     changed: list[ChangedRow] = []
-    counts: dict[str, int] = {}
-    n_changed = 0
-    for k, ra, rb in zip(keys, left.itertuples(index=False), right.itertuples(index=False), strict=True):
-        cells = {c: (_plain(x), _plain(y)) for c, x, y in zip(common_cols, ra, rb, strict=True) if not _cell_equal(x, y)}
-        if not cells:
-            continue
-        n_changed += 1
-        for c in cells:
-            counts[c] = counts.get(c, 0) + 1
-        if len(changed) < MAX_SAMPLE_ROWS:
-            changed.append(ChangedRow(str(_plain(k)), cells))
+    for pos in np.flatnonzero(any_change)[:MAX_SAMPLE_ROWS]:
+        cells = {c: (_plain(left[c].iat[pos]), _plain(right[c].iat[pos])) for c, m in differs.items() if m[pos]}
+        changed.append(ChangedRow(str(_plain(keys[pos])), cells))
     diff.changed_rows, diff.changed_cells, diff.sample = n_changed, counts, changed
     diff.changed_exact = not pa.sampled and not pb.sampled
     if not diff.changed_exact:
-        diff.notes.append(f"changed rows counted on the stored samples ({len(fa)} rows of A, {len(fb)} of B) "
-                          "whose keys are in both: a lower bound")
+        estimate = ""
+        if diff.keys_common and len(keys):
+            estimate = f"; about {round(n_changed * diff.keys_common / len(keys)):,} in all, extrapolated from the share"
+        diff.notes.append(f"changed rows counted on the {len(keys):,} sampled rows whose keys are in both versions "
+                          f"(samples of {len(fa):,} rows of A and {len(fb):,} of B): a lower bound{estimate}")
 
 
 def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, config: AuditConfig | None = None,

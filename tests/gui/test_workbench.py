@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from mlaudit.checks.base import Evidence
 from mlaudit.core.progress import Progress
@@ -340,3 +344,62 @@ def test_history_event_opens_with_details_and_diff(qtbot, window, make_repo, sto
     assert "+pandas==2.2.2" in history.diff_view.toPlainText()
     SHOTS.mkdir(parents=True, exist_ok=True)
     history.grab().save(str(SHOTS / "history-detail.png"))
+
+
+def drift_repo(make_repo):
+    """features.csv changes (one column drifts), then an unrelated labels.csv with other columns appears last."""
+    rng = np.random.default_rng(3)
+    n = 1500
+    v1 = pd.DataFrame({"x": rng.normal(0, 1, n), "y": rng.normal(5, 1, n), "kind": rng.choice(["a", "b"], n)})
+    v2 = v1.copy()
+    v2["x"] = rng.normal(3, 1, n)
+    repo = make_repo()
+    repo.commit("metrics v1", {"data/features.csv": v1.to_csv(index=False)})
+    repo.commit("metrics v2", {"data/features.csv": v2.to_csv(index=False)})
+    repo.commit("labels", {"data/labels.csv": "label_name,code\nspam,1\nham,0\n"})
+    return repo
+
+
+def test_drift_view_default_pair_stale_and_column_chart(qtbot, window, make_repo, store_path):
+    """Drift: the default pair is two versions of one file; a changed selection marks the result stale; a chosen
+    column gets its overlaid distributions; the table sorts by effect size."""
+    from tests.gui.conftest import open_and_wait, settle
+
+    repo = drift_repo(make_repo)
+    open_and_wait(qtbot, window, repo.root, store_path)
+    drift = window.show_view("drift")
+    settle(window)
+    from PySide6.QtWidgets import QLabel
+    assert hasattr(drift, "ref_box"), [w.text() for w in drift.findChildren(QLabel)]
+    ref, cur = drift.ref_box.currentText(), drift.cur_box.currentText()
+    assert ref.startswith("data/features.csv @") and cur.startswith("data/features.csv @") and ref != cur
+    assert "1 of 2 columns drifted" in drift.summary.text() or "of 3 columns drifted" in drift.summary.text()
+    assert drift.columns_view.isEnabled()
+    labels = drift.cur_box.findText("data/labels.csv", Qt.MatchFlag.MatchStartsWith)
+    drift.cur_box.setCurrentIndex(labels)
+    assert drift.summary.text().startswith("STALE") and not drift.columns_view.isEnabled()
+    drift.run()
+    settle(window)
+    assert drift.summary.text().startswith("Not comparable"), drift.summary.text()
+    assert drift.columns_view.isEnabled()
+    drift.select_newest_two()
+    settle(window)
+    effect = next(i for i, c in enumerate(drift.columns_model.columns) if c.header == "effect size")
+    drift.columns_view.sortByColumn(effect, Qt.SortOrder.DescendingOrder)
+    top = drift.columns_model.record(drift.columns_proxy.mapToSource(drift.columns_proxy.index(0, 0)).row())
+    assert top["name"] == "x"
+    drift.columns_view.selectRow(0)
+    settle(window)
+    assert drift.column_chart.findChild(QWidget, "chart_drift_column") is not None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    drift.grab().save(str(SHOTS / "drift-column.png"))
+
+
+def test_newest_pair_never_pairs_two_files() -> None:
+    """newest_pair picks the two newest versions of the newest file that has two; None when no file has two."""
+    from mlaudit.gui.views.drift import newest_pair
+
+    choices = [("a.csv @ 1", "h1"), ("a.csv @ 2", "h2"), ("b.csv @ 3", "h3")]
+    assert newest_pair(choices) == (0, 1)
+    assert newest_pair([("a.csv @ 1", "h1"), ("b.csv @ 2", "h2")]) is None
+    assert newest_pair(choices + [("b.csv @ 4", "h4")]) == (2, 3)

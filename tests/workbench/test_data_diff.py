@@ -101,3 +101,21 @@ def test_data_diff_help_has_an_example() -> None:
     result = CliRunner().invoke(cli, ["data", "diff", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--key" in result.output
+
+
+def test_multiset_helpers_match_numpy() -> None:
+    """sorted_counts, is_unique and multiset_overlap agree with numpy's unique/Counter on random multisets."""
+    from collections import Counter
+
+    from mlaudit.report.data_diff import is_unique, multiset_overlap, sorted_counts
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        a = rng.integers(0, 50, rng.integers(0, 300)).astype(np.uint64)
+        b = rng.integers(0, 50, rng.integers(0, 300)).astype(np.uint64)
+        values, counts = sorted_counts(np.sort(a))
+        ref_values, ref_counts = np.unique(a, return_counts=True)
+        assert values.tolist() == ref_values.tolist() and counts.tolist() == ref_counts.tolist()
+        ca, cb = Counter(a.tolist()), Counter(b.tolist())
+        assert multiset_overlap(a, b) == sum((ca & cb).values())
+        assert is_unique(a) == (len(set(a.tolist())) == len(a))
