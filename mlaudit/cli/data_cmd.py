@@ -34,17 +34,38 @@ def data_listing(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-@cli.command(short_help="List data files and every stored version.")
+class DataCommand(click.Command):
+    """``mlaudit data REPO`` lists; ``mlaudit data diff REPO A B`` runs the diff (a subcommand beside a listing)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] == "diff":
+            ctx.meta["mlaudit.data_diff"] = args[1:]
+            return []
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        if "mlaudit.data_diff" in ctx.meta:
+            from mlaudit.cli.data_diff_cmd import data_diff_command
+
+            sub = data_diff_command.make_context("mlaudit data diff", ctx.meta.pop("mlaudit.data_diff"), parent=ctx)
+            with sub:
+                return data_diff_command.invoke(sub)
+        return super().invoke(ctx)
+
+
+@cli.command(cls=DataCommand, short_help="List data files and every stored version; `data diff` compares two.")
 @audit_options
 @with_progress
 def data(path: str, db: str | None, as_json: bool, progress: Progress) -> None:
     """List every data file of the repo and every version of it found in git history, the DVC cache,
     Git LFS and the working tree: commit, date, content hash, rows, columns and availability.
+    `mlaudit data diff PATH A B [--key COL]` shows what changed between two versions (see its --help).
 
     \b
     Example:
         mlaudit data ~/src/churn-model
         mlaudit data ~/src/churn-model --json > data.json
+        mlaudit data diff ~/src/churn-model data/train.csv@v1.0 data/train.csv --key customer_id
     """
     summary = scan(path, db, progress=progress)
     with open_store(summary.store_path, repo_root=summary.repo.root) as store:

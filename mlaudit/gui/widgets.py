@@ -287,15 +287,41 @@ def as_dict(record: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(record).items() if not k.startswith("_")} if hasattr(record, "__dict__") else {"value": record}
 
 
-def short(value: Any, width: int = 80) -> str:
-    """A compact one-line rendering of a value for a table cell."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
+def number(value: float | int) -> str:
+    """A number as a person reads it: thousands separated, integral floats without decimals, 4 significant digits."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value != value:  # NaN
+        return "n/a"
+    if value in (float("inf"), float("-inf")):
+        return "\u221e" if value > 0 else "-\u221e"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    if abs(value) >= 1e-3:
+        return f"{value:.4g}"
+    return f"{value:.3g}"
+
+
+def readable(value: Any) -> str:
+    """Any value as text without reprs: numbers formatted, mappings as ``key: value``, sequences joined."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return number(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {readable(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(readable(v) for v in value)
+    return str(value)
+
+
+def short(value: Any, width: int = 80) -> str:
+    """A compact one-line rendering of a value for a table cell."""
+    text = readable(value)
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 

@@ -173,7 +173,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action("Find in findings", self._find, QKeySequence.StandardKey.Find))
         self._action("Cancel", self.cancel_work, Qt.Key.Key_Escape)
         help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("&About mlaudit", self.about))
+        help_menu.addAction(self._action("&Check reference", lambda: self.open_check_help(), QKeySequence.StandardKey.HelpContents,
+                                         "What each check asks, how it decides, its thresholds and what to do"))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.open_shortcuts, "Ctrl+/",
+                                         "Every keyboard shortcut of the window"))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action("&About mlaudit", self.about, tip="Version, and where the stores live"))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -181,6 +186,26 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(path, lambda p=path: self.open_audit(p))
         if not self.recent():
             self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def open_check_help(self, check_id: str | None = None) -> None:
+        """The bundled page of ``check_id`` (or of the finding selected in Findings, else the first check)."""
+        from mlaudit.gui.help_dialog import CheckHelpDialog
+
+        if check_id is None and self.session is not None and self.current_view().name == "findings":
+            result = self.views["findings"].current_result()  # type: ignore[attr-defined]
+            check_id = result.check_id if result is not None else None
+        dialog = CheckHelpDialog(self, check_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
+
+    def open_shortcuts(self) -> None:
+        from mlaudit.gui.help_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.actions(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
 
     def about(self) -> None:
         QMessageBox.about(self, "About mlaudit", (

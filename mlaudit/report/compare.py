@@ -169,7 +169,7 @@ def code_changes(store: Store, commit_a: str | None, commit_b: str | None, limit
     messages = [r[0].splitlines()[0] if r[0] else "" for sha in between[:20]
                 for r in store.db.execute("SELECT message FROM commits WHERE sha = ?", [sha])]
     return {"commits": len(between), "files": sorted(files.values(), key=lambda f: f["path"])[:limit], "by_role": by_role,
-            "messages": messages}
+            "messages": messages, "total_files": len(files), "commit_a": commit_a, "commit_b": commit_b}
 
 
 def compare_models(store: Store, a: str | ModelVersion, b: str | ModelVersion, config: AuditConfig | None = None) -> Comparison:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 
 from mlaudit.audit import scan
-from mlaudit.gui.views.history import commit_events
+from mlaudit.store.history_queries import commit_events
 from mlaudit.store.db import open_store
 
 DOT_DVC = "outs:\n- md5: {md5}\n  size: 120\n  path: raw.csv\n"

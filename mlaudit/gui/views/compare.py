@@ -8,11 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QHBoxLayout, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from mlaudit.gui.evidence import EvidenceText, FileDiff, file_diff
+from mlaudit.gui.picker import VersionPicker
 from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
 from mlaudit.gui.widgets import RecordsModel, auto_columns, human_size, label, short, table
 
@@ -110,28 +113,30 @@ class CompareView(View):
         if len(self.versions) < 2:
             self.show_message("Fewer than two model versions in this repository: nothing to compare.")
             return
-        # one row per side: a version label (long MLflow artifact path @ commit) keeps its commit in view
-        self.box_a, self.box_b = QComboBox(), QComboBox()
+        # one picker per side: type to filter, entries grouped by path and labelled by ref/tag, date, run, registry
+        from mlaudit.store.picker_queries import version_choices
+
+        choices = version_choices(store, self.versions)
+        self.pick_a, self.pick_b = VersionPicker("compareA"), VersionPicker("compareB")
+        self.box_a, self.box_b = self.pick_a.box, self.pick_b.box
         go = QPushButton("Compare")
         go.setObjectName("compareButton")
+        go.setToolTip("Compare the two chosen versions (store only, in the background).")
         go.clicked.connect(self.run_compare)
-        for side, box, name in (("A", self.box_a, "compareA"), ("B", self.box_b, "compareB")):
-            box.setObjectName(name)
-            box.setMinimumWidth(320)
-            for v in self.versions:
-                box.addItem(version_label(v))
-                box.setItemData(box.count() - 1, version_label(v), Qt.ItemDataRole.ToolTipRole)
-            bar = QHBoxLayout()
-            bar.addWidget(label(side, wrap=False))
-            bar.addWidget(box, 1)
-            if side == "B":
-                bar.addWidget(go)
-            self.content.addLayout(bar)
+        pickers = QHBoxLayout()
+        for side, picker in (("A", self.pick_a), ("B", self.pick_b)):
+            picker.set_choices(choices)
+            pickers.addWidget(label(side, wrap=False))
+            pickers.addWidget(picker, 1)
+        pickers.addWidget(go, 0, Qt.AlignmentFlag.AlignBottom)
+        self.content.addLayout(pickers)
         row = QHBoxLayout()
         self.summary = label("", "viewSubtitle")
         row.addWidget(self.summary, 1)
         self.only_diff = QCheckBox("only fields that differ")
         self.only_diff.setObjectName("onlyDifferences")
+        self.only_diff.setChecked(True)
+        self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
         self.only_diff.toggled.connect(lambda _: self.result is not None and self.show_result(self.result))
         row.addWidget(self.only_diff)
         self.content.addLayout(row)
@@ -152,12 +157,34 @@ class CompareView(View):
         self.code_model = RecordsModel([])
         self.code_view = table(self.code_model, elide=Qt.TextElideMode.ElideMiddle)
         self.code_view.setObjectName("compareCode")
+        self.code_view.selectionModel().currentRowChanged.connect(lambda cur, _p: self.open_file_diff(cur.row()))
         code = QWidget()
         code_box = QVBoxLayout(code)
         code_box.setContentsMargins(0, 4, 0, 0)
         self.code_summary = label("", "viewSubtitle")
         code_box.addWidget(self.code_summary)
-        code_box.addWidget(self.code_view, 1)
+        code_split = QSplitter(Qt.Orientation.Horizontal)
+        code_split.addWidget(self.code_view)
+        diff_pane = QWidget()
+        diff_box = QVBoxLayout(diff_pane)
+        diff_box.setContentsMargins(0, 0, 0, 0)
+        diff_bar = QHBoxLayout()
+        self.diff_title = label("Select a file to see its diff between the two commits.", "viewSubtitle")
+        self.diff_more = QPushButton("Load more")
+        self.diff_more.setObjectName("diffMore")
+        self.diff_more.setToolTip("Show the next part of this file's diff.")
+        self.diff_more.clicked.connect(self.more_file_diff)
+        self.diff_more.hide()
+        diff_bar.addWidget(self.diff_title, 1)
+        diff_bar.addWidget(self.diff_more)
+        diff_box.addLayout(diff_bar)
+        self.diff_viewer = CodeViewer()
+        self.diff_viewer.setObjectName("compareDiff")
+        diff_box.addWidget(self.diff_viewer, 1)
+        code_split.addWidget(diff_pane)
+        code_split.setSizes([360, 640])
+        code_box.addWidget(code_split, 1)
+        self.file_diff: FileDiff | None = None
         self.tabs.addTab(self.data_view, "Training data")
         self.tabs.addTab(code, "Code changes between the commits")
         self.content.addWidget(self.tabs, 2)
@@ -180,13 +207,18 @@ class CompareView(View):
         if not self.versions or self.loaded_generation != self.session.generation:
             self.refresh()
         keys = [(v.path, v.key, v.commit) for v in self.versions]
-        for box, v in ((self.box_a, a), (self.box_b, b)):
+        for picker, v in ((self.pick_a, a), (self.pick_b, b)):
             if (v.path, v.key, v.commit) in keys:
-                box.setCurrentIndex(keys.index((v.path, v.key, v.commit)))
+                picker.filter.clear()
+                picker.select(keys.index((v.path, v.key, v.commit)))
         self.run_compare()
 
     def run_compare(self) -> None:
-        a, b = self.versions[self.box_a.currentIndex()], self.versions[self.box_b.currentIndex()]
+        ia, ib = self.pick_a.current_index(), self.pick_b.current_index()
+        if ia is None or ib is None:
+            self.summary.setText("Choose a version on each side (clear the filter when nothing matches).")
+            return
+        a, b = self.versions[ia], self.versions[ib]
         session = self.session
         self.summary.setText(f"comparing {version_label(a)} with {version_label(b)}\u2026")
         self.pool.submit("compare", lambda progress: compare_versions(session.store_path, session.root, a, b, progress),
@@ -214,17 +246,53 @@ class CompareView(View):
         self._fill(self.data_model, self.data_view, result["data"],
                    ("path", "status", "A", "B", "rows A", "rows B", "dataset drift", "drifted columns"))
         code = result["code"] or {}
+        self.code = code
         roles = ", ".join(f"{n} {r}" for r, n in sorted((code.get("by_role") or {}).items()))
         messages = "; ".join((code.get("messages") or [])[:5])
-        self.code_summary.setText(result["note"] or (f"{code.get('commits', 0)} commits between A and B" +
+        files = code.get("files") or []
+        total = int(code.get("total_files") or len(files))
+        listed = f"{total} files changed" + (f", the first {len(files)} listed" if total > len(files) else "")
+        self.code_summary.setText(result["note"] or (f"{code.get('commits', 0)} commits between A and B; {listed}" +
                                                      (f" \u2014 files by role: {roles}" if roles else "") +
                                                      (f" \u2014 {messages}" if messages else "")))
-        self._fill(self.code_model, self.code_view, code.get("files") or [], ("path", "role", "status", "commits", "added", "deleted"))
+        self._fill(self.code_model, self.code_view, files, ("path", "role", "status", "commits"))
+        self.diff_viewer.setPlainText("")
+        self.diff_title.setText("Select a file to see its diff between the two commits." if files else "")
+        self.diff_more.hide()
         self.tabs.setTabText(0, f"Training data ({len(result['data'])} files)")
-        self.tabs.setTabText(1, f"Code changes between the commits ({len(code.get('files') or [])} files)")
+        self.tabs.setTabText(1, f"Code changes between the commits ({total} files)")
         self.tabs.setCurrentIndex(0 if result["data"] or not code.get("files") else 1)
         if result["note"]:
             self.summary.setText(self.summary.text() + " " + result["note"])
+
+    def open_file_diff(self, row: int, offset: int = 0) -> None:
+        """The unified diff of the code file at ``row`` between the commits of A and B (a page, in the pool)."""
+        code = getattr(self, "code", None) or {}
+        files = code.get("files") or []
+        a, b = code.get("commit_a"), code.get("commit_b")
+        if not 0 <= row < len(files) or not a or not b or self.session is None:
+            return
+        path = files[row]["path"]
+        root = self.session.root
+        if offset == 0:
+            self.diff_title.setText(f"loading the diff of {path}\u2026")
+        self.pool.submit("compare-diff", lambda _p: file_diff(root, a, b, path, offset), self._show_file_diff,
+                         lambda message: self.diff_title.setText(f"The diff could not be read: {message}"))
+
+    def _show_file_diff(self, diff: FileDiff) -> None:
+        shown_before = self.diff_viewer.toPlainText() if diff.offset and self.file_diff is not None else ""
+        self.file_diff = diff
+        text = shown_before + diff.text
+        self.diff_viewer.show_text(EvidenceText(diff.path, text or "(no textual difference: binary or mode change)", kind="diff"))
+        lines = text.count("\n")
+        self.diff_title.setText(f"{diff.path}: {lines} diff lines shown" + (" \u2014 more below" if diff.more else ""))
+        self.diff_more.setVisible(diff.more)
+
+    def more_file_diff(self) -> None:
+        if self.file_diff is None:
+            return
+        row = self.code_view.currentIndex().row()
+        self.open_file_diff(row, self.file_diff.next_offset)
 
     def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
         model.beginResetModel()

@@ -6,10 +6,47 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
 
+from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
-from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, human_size, label, table
+from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, human_size, label, number, readable, table
+
+AUTO_KEY = "(detect the key)"
+
+
+def diff_versions(store_path: Any, repo_root: Any, a: str, b: str, key: str | None, progress: Any) -> Any:
+    """The data diff of contents ``a`` -> ``b`` from the store (runs in a worker)."""
+    from mlaudit.report.data_diff import data_diff
+    from mlaudit.store.db import open_store
+
+    progress.update("data diff", 0, 0, f"{a[:10]} vs {b[:10]}")
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        return data_diff(store, a, b, key=key)
+
+
+def diff_summary(diff: Any) -> str:
+    """One paragraph: rows, keys, changed rows and cells, schema, drift, and what the figures rest on."""
+    schema = [c for c in diff.columns if c.change != "same"]
+    if schema:  # every whole-row hash differs once a column changed: rows are compared by key instead
+        parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)} (the columns changed, so rows are compared by key)"]
+    else:
+        parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)}: {number(diff.rows_added)} added, "
+                 f"{number(diff.rows_removed)} removed, {number(diff.rows_unchanged)} unchanged"]
+    if diff.key_column is not None and diff.keys_common is not None:
+        parts.append(f"key {diff.key_column}: {number(diff.keys_added)} new, {number(diff.keys_removed)} gone, "
+                     f"{number(diff.keys_common)} in both")
+    if diff.changed_rows is not None:
+        bound = "" if diff.changed_exact else " (at least, on the stored samples)"
+        parts.append(f"{number(diff.changed_rows)} rows changed{bound}")
+    if schema:
+        parts.append(f"{len(schema)} schema changes")
+    if diff.drift is not None:
+        parts.append(f"{len(diff.drift.drifted_columns)} of {len(diff.drift.columns)} compared columns drift")
+    return "; ".join(parts) + "." + "".join(f"\n\u2022 {n}" for n in diff.notes)
 
 HASH_KEYS = ("content_hash", "hash", "key", "blob", "sha256", "md5")
 
@@ -83,21 +120,120 @@ class DataView(View):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(label("Versions", "sectionTitle"))
         box.addWidget(self.versions_view, 1)
-        right = QWidget()
-        box = QVBoxLayout(right)
+        profile_page = QWidget()
+        box = QVBoxLayout(profile_page)
         box.setContentsMargins(0, 0, 0, 0)
         self.profile_title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         box.addWidget(self.profile_title)
         box.addWidget(self.profile_view, 1)
+        self.right = QTabWidget()
+        self.right.setObjectName("dataTabs")
+        self.right.addTab(profile_page, "Profile")
+        self.right.addTab(self._build_diff_page(), "Diff")
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(left)
-        lower.addWidget(right)
+        lower.addWidget(self.right)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(files_view)
         split.addWidget(lower)
         split.setSizes([220, 420])
         self.content.addWidget(split, 1)
         files_view.selectRow(0)
+
+    def _build_diff_page(self) -> QWidget:
+        """Diff the selected version against another: rows, keys, changed cells, schema, drift."""
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 4, 0, 0)
+        bar = QHBoxLayout()
+        self.diff_base = QComboBox()
+        self.diff_base.setObjectName("diffBase")
+        self.diff_base.setToolTip("The version to compare the selected version against (A; the selected one is B).")
+        self.diff_key = QComboBox()
+        self.diff_key.setObjectName("diffKey")
+        self.diff_key.setToolTip("The column that identifies a row in both versions; changed rows and cells need one.")
+        self.diff_button = QPushButton("Diff")
+        self.diff_button.setObjectName("diffButton")
+        self.diff_button.setToolTip("Compute the diff from the store (no data file is read again).")
+        self.diff_button.clicked.connect(self.run_diff)
+        bar.addWidget(label("against", wrap=False))
+        bar.addWidget(self.diff_base, 1)
+        bar.addWidget(label("key", wrap=False))
+        bar.addWidget(self.diff_key)
+        bar.addWidget(self.diff_button)
+        box.addLayout(bar)
+        self.diff_summary = label("Select a version, choose the one to compare it with, then Diff.", "viewSubtitle")
+        self.diff_summary.setObjectName("diffSummary")
+        box.addWidget(self.diff_summary)
+        self.diff_cells = QTableWidget(0, 4)
+        self.diff_cells.setObjectName("diffCells")
+        self.diff_cells.setHorizontalHeaderLabels(["key", "column", "A", "B"])
+        self.diff_cells.verticalHeader().hide()
+        self.diff_cells.horizontalHeader().setStretchLastSection(True)
+        self.diff_cells.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.diff_schema = RecordsModel([])
+        self.diff_schema_view = table(self.diff_schema)
+        self.diff_schema_view.setObjectName("diffSchema")
+        self.diff_tabs = QTabWidget()
+        self.diff_tabs.addTab(self.diff_cells, "Changed cells")
+        self.diff_tabs.addTab(self.diff_schema_view, "Columns")
+        box.addWidget(self.diff_tabs, 1)
+        return page
+
+    def _fill_diff_choices(self, versions: list[dict[str, Any]]) -> None:
+        self.diff_base.clear()
+        for v in versions:
+            self.diff_base.addItem(f"{v.get('commit')}  {v.get('date', '')}  {str(v.get('hash', ''))[:10]}", v.get("hash"))
+        newest = versions[-1].get("hash") if versions else None
+        older = [i for i, v in enumerate(versions) if v.get("hash") != newest]
+        if older:  # default A: the newest version whose content differs from the newest one (B)
+            self.diff_base.setCurrentIndex(older[-1])
+
+    def run_diff(self) -> None:
+        """Diff the selected version (B) against the chosen one (A), in the worker pool."""
+        current = self.versions_view.currentIndex()
+        if not current.isValid() or self.diff_base.currentIndex() < 0:
+            self.diff_summary.setText("Select a version and the one to compare it with.")
+            return
+        b = content_hash(self.versions.record(current.row()))
+        a = self.diff_base.currentData()
+        if not a or not b:
+            self.diff_summary.setText("One of the versions has no content hash (not available locally).")
+            return
+        key = self.diff_key.currentText()
+        key = None if not key or key == AUTO_KEY else key
+        session = self.session
+        self.diff_summary.setText("computing the diff\u2026")
+        self.pool.submit("data-diff", lambda p: diff_versions(session.store_path, session.root, a, b, key, p),
+                         self.show_diff, lambda msg: self.diff_summary.setText(f"The diff could not be computed: {msg}"))
+
+    def show_diff(self, diff: Any) -> None:
+        self.diff_result = diff
+        self.diff_summary.setText(diff_summary(diff))
+        theme = current_theme()
+        changed = QBrush(QColor(theme.highlight_line))
+        text = QBrush(QColor(theme.foreground))
+        cells = [(row.key, col, va, vb) for row in diff.sample for col, (va, vb) in row.cells.items()]
+        self.diff_cells.setRowCount(len(cells))
+        for r, values in enumerate(cells):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value) if isinstance(value, float) else readable(value))  # exact values
+                if c >= 2:
+                    item.setBackground(changed)
+                    item.setForeground(text)
+                self.diff_cells.setItem(r, c, item)
+        self.diff_cells.resizeColumnsToContents()
+        rows = [{"column": c.column, "change": c.change, "type A": c.type_a or "", "type B": c.type_b or "",
+                 "renamed from": c.renamed_from or "", "how": c.how} for c in diff.columns]
+        self.diff_schema.beginResetModel()
+        self.diff_schema.columns = auto_columns(rows, ("column", "change", "type A", "type B", "renamed from", "how"))
+        self.diff_schema.rows = rows
+        self.diff_schema.endResetModel()
+        more = "" if len(diff.sample) >= (diff.changed_rows or 0) else f", first {len(diff.sample)} rows shown"
+        shown = (f"Changed cells ({len(cells)} in {diff.changed_rows} rows{more})" if diff.changed_rows
+                 else "Changed cells (none)")
+        self.diff_tabs.setTabText(0, shown)
+        self.right.setCurrentIndex(1)
 
     def _select_file(self, row: int) -> None:
         path = self.files.record(row).get("path")
@@ -108,6 +244,7 @@ class DataView(View):
         self.versions.rows = versions
         self.versions.endResetModel()
         self.versions_view.resizeColumnsToContents()
+        self._fill_diff_choices(versions)
         if versions:
             self.versions_view.selectRow(len(versions) - 1)
 
@@ -139,6 +276,9 @@ class DataView(View):
                 prof, title = None, f"No profile for {digest[:12]}: {exc}"
             if prof is not None:
                 rows = profile_columns(prof)
+                self.diff_key.clear()
+                self.diff_key.addItem(AUTO_KEY)
+                self.diff_key.addItems([str(r.get("name")) for r in rows])
                 meta = as_dict(prof)
                 title = f"Profile of {digest[:12]}: {meta.get('rows', '?')} rows, {len(rows)} columns" + (
                     " (from a sample)" if meta.get("sampled") else "")

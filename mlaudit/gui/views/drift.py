@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from mlaudit.core.config import load_config
@@ -96,6 +96,49 @@ def drift_figures(store: Any, report: Any, ref: str, cur: str, path: str | None)
     return figures
 
 
+def column_figure(store_path: Any, repo_root: Any, ref: str, cur: str, column: Any, progress: Any) -> Any:
+    """The overlaid distributions of one column of the two versions (histogram/ECDF or category bars), drawn."""
+    from mlaudit.gui.charts import prerender
+    from mlaudit.report.charts.drift import distribution_figure
+    from mlaudit.store import data_queries as dq
+    from mlaudit.store.db import open_store
+
+    progress.update("drift", 0, 0, f"distribution of {column.name}")
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        if column.type == "numeric":
+            a, b = dq.sorted_values(store, ref, column.name), dq.sorted_values(store, cur, column.name)
+        else:
+            pa, pb = dq.profile(store, ref), dq.profile(store, cur)
+            a = (pa.stats.get(column.name) or {}).get("counts") if pa else None
+            b = (pb.stats.get(column.name) or {}).get("counts") if pb else None
+        if a is None or b is None or not len(a) or not len(b):
+            return None
+        return prerender(distribution_figure(column.name, a, b, width=CHART_WIDTH * 2))
+
+
+def schema_text(change: dict[str, Any]) -> str:
+    """One schema change in words: ``column x added (numeric)``, ``y retyped: a -> b``."""
+    kind, column = change.get("kind", ""), change.get("column", "")
+    before, after = change.get("before"), change.get("after")
+    if kind == "added":
+        return f"{column} added ({after})"
+    if kind == "removed":
+        return f"{column} removed (was {before})"
+    if kind == "new categories":
+        return f"{column}: new categories {short(after, 120)}"
+    return f"{column} {kind}: {short(before, 80)} \u2192 {short(after, 80)}"
+
+
+def newest_pair(choices: list[tuple[str, str]]) -> tuple[int, int] | None:
+    """The two newest versions of the most recently changed file that has at least two (never two unrelated files)."""
+    for i in range(len(choices) - 1, -1, -1):
+        path = choices[i][0].split(" @ ")[0]
+        same = [j for j, (text, _) in enumerate(choices[: i + 1]) if text.split(" @ ")[0] == path]
+        if len(same) >= 2:
+            return same[-2], same[-1]
+    return None
+
+
 class DriftView(View):
     name = "drift"
     title = "Drift"
@@ -136,6 +179,7 @@ class DriftView(View):
             box.setObjectName(name)
             for text, digest in self.choices:
                 box.addItem(text, digest)
+            box.currentIndexChanged.connect(self._mark_stale)
         go = QPushButton("Compare")
         go.setObjectName("driftButton")
         go.clicked.connect(self.run)
@@ -148,9 +192,21 @@ class DriftView(View):
         self.summary = label("", "sectionTitle")
         self.content.addWidget(self.summary)
         self.columns_model = RecordsModel([])
-        self.columns_view = table(self.columns_model)
+        self.columns_proxy = QSortFilterProxyModel(self)
+        self.columns_proxy.setSourceModel(self.columns_model)
+        self.columns_proxy.setSortRole(RecordsModel.SortRole)
+        self.columns_view = table(self.columns_proxy)
         self.columns_view.setObjectName("driftColumns")
+        self.columns_view.setSortingEnabled(True)
+        self.columns_view.setToolTip("Click a header to sort (effect size, PSI, ...); select a column to see its distributions.")
+        self.columns_view.selectionModel().currentRowChanged.connect(self._column_chosen)
         self.content.addWidget(self.columns_view)
+        self.column_chart = QWidget()
+        self.column_chart_box = QHBoxLayout(self.column_chart)
+        self.column_chart_box.setContentsMargins(0, 0, 0, 0)
+        self.content.addWidget(self.column_chart)
+        self.report: Any = None
+        self.shown_pair: tuple[str, str] | None = None
         self.schema = label("", "viewSubtitle")
         self.content.addWidget(self.schema)
         self.charts = QWidget()
@@ -164,12 +220,45 @@ class DriftView(View):
             self.select_newest_two()
 
     def select_newest_two(self) -> None:
-        """Reference = the version before the newest of the newest file, current = the newest."""
-        newest_path = self.choices[-1][0].split(" @ ")[0]
-        same = [i for i, (text, _) in enumerate(self.choices) if text.split(" @ ")[0] == newest_path]
-        cur = same[-1]
-        ref = same[-2] if len(same) > 1 else len(self.choices) - 2
-        self.select(ref, cur)
+        """The two newest versions of the newest changed file; nothing is compared when no file has two versions."""
+        pair = newest_pair(self.choices)
+        if pair is None:
+            self.summary.setText("No data file has two versions and no train/holdout pair was found: choose two "
+                                 "versions to compare (two different files are rarely comparable).")
+            return
+        self.select(*pair)
+
+    def _mark_stale(self, _index: int = 0) -> None:
+        """The shown result no longer matches the selection: say so and grey it out until Compare is pressed."""
+        if self.shown_pair is None:
+            return
+        current = (self.ref_box.currentData(), self.cur_box.currentData())
+        stale = current != self.shown_pair
+        for widget in (self.columns_view, self.charts, self.column_chart):
+            widget.setEnabled(not stale)
+        text = self.summary.text().removeprefix("STALE \u2014 ")
+        self.summary.setText(("STALE \u2014 " if stale else "") + text.split(" [selection changed")[0]
+                             + (" [selection changed: press Compare]" if stale else ""))
+
+    def _column_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or self.report is None or self.shown_pair is None:
+            return
+        row = self.columns_model.record(self.columns_proxy.mapToSource(current).row())
+        name = row.get("name")
+        column = next((c for c in self.report.columns if c.name == name), None)
+        if column is None:
+            return
+        ref, cur = self.shown_pair
+        session = self.session
+        self.pool.submit("drift-column", lambda p: column_figure(session.store_path, session.root, ref, cur, column, p),
+                         self._show_column_chart)
+
+    def _show_column_chart(self, figure: Any) -> None:
+        clear_layout(self.column_chart_box)
+        if figure is None:
+            self.column_chart_box.addWidget(label("No values to draw for this column on one side.", "notice"))
+            return
+        self.column_chart_box.addWidget(chart_canvas(figure, "chart_drift_column"), 0, Qt.AlignmentFlag.AlignLeft)
 
     def select(self, ref_index: int, cur_index: int) -> None:
         self.ref_box.setCurrentIndex(ref_index)
@@ -195,18 +284,29 @@ class DriftView(View):
 
     def _submit(self, ref: str, cur: str, path: str | None) -> None:
         session = self.session
+        self.pending_pair = (ref, cur)
         self.pool.submit("drift", lambda progress: run_drift(session.store_path, session.root, ref, cur, path, progress),
                          self.show_report, lambda message: self.summary.setText(f"Drift could not be computed: {message}"))
 
     def show_report(self, result: tuple[Any, list[Any]]) -> None:
         report, figures = result
+        self.report = report
+        self.shown_pair = getattr(self, "pending_pair", None)
+        for widget in (self.columns_view, self.charts, self.column_chart):
+            widget.setEnabled(True)
+        clear_layout(self.column_chart_box)
         d = as_dict(report)
         rows = [as_dict(c) for c in d.get("columns", [])]
         drifted = sum(bool(r.get("drifted")) for r in rows)
         share = d.get("share_drifted")
         verdict = "dataset drift" if d.get("dataset_drift") else "no dataset drift"
-        self.summary.setText(f"{drifted} of {len(rows)} columns drifted" + (f" (share {share:.2f})" if isinstance(share, float) else "")
-                             + f" \u2014 {verdict}")
+        if rows:
+            self.summary.setText(f"{drifted} of {len(rows)} columns drifted" + (f" (share {share:.2f})" if isinstance(share, float) else "")
+                                 + f" \u2014 {verdict}")
+        else:
+            why = "; ".join(f"{name}: {reason}" for name, reason in list((d.get("not_tested") or {}).items())[:6])
+            self.summary.setText("Not comparable: no column could be compared for drift"
+                                 + (f" ({why})" if why else " (the two versions share no column)"))
         self.columns_model.beginResetModel()
         self.columns_model.columns = auto_columns(rows, ("name", "type", "test", "statistic", "p_value", "effect_size",
                                                          "threshold", "drifted", "significant_but_small", "psi"))
@@ -215,8 +315,8 @@ class DriftView(View):
         self.columns_view.resizeColumnsToContents()
         fit_rows(self.columns_view, max_rows=14)
         changes = d.get("schema_changes") or []
-        self.schema.setText("Schema changes: " + ("; ".join(short(as_dict(c) if not isinstance(c, str) else c, 200) for c in changes)
-                                                  if changes else "none"))
+        self.schema.setText("Schema changes: " + ("; ".join(schema_text(as_dict(c)) if not isinstance(c, str) else c
+                                                            for c in changes) if changes else "none"))
         clear_layout(self.charts_grid)
         for i, fig in enumerate(figures):
             canvas = chart_canvas(fig, f"chart_drift_{i}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from typing import Any
 
@@ -16,7 +17,7 @@ from mlaudit.checks.base import AREAS, Status, all_checks
 from mlaudit.gui.evidence import EvidenceText, load_evidence
 from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View
-from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, table
+from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, short, table
 
 ALL = "all"
 SEVERITY_ORDER = {s: i for i, s in enumerate(("critical", "high", "medium", "low", "info"))}
@@ -171,6 +172,8 @@ class FindingsView(View):
             sig.connect(self._update_count)
 
         self.detail = label("", wrap=True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.detail.linkActivated.connect(self._open_check_page)
         self.evidence_list = QListWidget()
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.setWordWrap(True)
@@ -246,10 +249,13 @@ class FindingsView(View):
         if result is None:
             self.detail.setText("No finding selected." if self.model.rowCount() else "No audit results yet.")
             return
-        value = "" if result.value is None else f"<br><b>value</b> {result.value}"
-        limit = "" if result.threshold is None else f" &nbsp; <b>threshold</b> {result.threshold}"
-        rec = f"<br><b>what to do</b> {result.recommendation}" if result.recommendation else ""
-        self.detail.setText(f"<b>{result.check_id}</b> \u2014 {result.title}<br>{result.message}{value}{limit}{rec}")
+        esc = html.escape
+        value = "" if result.value is None else f"<br><b>value</b> {esc(short(result.value, 400))}"
+        limit = "" if result.threshold is None else f" &nbsp; <b>threshold</b> {esc(short(result.threshold, 200))}"
+        rec = f"<br><b>what to do</b> {esc(result.recommendation)}" if result.recommendation else ""
+        page = f' &nbsp; <a href="check:{esc(result.check_id)}">check page (F1)</a>'
+        self.detail.setText(f"<b>{esc(result.check_id)}</b> \u2014 {esc(result.title)}{page}<br>{esc(result.message)}"
+                            f"{value}{limit}{rec}")
         self.detail.setToolTip(check_help(result.check_id))
         for ev in result.evidence:
             where = ":".join(str(x) for x in (ev.path, ev.line) if x)
@@ -302,6 +308,14 @@ class FindingsView(View):
         if shown.file_note:  # binary, too large or gone: the file action has nothing to show
             self.file_button.setEnabled(False)
             self.file_button.setToolTip(f"{shown.file_note} There is no text to open.")
+
+    def _open_check_page(self, link: str = "") -> None:
+        """Open the check's page in Help (the link in the finding's detail, or F1)."""
+        check_id = link.removeprefix("check:") if link.startswith("check:") else None
+        if check_id is None:
+            result = self.current_result()
+            check_id = result.check_id if result is not None else None
+        self.window_.open_check_help(check_id)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -2,50 +2,61 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
+from mlaudit.gui.evidence import EvidenceText
 from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, table
 
 EVENT_ROLES = ("data", "model", "code", "notebook", "config-params", "metrics", "deps", "ci", "test", "container", "tracking")
 MAX_COMMITS = 2000
-# per commit, the distinct data / model paths the scan recorded a version of (MLmodel descriptors are not models)
-VERSION_EVENTS = {
-    "data": "SELECT v.commit_sha, COUNT(DISTINCT v.path) FROM data_versions v JOIN commits c ON c.sha = v.commit_sha "
-            "WHERE c.committer_time >= ? GROUP BY v.commit_sha",
-    "model": "SELECT v.commit_sha, COUNT(DISTINCT v.path) FROM model_versions v JOIN commits c ON c.sha = v.commit_sha "
-             "JOIN model_blobs b ON b.key = v.key WHERE c.committer_time >= ? AND b.format NOT IN ('mlmodel', 'unknown') "
-             "GROUP BY v.commit_sha",
-}
 
 
 def commit_events(store: Any) -> list[dict[str, Any]]:
-    """Newest commits first, each with the roles of the files it changed (from the store). Data and model counts
-    come from the scanned versions when those know more: DVC-tracked files whose hash changed, models committed
-    under MLflow's mlruns/ (whose path role is tracking)."""
-    rows = store.db.execute(
-        "SELECT sha, committer_time, author_name, message FROM commits ORDER BY committer_time DESC, sha LIMIT ?",
-        [MAX_COMMITS]).fetchall()
-    roles: dict[str, dict[str, int]] = {}
-    if rows:
-        newest = rows[-1][1]
-        for sha, role, files in store.db.execute(
-                "SELECT cr.commit_sha, cr.role, cr.files FROM commit_roles cr JOIN commits c ON c.sha = cr.commit_sha "
-                "WHERE c.committer_time >= ?", [newest]):
-            roles.setdefault(sha, {})[role] = files
-        for role, sql in VERSION_EVENTS.items():  # the scanned versions know more than path roles
-            for sha, files in store.db.execute(sql, [newest]):
-                events = roles.setdefault(sha, {})
-                events[role] = max(events.get(role, 0), files)
-    tags: dict[str, list[str]] = {}
-    for name, target in store.db.execute("SELECT name, target FROM refs WHERE kind = 'tag'"):
-        tags.setdefault(target, []).append(name.removeprefix("refs/tags/"))
-    return [{"sha": sha, "time": t, "author": author, "message": (msg or "").splitlines()[0] if msg else "",
-             "roles": roles.get(sha, {}), "tags": tags.get(sha, [])} for sha, t, author, msg in rows]
+    """Newest commits first with the roles of the files each changed (``store.history_queries``)."""
+    from mlaudit.store.history_queries import commit_events as events
+
+    return events(store, MAX_COMMITS)
+
+
+def detail_html(d: Any) -> str:
+    """A commit's details as HTML: message, files by role, data and model versions, verdicts that changed."""
+    esc = html.escape
+    tags = f" &nbsp; tags: {esc(', '.join(d.tags))}" if d.tags else ""
+    parts = [f"<b>commit {esc(d.sha)}</b>{tags}<br>{esc(d.author)} &lt;{esc(d.email)}&gt; \u00b7 {_when(d.time)}"
+             + (f" \u00b7 merge of {len(d.parents)} parents" if len(d.parents) > 1 else ""),
+             esc(d.message.strip()).replace("\n", "<br>")]
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for f in d.files:
+        by_role.setdefault(f["role"], []).append(f)
+    if d.files:
+        parts.append(f"<b>{len(d.files)} files changed</b>")
+        for role in sorted(by_role, key=lambda r: EVENT_ROLES.index(r) if r in EVENT_ROLES else 99):
+            items = ", ".join(esc(f"{f['status']} {f['path']}" + (f" (from {f['old path']})" if f["old path"] else ""))
+                              for f in by_role[role][:40])
+            more = f" and {len(by_role[role]) - 40} more" if len(by_role[role]) > 40 else ""
+            parts.append(f"&nbsp;&nbsp;<i>{esc(role)}</i>: {items}{more}")
+    if d.data_versions:
+        parts.append("<b>data versions</b>: " + ", ".join(
+            esc(f"{v['path']} ({v['hash'][:10]}" + ("" if v["availability"] == "available" else f", {v['availability']}") + ")")
+            for v in d.data_versions))
+    if d.model_versions:
+        parts.append("<b>model versions</b>: " + ", ".join(esc(f"{v['path']} ({v['format']}, {v['verdict']})")
+                                                          for v in d.model_versions))
+    if d.verdict_changes:
+        parts.append(f"<b>checks whose verdict changed since {esc(d.verdict_changes[0].before_rev[:10])}</b>: " + ", ".join(
+            esc(f"{c.check_id} {c.before} \u2192 {c.after}") for c in d.verdict_changes))
+    elif d.scored:
+        parts.append("<b>checks</b>: scored at this commit; no verdict changed since the previous scored revision.")
+    else:
+        parts.append("<i>This commit was not scored (Score tags and sampled commits scores tags and sampled commits).</i>")
+    return "<br>".join(parts)
 
 
 def _when(ts: int | None) -> str:
@@ -122,7 +133,74 @@ class HistoryView(View):
         view.setObjectName("commitTable")
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.content.addWidget(view, 1)
+        view.setToolTip("Select a commit to see its details; Show the diff opens its patch.")
+        self.commits, self.commits_view = model, view
+        view.selectionModel().currentRowChanged.connect(self._on_commit)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("commitDetail")
+        self.detail.setOpenLinks(False)
+        self.detail.setHtml("<i>Select a commit to see its message, files, data and model versions and the checks "
+                            "whose verdict changed.</i>")
+        self.diff_button = QPushButton("Show the diff")
+        self.diff_button.setObjectName("commitDiff")
+        self.diff_button.setToolTip("The commit's full patch (a merge against its first parent).")
+        self.diff_button.setEnabled(False)
+        self.diff_button.clicked.connect(self.show_diff)
+        self.diff_view = CodeViewer()
+        self.diff_view.setObjectName("commitDiffText")
+        self.diff_view.hide()
+        pane = QWidget()
+        box = QVBoxLayout(pane)
+        box.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(label("Commit details", "sectionTitle"), 1)
+        bar.addWidget(self.diff_button)
+        box.addLayout(bar)
+        texts = QSplitter(Qt.Orientation.Vertical)
+        texts.addWidget(self.detail)
+        texts.addWidget(self.diff_view)
+        texts.setSizes([200, 300])
+        box.addWidget(texts, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(view)
+        split.addWidget(pane)
+        split.setSizes([560, 480])
+        self.content.addWidget(split, 1)
+        self.selected_sha: str | None = None
+
+    def _on_commit(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = self.commits.record(self.commits_view.model().mapToSource(current).row())
+        self.open_commit(row["sha"])
+
+    def open_commit(self, sha: str) -> None:
+        """Show the details of commit ``sha`` (from the store); the diff loads on demand."""
+        from mlaudit.store.history_queries import commit_detail
+
+        store = self.store()
+        d = commit_detail(store, sha) if store is not None else None
+        self.selected_sha = sha if d is not None else None
+        self.diff_view.hide()
+        self.diff_button.setEnabled(d is not None)
+        self.detail.setHtml(detail_html(d) if d is not None else f"The store holds no commit {html.escape(sha)}.")
+
+    def show_diff(self) -> None:
+        """Load the selected commit's patch in the pool and show it below the details."""
+        sha, session = self.selected_sha, self.session
+        if sha is None or session is None:
+            return
+        from mlaudit.checks.base import Evidence
+        from mlaudit.gui.evidence import load_evidence
+
+        root = session.root
+        self.diff_view.show()
+        self.diff_view.setPlainText("loading the diff\u2026")
+        self.pool.submit("commit-diff", lambda p: load_evidence(root, Evidence("commit", commit=sha), p, True),
+                         self._diff_loaded)
+
+    def _diff_loaded(self, shown: EvidenceText) -> None:
+        self.diff_view.show_text(shown)
 
     def _commit_events(self, store: Any) -> list[dict[str, Any]]:
         """The commit timeline, read again only when a newer scan wrote the store (scoring tags does not change it)."""
