@@ -51,7 +51,7 @@ def dvc_cache_file(root: Path, md5: str) -> Path | None:
     """
     md5 = str(md5).lower()
     if not MD5.match(md5):
-        raise OutsideRepo(f"DVC hash {md5[:80]!r} is not an md5; a path built from it could point outside the repository; not read")
+        raise OutsideRepo(f"DVC hash {md5[:80]!r} is not an md5: a cache path built from it points outside the repository; not read")
     cache = root / ".dvc" / "cache"
     for candidate in (cache / "files" / "md5" / md5[:2] / md5[2:], cache / md5[:2] / md5[2:]):
         if os.path.lexists(candidate):
