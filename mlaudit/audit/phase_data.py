@@ -1,59 +1,66 @@
 """Phase: every version of every data file (git blobs, DVC cache, LFS objects, working tree), profiled once per content.
 
-Versions go to ``data_versions``; each content key not yet profiled is read once (streamed to a temporary
-file when it lives in git objects) and its profile, sample, sorted values and row hashes are stored
-(see ``mlaudit.store.schema.data``). A file that cannot be read gets a profile row with ``error`` and a
-scan issue; the scan goes on.
+Versions go to ``data_versions``; each content key not yet profiled is read once (git blobs streamed
+through the persistent ``git cat-file --batch-command`` process; only Parquet/Arrow/zip/Excel, which need
+random access, are copied, bounded, into the private temp folder) and its profile, sample, sorted values
+and row hashes (compressed chunks) are stored (see ``mlaudit.store.schema.data``).
+
+Each file and each DVC record is processed under a guard: any exception, bound or timeout becomes a
+profile row with ``error`` (or a bounded ``coverage``) and a scan issue; the scan goes on. Paths built from
+DVC metadata or LFS pointers that leave the repository are reported ("points outside the repository")
+and never read.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from mlaudit.audit.phases import Phase, ScanContext
 from mlaudit.core.config import define_threshold
 from mlaudit.core.records import ScanIssue
+from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained
 from mlaudit.core.tree import WorkingTreeSource
 from mlaudit.scanners.data.profile import PROFILER_VERSION, DataProfile, profile_file
-from mlaudit.scanners.data.readers import DataReadError, data_format
+from mlaudit.scanners.data.readers import DataReadError, FileSource, ReadBounds, Source, StreamSource, data_format
 from mlaudit.scanners.data.sources import (AVAILABLE, MISSING, dvc_cache_file, expand_dvc_out, git_blob_id_of,
-                                          lfs_object, lfs_pointer)
+                                          lfs_object, lfs_pointer, repo_relative)
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
 from mlaudit.store.db import Store
+from mlaudit.store.rowhash_codec import encode_chunks
 
 SAMPLE_ROWS = define_threshold("data.sample_rows", 200_000, "Rows kept in each data file's sample; statistics are exact below it.")
 MAX_BYTES = define_threshold("data.max_bytes", 4 * 1024 ** 3, "Largest data file profiled; bigger ones are reported as unread.")
-
+MAX_ROWS = define_threshold("data.max_rows", 5_000_000,
+                            "Rows profiled per data file; past it the profile covers the first rows and says so (bounded).")
+MAX_DECOMPRESSED = define_threshold("data.max_decompressed", 1024 ** 3,
+                                    "Most bytes one compressed data file (gzip, bz2, xz, zip) may expand to; more is not profiled.")
+MAX_RATIO = define_threshold("data.max_ratio", 200,
+                             "Highest decompression ratio accepted for a data file (checked past its first MiB); more is a bomb, not profiled.")
+FILE_SECONDS = "limits.file_seconds"
 
 
 def _is_data(path: str, role: str | None) -> bool:
     return role == "data" and data_format(path) is not None
 
 
-@contextmanager
-def _blob_file(ctx: ScanContext, blob: str, name: str) -> Iterator[Path]:
-    """A git blob streamed into a temporary file (outside the repo), removed afterwards."""
+def _blob_source(ctx: ScanContext, blob: str, name: str, size: int | None, max_copy: int) -> Source:
+    """A git blob streamed through the persistent batch process (a seekable copy only when the format needs one)."""
     assert ctx.objects is not None
-    fd, tmp = tempfile.mkstemp(prefix="mlaudit-data-", suffix="-" + os.path.basename(name)[-40:])
-    try:
-        with os.fdopen(fd, "wb") as out, ctx.objects.open(blob) as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-        yield Path(tmp)
-    finally:
-        os.unlink(tmp)
+    objects = ctx.objects
+    return StreamSource(lambda: objects.stream(blob), size, name, max_copy)
 
 
-@contextmanager
-def _local_file(path: Path) -> Iterator[Path]:
-    yield path
+def _local_source(path: Path, roots: list[Path]) -> Source:
+    """A file on disk derived from repo content: resolved, required inside ``roots``, regular (else OutsideRepo/UnsafePath)."""
+    real = contained(path, roots)
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        raise UnsafePath(f"{path} is not a regular file; not read")
+    return FileSource(real)
 
 
 class _Profiler:
@@ -62,12 +69,15 @@ class _Profiler:
     def __init__(self, ctx: ScanContext) -> None:
         self.ctx = ctx
         self.done = {r[0] for r in ctx.store.db.execute("SELECT key FROM data_profiles WHERE profiler = ?", [PROFILER_VERSION])}
-        self.sample_rows = int(ctx.config.threshold(SAMPLE_ROWS))
-        self.max_bytes = int(ctx.config.threshold(MAX_BYTES))
-        self.pending: list[tuple[str, str, Callable[[], object]]] = []
+        cfg = ctx.config
+        self.sample_rows = int(cfg.threshold(SAMPLE_ROWS))
+        self.max_bytes = int(cfg.threshold(MAX_BYTES))
+        self.bounds = ReadBounds(max_decompressed=int(cfg.threshold(MAX_DECOMPRESSED)), max_ratio=float(cfg.threshold(MAX_RATIO)),
+                                 max_rows=int(cfg.threshold(MAX_ROWS)), seconds=float(cfg.threshold(FILE_SECONDS)))
+        self.pending: list[tuple[str, str, Callable[[], Source]]] = []
         self.count = 0
 
-    def want(self, key: str, path: str, opener: Callable[[], object]) -> None:
+    def want(self, key: str, path: str, opener: Callable[[], Source]) -> None:
         if key not in self.done:
             self.done.add(key)
             self.pending.append((key, path, opener))
@@ -77,22 +87,27 @@ class _Profiler:
             self.ctx.progress.update("data", i, len(self.pending), f"profiling {path}")
             self._one(key, path, opener)
 
-    def _one(self, key: str, path: str, opener: Callable[[], object]) -> None:
+    def _one(self, key: str, path: str, opener: Callable[[], Source]) -> None:
+        """Profile one content under the per-file guard: whatever happens becomes this file's error or coverage."""
         start = time.monotonic()
         profile: DataProfile | None = None
         try:
-            with opener() as file:  # type: ignore[attr-defined]
-                size = file.stat().st_size
-                if size > self.max_bytes:
-                    raise DataReadError(f"{size} bytes is over the {self.max_bytes}-byte data.max_bytes limit")
-                profile = profile_file(file, path, self.sample_rows)
+            source = opener()
+            if source.size is not None and source.size > self.max_bytes:
+                raise DataReadError(f"{source.size} bytes is over the {self.max_bytes}-byte data.max_bytes limit")
+            profile = profile_file(source, path, self.sample_rows, self.bounds)
             error = None
         except DataReadError as exc:
             error = str(exc)
-        except (OSError, KeyError, ValueError, MemoryError) as exc:
+        except OutsideRepo as exc:
+            error = str(exc)
+        except MemoryError:
+            error = "unreadable: ran out of memory while profiling; lower data.max_rows or data.sample_rows"
+        except Exception as exc:  # the guard: one bad file is a finding, never the end of the scan
             error = f"unreadable: {type(exc).__name__}: {str(exc)[:300]}"
         if error is None and profile is not None:
             notes = profile.warnings + (["no data rows (header only)"] if profile.rows == 0 else [])
+            notes += [profile.coverage] if profile.bounded else []
             for note in notes:
                 self.ctx.record_issue(ScanIssue("data", note, path, key))
         if error is not None:
@@ -104,21 +119,23 @@ class _Profiler:
 def save_profile(store: Store, key: str, path: str, profile: DataProfile | None, error: str | None, seconds: float) -> None:
     """Write (or replace) the profile of ``key`` with its sample, sorted values and row hashes."""
     db = store.db.conn
-    for table in ("data_samples", "data_sorted", "data_row_hashes"):
+    for table in ("data_samples", "data_sorted", "data_row_hash_chunks"):
         db.execute(f"DELETE FROM {table} WHERE key = ?", [key])
+    cols = "(key, format, rows, n_columns, columns, stats, sampled, sample_rows, error, profiler, seconds, coverage)"
     if profile is None:
-        db.execute("INSERT OR REPLACE INTO data_profiles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   [key, data_format(path), None, None, None, None, None, None, error, PROFILER_VERSION, round(seconds, 4)])
+        db.execute(f"INSERT OR REPLACE INTO data_profiles {cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [key, data_format(path), None, None, None, None, None, None, error, PROFILER_VERSION, round(seconds, 4), "not read"])
         return
-    db.execute("INSERT OR REPLACE INTO data_profiles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    db.execute(f"INSERT OR REPLACE INTO data_profiles {cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                [key, profile.format, profile.rows, len(profile.columns), json.dumps(profile.columns),
                 json.dumps(profile.stats, default=str), int(profile.sampled), profile.sample_rows, None,
-                PROFILER_VERSION, round(seconds, 4)])
+                PROFILER_VERSION, round(seconds, 4), profile.coverage])
     db.execute("INSERT INTO data_samples VALUES (?, ?)", [key, profile.sample_parquet()])
     db.executemany("INSERT INTO data_sorted VALUES (?, ?, ?, ?)",
                    [(key, c, len(v), v.tobytes()) for c, v in profile.sorted_values.items()])
-    db.executemany("INSERT INTO data_row_hashes VALUES (?, ?, ?, ?)",
-                   [(key, c, len(h), h.tobytes()) for c, h in profile.row_hashes.items()])
+    for column, hashes in profile.row_hashes.items():  # streamed chunk by chunk: no BLOB past SQLite's limit
+        db.executemany("INSERT INTO data_row_hash_chunks VALUES (?, ?, ?, ?, ?)",
+                       ((key, column, i, n, blob) for i, n, blob in encode_chunks(hashes)))
 
 
 def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> list[tuple]:
@@ -132,6 +149,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
     ).fetchall()
     db.execute("DELETE FROM data_versions WHERE availability = ?", [MISSING])  # looked up again: maybe fetched since
     known = {(r[0], r[1]) for r in db.execute("SELECT path, commit_sha FROM data_versions WHERE source != 'worktree'")}
+    max_copy = prof.max_bytes
     out: list[tuple] = []
     for i, (path, blob, status, commit, when) in enumerate(rows):
         if i % 500 == 0:
@@ -140,49 +158,81 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         is_dvc = name == "dvc.lock" or name.endswith(".dvc")
         if not is_dvc and (not _is_data(path, roles.get(path)) or (path, commit) in known):
             continue
-        size = objects.size(blob)
-        if size is None:
+        try:  # the guard for one version: a corrupt object or hostile record is a finding for it alone
+            size = objects.size(blob)
+            if size is None:
+                out.append((path, blob, "git", commit, when, status, MISSING, None))
+                continue
+            if is_dvc:
+                if size <= 1 << 20:
+                    out.extend(_dvc_versions(ctx, path, objects.read(blob, 1 << 20), commit, when, status, known, prof))
+                else:
+                    ctx.record_issue(ScanIssue("data", f"DVC file of {size} bytes is over the 1 MiB cap; not read", path, blob))
+                continue
+            pointer = lfs_pointer(objects.read(blob, 1024)) if size <= 1024 else None
+            if pointer is not None:
+                oid, lfs_size = pointer
+                local = lfs_object(root, oid, ctx.repo.git_dir)
+                out.append((path, f"sha256:{oid}", "lfs", commit, when, status, AVAILABLE if local else MISSING, lfs_size))
+                if local is not None:
+                    prof.want(f"sha256:{oid}", path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                continue
+        except (OutsideRepo, UnsafePath) as exc:
+            ctx.record_issue(ScanIssue("data", str(exc), path, blob))
+            continue
+        except Exception as exc:  # noqa: BLE001 - git could not give this object: unreadable, not empty
+            ctx.record_issue(ScanIssue("data", f"git object {blob[:12]} unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
+                                               "the repository may be corrupt (git fsck)", path, blob))
             out.append((path, blob, "git", commit, when, status, MISSING, None))
             continue
-        if is_dvc:
-            if size <= 1 << 20:
-                out.extend(_dvc_versions(ctx, path, objects.read(blob), commit, when, status, known, prof))
-            continue
-        pointer = lfs_pointer(objects.read(blob)) if size <= 1024 else None
-        if pointer is not None:
-            oid, lfs_size = pointer
-            local = lfs_object(root, oid)
-            out.append((path, f"sha256:{oid}", "lfs", commit, when, status, AVAILABLE if local else MISSING, lfs_size))
-            if local is not None:
-                prof.want(f"sha256:{oid}", path, lambda p=local: _local_file(p))
-            continue
         out.append((path, blob, "git", commit, when, status, AVAILABLE, size))
-        prof.want(blob, path, lambda b=blob, p=path: _blob_file(ctx, b, p))
+        prof.want(blob, path, lambda b=blob, p=path, n=size: _blob_source(ctx, b, p, n, max_copy))
     return out
 
 
 def _dvc_versions(ctx: ScanContext, dvc_path: str, raw: bytes, commit: str, when: int, status: str,
                   known: set[tuple[str, str]], prof: _Profiler) -> list[tuple]:
+    """Data outs of one .dvc / dvc.lock version; each out is guarded, escapes are findings and never read."""
     text = raw.decode("utf-8", "replace")
     outs = parse_dvc_lock(text) if dvc_path.rsplit("/", 1)[-1] == "dvc.lock" else parse_dot_dvc(text, dvc_path)
+    if outs.error:
+        ctx.record_issue(ScanIssue("data", f"DVC file not readable: {outs.error}", dvc_path, None))
+    root = ctx.repo.root
     rows = []
     for out in outs:
         if out.kind != "out" or not out.md5:
             continue
-        for f in expand_dvc_out(ctx.repo.root, out.path, out.md5, out.size):
+        problems: list[str] = []
+        try:
+            out_path = repo_relative(out.path)
+            files = expand_dvc_out(root, out_path, out.md5, out.size, problems)
+        except (OutsideRepo, UnsafePath) as exc:
+            ctx.record_issue(ScanIssue("data", str(exc), dvc_path, None))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one hostile record must not stop the others
+            ctx.record_issue(ScanIssue("data", f"DVC out {str(out.path)[:200]} not readable ({type(exc).__name__}: {exc})", dvc_path, None))
+            continue
+        for problem in problems:
+            ctx.record_issue(ScanIssue("data", problem, dvc_path, None))
+        for f in files:
             if data_format(f.path) is None or (f.path, commit) in known:
                 continue
+            try:
+                cached = dvc_cache_file(root, f.md5)
+            except (OutsideRepo, UnsafePath) as exc:
+                ctx.record_issue(ScanIssue("data", str(exc), f.path, f"md5:{f.md5}"[:80]))
+                continue
             known.add((f.path, commit))
-            cached = dvc_cache_file(ctx.repo.root, f.md5)
             rows.append((f.path, f"md5:{f.md5}", "dvc", commit, when, status, AVAILABLE if cached else MISSING, f.size))
             if cached is not None:
-                prof.want(f"md5:{f.md5}", f.path, lambda p=cached: _local_file(p))
+                prof.want(f"md5:{f.md5}", f.path, lambda p=cached: _local_source(p, [root]))
     return rows
 
 
 def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> list[tuple]:
     """Data files on disk now, keyed by the git blob id of their content (cached by size and mtime)."""
     db = ctx.store.db
+    root = ctx.repo.root
     cache = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT path, size, mtime_ns, key FROM data_worktree_keys")}
     tree = WorkingTreeSource(ctx.repo)
     out, fresh = [], []
@@ -191,6 +241,7 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
             continue
         full = tree.fs_path(entry.path)
         try:
+            contained(full, [root])
             st = os.stat(full, follow_symlinks=False)
             if not stat.S_ISREG(st.st_mode):
                 continue
@@ -201,22 +252,23 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
                 with tree.open(entry.path) as fh:
                     key = git_blob_id_of(fh, st.st_size)
                 fresh.append((entry.path, st.st_size, st.st_mtime_ns, key))
+            head = tree.read_head(entry.path, 1025) if st.st_size <= 1024 else b""
+            pointer = lfs_pointer(head) if head else None
+            if pointer is not None:
+                local = lfs_object(root, pointer[0], ctx.repo.git_dir)
+                key = f"sha256:{pointer[0]}"
+                out.append((entry.path, key, "worktree", "", None, None, AVAILABLE if local else MISSING, pointer[1]))
+                if local is not None:
+                    prof.want(key, entry.path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                continue
+        except (OutsideRepo, UnsafePath) as exc:
+            ctx.record_issue(ScanIssue("data", str(exc), entry.path, None))
+            continue
         except OSError as exc:
             ctx.record_issue(ScanIssue("data", f"unreadable: {exc}", entry.path, None))
             continue
-        head = b""
-        if st.st_size <= 1024:
-            head = full.read_bytes()
-        pointer = lfs_pointer(head) if head else None
-        if pointer is not None:
-            local = lfs_object(ctx.repo.root, pointer[0])
-            key = f"sha256:{pointer[0]}"
-            out.append((entry.path, key, "worktree", "", None, None, AVAILABLE if local else MISSING, pointer[1]))
-            if local is not None:
-                prof.want(key, entry.path, lambda p=local: _local_file(p))
-            continue
         out.append((entry.path, key, "worktree", "", None, None, AVAILABLE, st.st_size))
-        prof.want(key, entry.path, lambda p=full: _local_file(p))
+        prof.want(key, entry.path, lambda p=full: _local_source(p, [root]))
     db.conn.executemany("INSERT OR REPLACE INTO data_worktree_keys VALUES (?, ?, ?, ?)", fresh)
     return out
 

@@ -48,9 +48,9 @@ def _tracked_paths(ctx: ScanContext, tree: WorkingTreeSource) -> dict[str, str]:
              if p.lower().endswith(PARSEABLE)}
     if tree.exists("dvc.yaml"):
         try:
-            paths.update(dvc_declared(tree.read_text("dvc.yaml")))
-        except OSError:
-            pass
+            paths.update(dvc_declared(tree.read_text("dvc.yaml", MAX_BYTES)))
+        except Exception as exc:  # too large, a bomb, unreadable: a finding, the phase goes on
+            ctx.record_issue(ScanIssue("tracking", f"dvc.yaml not readable: {type(exc).__name__}: {str(exc)[:200]}", "dvc.yaml"))
     return paths
 
 
@@ -92,9 +92,11 @@ def _save_files(ctx: ScanContext) -> int:
     for path, kind in paths.items():
         if tree.exists(path):
             try:
-                values, _ = parse_values(path, tree.read_text(path, MAX_BYTES))
-            except OSError:
-                continue
+                values, error = parse_values(path, tree.read_text(path, MAX_BYTES))
+            except Exception as exc:  # the per-file guard: too large, special file, parser bomb
+                values, error = {}, f"{type(exc).__name__}: {str(exc)[:200]}"
+            if error:
+                ctx.record_issue(ScanIssue("tracking", f"metrics/params file unreadable: {error}", path))
             rows += _rows(WORKTREE, path, kind, values)
     db.conn.executemany("INSERT OR REPLACE INTO tracked_values VALUES (?, ?, ?, ?, ?, ?)", rows)
     ctx.store.set_meta("tracking.paths_key", paths_key)
@@ -103,7 +105,7 @@ def _save_files(ctx: ScanContext) -> int:
 
 
 def run(ctx: ScanContext) -> None:
-    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root))
+    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root) if not ctx.repo.bare else [])
     ctx.counts["tracked_values"] = _save_files(ctx)
 
 

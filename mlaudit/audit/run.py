@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +16,8 @@ from mlaudit.audit.phases import ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
 from mlaudit.core.config import AuditConfig, load_config
-from mlaudit.core.errors import Cancelled
+from mlaudit.core import tempdir, yamlload
+from mlaudit.core.errors import Cancelled, StoreError
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
 from mlaudit.core.repo import RepoInfo, open_repo
@@ -48,13 +53,44 @@ def store_for(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | No
     return repo, Path(db) if db else default_store_path(repo.root)
 
 
+STORE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+@contextmanager
+def store_errors(store_path: Path) -> Iterator[None]:
+    """Turn a failure to write the store (read-only folder, disk full, I/O error) into one clear StoreError.
+
+    Audited databases are read inside the phases' own guards, so an SQLite error reaching here is the store's.
+    """
+    store_path = Path(store_path).absolute()
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot write the store {store_path}: {exc}; the disk may be full or the folder read-only — "
+                         "free some space or pass --db with a writable location") from exc
+    except PermissionError as exc:
+        if exc.filename and not str(exc.filename).startswith(str(store_path.parent)):
+            raise
+        raise StoreError(f"cannot write next to the store {store_path} ({exc.strerror}); pass --db with a writable location") from exc
+    except OSError as exc:
+        if exc.errno not in STORE_ERRNOS:
+            raise
+        raise StoreError(f"cannot write the store {store_path} ({exc.strerror}); free some space or pass --db with a writable location") from exc
+
+
 def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = None, *,
          progress: Progress | None = None, config: AuditConfig | None = None, wait_seconds: float = 30.0) -> ScanSummary:
-    """Bring the store up to date with the repo (only new commits and unseen content are read)."""
+    """Bring the store up to date with the repo (only new commits and unseen content are read).
+
+    Ctrl-C (KeyboardInterrupt) or a cancel token records the scan as 'cancelled' and raises Cancelled; the
+    phases already committed stay, so the next scan resumes from there.
+    """
     repo, store_path = store_for(repo_path, db)
     progress = progress or Progress()
     config = config or load_config()
-    with scan_lock(store_path, wait_seconds), open_store(store_path, repo_root=repo.root) as store:
+    yamlload.configure(config)
+    tempdir.sweep_stale()
+    with store_errors(store_path), scan_lock(store_path, wait_seconds), open_store(store_path, repo_root=repo.root) as store:
         scan_id = _start_scan(store, repo)
         objects = GitObjects(repo.root) if repo.is_git else None
         ctx = ScanContext(repo, store, progress, config, scan_id, objects)
@@ -70,12 +106,19 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
         except Cancelled:
             _finish_scan(store, scan_id, "cancelled")
             raise
+        except KeyboardInterrupt as exc:
+            _finish_scan(store, scan_id, "cancelled", "interrupted (Ctrl-C); the next scan resumes from the last finished phase")
+            raise Cancelled("interrupted") from exc
         except BaseException as exc:
-            _finish_scan(store, scan_id, "failed", f"{type(exc).__name__}: {exc}")
+            try:
+                _finish_scan(store, scan_id, "failed", f"{type(exc).__name__}: {exc}")
+            except sqlite3.Error:
+                pass  # the store itself is failing (disk full): the original error says why
             raise
         finally:
             if objects is not None:
                 objects.close()
+            tempdir.cleanup()
         _finish_scan(store, scan_id, "done")
         return ScanSummary(repo, store_path, scan_id, dict(ctx.counts))
 
@@ -109,7 +152,9 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
         return reused
     summary = scan(repo_path, db, progress=progress, config=config)
     repo = summary.repo
-    with open_store(summary.store_path, repo_root=repo.root) as store:
+    if rev is None and repo.bare and repo.head:
+        rev = repo.head  # a bare repository has no working tree: its HEAD commit is what is audited
+    with store_errors(summary.store_path), open_store(summary.store_path, repo_root=repo.root) as store:
         tree = open_tree(repo, rev, config.threshold("limits.max_file_bytes"))
         try:
             ctx = CheckContext(repo, store, tree, config, summary.scan_id, progress)

@@ -51,8 +51,8 @@ class AuditGroup(click.Group):
         except MlauditError as exc:
             click.echo(f"mlaudit: error: {exc}", err=True)
             ctx.exit(EXIT_USER_ERROR)
-        except Cancelled:
-            click.echo("mlaudit: cancelled", err=True)
+        except (Cancelled, KeyboardInterrupt):
+            click.echo("mlaudit: cancelled; the scan was recorded as cancelled and the next scan resumes it", err=True)
             ctx.exit(130)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from mlaudit.core.errors import RepoError
 from mlaudit.core.gitcmd import git_env
@@ -19,6 +20,36 @@ class BlobTooLarge(Exception):
     def __init__(self, sha: str, size: int, cap: int) -> None:
         super().__init__(f"blob {sha[:12]} is {size} bytes, over the {cap}-byte cap")
         self.sha, self.size, self.cap = sha, size, cap
+
+
+class _BlobReader(io.RawIOBase):
+    """Exactly ``size`` bytes of a blob from the batch process's stdout, then end of stream."""
+
+    def __init__(self, pipe: BinaryIO, size: int) -> None:
+        self._pipe = pipe
+        self.remaining = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        want = self.remaining if n is None or n < 0 else min(n, self.remaining)
+        data = self._pipe.read(want)
+        if not data:
+            raise RepoError("git cat-file stopped in the middle of a blob")
+        self.remaining -= len(data)
+        return data
+
+    def readinto(self, buf: Any) -> int:
+        data = self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+    def drain(self) -> None:
+        while self.remaining > 0:
+            self.read(1 << 20)
 
 
 class GitObjects:
@@ -75,6 +106,46 @@ class GitObjects:
             data = proc.stdout.read(got[1])
             proc.stdout.read(1)  # trailing newline
             return data
+
+    @contextmanager
+    def stream(self, sha: str, drain_limit: int = 4 << 20) -> Iterator[BinaryIO]:
+        """Stream a blob of any size through the persistent batch process (no new process per blob).
+
+        The process is held for the duration of the block; a consumer that stops early leaves the rest
+        drained (up to ``drain_limit`` bytes) or the process restarted, so the next command is in sync.
+        Raise KeyError when the blob is missing.
+        """
+        with self._lock:
+            got = self._command(f"contents {sha}")
+            if got is None:
+                raise KeyError(sha)
+            proc = self._ensure()
+            assert proc.stdout is not None
+            reader = _BlobReader(proc.stdout, got[1])
+            try:
+                yield reader  # type: ignore[misc]
+            finally:
+                if reader.remaining <= drain_limit and proc.poll() is None:
+                    try:
+                        reader.drain()
+                        proc.stdout.read(1)  # trailing newline
+                    except (OSError, ValueError):
+                        self._restart()
+                else:
+                    self._restart()
+
+    def _restart(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    try:
+                        pipe.close()
+                    except OSError:
+                        pass
 
     @contextmanager
     def open(self, sha: str) -> Iterator[BinaryIO]:

@@ -21,6 +21,7 @@ class RepoInfo:
     branch: str | None = None
     dirty: bool | None = None
     shallow: bool = False
+    bare: bool = False  # a bare repository: history only, no working tree (its folder holds git's own files)
 
     @property
     def empty(self) -> bool:
@@ -43,6 +44,8 @@ def open_repo(path: str | os.PathLike[str]) -> RepoInfo:
         raise RepoError(f"{root} cannot be read (permission denied); fix its permissions or run as a user who can read it")
     root = root.resolve()
     if not (root / ".git").exists():
+        if (root / "HEAD").is_file() and (root / "objects").is_dir() and _is_bare(root):
+            return _bare_repo(root)
         return RepoInfo(root=root, is_git=False)
     top = run_git(root, ["rev-parse", "--show-toplevel"], check=False).strip()
     if not top or Path(decode_path(top)).resolve() != root:
@@ -61,6 +64,22 @@ def open_repo(path: str | os.PathLike[str]) -> RepoInfo:
         dirty=bool(status),
         shallow=shallow,
     )
+
+
+def _is_bare(root: Path) -> bool:
+    if run_git(root, ["rev-parse", "--is-bare-repository"], check=False).strip() != b"true":
+        return False
+    git_dir = run_git(root, ["rev-parse", "--absolute-git-dir"], check=False).strip()
+    return bool(git_dir) and Path(decode_path(git_dir)).resolve() == root
+
+
+def _bare_repo(root: Path) -> RepoInfo:
+    """A bare repository: audited through its history (HEAD's tree stands in for the working tree)."""
+    head = run_git(root, ["rev-parse", "--verify", "-q", "HEAD^{commit}"], check=False).strip().decode() or None
+    branch = run_git(root, ["symbolic-ref", "-q", "--short", "HEAD"], check=False).strip()
+    shallow = run_git(root, ["rev-parse", "--is-shallow-repository"], check=False).strip() == b"true"
+    return RepoInfo(root=root, is_git=True, git_dir=root, head=head, branch=decode_path(branch) if branch else None,
+                    dirty=False, shallow=shallow, bare=True)
 
 
 def resolve_rev(repo: RepoInfo, rev: str) -> str:

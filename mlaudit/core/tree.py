@@ -129,6 +129,8 @@ class WorkingTreeSource(TreeSource):
         self._fs_names: dict[str, str] = {}
 
     def _candidate_paths(self) -> Iterator[str]:
+        if getattr(self.repo, "bare", False):
+            return  # a bare repository has no working tree (its folder holds git's objects, not project files)
         if self.repo.is_git:
             raw = run_git(self.root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
             seen = set()
@@ -143,13 +145,28 @@ class WorkingTreeSource(TreeSource):
             for name in sorted(filenames):
                 yield name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
 
+    def _inside(self, rel: str, cache: dict[str, bool]) -> bool:
+        """Whether the folder holding ``rel`` resolves inside the root (an index path under a folder replaced by a
+        symlink to elsewhere would otherwise be read through it)."""
+        parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if parent not in cache:
+            real_root = os.path.realpath(self.root)
+            real = os.path.realpath(self.root / parent) if parent else real_root
+            cache[parent] = real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+        return cache[parent]
+
     def _list(self) -> Iterator[TreeEntry]:
+        inside: dict[str, bool] = {}
         for rel in self._candidate_paths():
             full = self.root / rel
             try:
                 st = os.lstat(full)
             except OSError:
                 continue  # deleted in the working tree, or unreadable directory
+            if not self._inside(rel, inside):
+                display = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                yield TreeEntry(display, 0, None, "symlink")  # reached through a linked folder: never read
+                continue
             display = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             if display != rel:
                 self._fs_names[display] = rel

@@ -6,13 +6,12 @@ Every parser takes text and returns plain dataclasses. Malformed input gives an 
 
 from __future__ import annotations
 
-import json
 import posixpath
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from mlaudit.core.textparse import load_json, load_toml
 from mlaudit.core.yamlload import load_yaml
 
 
@@ -191,13 +190,27 @@ def parse_dot_dvc(text: str, dvc_file_path: str) -> Parsed:
     return result
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested mappings flattened to dotted keys (lists are kept as values)."""
+MAX_KEYS = 100_000
+
+
+def flatten(value: Any, prefix: str = "", max_keys: int = MAX_KEYS) -> dict[str, Any]:
+    """Nested mappings flattened to dotted keys in document order (lists are kept as values); iterative, so
+    any depth is safe, and stopped after ``max_keys`` keys."""
     if not isinstance(value, dict):
         return {prefix: value} if prefix else {}
     out: dict[str, Any] = {}
-    for key, item in value.items():
-        out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    stack = [(prefix, iter(value.items()))]
+    while stack and len(out) < max_keys:
+        base, items = stack[-1]
+        pair = next(items, None)
+        if pair is None:
+            stack.pop()
+            continue
+        name = f"{base}.{pair[0]}" if base else str(pair[0])
+        if isinstance(pair[1], dict):
+            stack.append((name, iter(pair[1].items())))
+        else:
+            out[name] = pair[1]
     return out
 
 
@@ -208,12 +221,12 @@ def parse_params(text: str, suffix: str) -> ParsedDict:
         if suffix in ("yaml", "yml"):
             data = load_yaml(text)
         elif suffix == "json":
-            data = json.loads(text)
+            data = load_json(text)
         elif suffix == "toml":
-            data = tomllib.loads(text)
+            data = load_toml(text)
         else:
             return _failed(ParsedDict, f"unsupported params format .{suffix}")
-    except (yaml.YAMLError, ValueError) as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         return _failed(ParsedDict, f"invalid .{suffix}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     if data is None:
         return ParsedDict()

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from mlaudit.core.textparse import load_json
 from mlaudit.scanners.dvc import parse_dvc_yaml, parse_params
 
 PARSEABLE = (".json", ".yaml", ".yml", ".toml", ".csv", ".tsv")
@@ -25,7 +26,7 @@ def parse_values(path: str, text: str) -> tuple[dict[str, Any], str | None]:
     if parsed.error is not None and suffix == "json":  # JSON lines: keep the last record
         lines = [ln for ln in text.splitlines() if ln.strip()]
         try:
-            last = json.loads(lines[-1]) if lines else None
+            last = load_json(lines[-1]) if lines else None
         except ValueError:
             last = None
         if isinstance(last, dict):
@@ -34,8 +35,14 @@ def parse_values(path: str, text: str) -> tuple[dict[str, Any], str | None]:
 
 
 def _last_csv_row(text: str, sep: str) -> dict[str, Any]:
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=sep))
-    return {k: v for k, v in rows[-1].items() if k} if rows else {}
+    """The last row of a metrics CSV as {column: value} (a malformed CSV gives {})."""
+    last: dict[str, Any] | None = None
+    try:
+        for row in csv.DictReader(io.StringIO(text), delimiter=sep):
+            last = row
+    except csv.Error:
+        return {}
+    return {k: v for k, v in last.items() if k and isinstance(k, str)} if last else {}
 
 
 def number(value: Any) -> float | None:

@@ -154,13 +154,17 @@ def sorted_values(store: Store, key: str, column: str) -> np.ndarray:
 
 def row_hashes(store: Store, key: str, column: str | None = None) -> np.ndarray:
     """Sorted 64-bit hashes of every row (``column`` None) or of one identifier-like column's values."""
-    row = store.db.execute("SELECT hashes FROM data_row_hashes WHERE key = ? AND column = ?", [key, column or ""]).fetchone()
-    return np.frombuffer(row[0], dtype=np.uint64) if row else np.zeros(0, dtype=np.uint64)
+    from mlaudit.store.rowhash_codec import decode_all
+
+    rows = store.db.execute("SELECT n, hashes FROM data_row_hash_chunks WHERE key = ? AND column = ? ORDER BY chunk",
+                            [key, column or ""]).fetchall()
+    return decode_all([(int(n), bytes(b)) for n, b in rows])
 
 
 def hashed_columns(store: Store, key: str) -> list[str]:
     """Identifier-like columns that have per-column row hashes."""
-    return [r[0] for r in store.db.execute("SELECT column FROM data_row_hashes WHERE key = ? AND column != '' ORDER BY column", [key])]
+    return [r[0] for r in store.db.execute("SELECT DISTINCT column FROM data_row_hash_chunks WHERE key = ? AND column != '' "
+                                           "ORDER BY column", [key])]
 
 
 def version_at(store: Store, path: str, commit: str | None, ancestors: set[str] | None = None) -> DataVersion | None:

@@ -191,6 +191,11 @@ def open_store(path: Path, *, repo_root: Path | None = None, readonly: bool = Fa
                 db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
                 if fingerprint is not None:
                     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [FINGERPRINT_KEY, _stamp(db, fingerprint)])
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            f"cannot open or write the store {path}: {exc}; check that its folder is writable and the disk has space, "
+            "or pass --db with another location"
+        ) from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"the store {path} is not a usable SQLite database ({exc}); delete it to rescan from scratch, or pass --db with another file"
@@ -240,8 +245,12 @@ def write_transaction(store: Store) -> Iterator[Store]:
 def scan_lock(store_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it."""
     lock_path = Path(str(store_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot create the lock file {lock_path} ({exc.strerror}); the store folder must be writable — "
+                         "pass --db with a writable location") from exc
     try:
         deadline = time.monotonic() + wait_seconds
         while True:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mlaudit.scanners.data.readers import DataReadError, data_format, open_batches
+from mlaudit.scanners.data.readers import DataReadError, ReadBounds, Source, as_source, data_format, declared_rows, open_batches
 
 PROFILER_VERSION = 1
 DEFAULT_SAMPLE_ROWS = 200_000
@@ -50,6 +51,11 @@ class DataProfile:
     sorted_values: dict[str, np.ndarray] = field(default_factory=dict)
     row_hashes: dict[str, np.ndarray] = field(default_factory=dict)  # '' = whole row
     warnings: list[str] = field(default_factory=list)  # readable, but worth a finding (invalid UTF-8, ...)
+    coverage: str = "complete"  # or why only part of the file was profiled ("first N rows of M (bounded by ...)")
+
+    @property
+    def bounded(self) -> bool:
+        return self.coverage != "complete"
 
     @property
     def sample_rows(self) -> int:
@@ -236,24 +242,38 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
     return st, sorted_values
 
 
-def profile_file(path: Path, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS) -> DataProfile:
+def profile_file(path: "Path | Source", name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS,
+                 bounds: ReadBounds | None = None) -> DataProfile:
     """Profile a data file in one streaming pass; raise DataReadError when it cannot be read.
 
-    A CSV whose column changes type after the first block (a number column with text further down) is
-    read again with every column as text, and says so in ``warnings``.
+    ``bounds`` caps decompressed bytes and ratio, rows and seconds: past the row or time cap the profile
+    covers the rows read so far and ``coverage`` says so. A CSV whose column changes type after the first
+    block (a number column with text further down) is read again with every column as text, and says so in ``warnings``.
     """
+    source, bounds = as_source(path), bounds or ReadBounds()
     try:
-        return _profile(path, name, sample_rows, False)
+        return _profile(source, name, sample_rows, False, bounds)
     except DataReadError as exc:
         if "conversion error" not in str(exc).lower():
             raise
-        prof = _profile(path, name, sample_rows, True)
+        prof = _profile(source, name, sample_rows, True, bounds)
         prof.warnings.append(f"column types change further down the file ({exc}); every column read as text")
         return prof
 
 
-def _profile(path: Path, name: str, sample_rows: int, as_text: bool) -> DataProfile:
-    schema, batches = open_batches(path, name, as_text)
+def _profile(source: Source, name: str, sample_rows: int, as_text: bool, bounds: ReadBounds) -> DataProfile:
+    deadline = time.monotonic() + bounds.seconds
+    schema, batches = open_batches(source, name, as_text, bounds)
+    try:
+        return _profile_batches(source, name, sample_rows, schema, batches, bounds, deadline)
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Schema, batches: Any, bounds: ReadBounds,
+                     deadline: float) -> DataProfile:
     if len(set(schema.names)) != len(schema.names):
         dupes = sorted({n for n in schema.names if schema.names.count(n) > 1})
         raise DataReadError(f"duplicate column names: {', '.join(dupes[:5])}")
@@ -265,9 +285,15 @@ def _profile(path: Path, name: str, sample_rows: int, as_text: bool) -> DataProf
     prios: list[np.ndarray] = []
     n_kept = rows = 0
     cut: np.uint64 | None = None
+    stopped: str | None = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
+        if rows + batch.num_rows > bounds.max_rows:
+            batch = batch.slice(0, bounds.max_rows - rows)
+            stopped = f"data.max_rows = {bounds.max_rows}"
+            if batch.num_rows == 0:
+                break
         running.add(batch)
         hashes = hash_rows(batch)
         whole.append(hashes)
@@ -284,6 +310,11 @@ def _profile(path: Path, name: str, sample_rows: int, as_text: bool) -> DataProf
         if n_kept > 2 * sample_rows:
             table, prio = _bottom(kept, prios, sample_rows)
             kept, prios, n_kept, cut = [table], [prio], table.num_rows, prio.max()
+        if stopped:
+            break
+        if time.monotonic() > deadline:
+            stopped = f"data.file_seconds = {bounds.seconds:g} s"
+            break
     sampled = rows > sample_rows
     if kept:
         table, prio = _bottom(kept, prios, sample_rows) if sampled else (pa.concat_tables(kept), None)
@@ -303,7 +334,12 @@ def _profile(path: Path, name: str, sample_rows: int, as_text: bool) -> DataProf
         hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
     warnings = [f"column {n} holds invalid UTF-8; read as bytes" for n, t in zip(schema.names, schema.types)
                 if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
-    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings)
+    coverage = "complete"
+    if stopped:
+        total = declared_rows(source, name)
+        of = f" of {total}" if total is not None else ""
+        coverage = f"profiled the first {rows} rows{of} (bounded by {stopped}); the rest was not read"
+    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings, coverage)
 
 
 def _bottom(tables: list[pa.Table], prios: list[np.ndarray], k: int) -> tuple[pa.Table, np.ndarray]:

@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 from mlaudit.core.roles import classify_by_rules
+from mlaudit.core.safefs import read_text_regular
+from mlaudit.scanners.data.sources import dvc_cache_file
 from mlaudit.scanners.models.scan import SNIFF_BYTES, sniff_format
 from mlaudit.core.yamlload import load_yaml
 
@@ -78,7 +80,7 @@ def _dvc_outs(root: Path) -> Iterator[tuple[str, str]]:
     lock = root / "dvc.lock"
     for f in [*files, lock]:
         try:
-            doc = load_yaml(f.read_text(encoding="utf-8"))
+            doc = load_yaml(read_text_regular(f))  # regular files only (a FIFO or /dev/zero link is never read), capped
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
             continue
         if not isinstance(doc, dict):
@@ -92,10 +94,11 @@ def _dvc_outs(root: Path) -> Iterator[tuple[str, str]]:
 
 
 def _cache_file(root: Path, md5: str) -> Path | None:
-    for cand in (root / ".dvc" / "cache" / "files" / "md5" / md5[:2] / md5[2:], root / ".dvc" / "cache" / md5[:2] / md5[2:]):
-        if cand.is_file():
-            return cand
-    return None
+    """The cache file of ``md5``, resolved inside the repo and regular; None when absent, malformed or pointing outside."""
+    try:
+        return dvc_cache_file(root, md5)
+    except OSError:
+        return None
 
 
 def dvc_cached_models(root: Path) -> Iterator[LocalModel]:
@@ -106,8 +109,8 @@ def dvc_cached_models(root: Path) -> Iterator[LocalModel]:
             continue
         if md5.endswith(".dir"):
             try:
-                entries = json.loads(cached.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                entries = json.loads(read_text_regular(cached, 64 << 20, follow=True))
+            except (OSError, ValueError, RecursionError):
                 continue
             for e in entries if isinstance(entries, list) else []:
                 if not isinstance(e, dict) or not isinstance(e.get("md5"), str):

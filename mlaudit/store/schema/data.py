@@ -13,8 +13,11 @@ Content key (``key``): the git blob id for content read from git objects or the 
 - ``data_samples``: the deterministic bounded row sample as Parquet bytes (exact copy below the cap).
 - ``data_sorted``: per numeric column of the sample, its non-missing values sorted, float64 bytes;
   the drift engine reads these, so a comparison never sorts or rereads the files.
-- ``data_row_hashes``: sorted uint64 row hashes as bytes: ``column`` '' for the whole row, else the
-  name of an identifier-like column (hash of its values).
+- ``data_row_hash_chunks``: sorted uint64 row hashes in compressed chunks (``mlaudit.store.rowhash_codec``):
+  ``column`` '' for the whole row, else the name of an identifier-like column (hash of its values); ``chunk``
+  orders the chunks, ``n`` counts the hashes in each. (Replaces ``data_row_hashes``, one raw BLOB per
+  column, which overflowed SQLite's BLOB limit on big files; migration m002 converts it.)
+- ``data_profiles.coverage``: 'complete', or what part of the file the profile covers and which bound stopped it.
 - ``data_worktree_keys``: cache of the blob id of each working-tree data file by (size, mtime).
 """
 
@@ -45,3 +48,23 @@ def m001_data(db: Database) -> None:
         CREATE TABLE data_worktree_keys (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, key TEXT);
         """
     )
+
+
+@MIGRATIONS()
+def m002_row_hash_chunks_and_coverage(db: Database) -> None:
+    """Row hashes move to compressed chunks; profiles record their coverage."""
+    from mlaudit.store.rowhash_codec import encode_chunks
+    import numpy as np
+
+    db.executescript(
+        """
+        CREATE TABLE data_row_hash_chunks (key TEXT, column TEXT, chunk INTEGER, n INTEGER, hashes BLOB,
+                                           PRIMARY KEY (key, column, chunk));
+        ALTER TABLE data_profiles ADD COLUMN coverage TEXT;
+        """
+    )
+    for key, column, blob in db.execute("SELECT key, column, hashes FROM data_row_hashes").fetchall():
+        values = np.frombuffer(blob or b"", dtype=np.uint64)
+        db.conn.executemany("INSERT INTO data_row_hash_chunks VALUES (?, ?, ?, ?, ?)",
+                            [(key, column, i, n, data) for i, n, data in encode_chunks(values)])
+    db.execute("DROP TABLE data_row_hashes")

@@ -1,0 +1,56 @@
+"""Row hashes in the store: sorted 64-bit integers in compressed chunks (never one BLOB past SQLite's limit).
+
+A chunk holds up to ``CHUNK`` sorted hashes: the first value, then the differences, byte-shuffled (all
+low bytes, then the next bytes, ...) and compressed with zstd. Sorted hashes have small differences, so
+their high bytes are mostly zero and compress well; the transform is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+CHUNK = 1 << 20  # hashes per chunk: 8 MiB before compression
+CODEC = "delta-shuffle-zstd"
+
+
+def _codec():  # pyarrow is already a dependency; imported lazily (start-up time)
+    import pyarrow as pa
+
+    return pa, pa.Codec("zstd", compression_level=3)
+
+
+def encode_chunks(sorted_hashes: np.ndarray, chunk: int = CHUNK) -> Iterator[tuple[int, int, bytes]]:
+    """(chunk index, count, compressed bytes) for each chunk of a sorted uint64 array."""
+    pa, codec = _codec()
+    values = np.ascontiguousarray(sorted_hashes, dtype=np.uint64)
+    if len(values) == 0:
+        yield 0, 0, b""  # an empty column still has its (empty) row
+        return
+    for i, start in enumerate(range(0, len(values), chunk)):
+        part = values[start:start + chunk]
+        deltas = np.empty_like(part)
+        deltas[:1] = part[:1]
+        with np.errstate(over="ignore"):
+            np.subtract(part[1:], part[:-1], out=deltas[1:])
+        shuffled = deltas.view(np.uint8).reshape(-1, 8).T.copy()
+        yield i, len(part), codec.compress(shuffled.tobytes(), asbytes=True)
+
+
+def decode_chunk(n: int, blob: bytes) -> np.ndarray:
+    """The sorted uint64 hashes of one chunk."""
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    pa, codec = _codec()
+    raw = codec.decompress(blob, decompressed_size=8 * n, asbytes=True)
+    deltas = np.frombuffer(raw, dtype=np.uint8).reshape(8, n).T.copy().view(np.uint64).reshape(-1)
+    with np.errstate(over="ignore"):
+        return np.cumsum(deltas, dtype=np.uint64)
+
+
+def decode_all(rows: list[tuple[int, bytes]]) -> np.ndarray:
+    """Concatenate decoded chunks (``rows`` of (count, blob) in chunk order)."""
+    if not rows:
+        return np.zeros(0, dtype=np.uint64)
+    return np.concatenate([decode_chunk(n, b) for n, b in rows])
