@@ -28,6 +28,7 @@ from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.py2compat import tolerant_parse
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
 _EXACT = re.compile(r"^===?\s*[\w.!+-]+$")
@@ -216,11 +217,11 @@ def _setup_cfg(c: _Collector, path: str, text: str) -> None:
 
 
 def _setup_py(c: _Collector, path: str, text: str) -> None:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        c.error(path, f"cannot parse setup.py: {exc}")
+    parsed = tolerant_parse(text)  # an old setup.py may be Python 2
+    if parsed.tree is None:
+        c.error(path, f"cannot parse setup.py: {parsed.error}")
         return
+    tree = parsed.tree
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "setup"):
             continue

@@ -149,7 +149,7 @@ def test_notebook_with_a_broken_cell_still_reads_the_others(tree_of) -> None:
 
 
 @pytest.mark.parametrize("content, reason", [
-    ("print 'hi'\n", "Python 2 syntax"), ("x = (\n", "syntax error"), ("x = 1\0\n", "the file contains null bytes"),
+    ("print 'hi'\n" + "lambda (x, y): x\n" * 4, "Python 2 syntax"), ("x = (\n", "syntax error"), ("x = 1\0\n", "the file contains null bytes"),
 ])
 def test_unreadable_sources_are_recorded(tree_of, content: str, reason: str) -> None:
     """Python 2, syntax errors and null bytes are recorded as unreadable with the reason, never raised."""
