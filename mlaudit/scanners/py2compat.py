@@ -341,8 +341,9 @@ def _fix_print_exec(toks: list[_Token], idx: list[int]) -> None:
     if nxt is not None and nxt.kind == "op":
         if nxt.text == "(" and _closes_at_end(toks, rest):
             return  # print("a") / exec(code): already a call
-        if nxt.text in ("=", ".", "[", ",", ")", ":", "+", "-", "*", "/", "%", "|", "&", "=="):
-            return  # the name used as a value, not a statement
+        spaced = toks[idx[0] + 1].kind == "ws"
+        if nxt.text in ("=", ".", ",", ")", ":", "==", "|", "&", "/") or not spaced and nxt.text != "(":
+            return  # the name used as a value (print = f, print.x, print[0]), not a statement
     last = rest[-1] if rest else idx[0]
     if head.text == "exec":
         in_at = next((i for i in rest if toks[i].kind == "name" and toks[i].text == "in"), None)
