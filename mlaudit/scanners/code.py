@@ -11,7 +11,7 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
     unseeded: [{lib, call}]        estimator / split calls without random_state, default_rng(), df.sample()
     rng_use: [{lib, call}]         draws from a library's global generator, torch/keras training
     tracking: [{tool, call, via}]  mlflow, wandb, dvclive, neptune, comet, clearml, tensorboard, ...
-    validation: [{tool, call, via, serving}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
+    validation: [{tool, call, via, serving, in_tests?}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
     schemas: [{tool, name}]        pandera schemas/models, tfdv schemas, expectation suites
     serving: [{framework, call}]   fastapi, flask, bentoml, torchserve, ray serve, seldon, kserve, gradio, streamlit
     handlers: [{name, params: [{name, model, annotated, batch}], explicit_checks, validated, is_async, batch}]
@@ -50,6 +50,7 @@ KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseed
             "handler": "handlers", "pydantic_model": "pydantic_models", "model_load": "model_loads",
             "monitoring": "monitoring", "prediction_log": "prediction_logs", "hyper_literal": "hyper_literals",
             "params_read": "params_reads", "training": "training"}
+SUITE_TOOLS = {"great_expectations", "pandera", "deepchecks", "evidently", "tfdv", "soda", "whylogs"}
 _TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 _TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
 
@@ -68,6 +69,19 @@ def unreadable_reason(exc: BaseException) -> str:
 
 def is_test_path(path: str) -> bool:
     return bool(_TEST_PATH.search(path))
+
+
+_SUFFIX_ONLY_TEST = re.compile(r"(^|/)(?!test_)[^/]*_test\.py$")
+
+
+def _is_test_file(path: str, result: Analysis) -> bool:
+    """A test file: under tests/, test_*.py, conftest.py, or a *_test.py that holds test functions or imports a
+    test framework (``train_test.py`` holding training code is training code, not a test)."""
+    if not is_test_path(path):
+        return False
+    if "/tests/" in f"/{path}" or "/test/" in f"/{path}" or not _SUFFIX_ONLY_TEST.search(path):
+        return True
+    return any(kind == "test_function" for kind, *_ in result.findings) or bool(result.imports & {"pytest", "unittest"})
 
 
 def is_training_path(path: str) -> bool:
@@ -209,10 +223,15 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
         return
     facts["files"] += 1
     facts["imports"].update(result.imports)
-    if is_test_path(path):  # what tests and their helpers use (mlflow, pandera, ...) is not the project's practice
+    if _is_test_file(path, result):  # what tests and their helpers use (mlflow, ...) is not the project's practice,
         tests = sum(kind == "test_function" for kind, *_ in result.findings)
         if tests:
             facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds})
+        for kind, line, cell, data in result.findings:  # except a data-validation suite kept under tests/
+            key = {"validation": "validation", "schema": "schemas"}.get(kind)
+            if key and data.get("tool") in SUITE_TOOLS and len(facts[key]) < MAX_ITEMS:
+                facts[key].append({"path": path, "line": line, "cell": cell, **data, "in_tests": True}
+                                  | ({"serving": False} if key == "validation" else {}))
         return
     training = is_training_path(path) or any(kind == "training" for kind, *_ in result.findings)
     for kind, line, cell, data in result.findings:
