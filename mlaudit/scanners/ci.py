@@ -10,10 +10,15 @@ Provider ``ci`` returns::
     errors:      [{path, error}]
 
 Step kinds: tests, training, evaluation, data_checks, deploy, lint (a step may have several).
+Each step also has ``uses`` (a GitHub action, kept next to its ``name``) and ``followed``: the repository files the
+step runs (a shell script, a job spec such as ``anyscale jobs submit job.yaml`` and the script its entrypoint
+runs), read to FOLLOW_DEPTH levels; their commands count for the step's kinds. A step running pytest on test files
+that validate data (Great Expectations, pandera, ...) is a data check.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -29,10 +34,12 @@ KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "evaluation": re.compile(r"evaluat|model[_ -]?(quality|validation|gate)|\bdvc\s+metrics|\bbenchmark|\bscore\b"),
     "data_checks": re.compile(r"great[_ ]?expectations|\bgx\b|pandera|deepchecks|evidently|\btfdv\b|validate[_ ]?data|"
                               r"data[_ ]?(validation|checks?|quality)|schema|soda\s+scan"),
-    "deploy": re.compile(r"deploy|docker\s+push|\bkubectl\b|\bhelm\b|rollout|gcloud\s+run|sagemaker|\baz\s+ml\b|"
+    "deploy": re.compile(r"deploy|docker\s+push|aws\s+lambda\s+update-function-code|aws\s+ecs\s+update-service|\bkubectl\b|\bhelm\b|rollout|gcloud\s+run|sagemaker|\baz\s+ml\b|"
                          r"twine\s+upload|serverless|heroku|\bbentoml\s+(deploy|push)|mlflow\s+models\s+build"),
     "lint": re.compile(r"\bruff\b|flake8|pylint|\bblack\b|\bmypy\b|\bisort\b|pre-commit"),
 }
+PUSH_ACTIONS = re.compile(r"ecr-push|push-to-(ecr|gcr|registry)|push-image|docker-push|(^|/)[^/]*deploy[^/]*$")
+DEPLOY_FOLDER = re.compile(r"\bdeploy(ments?|s)?/")
 DOCS_DEPLOY = re.compile(r"pages|mkdocs|sphinx|\bdocs?\b|readthedocs|storybook")
 CI_FILES = {".gitlab-ci.yml": "gitlab", ".circleci/config.yml": "circleci", ".circleci/config.yaml": "circleci",
             "azure-pipelines.yml": "azure", "azure-pipelines.yaml": "azure", ".azure-pipelines.yml": "azure"}
@@ -40,6 +47,13 @@ RENOVATE = (".github/renovate.json", ".github/renovate.json5", "renovate.json", 
             ".renovaterc.json", ".gitlab/renovate.json")
 DATA_PATH = re.compile(r"(^|/)(data|datasets?)/|\.dvc$|dvc\.lock|\.(csv|parquet)")
 COMMAND_KEYS = ("run", "script", "command", "bash", "pwsh", "powershell", "sh", "before_script", "after_script")
+FOLLOW_DEPTH = 2  # a step -> a job spec -> the script it runs
+FOLLOW_MAX_BYTES = 256 * 1024
+FOLLOW_MAX_FILES = 8
+SCRIPT_REF = re.compile(r"(?<![\w$/.-])(?:\./)?((?:[\w.-]+/)*[\w.-]+\.(?:sh|bash|ya?ml|cfg|toml))(?![\w/-])")
+PYTEST_TARGETS = re.compile(r"\bpytest\b([^\n;&|]*)")
+VALIDATION_LIBS = re.compile(r"^\s*(?:import|from)\s+(great_expectations|pandera|deepchecks|evidently|"
+                             r"tensorflow_data_validation|soda|whylogs)\b", re.M)
 GITLAB_RESERVED = {"stages", "variables", "default", "include", "workflow", "image", "services", "before_script",
                    "after_script", "cache", "pages"}
 
@@ -48,9 +62,20 @@ def step_kinds(text: str) -> list[str]:
     """What a step runs, from its command and name (publishing documentation is not a model deployment)."""
     low = text.lower()
     kinds = [kind for kind, pat in KIND_PATTERNS.items() if pat.search(low)]
-    if "deploy" in kinds and DOCS_DEPLOY.search(low):
-        kinds.remove("deploy")
+    if "deploy" in kinds and (DOCS_DEPLOY.search(low) or not KIND_PATTERNS["deploy"].search(DEPLOY_FOLDER.sub("/", low))):
+        kinds.remove("deploy")  # publishing docs, or only a path through a deploy/ folder (deploy/jobs/train.yaml)
     return kinds
+
+
+def action_deploys(uses: str, with_: dict[str, Any]) -> bool:
+    """A GitHub action that delivers: an image pushed (build-push-action with push: true, ECR/GCR push actions) or a
+    deploy action (its name says deploy)."""
+    name = uses.split("@")[0].lower()
+    if not name:
+        return False
+    if name.endswith("build-push-action"):
+        return str(with_.get("push", "")).strip().lower() in ("true", "1", "yes")
+    return bool(PUSH_ACTIONS.search(name)) and not DOCS_DEPLOY.search(name)
 
 
 def _line(text: str, needle: str) -> int | None:
@@ -81,19 +106,69 @@ def _commands(node: Any) -> list[str]:
 
 
 class _Facts:
-    def __init__(self) -> None:
+    def __init__(self, tree: TreeSource | None = None) -> None:
+        self.tree = tree
         self.data: dict[str, list[dict[str, Any]]] = {k: [] for k in ("files", "jobs", "triggers", "dep_updates", "errors")}
+
+    def _read(self, path: str) -> str | None:
+        if self.tree is None or not self.tree.exists(path):
+            return None
+        try:
+            return self.tree.read_text(path, FOLLOW_MAX_BYTES)
+        except Exception:  # noqa: BLE001 - a file that cannot be read is simply not followed
+            return None
+
+    def follow(self, command: str) -> tuple[list[str], str]:
+        """Repository files a command runs (scripts, job specs and what their entrypoints run), and their text."""
+        followed: list[str] = []
+        texts: list[str] = []
+        frontier = [command]
+        for _ in range(FOLLOW_DEPTH):
+            nxt = []
+            for text in frontier:
+                for m in SCRIPT_REF.finditer(text):
+                    path = posixpath.normpath(m.group(1))
+                    if path in followed or path.startswith(("..", "/")) or len(followed) >= FOLLOW_MAX_FILES:
+                        continue
+                    body = self._read(path)
+                    if body is None:
+                        continue
+                    followed.append(path)
+                    texts.append(body)
+                    nxt.append(body)
+            frontier = nxt
+        return followed, "\n".join(texts)
+
+    def validates_data(self, command: str) -> bool:
+        """True when the command runs pytest on test files that import a data-validation library."""
+        if self.tree is None:
+            return False
+        for m in PYTEST_TARGETS.finditer(command):
+            targets = [t for t in m.group(1).split() if not t.startswith("-") and "$" not in t and "=" not in t]
+            for target in targets:
+                target = posixpath.normpath(target.rstrip("/"))
+                for entry in self.tree.files():
+                    inside = entry.path == target or entry.path.startswith(target + "/")
+                    if inside and entry.path.endswith(".py") and VALIDATION_LIBS.search(self._read(entry.path) or ""):
+                        return True
+        return False
 
     def trigger(self, path: str, system: str, kind: str, detail: str, line: int | None) -> None:
         self.data["triggers"].append({"path": path, "system": system, "kind": kind, "detail": detail, "line": line})
 
     def job(self, path: str, system: str, name: str, text: str, steps: list[tuple[str, str]],
-            lines: list[int] | None = None) -> None:
+            lines: list[int] | None = None, actions: list[tuple[str, dict[str, Any]]] | None = None) -> None:
         rows = []
         for i, (step_name, run) in enumerate(steps):
             line = lines[i] if lines and i < len(lines) else _line(text, run or step_name)
-            rows.append({"line": line, "name": step_name, "run": run,
-                         "kinds": step_kinds(f"{step_name}\n{run}")})
+            uses, with_ = actions[i] if actions and i < len(actions) else ("", {})
+            followed, followed_text = self.follow(run) if run else ([], "")
+            kinds = step_kinds(f"{step_name}\n{run}\n{uses}\n{followed_text}")
+            if action_deploys(uses, with_) and "deploy" not in kinds:
+                kinds.append("deploy")
+            if "data_checks" not in kinds and self.validates_data(f"{run}\n{followed_text}"):
+                kinds.append("data_checks")
+            rows.append({"line": line, "name": step_name, "run": run, "uses": uses, "followed": followed, "kinds": kinds})
         kinds = sorted({k for r in rows for k in r["kinds"]})
         self.data["jobs"].append({"path": path, "system": system, "name": name, "line": _line(text, f"{name}:"),
                                   "kinds": kinds, "steps": rows})
@@ -158,11 +233,14 @@ def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
     step_lines = github_step_lines(text)
     for name, job in (jobs if isinstance(jobs, dict) else {}).items():
         job = job if isinstance(job, dict) else {}
-        steps = [(str(step.get("name") or step.get("uses") or ""), str(step.get("run") or ""))
-                 for step in _list(job.get("steps")) if isinstance(step, dict)]
+        mappings = [step for step in _list(job.get("steps")) if isinstance(step, dict)]
+        steps = [(str(step.get("name") or step.get("uses") or ""), str(step.get("run") or "")) for step in mappings]
+        actions = [(str(step.get("uses") or ""), step.get("with") if isinstance(step.get("with"), dict) else {})
+                   for step in mappings]
         if job.get("uses"):
             steps.append((str(job["uses"]), ""))
-        f.job(path, "github", str(name), text, steps, step_lines.get(str(name)))
+            actions.append((str(job["uses"]), {}))
+        f.job(path, "github", str(name), text, steps, step_lines.get(str(name)), actions)
 
 
 def _gitlab(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
@@ -228,7 +306,7 @@ def ci_system(path: str) -> str | None:
 @fact_provider("ci")
 def ci_facts(tree: TreeSource) -> dict[str, Any]:
     """CI jobs, their triggers and what their steps run, plus dependency-update bots."""
-    f = _Facts()
+    f = _Facts(tree)
     for entry in tree.files():
         path = entry.path
         if path in (".github/dependabot.yml", ".github/dependabot.yaml"):

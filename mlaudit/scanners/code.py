@@ -4,13 +4,14 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
 
     files: int                     scripts and notebooks parsed
     unreadable: [{path, cell, reason}]   syntax errors, Python 2, null bytes (recorded, never raised)
+    partial: [{path, cell, reason}]      analysed after a Python 2 rewrite, or with a failing line skipped
     imports: [module]              top-level modules imported anywhere
     seeds: [{lib, call}]           random.seed, np.random.seed, torch.manual_seed, default_rng(42), ...
     random_state: [{lib, call}]    estimator / split calls given random_state (or **kwargs)
     unseeded: [{lib, call}]        estimator / split calls without random_state, default_rng(), df.sample()
     rng_use: [{lib, call}]         draws from a library's global generator, torch/keras training
     tracking: [{tool, call, via}]  mlflow, wandb, dvclive, neptune, comet, clearml, tensorboard, ...
-    validation: [{tool, call, via, serving}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
+    validation: [{tool, call, via, serving, in_tests?}]  pandera, great_expectations, evidently, deepchecks, tfdv, asserts
     schemas: [{tool, name}]        pandera schemas/models, tfdv schemas, expectation suites
     serving: [{framework, call}]   fastapi, flask, bentoml, torchserve, ray serve, seldon, kserve, gradio, streamlit
     handlers: [{name, params: [{name, model, annotated, batch}], explicit_checks, validated, is_async, batch}]
@@ -38,9 +39,10 @@ from mlaudit.scanners import code_names as N
 from mlaudit.scanners.code_visit import ModuleVisitor
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.notebooks import SourceFile, python_sources
+from mlaudit.scanners.py2compat import TolerantParse, tolerant_parse
 
 MAX_ITEMS = 500
-LIST_KEYS = ("unreadable", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
+LIST_KEYS = ("unreadable", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
              "serving", "handlers", "pydantic_models", "model_loads", "monitoring", "prediction_logs", "tests",
              "hyper_literals", "params_reads", "training")
 KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseeded", "rng_use": "rng_use",
@@ -48,6 +50,7 @@ KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseed
             "handler": "handlers", "pydantic_model": "pydantic_models", "model_load": "model_loads",
             "monitoring": "monitoring", "prediction_log": "prediction_logs", "hyper_literal": "hyper_literals",
             "params_read": "params_reads", "training": "training"}
+SUITE_TOOLS = {"great_expectations", "pandera", "deepchecks", "evidently", "tfdv", "soda", "whylogs"}
 _TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 _TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
 
@@ -66,6 +69,19 @@ def unreadable_reason(exc: BaseException) -> str:
 
 def is_test_path(path: str) -> bool:
     return bool(_TEST_PATH.search(path))
+
+
+_SUFFIX_ONLY_TEST = re.compile(r"(^|/)(?!test_)[^/]*_test\.py$")
+
+
+def _is_test_file(path: str, result: Analysis) -> bool:
+    """A test file: under tests/, test_*.py, conftest.py, or a *_test.py that holds test functions or imports a
+    test framework (``train_test.py`` holding training code is training code, not a test)."""
+    if not is_test_path(path):
+        return False
+    if "/tests/" in f"/{path}" or "/test/" in f"/{path}" or not _SUFFIX_ONLY_TEST.search(path):
+        return True
+    return any(kind == "test_function" for kind, *_ in result.findings) or bool(result.imports & {"pytest", "unittest"})
 
 
 def is_training_path(path: str) -> bool:
@@ -87,6 +103,7 @@ class Analysis:
     imports: set[str] = field(default_factory=set)
     serving: bool = False
     unreadable: list[tuple[int | None, int | None, str]] = field(default_factory=list)  # line, cell, reason
+    partial: list[tuple[int | None, str]] = field(default_factory=list)  # cell, what was rewritten or skipped
     test_kinds: list[str] = field(default_factory=list)
 
 
@@ -94,31 +111,39 @@ _CACHE: OrderedDict[str, Analysis] = OrderedDict()
 CACHE_SIZE = 20000
 
 
-def _visit(text: str, aliases: dict[str, str] | None = None) -> ModuleVisitor:
+def _visit(module: ast.Module, aliases: dict[str, str] | None = None) -> ModuleVisitor:
     v = ModuleVisitor(aliases)
-    v.visit(ast.parse(text))
+    v.visit(module)
     return v
 
 
+def _error_line(parsed: TolerantParse) -> int | None:
+    m = re.search(r"\(line (\d+)\)", parsed.error or "")
+    return int(m.group(1)) if m else None
+
+
 def _parse_units(units: list[SourceFile], result: Analysis) -> list[tuple[ModuleVisitor, SourceFile | None]]:
-    """Visit a script, or a notebook as one module; fall back to cell by cell when the whole fails."""
-    if units[0].cell_index is None:
-        try:
-            return [(_visit(units[0].text), None)]
-        except (SyntaxError, ValueError) as exc:
-            result.unreadable.append((getattr(exc, "lineno", None), None, unreadable_reason(exc)))
-            return []
-    try:
-        return [(_visit(joined_text(units)), None)]
-    except (SyntaxError, ValueError):
-        pass
+    """Visit a script, or a notebook as one module; fall back to cell by cell when the whole fails. Python 2 code
+    goes through the tolerant path (rewritten on the same lines, a failing line skipped); what still fails is
+    recorded in ``unreadable`` and what was changed in ``partial``."""
+    script = units[0].cell_index is None
+    whole = tolerant_parse(units[0].text if script else joined_text(units))
+    if whole.tree is not None and (script or not whole.blanked):
+        if whole.note:
+            result.partial.append((None, whole.note))
+        return [(_visit(whole.tree), None)]
+    if script:
+        result.unreadable.append((_error_line(whole), None, whole.error or "cannot parse"))
+        return []
     out, aliases = [], {}
     for cell in units:
-        try:
-            v = _visit(cell.text, aliases)
-        except (SyntaxError, ValueError) as exc:
-            result.unreadable.append((getattr(exc, "lineno", None), cell.cell_index, unreadable_reason(exc)))
+        parsed = tolerant_parse(cell.text)
+        if parsed.tree is None:
+            result.unreadable.append((_error_line(parsed), cell.cell_index, parsed.error or "cannot parse"))
             continue
+        if parsed.note:
+            result.partial.append((cell.cell_index, parsed.note))
+        v = _visit(parsed.tree, aliases)
         aliases = v.aliases
         out.append((v, cell))
     return out
@@ -153,18 +178,17 @@ def content_key(units: list[SourceFile]) -> str:
 
 
 def parse_module(units: list[SourceFile]) -> ast.Module | None:
-    """One module for a script or a whole notebook; a notebook that only parses cell by cell keeps the cells
-    that parse. None when nothing parses."""
-    try:
-        return ast.parse(joined_text(units))
-    except (SyntaxError, ValueError):
-        pass
+    """One module for a script or a whole notebook (Python 2 code through the tolerant path); a notebook that only
+    parses cell by cell keeps the cells that parse. None when nothing parses."""
+    script = units[0].cell_index is None
+    whole = tolerant_parse(units[0].text if script else joined_text(units))
+    if whole.tree is not None and (script or not whole.blanked):
+        return whole.tree
     body: list[ast.stmt] = []
-    for unit in units if units[0].cell_index is not None else []:
-        try:
-            body.extend(ast.parse(unit.text).body)
-        except (SyntaxError, ValueError):
-            continue
+    for unit in [] if script else units:
+        parsed = tolerant_parse(unit.text)
+        if parsed.tree is not None:
+            body.extend(parsed.tree.body)
     return ast.Module(body=body, type_ignores=[]) if body else None
 
 
@@ -194,15 +218,21 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     result = analyse(units)
     facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
                                for line, cell, reason in result.unreadable)
+    facts["partial"].extend({"path": path, "line": None, "cell": cell, "reason": reason} for cell, reason in result.partial)
     if not result.parsed:
         return
     facts["files"] += 1
     facts["imports"].update(result.imports)
-    if is_test_path(path):  # what tests and their helpers use (mlflow, pandera, ...) is not the project's practice
+    if _is_test_file(path, result):  # what tests and their helpers use (mlflow, ...) is not the project's practice,
         tests = sum(kind == "test_function" for kind, *_ in result.findings)
         vacuous = sum(kind == "test_function" and bool(data.get("vacuous")) for kind, _, _, data in result.findings)
         if tests:
             facts["tests"].append({"path": path, "functions": tests, "kinds": result.test_kinds, "vacuous": vacuous})
+        for kind, line, cell, data in result.findings:  # except a data-validation suite kept under tests/
+            key = {"validation": "validation", "schema": "schemas"}.get(kind)
+            if key and data.get("tool") in SUITE_TOOLS and len(facts[key]) < MAX_ITEMS:
+                facts[key].append({"path": path, "line": line, "cell": cell, **data, "in_tests": True}
+                                  | ({"serving": False} if key == "validation" else {}))
         return
     training = is_training_path(path) or any(kind == "training" for kind, *_ in result.findings)
     for kind, line, cell, data in result.findings:

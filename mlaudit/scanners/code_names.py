@@ -58,6 +58,10 @@ VALIDATION = {"pandera": "pandera", "great_expectations": "great_expectations", 
               "deepchecks": "deepchecks", "tensorflow_data_validation": "tfdv", "pydantic": "pydantic",
               "soda": "soda", "whylogs": "whylogs", "frictionless": "frictionless", "pandas_schema": "pandas_schema",
               "cerberus": "cerberus", "jsonschema": "jsonschema", "marshmallow": "marshmallow", "nannyml": "nannyml"}
+# Great Expectations expectations that declare a table's columns or types (a schema), called on a GE dataset/validator
+GE_SCHEMA_EXPECTATIONS = {"expect_table_columns_to_match_ordered_list", "expect_table_columns_to_match_set",
+                          "expect_column_to_exist", "expect_column_values_to_be_of_type",
+                          "expect_column_values_to_be_in_type_list"}
 SCHEMA_CALLS = {"pandera.DataFrameSchema", "pandera.SeriesSchema", "pandera.DataFrameModel", "pandera.SchemaModel",
                 "pandera.pandas.DataFrameSchema", "tensorflow_data_validation.infer_schema",
                 "tensorflow_data_validation.load_schema_text", "great_expectations.core.ExpectationSuite",

@@ -43,6 +43,7 @@ class ModuleVisitor(ast.NodeVisitor):
         self.frameworks: set[str] = set()
         self.imports: set[str] = set()
         self._class_bases: list[str] = []  # serving base classes of the class being visited
+        self._argv_seen = False
 
     # names -------------------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -117,6 +118,12 @@ class ModuleVisitor(ast.NodeVisitor):
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if not self._argv_seen and self.qualname(node.value) == "sys.argv":  # command-line parameters (MLproject)
+            self._argv_seen = True
+            self.add("params_read", node, source="sys.argv", via="argv")
+        self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         """Leaves: nothing to record (skips NodeVisitor's slow legacy dispatch)."""
@@ -239,6 +246,8 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("training", node, call=f"{ast.unparse(receiver)[:60]}.{attr}")
         if attr in ("load_model", "from_pretrained"):
             self.add("model_load", node, call=ast.unparse(node.func), placement=self._placement())
+        if attr in N.GE_SCHEMA_EXPECTATIONS:  # GE-only method names, often on a fixture (no import in the file)
+            self.add("schema", node, tool="great_expectations", name=attr)
         if attr == "sample" and kwargs & {"frac", "n"} and not kwargs & N.SEED_KWARGS:
             self.add("unseeded", node, lib="pandas", call="DataFrame.sample")
         if attr in N.LOG_CALLS and ("log" in rname or rname == "print") and self._placement() == "handler":

@@ -28,6 +28,8 @@ from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.deps_python import declared_pythons
+from mlaudit.scanners.py2compat import tolerant_parse
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
 _EXACT = re.compile(r"^===?\s*[\w.!+-]+$")
@@ -216,11 +218,11 @@ def _setup_cfg(c: _Collector, path: str, text: str) -> None:
 
 
 def _setup_py(c: _Collector, path: str, text: str) -> None:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        c.error(path, f"cannot parse setup.py: {exc}")
+    parsed = tolerant_parse(text)  # an old setup.py may be Python 2
+    if parsed.tree is None:
+        c.error(path, f"cannot parse setup.py: {parsed.error}")
         return
+    tree = parsed.tree
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "setup"):
             continue
@@ -304,7 +306,9 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
                 tag = m.group(1).split("@")[0]
                 version = re.match(r"\d+(\.\d+)*", tag)
                 c.python(path, line_of(text, m.group(0).strip()), version.group(0) if version else tag)
-        elif name in LOCKS or name.endswith(".conda-lock.yml"):
+        for decl_path, line, value in declared_pythons(path, c.read):  # CI setup-python, dev container, cluster image
+            c.python(decl_path, line, value)
+        if name in LOCKS or name.endswith(".conda-lock.yml"):
             fmt, manifest = LOCKS.get(name, ("conda-lock", "environment.yml"))
             text = c.read(path)
             if text is not None:

@@ -7,7 +7,7 @@ Provider ``pipeline`` returns::
     orchestrators: [{tool, path, line, schedule, trains}]  airflow, prefect, kubeflow, zenml, metaflow, dagster,
                                        kedro, flyte, luigi; schedule = the cron/interval text found in the file or None
     schedules:     [{path, line, kind, detail, trains}]  Kubernetes CronJob / Argo CronWorkflow definitions
-    params_files:  [path]
+    params_files:  [path]                                  params.yaml, configs/, an MLproject declaring parameters
     errors:        [{path, error}]
 """
 
@@ -117,6 +117,8 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
                 cmd = str((spec or {}).get("command", "")) if isinstance(spec, dict) else ""
                 data["steps"].append({"source": "mlproject", "path": path, "line": _line(text, f"{ep}:"), "name": str(ep),
                                       "cmd": cmd, "kinds": step_kinds(f"{ep}\n{cmd}")})
+                if isinstance(spec, dict) and spec.get("parameters") and path not in data["params_files"]:
+                    data["params_files"].append(path)  # declared, typed parameters passed to the entry point
         elif name in ("Makefile", "makefile", "GNUmakefile"):
             data["steps"].extend(make_targets(path, read(path) or ""))
         elif path.endswith(".py") and entry.size < 1024 * 1024:

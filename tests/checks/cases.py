@@ -24,7 +24,7 @@ LogisticRegression(C=0.5, max_iter=300).fit(X_train, [0, 1] * 2)
 TRAIN_MIXED = TRAIN_SEEDED + "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])\n" \
     "from sklearn.svm import SVC\nSVC(C=2.0).fit([[0]], [0])\n"
 PARAMS = "seed: 1\nmodel:\n  n_estimators: 10\n"
-PY2 = "print 'hello'\n"
+PY2 = "print 'hello'\n" + "f = lambda (x, y): x\n" * 4  # Python 2 beyond what the tolerant parse path recovers
 README = {"README.md": "# notes\n"}
 PUSH_CI = "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: {cmd}\n"
 SCHEDULE_CI = "on:\n  schedule:\n    - cron: '0 3 * * 1'\njobs:\n  retrain:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: {cmd}\n"

@@ -118,7 +118,8 @@ def test_serving_handlers_model_loads_and_monitoring(tree_of) -> None:
 
 
 def test_test_files_and_kinds(tree_of) -> None:
-    """Test files are counted by kind and what they import does not count as the project's practice."""
+    """Test files are counted by kind; what they import is not the project's practice, except a data-validation
+    suite (pandera here), which is kept and marked as living in the tests."""
     facts = facts_of(tree_of, {
         "tests/test_feat.py": "def test_a():\n    assert add(1) == 2\n",
         "tests/test_data.py": "import pandera\ndef test_b():\n    validate(read_csv('x'))\n",
@@ -127,7 +128,8 @@ def test_test_files_and_kinds(tree_of) -> None:
     })
     assert [(t["path"], t["kinds"]) for t in facts["tests"]] == [
         ("tests/test_data.py", ["code", "data"]), ("tests/test_feat.py", ["code"]), ("tests/test_model.py", ["code", "model"])]
-    assert facts["tracking"] == [] and facts["validation"] == []
+    assert facts["tracking"] == []
+    assert [(v["path"], v["tool"], v["in_tests"]) for v in facts["validation"]] == [("tests/test_data.py", "pandera", True)]
 
 
 def test_notebook_cells_share_imports_and_point_at_cells(tree_of) -> None:
@@ -149,7 +151,7 @@ def test_notebook_with_a_broken_cell_still_reads_the_others(tree_of) -> None:
 
 
 @pytest.mark.parametrize("content, reason", [
-    ("print 'hi'\n", "Python 2 syntax"), ("x = (\n", "syntax error"), ("x = 1\0\n", "the file contains null bytes"),
+    ("print 'hi'\n" + "lambda (x, y): x\n" * 4, "Python 2 syntax"), ("x = (\n", "syntax error"), ("x = 1\0\n", "the file contains null bytes"),
 ])
 def test_unreadable_sources_are_recorded(tree_of, content: str, reason: str) -> None:
     """Python 2, syntax errors and null bytes are recorded as unreadable with the reason, never raised."""

@@ -31,7 +31,8 @@ class DataSchema(Check):
         if only_unreadable(ctx):
             return self.result(Status.UNKNOWN, message="No Python source could be parsed.", evidence=unreadable_evidence(ctx))
         code = ctx.facts("code")
-        found = [dict(s, detail=f"{s['tool']} schema {s['name']}") for s in code["schemas"] if not is_test_path(s["path"])]
+        found = [dict(s, detail=f"{s['tool']} schema {s['name']}") for s in code["schemas"]
+                 if not is_test_path(s["path"]) or s.get("in_tests")]  # a validation suite kept under tests/ counts
         found += [dict(m, detail=f"pydantic data model {m['name']}") for m in code["pydantic_models"] if not m["serving"]]
         for e in ctx.tree.files():
             name = e.path.rsplit("/", 1)[-1]
