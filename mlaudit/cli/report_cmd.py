@@ -33,10 +33,10 @@ def format_of(output: Path | None) -> str:
     return SUFFIXES.get(output.suffix.lower(), "md")
 
 
-COMPOUND_SUFFIXES = {".sarif.json": "sarif"}
+COMPOUND_SUFFIXES = {".sarif.json": "sarif", ".cdx.json": "cyclonedx", ".bom.json": "cyclonedx"}
 
 
-@cli.command(short_help="Write the audit as HTML, PDF, Markdown, JSON, SARIF.")
+@cli.command(short_help="Write the audit as HTML, PDF, Markdown, JSON, SARIF, CycloneDX.")
 @repo_argument
 @db_option
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
@@ -66,6 +66,7 @@ def report(path: str, db: str | None, fmt: str | None, output: Path | None, fail
         mlaudit report ~/src/churn-model -o audit.pdf
         mlaudit report . --format md --fail-on critical > audit.md
         mlaudit report . -o mlaudit.sarif --fail-on inconclusive
+        mlaudit report . -o ml-bom.cdx.json
     """
     if fail_on is not None:
         fail_on = normalise_gate(fail_on)

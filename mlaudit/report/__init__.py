@@ -8,7 +8,7 @@ from pathlib import Path
 from mlaudit.core.errors import MlauditError
 from mlaudit.report.model import Report, build_report
 
-FORMATS = ("html", "pdf", "md", "json", "sarif")
+FORMATS = ("html", "pdf", "md", "json", "sarif", "cyclonedx")
 
 
 def render(report: Report, fmt: str) -> bytes:
@@ -28,6 +28,9 @@ def render(report: Report, fmt: str) -> bytes:
     if fmt == "sarif":
         from mlaudit.report.sarif import render_sarif
         return render_sarif(report)
+    if fmt == "cyclonedx":
+        from mlaudit.report.cyclonedx import render_cyclonedx
+        return render_cyclonedx(report)
     raise MlauditError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

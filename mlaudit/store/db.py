@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from sqlite_utils import Database, Migrations
 
 from mlaudit.core.config import data_dir
@@ -125,25 +124,19 @@ def write_transaction(store: Store) -> Iterator[Store]:
 
 @contextmanager
 def scan_lock(store_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it."""
+    """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it.
+
+    The lock is an OS file lock (flock on POSIX, LockFileEx on Windows, chosen at run time by filelock) on
+    ``<store>.lock``, so it is released when the process dies.
+    """
     lock_path = Path(str(store_path) + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(lock_path, thread_local=False)
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreBusyError(
-                        f"another mlaudit scan is writing to {store_path}; wait for it to finish and try again"
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.acquire(timeout=max(wait_seconds, 0.0), poll_interval=0.1)
+    except Timeout:
+        raise StoreBusyError(f"another mlaudit scan is writing to {store_path}; wait for it to finish and try again") from None
+    try:
+        yield
     finally:
-        os.close(fd)
+        lock.release()
