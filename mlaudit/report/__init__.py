@@ -1,4 +1,4 @@
-"""Reports: one report model built from the store, rendered as HTML, PDF, Markdown and JSON; charts."""
+"""Reports: one report model built from the store, rendered as HTML, PDF, Markdown, JSON, SARIF and CycloneDX; charts."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 from mlaudit.core.errors import MlauditError
 from mlaudit.report.model import Report, build_report
 
-FORMATS = ("html", "pdf", "md", "json")
+FORMATS = ("html", "pdf", "md", "json", "sarif", "cyclonedx")
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report in ``fmt`` (html, pdf, md or json) as bytes."""
+    """The report in ``fmt`` (one of FORMATS) as bytes."""
     if fmt == "html":
         from mlaudit.report.html import render_html
         return render_html(report)
@@ -25,6 +25,12 @@ def render(report: Report, fmt: str) -> bytes:
     if fmt == "json":
         from mlaudit.report.json import render_json
         return render_json(report)
+    if fmt == "sarif":
+        from mlaudit.report.sarif import render_sarif
+        return render_sarif(report)
+    if fmt == "cyclonedx":
+        from mlaudit.report.cyclonedx import render_cyclonedx
+        return render_cyclonedx(report)
     raise MlauditError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

@@ -1,4 +1,5 @@
-"""CI gating: fail when the project does not meet a stage, or has findings of a given severity or worse."""
+"""CI gating: fail when the project does not meet a stage, has findings of a given severity or worse (waived findings
+excepted), or (``inconclusive``) when any file could not be fully analysed. An expired waiver fails every gate."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from mlaudit.core.errors import MlauditError
 from mlaudit.report.model import Report
 
 SEVERITIES = [str(s) for s in Severity if s != Severity.INFO]  # critical, high, medium, low
-GATES = ["operating", *[s.replace(" ", "-") for s in STAGES], *SEVERITIES]
+INCONCLUSIVE = "inconclusive"
+GATES = ["operating", *[s.replace(" ", "-") for s in STAGES], *SEVERITIES, INCONCLUSIVE]
+LISTED = 10
 
 
 @dataclass(slots=True)
@@ -27,9 +30,23 @@ def normalise_gate(fail_on: str) -> str:
     return key
 
 
+def _listed(items: list[str]) -> str:
+    more = f" and {len(items) - LISTED} more" if len(items) > LISTED else ""
+    return "; ".join(items[:LISTED]) + more
+
+
 def check_gate(report: Report, fail_on: str) -> GateResult:
-    """``fail_on``: a stage (its needs must be met), ``operating`` (the operating stage's needs) or a severity."""
+    """``fail_on``: a stage (its needs must be met), ``operating`` (the operating stage's needs), a severity, or
+    ``inconclusive``. Expired waivers fail any gate."""
     key = normalise_gate(fail_on)
+    expired = report.waivers.expired() if report.waivers is not None else []
+    if expired:
+        listed = _listed([f"{w.check} at {w.origin} expired on {w.expires}" for w in expired])
+        return GateResult(True, f"{len(expired)} waiver(s) expired: {listed}; renew the date with a reason or fix the finding")
+    if key == INCONCLUSIVE:
+        if report.inconclusive:
+            return GateResult(True, f"{len(report.inconclusive)} file(s) not fully analysed: {_listed(report.inconclusive)}")
+        return GateResult(False, "every model file and every file the checks needed was fully analysed")
     decision = report.scorecard.decision
     if key == "operating" or key.replace("-", " ") in STAGES:
         stage = decision.operating if key == "operating" else key.replace("-", " ")
@@ -40,9 +57,12 @@ def check_gate(report: Report, fail_on: str) -> GateResult:
         return GateResult(True, f"the project does not meet the needs of the {stage} stage (meets: {decision.meets}); "
                                 f"unmet: {', '.join(missing)}")
     worst = SEVERITIES.index(key)
-    hits = [r for r in report.results if r.status in (Status.FAIL, Status.WARN)
-            and str(r.severity) in SEVERITIES and SEVERITIES.index(str(r.severity)) <= worst]
+    severe = [r for r in report.results if r.status in (Status.FAIL, Status.WARN)
+              and str(r.severity) in SEVERITIES and SEVERITIES.index(str(r.severity)) <= worst]
+    waived = [r for r in severe if (state := report.waiver_state(r)) is not None and state.waived]
+    hits = [r for r in severe if r not in waived]
+    note = f" ({len(waived)} waived: {', '.join(r.check_id for r in waived)})" if waived else ""
     if hits:
         listed = ", ".join(f"{r.check_id} ({r.severity} {r.status})" for r in hits)
-        return GateResult(True, f"{len(hits)} finding(s) of severity {key} or worse: {listed}")
-    return GateResult(False, f"no finding of severity {key} or worse")
+        return GateResult(True, f"{len(hits)} finding(s) of severity {key} or worse: {listed}{note}")
+    return GateResult(False, f"no finding of severity {key} or worse{note}")

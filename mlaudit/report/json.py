@@ -20,6 +20,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "provenance": {
             "repo": p.repo, "head": p.head, "branch": p.branch, "dirty": p.dirty, "scanned_at": p.scanned_at,
             "mlaudit_version": p.mlaudit_version, "rev": p.rev, "thresholds": dict(p.thresholds),
+            "threshold_sources": dict(p.threshold_sources), "config_file": p.config_file,
         },
         "stage": {
             "operating": d.operating, "meets": d.meets,
@@ -38,10 +39,15 @@ def report_dict(report: Report) -> dict[str, Any]:
         "history": [h.to_dict() for h in report.history],
         "drift": None if report.drift is None else report.drift.to_dict(),
         "scan_errors": list(report.scan_errors),
+        "inconclusive": list(report.inconclusive),
+        "waivers": None if report.waivers is None else {
+            "in_force": [w.to_dict() for w in report.waivers.in_force()],
+            "expired": [w.to_dict() for w in report.waivers.expired()], "problems": list(report.waivers.problems)},
         "checks": [
             {"id": r.check_id, "title": r.title, "area": r.area, "status": str(r.status), "points": r.points,
              "severity": str(r.severity), "value": r.value, "threshold": r.threshold, "message": r.message,
-             "evidence": [e.to_dict() for e in r.evidence], "recommendation": r.recommendation}
+             "evidence": [e.to_dict() for e in r.evidence], "recommendation": r.recommendation,
+             "waiver": None if (state := report.waiver_state(r)) is None else state.to_dict()}
             for r in report.results
         ],
     }

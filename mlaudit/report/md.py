@@ -96,7 +96,13 @@ def render_md(report: Report) -> bytes:
     budget = MAX_CHARS - 4000 - sum(len(line) + 1 for line in out)  # room kept for the provenance block
     failing = [r for r in report.results if str(r.status) != "pass"]
     for i, r in enumerate(failing):
-        line = f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status} | {_cell(r.message or r.title)[:200]} |"
+        state = report.waiver_state(r)
+        mark = ""
+        if state is not None and state.expired:
+            mark = f" (waiver expired {state.expired[0].expires})"
+        elif state is not None:
+            mark = f" ({'partly ' if state.partial else ''}waived: {_cell('; '.join(state.reasons))[:120]})"
+        line = f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status}{mark} | {_cell(r.message or r.title)[:200]} |"
         budget -= len(line) + 1
         if budget < 0:
             out.append(f"\n_{len(failing) - i} more in the HTML or JSON report (a pull-request comment is limited in size)._")
@@ -105,5 +111,7 @@ def render_md(report: Report) -> bytes:
     out += ["", "</details>", "", "<details><summary>Provenance</summary>", "",
             f"- repo: `{p.repo}`", f"- HEAD: `{head}` on {p.branch or 'detached HEAD'}", f"- scanned at: {p.scanned_at}",
             f"- mlaudit {p.mlaudit_version}, judged: {p.rev}",
-            "- thresholds: " + ", ".join(f"`{k}={v:g}`" for k, v in p.thresholds.items()), "", "</details>", ""]
+            "- thresholds: " + ", ".join(f"`{k}={v:g}`" + (f" ({p.threshold_sources[k]})" if p.threshold_sources.get(k, "default") != "default" else "")
+                                         for k, v in p.thresholds.items()),
+            f"- repo config: {p.config_file or 'none'}", "", "</details>", ""]
     return "\n".join(out).encode("utf-8")

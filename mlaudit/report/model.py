@@ -13,9 +13,13 @@ from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_f
 from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
+from mlaudit.core.project_config import ProjectConfig, merge_config
 from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
 from mlaudit.scanners.models.report import VERDICTS
+from mlaudit.report.waivers import (
+    WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
+)
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
@@ -46,11 +50,14 @@ class Provenance:
     rev: str
     store: str
     thresholds: dict[str, float]
+    threshold_sources: dict[str, str] = field(default_factory=dict)  # name -> "default", "user settings", "pyproject.toml:12"
+    config_file: str | None = None  # the repo config read (.mlaudit.toml or pyproject.toml), if any
 
     def to_dict(self) -> dict[str, Any]:
         return {"repo": self.repo, "head": self.head, "branch": self.branch, "dirty": self.dirty,
                 "scanned_at": self.scanned_at, "scan_id": self.scan_id, "mlaudit_version": self.mlaudit_version,
-                "rev": self.rev, "store": self.store, "thresholds": dict(self.thresholds)}
+                "rev": self.rev, "store": self.store, "thresholds": dict(self.thresholds),
+                "threshold_sources": dict(self.threshold_sources), "config_file": self.config_file}
 
 
 @dataclass(slots=True)
@@ -83,6 +90,20 @@ class Report:
     scan_errors: list[dict[str, Any]]
     generated_at: str
     drift: DriftSummary | None = None  # None: the data phase did not run
+    waivers: WaiverIndex | None = None  # repo config and inline waivers; None: none were looked for
+    inconclusive: list[str] = field(default_factory=list)  # files not fully analysed (models, unread files), one line each
+
+    def waiver_state(self, result: CheckResult) -> WaiverState | None:
+        """How waivers bear on a finding (None: no waiver does)."""
+        return self.waivers.state(result) if self.waivers is not None else None
+
+    def waiver_for(self, result: CheckResult, path: str | None, line: int | None, cell: int | None = None) -> Any:
+        """The waiver in force covering one finding site, or None."""
+        if self.waivers is None:
+            return None
+        from mlaudit.checks.base import Evidence
+        key = site_line(Evidence("", path=path, line=line, cell=cell)) if line is not None else None
+        return self.waivers.for_site(result.check_id, path, key)
 
     @property
     def title(self) -> str:
@@ -191,15 +212,65 @@ def _verdict_cell(m: model_queries.ModelVersion) -> str:
     return m.verdict
 
 
+CONCLUSIVE_VERDICTS = ("safe", "dangerous", "not-pickle")  # not-pickle: a format that carries no pickle code
+
+
+def _inconclusive(store: Store, scan_id: int, results: list[CheckResult]) -> list[str]:
+    """What could not be fully analysed: current model files without a conclusive verdict, files a phase or a
+    check could not read."""
+    out = [f"model {m.path}: verdict {m.verdict}" for m in model_queries.list_models(store) if m.verdict not in CONCLUSIVE_VERDICTS]
+    for phase, where, reason in store.db.execute(
+            "SELECT phase, path, reason FROM scan_errors WHERE scan_id = ? ORDER BY phase, path", [scan_id]):
+        out.append(f"{phase}: {where or '?'}: {reason}")
+    for r in results:
+        for ev in r.evidence:
+            if ev.detail.startswith("not analysed:"):
+                out.append(f"{r.check_id}: {ev.path or '?'}: {ev.detail}")
+    return list(dict.fromkeys(out))
+
+
+def _excluded(results: list[CheckResult], project: ProjectConfig) -> list[CheckResult]:
+    """Checks the repo config leaves out become "not applicable" with the reason (never a pass)."""
+    out = []
+    for r in results:
+        why = project.exclusion_reason(r.check_id)
+        if why is not None:
+            r = CheckResult(r.check_id, Status.NOT_APPLICABLE, 0.0, message=f"not judged: {why}", severity=r.severity,
+                            title=r.title, area=r.area)
+        out.append(r)
+    return out
+
+
 def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLike[str] | None = None, *,
-                 rev: str = WORKTREE, config: AuditConfig | None = None, generated_at: str | None = None) -> Report:
-    """Build the report of the newest audit in the store (``rev``: a commit sha with stored results, or WORKTREE)."""
-    config = config or load_config()
+                 rev: str = WORKTREE, config: AuditConfig | None = None, generated_at: str | None = None,
+                 project: ProjectConfig | None = None) -> Report:
+    """Build the report of the newest audit in the store (``rev``: a commit sha with stored results, or WORKTREE).
+
+    ``config``: the user's settings; ``project``: the repo config (read from ``repo_path`` at ``rev`` when not given).
+    Repo thresholds override the user's (see mlaudit.core.project_config for the precedence).
+    """
+    user = config or load_config()
     path = Path(store_path)
     if not path.exists():
         raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
+    read, close = (None, lambda: None)
+    if repo_path is not None:
+        read, close = (worktree_reader(Path(repo_path)), lambda: None) if rev == WORKTREE else commit_reader(Path(repo_path), rev)
+    try:
+        if project is None:
+            project = load_repo_config(Path(repo_path), read) if read is not None else ProjectConfig()
+        merged = merge_config(user, project)
+        return _build(path, repo_path, rev, merged.config, merged.sources, project, read, generated_at)
+    finally:
+        close()
+
+
+def _build(path: Path, repo_path: str | os.PathLike[str] | None, rev: str, config: AuditConfig, sources: dict[str, str],
+           project: ProjectConfig, read: Any, generated_at: str | None) -> Report:
     with open_store(path, repo_root=Path(repo_path) if repo_path else None) as store:
         scan, results = _scan_of(store, rev)
+        results = _excluded(results, project)
+        waivers = build_index(project, results, read)
         roles = _live_paths_by_role(store)
         signals = deployment_signals(store, None, f"WORKTREE@{scan['id']}") if rev == WORKTREE else _signals_at(store, rev)
         card = score(results, extra_signals=signals)
@@ -216,12 +287,13 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
             repo=str(scan["repo"]), head=scan["head"], branch=scan["branch"],
             dirty=None if scan["dirty"] is None else bool(scan["dirty"]), scanned_at=scan["finished_at"] or scan["started_at"],
             scan_id=int(scan["id"]), mlaudit_version=scan["mlaudit_version"] or __version__, rev=rev, store=str(path),
-            thresholds=config.effective_thresholds(),
+            thresholds=config.effective_thresholds(), threshold_sources=sources, config_file=project.source,
         )
         data_scanned = store.db.execute("SELECT 1 FROM scan_phases WHERE scan_id = ? AND phase = 'data' AND status = 'done'",
                                         [scan["id"]]).fetchone() is not None
         drift = drift_summary(store, None if rev == WORKTREE else rev, config) if data_scanned else None
         return Report(
             provenance, results, card, _sections(store, int(scan["id"]), results, card, roles), inventory,
-            stored_history(store), errors, generated_at or datetime.now(UTC).isoformat(timespec="seconds"), drift,
+            stored_history(store), errors, generated_at or datetime.now(UTC).isoformat(timespec="seconds"), drift, waivers,
+            _inconclusive(store, int(scan["id"]), results),
         )

@@ -7,7 +7,6 @@ no-op rescan.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import secrets
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
 
 from mlaudit.core.config import data_dir
 from mlaudit.core.errors import StoreBusyError, StoreError
@@ -243,29 +244,26 @@ def write_transaction(store: Store) -> Iterator[Store]:
 
 @contextmanager
 def scan_lock(store_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it."""
+    """Hold the store's writer lock for a whole scan; raise StoreBusyError when another scan holds it.
+
+    The lock is an OS file lock (flock on POSIX, LockFileEx on Windows, chosen at run time by filelock) on
+    ``<store>.lock``, so it is released when the process dies.
+    """
     lock_path = Path(str(store_path) + ".lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder of the lock file {lock_path} ({exc.strerror}); the store folder must be "
+                         "writable — pass --db with a writable location") from exc
+    lock = FileLock(lock_path, thread_local=False)
+    try:
+        lock.acquire(timeout=max(wait_seconds, 0.0), poll_interval=0.1)
+    except Timeout:
+        raise StoreBusyError(f"another mlaudit scan is writing to {store_path}; wait for it to finish and try again") from None
     except OSError as exc:
         raise StoreError(f"cannot create the lock file {lock_path} ({exc.strerror}); the store folder must be writable — "
                          "pass --db with a writable location") from exc
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreBusyError(
-                        f"another mlaudit scan is writing to {store_path}; wait for it to finish and try again"
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
