@@ -11,7 +11,6 @@ import hashlib
 import os
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
