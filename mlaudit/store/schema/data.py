@@ -53,9 +53,6 @@ def m001_data(db: Database) -> None:
 @MIGRATIONS()
 def m002_row_hash_chunks_and_coverage(db: Database) -> None:
     """Row hashes move to compressed chunks; profiles record their coverage."""
-    from mlaudit.store.rowhash_codec import encode_chunks
-    import numpy as np
-
     db.executescript(
         """
         CREATE TABLE data_row_hash_chunks (key TEXT, column TEXT, chunk INTEGER, n INTEGER, hashes BLOB,
@@ -63,7 +60,12 @@ def m002_row_hash_chunks_and_coverage(db: Database) -> None:
         ALTER TABLE data_profiles ADD COLUMN coverage TEXT;
         """
     )
-    for key, column, blob in db.execute("SELECT key, column, hashes FROM data_row_hashes").fetchall():
+    old = db.execute("SELECT key, column, hashes FROM data_row_hashes").fetchall()
+    if old:  # a store written before the chunks: convert (numpy only then; a new store stays light to create)
+        import numpy as np
+
+        from mlaudit.store.rowhash_codec import encode_chunks
+    for key, column, blob in old:
         values = np.frombuffer(blob or b"", dtype=np.uint64)
         db.conn.executemany("INSERT INTO data_row_hash_chunks VALUES (?, ?, ?, ?, ?)",
                             [(key, column, i, n, data) for i, n, data in encode_chunks(values)])
