@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners import code_names as N
+from mlaudit.scanners.code_paths import StaticPaths, read_target
 
 
 @dataclass(slots=True)
@@ -52,6 +53,7 @@ class ModuleVisitor(ast.NodeVisitor):
         self.imports: set[str] = set()
         self._class_bases: list[str] = []  # serving base classes of the class being visited
         self._argv_seen = False
+        self.paths = StaticPaths()  # string values folded statically, for the data paths reads name
         self._seeded: dict[str, list[tuple[str, ...]]] = {}  # lib -> scopes where it was seeded (so far, in order)
         self._dicts: dict[str, set[str] | None] = {}  # name -> keys of a dict literal assigned to it (None: not a literal)
         self._seeded_generators: set[int] = set()  # ids of torch.Generator() calls seeded by a chained .manual_seed()
@@ -169,6 +171,7 @@ class ModuleVisitor(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         keys = _literal_keys(node.value)
         for target in node.targets:
+            self.paths.assign(target, node.value)
             if isinstance(target, ast.Name):
                 self._dicts[target.id] = keys
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
@@ -255,6 +258,9 @@ class ModuleVisitor(ast.NodeVisitor):
             self._qualified_call(node, qual, attr, kwargs)
         else:
             self._local_call(node, attr, kwargs)
+        target = read_target(node, attr, self.paths)
+        if target is not None:
+            self.add("data_read", node, call=attr, target=target)
         if (re.fullmatch(N.SEED_HELPER, attr or "", re.I) and attr not in ("seed", "manual_seed")
                 and qual not in N.SEED_CALLS and qual not in N.SEEDABLE):
             for lib in ("numpy", "random", "torch"):  # a seed_everything-style helper of the project

@@ -33,7 +33,8 @@ class DataVersioned(Check):
     title = "Training data is versioned"
     area = "repro"
     help = (
-        "Finds the data files the code reads (read_csv, read_parquet, ... with a literal path) and checks each is "
+        "Finds the data files the code reads (read_csv, read_parquet, open, ... with a literal path or one built "
+        "statically: constants, os.path.join, config attributes, YAML/JSON config values) and checks each is "
         "tracked by git, DVC (.dvc / dvc.lock outputs) or Git LFS. Reads from URLs or from files that are not "
         "versioned fail; a mix warns. Without read sites, versioned data files alone pass; nothing is unknown."
     )
@@ -63,6 +64,19 @@ class DataVersioned(Check):
                 how = self._how(_resolve(src.path, literal), tracked_files, dvc, lfs)
                 ev = Evidence(f"reads {literal}" + (f" ({how})" if how else " — not versioned"), path=src.path, line=line, cell=cell, value=literal)
                 (versioned if how else unversioned).append(ev)
+        for read in ctx.facts("code")["data_reads"]:  # paths built in code (os.path.join, constants, configs)
+            target = read["target"]
+            if not target:
+                continue
+            where = dict(path=read["path"], line=read["line"], cell=read["cell"], value=target)
+            if URL.match(target):
+                unversioned.append(Evidence(f"reads {target} from a URL (built as {read['expr'][:80]})", **where))
+                continue
+            if not DATA_SUFFIX.search(target):
+                continue
+            how = self._how(_resolve(read["path"], target), tracked_files, dvc, lfs)
+            ev = Evidence(f"reads {target}" + (f" ({how})" if how else " — not versioned"), **where)
+            (versioned if how else unversioned).append(ev)
         if unversioned and versioned:
             return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "unversioned": len(unversioned)},
                                message=f"{len(unversioned)} data read(s) are not versioned.", evidence=(unversioned + versioned)[:25])
