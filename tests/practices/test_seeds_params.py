@@ -115,3 +115,21 @@ def test_metric_keywords_are_not_hyperparameters(tree_of) -> None:
             "SVC(C=2.0).fit(X, y)\n")
     facts = facts_of(tree_of, text)
     assert [(h["call"], h["names"]) for h in facts["hyper_literals"]] == [("SVC", ["C"])]
+
+
+def test_dvc_experiment_refs_count_as_tuning_runs(make_repo, tmp_path) -> None:
+    """refs/exps/* (DVC experiments) make MODEL-TUNING warn (a search by hand) where the code has none."""
+    from mlaudit.audit.run import audit
+
+    train = "from sklearn.svm import SVC\nimport yaml\np = yaml.safe_load(open('params.yaml'))\nSVC(C=p['C']).fit(X, y)\n"
+    outcomes = {}
+    for name, with_exps in (("plain", False), ("exps", True)):
+        repo = make_repo(name)
+        sha = repo.commit("train", {"train.py": train, "params.yaml": "C: 1.0\n"})
+        if with_exps:
+            repo.git("update-ref", f"refs/exps/{sha[:2]}/{sha[2:]}/exp-1", sha)
+            repo.git("update-ref", f"refs/exps/{sha[:2]}/{sha[2:]}/exp-2", sha)
+        [result] = [r for r in audit(repo.root, tmp_path / f"{name}.sqlite").results if r.check_id == "MODEL-TUNING"]
+        outcomes[name] = (str(result.status), result.value)
+    assert outcomes["plain"][0] == "fail"
+    assert outcomes["exps"] == ("warn", {"experiments": 2})
