@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners import code_names as N
-from mlaudit.scanners.code_paths import StaticPaths, read_target
+from mlaudit.scanners.code_paths import DATA_SUFFIX, READ_CALLS, StaticPaths, read_target
 
 
 @dataclass(slots=True)
@@ -54,6 +54,8 @@ class ModuleVisitor(ast.NodeVisitor):
         self._class_bases: list[str] = []  # serving base classes of the class being visited
         self._argv_seen = False
         self.paths = StaticPaths()  # string values folded statically, for the data paths reads name
+        self._params: list[list[str]] = []  # parameter names of the functions being visited
+        self._read_wrappers: dict[str, int] = {}  # local function -> index of the parameter it reads data from
         self._seeded: dict[str, list[tuple[str, ...]]] = {}  # lib -> scopes where it was seeded (so far, in order)
         self._dicts: dict[str, set[str] | None] = {}  # name -> keys of a dict literal assigned to it (None: not a literal)
         self._seeded_generators: set[int] = set()  # ids of torch.Generator() calls seeded by a chained .manual_seed()
@@ -162,7 +164,9 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("handler", node, name=node.name, params=params, explicit_checks=self._explicit_checks(node),
                      is_async=isinstance(node, ast.AsyncFunctionDef), batch=any(p["batch"] for p in params))
         self.stack.append((node.name, role))
+        self._params.append([a.arg for a in node.args.posonlyargs + node.args.args])
         self.generic_visit(node)
+        self._params.pop()
         self.stack.pop()
 
     visit_FunctionDef = _function
@@ -261,6 +265,7 @@ class ModuleVisitor(ast.NodeVisitor):
         target = read_target(node, attr, self.paths)
         if target is not None:
             self.add("data_read", node, call=attr, target=target)
+        self._data_read_wrappers(node, attr)
         if (re.fullmatch(N.SEED_HELPER, attr or "", re.I) and attr not in ("seed", "manual_seed")
                 and qual not in N.SEED_CALLS and qual not in N.SEEDABLE):
             for lib in ("numpy", "random", "torch"):  # a seed_everything-style helper of the project
@@ -315,6 +320,17 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("training", node, call=qual)
         if self._placement() == "handler" and attr in N.LOG_CALLS and qual.startswith("logging"):
             self.add("prediction_log", node, call=qual)
+
+    def _data_read_wrappers(self, node: ast.Call, attr: str) -> None:
+        """One level through a helper: ``def read_data(name): open(name)`` then ``read_data("data/train.csv")``."""
+        first = node.args[0] if node.args else None
+        if attr in READ_CALLS and isinstance(first, ast.Name) and self._params and first.id in self._params[-1]:
+            self._read_wrappers[self.stack[-1][0]] = self._params[-1].index(first.id)
+        index = self._read_wrappers.get(attr) if isinstance(node.func, ast.Name) else None
+        if index is not None and index < len(node.args):
+            value = self.paths.value(node.args[index])
+            if value and DATA_SUFFIX.search(value) or (value and "{" in value):
+                self.add("data_read", node, call=attr, target=value)
 
     def _local_call(self, node: ast.Call, attr: str, kwargs: set[str | None]) -> None:
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None

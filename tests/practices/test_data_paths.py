@@ -65,3 +65,10 @@ def test_data_read_through_a_built_path_decides_repro_data_versioned(make_repo, 
         results = audit(repo.root, tmp_path / f"s{i}.sqlite").results  # a scan first: "versioned" means committed
         [result] = [r for r in results if r.check_id == "REPRO-DATA-VERSIONED"]
         assert str(result.status) == status, result.message
+
+
+def test_a_read_helper_is_followed_one_level(tree_of) -> None:
+    """def read_data(name): open(name) ... read_data('data/train.csv'): the helper's argument is the data read."""
+    code = ("def read_data(file_name):\n    f = open(file_name)\n    return f.read()\n\n"
+            "def load():\n    train = read_data('data/train.csv')\n    return train, read_data('notes.md')\n")
+    assert reads(tree_of, {"load_data.py": code}) == [("load_data.py", 6, "data/train.csv")]
