@@ -58,3 +58,18 @@ def test_without_a_lock_the_model_is_declared_but_unhashed(tree_of) -> None:
     [model] = facts["dvc"]["models"]
     assert (model["path"], model["md5"], model["lock"], model["deps"][0]) == (
         "sub/models/model.pkl", None, None, {"path": "sub/data/features.csv", "md5": None})
+
+
+def test_model_checks_see_a_declared_model_whose_content_is_absent(make_repo, tmp_path) -> None:
+    """No model bytes in git, but dvc.lock hashes one: UNSAFE/PICKLE unknown (not inspected), METRICS and
+    LINEAGE judged from the pipeline's declarations, never "no model found"."""
+    from mlaudit.audit.run import audit
+
+    repo = make_repo("dvcrepo")
+    repo.commit("pipeline", {"dvc.yaml": DVC_YAML, "dvc.lock": DVC_LOCK, "params.yaml": "train:\n  n_estimators: 100\n",
+                             "train.py": "import pickle\nfrom sklearn.svm import SVC\npickle.dump(SVC().fit(X, y), open('m', 'wb'))\n"})
+    by_id = {r.check_id: r for r in audit(repo.root, tmp_path / "s.sqlite").results}
+    assert str(by_id["MODEL-UNSAFE"].status) == "unknown"
+    assert str(by_id["MODEL-PICKLE"].status) == "unknown"
+    assert (str(by_id["MODEL-METRICS"].status), by_id["MODEL-METRICS"].value) == ("pass", {"declared": 1, "with_metrics": 1})
+    assert (str(by_id["REPRO-LINEAGE"].status), by_id["REPRO-LINEAGE"].value) == ("pass", {"declared": 1, "traced": 1})

@@ -6,6 +6,7 @@ from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence
 from mlaudit.store.model_queries import all_versions
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 
 
 @register
@@ -17,7 +18,7 @@ class UnsafeModel(Check):
         "Every version of every model file in history (and MLflow/DVC artifacts) is read without loading it. "
         "A pickle, joblib, PyTorch or Keras file that imports os, subprocess, builtins eval/exec/getattr, runpy "
         "and the like fails (critical); globals outside the allow-list of numeric and ML types warn; files that "
-        "could not be verified (malformed, too large) warn."
+        "could not be verified (malformed, too large) warn. A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected."
     )
     recommendation = (
         "Delete the dangerous file from history (git filter-repo) and rotate anything it could reach; never load "
@@ -30,6 +31,11 @@ class UnsafeModel(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         versions = [v for v in all_versions(ctx.store) if v.status != "D" and v.format != "unknown"]
         if not versions:
+            declared = declared_models(ctx)
+            if declared:  # a pipeline declares models whose bytes are not here: not inspected is not safe
+                return self.result(Status.UNKNOWN, 0, message=f"{len(declared)} model(s) declared by the DVC pipeline, but their "
+                                   "content is not in the repository, so they could not be inspected.",
+                                   evidence=declared_evidence(declared, "declared, content absent (not inspected)"))
             return self.result(Status.NOT_APPLICABLE, 0, value=0, message="No model files found in the repository or its history.")
         seen: set[tuple[str, str]] = set()
         dangerous, unknown, unverified = [], [], []
