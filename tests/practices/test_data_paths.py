@@ -72,3 +72,13 @@ def test_a_read_helper_is_followed_one_level(tree_of) -> None:
     code = ("def read_data(file_name):\n    f = open(file_name)\n    return f.read()\n\n"
             "def load():\n    train = read_data('data/train.csv')\n    return train, read_data('notes.md')\n")
     assert reads(tree_of, {"load_data.py": code}) == [("load_data.py", 6, "data/train.csv")]
+
+
+def test_the_projects_own_file_by_raw_github_url_is_versioned(make_repo, tmp_path: Path) -> None:
+    """read_csv of raw.githubusercontent.com/<owner>/<repo>/main/datasets/d.csv, committed here, is git-versioned."""
+    url = "https://raw.githubusercontent.com/me/proj/main/datasets/d.csv"
+    repo = make_repo("raw")
+    repo.commit("files", {"train.py": f"import pandas as pd\nURL = '{url}'\ndf = pd.read_csv(URL)\npd.read_csv('{url}')\n",
+                          "datasets/d.csv": "a\n1\n"})
+    [result] = [r for r in audit(repo.root, tmp_path / "s.sqlite").results if r.check_id == "REPRO-DATA-VERSIONED"]
+    assert (str(result.status), result.value) == ("pass", {"versioned": 2, "unversioned": 0})
