@@ -20,6 +20,20 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+_REQUEST_NAMES = {"request", "req"}
+_RAW_BODY_CALLS = {"json", "get_json", "body", "form", "get_data"}
+_RAW_BODY_ATTRS = {"json", "form", "args", "data", "files", "values", "query_params"}
+
+
+def _raw_request_input(node: ast.AST) -> str | None:
+    """``await request.json()``, ``request.get_json()``, ``request.form[...]``: the handler reads a raw request body."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in _REQUEST_NAMES:
+            if sub.attr in _RAW_BODY_CALLS | _RAW_BODY_ATTRS:
+                return f"{sub.value.id}.{sub.attr}"
+    return None
+
+
 def _literal_keys(value: ast.AST) -> set[str] | None:
     """Keys of a dict literal or dict(...) call with constant keys, else None (not visible statically)."""
     if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) for k in value.keys):
@@ -207,6 +221,9 @@ class ModuleVisitor(ast.NodeVisitor):
             batch = ann is not None and bool(re.match(r"(typing\.)?(list|List|Sequence|Iterable)\[", ast.unparse(ann)))
             out.append({"name": arg.arg, "model": sorted(names & self.pydantic_models) or None,
                         "annotated": ann is not None, "batch": batch})
+        raw = _raw_request_input(node)
+        if raw:  # the body read from the framework's request object: an input, untyped
+            out.append({"name": raw, "model": None, "annotated": False, "batch": False})
         return out
 
     def _explicit_checks(self, node: ast.AST) -> bool:

@@ -32,6 +32,8 @@ TUNING = {
     "sklearn.model_selection.GridSearchCV": "GridSearchCV", "sklearn.model_selection.RandomizedSearchCV": "RandomizedSearchCV",
     "sklearn.model_selection.HalvingGridSearchCV": "HalvingGridSearchCV",
     "sklearn.model_selection.HalvingRandomSearchCV": "HalvingRandomSearchCV",
+    # scikit-learn < 0.18 (the module of old Python 2 notebooks)
+    "sklearn.grid_search.GridSearchCV": "GridSearchCV", "sklearn.grid_search.RandomizedSearchCV": "RandomizedSearchCV",
     "optuna": "optuna", "hyperopt.fmin": "hyperopt", "ray.tune": "ray tune", "keras_tuner": "keras-tuner",
     "kerastuner": "keras-tuner", "skopt": "scikit-optimize", "flaml": "FLAML", "wandb.sweep": "W&B sweep",
     "wandb.agent": "W&B sweep", "bayes_opt.BayesianOptimization": "bayesian-optimization", "nevergrad": "nevergrad",

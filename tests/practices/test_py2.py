@@ -135,3 +135,12 @@ def test_mixed_tabs_and_spaces_are_expanded_like_python2() -> None:
     src = "def f(x):\n\tif x:\n\t    return 1\n        return 2\n"
     parsed = tolerant_parse(src)
     assert parsed.tree is not None and parsed.blanked == []
+
+
+def test_old_sklearn_grid_search_module_is_a_tuning_search(tree_of) -> None:
+    """sklearn.grid_search.GridSearchCV (scikit-learn < 0.18, Python 2 notebooks) is a hyperparameter search."""
+    from mlaudit.scanners.evaluation import evaluation_facts
+
+    src = "from sklearn.grid_search import GridSearchCV\nfrom sklearn.svm import SVC\nprint 'search'\nGridSearchCV(SVC(), {'C': [1, 10]}).fit(X, y)\n"
+    facts = evaluation_facts(tree_of({"tune.py": src}))
+    assert [(t["tool"], t["line"]) for t in facts["tuning"]] == [("GridSearchCV", 4)]
