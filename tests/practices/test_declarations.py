@@ -158,3 +158,13 @@ def test_a_handler_reading_the_raw_request_body_takes_unvalidated_input(tree_of,
     assert [p["name"] for p in handler["params"]] == ["request.json"] and handler["validated"] is None
     result = judge({"serve.py": serve}, "MON-INPUT-INVARIANTS")
     assert str(result.status) == "fail", result.message
+
+
+def test_a_trainer_config_enabling_anomaly_detection_is_a_numeric_guard(tree_of) -> None:
+    """detect_anomaly: true in a Hydra trainer config (Lightning) is a NaN/inf guard, found at its line."""
+    from mlaudit.scanners.evaluation import evaluation_facts
+
+    facts = evaluation_facts(tree_of({"configs/debug/default.yaml": "trainer:\n  max_epochs: 1\n  detect_anomaly: true\n",
+                                      "configs/train.yaml": "trainer:\n  detect_anomaly: false\n"}))
+    assert [(n["path"], n["line"], n["tool"]) for n in facts["numeric"]] == [
+        ("configs/debug/default.yaml", 3, "trainer anomaly detection")]
