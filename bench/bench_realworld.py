@@ -210,7 +210,7 @@ def py2_share(repos: list[dict[str, Any]], repos_dir: Path) -> None:
                 counts["other"] = counts.get("other", 0) + 1  # shell/SQL/Scala cells or broken code, not Python 2
                 continue
             counts["failed"] += 1
-            outcomes = [tolerant_parse(t) if tolerant_parse else None for t in failing]
+            outcomes = [tolerant_parse(t) if tolerant_parse is not None else None for t in failing]
             if all(o is not None and o.tree is not None and not o.blanked for o in outcomes):
                 counts["rewritten"] += 1
             elif all(o is not None and o.tree is not None for o in outcomes):

@@ -140,7 +140,8 @@ def _parse_units(units: list[SourceFile], result: Analysis) -> list[tuple[Module
     if script:
         result.unreadable.append((_error_line(whole), None, whole.error or "cannot parse"))
         return []
-    out, aliases = [], {}
+    out: list[tuple[ModuleVisitor, SourceFile | None]] = []
+    aliases: dict[str, str] = {}
     for cell in units:
         parsed = tolerant_parse(cell.text)
         if parsed.tree is None:
