@@ -61,7 +61,10 @@ def tolerant_parse(text: str) -> TolerantParse:
         pass
     except (RecursionError, MemoryError):
         return TolerantParse(None, error="too deeply nested to parse")
-    rewritten = rewrite_py2(text)
+    try:
+        rewritten = rewrite_py2(text)
+    except (IndexError, ValueError, RecursionError) as exc:  # a rewrite bug must not stop the audit
+        return TolerantParse(None, error=f"syntax error; the Python 2 rewrite failed ({type(exc).__name__})")
     changed = rewritten != text
     lines = rewritten.split("\n")
     code_lines = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
