@@ -48,6 +48,7 @@ class RepoOutcome:
     disagreements: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     error: str = ""
+    statuses: dict[str, str] = field(default_factory=dict)
 
     @property
     def stage_ok(self) -> bool:
@@ -96,7 +97,12 @@ def prepare(repos: list[dict[str, Any]], repos_dir: Path) -> None:
         print(f"{repo['name']}: {state}")
 
 
-def audit_repo(repo: dict[str, Any], path: Path) -> RepoOutcome:
+def expectations(repo: dict[str, Any], errata: bool) -> dict[str, str]:
+    """The repository's expectations, with its errata (corrected misreadings) applied when ``errata``."""
+    return {**repo["expect"], **(repo.get("errata", {}) if errata else {})}
+
+
+def audit_repo(repo: dict[str, Any], path: Path, errata: bool = True) -> RepoOutcome:
     """Audit one repository with a throw-away store and compare with the manifest."""
     from mlaudit.audit.run import audit
     from mlaudit.report.model import build_report
@@ -114,8 +120,9 @@ def audit_repo(repo: dict[str, Any], path: Path) -> RepoOutcome:
             return outcome
     outcome.seconds = time.perf_counter() - t0
     outcome.stage_actual = report.scorecard.decision.operating
+    outcome.statuses = {r.check_id: str(r.status) for r in result.results}
     by_id = {r.check_id: r for r in result.results}
-    for check_id, text in repo["expect"].items():
+    for check_id, text in expectations(repo, errata).items():
         exp = parse_expectation(text)
         got = by_id.get(check_id)
         outcome.judged += 1
@@ -128,6 +135,20 @@ def audit_repo(repo: dict[str, Any], path: Path) -> RepoOutcome:
                 "why expected": exp.reason, "mlaudit says": (got.message if got else "no result")[:160],
             })
     return outcome
+
+
+def original_agreement(repos: list[dict[str, Any]], outcomes: list[RepoOutcome]) -> tuple[int, int]:
+    """Agreement with the expectations as first written (errata not applied)."""
+    by_name = {o.name: o for o in outcomes if not o.error}
+    agreed = judged = 0
+    for repo in repos:
+        o = by_name.get(repo["name"])
+        if o is None:
+            continue
+        for check_id, text in repo["expect"].items():
+            judged += 1
+            agreed += o.statuses.get(check_id, "missing") in parse_expectation(text).statuses
+    return agreed, judged
 
 
 def print_outcomes(outcomes: list[RepoOutcome]) -> None:
@@ -145,7 +166,7 @@ def print_outcomes(outcomes: list[RepoOutcome]) -> None:
     stages_ok = sum(o.stage_ok for o in outcomes if not o.error)
     ran = sum(not o.error for o in outcomes)
     share = total_agreed / total_judged if total_judged else 0.0
-    print(f"\nTOTAL verdict agreement: {total_agreed}/{total_judged} = {share:.1%}")
+    print(f"\nTOTAL verdict agreement (errata applied): {total_agreed}/{total_judged} = {share:.1%}")
     print(f"TOTAL stage agreement: {stages_ok}/{ran}")
     print("\nDisagreements (repository, check: expected -> mlaudit; why expected | what mlaudit said):")
     for o in outcomes:
@@ -189,7 +210,7 @@ def py2_share(repos: list[dict[str, Any]], repos_dir: Path) -> None:
                 counts["other"] = counts.get("other", 0) + 1  # shell/SQL/Scala cells or broken code, not Python 2
                 continue
             counts["failed"] += 1
-            outcomes = [tolerant_parse(t) if tolerant_parse else None for t in failing]
+            outcomes = [tolerant_parse(t) if tolerant_parse is not None else None for t in failing]
             if all(o is not None and o.tree is not None and not o.blanked for o in outcomes):
                 counts["rewritten"] += 1
             elif all(o is not None and o.tree is not None for o in outcomes):
@@ -255,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"auditing {repo['name']} ...", flush=True)
         outcomes.append(audit_repo(repo, path))
     print_outcomes(outcomes)
+    agreed, judged = original_agreement(repos, outcomes)
+    if judged:
+        print(f"\nTOTAL with the expectations as first written (no errata): {agreed}/{judged} = {agreed / judged:.1%}")
     if args.json:
         args.json.write_text(json.dumps([o.__dict__ for o in outcomes], indent=1))
     return 0

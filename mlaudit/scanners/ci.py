@@ -158,7 +158,7 @@ class _Facts:
 
     def job(self, path: str, system: str, name: str, text: str, steps: list[tuple[str, str]],
             lines: list[int] | None = None, actions: list[tuple[str, dict[str, Any]]] | None = None) -> None:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, (step_name, run) in enumerate(steps):
             line = lines[i] if lines and i < len(lines) else _line(text, run or step_name)
             uses, with_ = actions[i] if actions and i < len(actions) else ("", {})
@@ -235,8 +235,8 @@ def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
         job = job if isinstance(job, dict) else {}
         mappings = [step for step in _list(job.get("steps")) if isinstance(step, dict)]
         steps = [(str(step.get("name") or step.get("uses") or ""), str(step.get("run") or "")) for step in mappings]
-        actions = [(str(step.get("uses") or ""), step.get("with") if isinstance(step.get("with"), dict) else {})
-                   for step in mappings]
+        actions: list[tuple[str, dict[str, Any]]] = [
+            (str(step.get("uses") or ""), step["with"] if isinstance(step.get("with"), dict) else {}) for step in mappings]
         if job.get("uses"):
             steps.append((str(job["uses"]), ""))
             actions.append((str(job["uses"]), {}))

@@ -23,12 +23,15 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
     hyper_literals: [{call, names, training}]  numeric keyword literals passed to estimators / optimizers
     params_reads: [{source, via}]  config files opened, config libraries (hydra, argparse, dvc.api, ...)
     training: [{call}]             .fit / .train calls
+    data_reads: [{call, target, expr}]  data paths built in code (os.path.join, constants, config attributes, YAML
+                                   config values) resolved to a repo path or URL; target None when it stays unknown
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import posixpath
 import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -38,18 +41,19 @@ from mlaudit.core.tree import TreeSource
 from mlaudit.scanners import code_names as N
 from mlaudit.scanners.code_visit import ModuleVisitor
 from mlaudit.scanners.facts import fact_provider
+from mlaudit.scanners.code_paths import MAX_CONFIG_BYTES, resolve
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 from mlaudit.scanners.py2compat import TolerantParse, tolerant_parse
 
 MAX_ITEMS = 500
 LIST_KEYS = ("unreadable", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
              "serving", "handlers", "pydantic_models", "model_loads", "monitoring", "prediction_logs", "tests",
-             "hyper_literals", "params_reads", "training")
+             "hyper_literals", "params_reads", "training", "data_reads")
 KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseeded", "rng_use": "rng_use",
             "tracking": "tracking", "validation": "validation", "schema": "schemas", "serving": "serving",
             "handler": "handlers", "pydantic_model": "pydantic_models", "model_load": "model_loads",
             "monitoring": "monitoring", "prediction_log": "prediction_logs", "hyper_literal": "hyper_literals",
-            "params_read": "params_reads", "training": "training"}
+            "params_read": "params_reads", "training": "training", "data_read": "data_reads"}
 SUITE_TOOLS = {"great_expectations", "pandera", "deepchecks", "evidently", "tfdv", "soda", "whylogs"}
 _TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 _TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
@@ -105,6 +109,7 @@ class Analysis:
     unreadable: list[tuple[int | None, int | None, str]] = field(default_factory=list)  # line, cell, reason
     partial: list[tuple[int | None, str]] = field(default_factory=list)  # cell, what was rewritten or skipped
     test_kinds: list[str] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)  # self.NAME = "<string>" assignments (config objects)
 
 
 _CACHE: OrderedDict[str, Analysis] = OrderedDict()
@@ -135,7 +140,8 @@ def _parse_units(units: list[SourceFile], result: Analysis) -> list[tuple[Module
     if script:
         result.unreadable.append((_error_line(whole), None, whole.error or "cannot parse"))
         return []
-    out, aliases = [], {}
+    out: list[tuple[ModuleVisitor, SourceFile | None]] = []
+    aliases: dict[str, str] = {}
     for cell in units:
         parsed = tolerant_parse(cell.text)
         if parsed.tree is None:
@@ -204,6 +210,7 @@ def analyse(units: list[SourceFile]) -> Analysis:
     result.parsed = bool(visits)
     for visitor, cell in visits:
         result.imports.update(visitor.imports)
+        result.attrs.update(visitor.paths.attrs)
         result.serving = result.serving or bool(visitor.frameworks)
         result.findings.extend((f.kind, *_position(units, cell, f.line), f.data) for f in visitor.findings)
     result.test_kinds = _test_kinds(text)
@@ -261,5 +268,25 @@ def code_facts(tree: TreeSource) -> dict[str, Any]:
             groups[src.path].append(src)
     for units in groups.values():
         _add_file(facts, units)
+    _resolve_data_reads(facts, [analyse(units).attrs for units in groups.values()], tree)
     facts["imports"] = sorted(facts["imports"])
     return facts
+
+
+def _resolve_data_reads(facts: dict[str, Any], attr_tables: list[dict[str, str]], tree: TreeSource) -> None:
+    """Fill config attributes and YAML/JSON values into the data paths reads name (from anywhere in the tree)."""
+    attrs: dict[str, str] = {}
+    for table in attr_tables:
+        for name, value in table.items():
+            attrs.setdefault(name, value)
+
+    def read(path: str) -> str | None:
+        try:
+            return tree.read_text(path, MAX_CONFIG_BYTES) if tree.exists(path) else None
+        except Exception:  # noqa: BLE001 - a config that cannot be read resolves nothing
+            return None
+
+    for item in facts["data_reads"]:
+        expr = item.pop("target")
+        item["expr"] = expr
+        item["target"] = resolve(expr, attrs, read, posixpath.dirname(item["path"]))

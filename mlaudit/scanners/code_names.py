@@ -49,6 +49,14 @@ SEED_KWARGS = {"random_state", "seed", "random_seed", "rng"}
 SEED_FREE_KWARGS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "class_weight", "n_iter",
                     "cv", "scoring", "refit", "test_size", "train_size", "shuffle", "stratify", "warm_start", "device",
                     "n_splits", "n_repeats"}
+# keywords of metric and evaluation calls: how a score is computed, not a hyperparameter of the model
+METRIC_KWARGS = {"beta", "zero_division", "average", "pos_label", "labels", "normalize", "squared", "multi_class",
+                 "sample_weight", "k", "greater_is_better", "needs_proba", "adjusted", "digits", "output_dict"}
+NOT_HYPER_PREFIXES = ("sklearn.metrics.", "sklearn.model_selection.", "sklearn.utils.", "sklearn.datasets.")
+# a project's own helper that seeds every generator (seed_everything, set_seeds, fix_seed, ...)
+SEED_HELPER = r"(set_|fix_|init_)?(random_)?seeds?(_everything|_all)?|seed_?everything|set_(global_|random_)?seeds?"
+# generators a global numpy seed makes deterministic: sklearn's random_state=None and pandas' sample use np.random
+NUMPY_GLOBAL_USERS = {"sklearn", "pandas"}
 
 TRACKING = {"mlflow": "mlflow", "wandb": "wandb", "dvclive": "dvclive", "neptune": "neptune", "comet_ml": "comet",
             "clearml": "clearml", "torch.utils.tensorboard": "tensorboard", "tensorboardX": "tensorboard",

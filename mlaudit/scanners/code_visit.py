@@ -9,6 +9,7 @@ from typing import Any
 
 from mlaudit.scanners import code_names as N
 from mlaudit.scanners.test_asserts import is_vacuous_test
+from mlaudit.scanners.code_paths import DATA_SUFFIX, READ_CALLS, StaticPaths, read_target
 
 
 @dataclass(slots=True)
@@ -18,6 +19,29 @@ class Finding:
     kind: str
     line: int
     data: dict[str, Any] = field(default_factory=dict)
+
+
+_REQUEST_NAMES = {"request", "req"}
+_RAW_BODY_CALLS = {"json", "get_json", "body", "form", "get_data"}
+_RAW_BODY_ATTRS = {"json", "form", "args", "data", "files", "values", "query_params"}
+
+
+def _raw_request_input(node: ast.AST) -> str | None:
+    """``await request.json()``, ``request.get_json()``, ``request.form[...]``: the handler reads a raw request body."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in _REQUEST_NAMES:
+            if sub.attr in _RAW_BODY_CALLS | _RAW_BODY_ATTRS:
+                return f"{sub.value.id}.{sub.attr}"
+    return None
+
+
+def _literal_keys(value: ast.AST) -> set[str] | None:
+    """Keys of a dict literal or dict(...) call with constant keys, else None (not visible statically)."""
+    if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) for k in value.keys):
+        return {str(k.value) for k in value.keys if isinstance(k, ast.Constant)}
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+        return {k.arg for k in value.keywords if k.arg}
+    return None
 
 
 def _prefix(name: str | None, table: dict[str, str]) -> str | None:
@@ -44,6 +68,12 @@ class ModuleVisitor(ast.NodeVisitor):
         self.imports: set[str] = set()
         self._class_bases: list[str] = []  # serving base classes of the class being visited
         self._argv_seen = False
+        self.paths = StaticPaths()  # string values folded statically, for the data paths reads name
+        self._params: list[list[str]] = []  # parameter names of the functions being visited
+        self._read_wrappers: dict[str, int] = {}  # local function -> index of the parameter it reads data from
+        self._seeded: dict[str, list[tuple[str, ...]]] = {}  # lib -> scopes where it was seeded (so far, in order)
+        self._dicts: dict[str, set[str] | None] = {}  # name -> keys of a dict literal assigned to it (None: not a literal)
+        self._seeded_generators: set[int] = set()  # ids of torch.Generator() calls seeded by a chained .manual_seed()
 
     # names -------------------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -59,6 +89,42 @@ class ModuleVisitor(ast.NodeVisitor):
 
     def add(self, kind: str, node: ast.AST, **data: Any) -> None:
         self.findings.append(Finding(kind, getattr(node, "lineno", 0), data))
+
+    def _global_seed(self, node: ast.AST, lib: str, call: str) -> None:
+        """A seed of a library's global generator (np.random.seed, a seed helper), remembered for later calls."""
+        self.add("seed", node, lib=lib, call=call)
+        self._seeded.setdefault(lib, []).append(self._scope())
+
+    def _scope(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.stack)
+
+    def _globally_seeded(self, lib: str) -> bool:
+        """A numpy seed set earlier in this scope or an enclosing one makes ``lib``'s default generator deterministic."""
+        if lib not in N.NUMPY_GLOBAL_USERS:
+            return False
+        here = self._scope()
+        return any(here[: len(scope)] == scope for scope in self._seeded.get("numpy", []))
+
+    def _random_call(self, node: ast.AST, lib: str, call: str, seeded: bool, **data: Any) -> None:
+        """Record a call that takes a random_state: seeded explicitly, by a global numpy seed before it, or not."""
+        if seeded:
+            self.add("random_state", node, lib=lib, call=call, **data)
+        elif self._globally_seeded(lib):
+            self.add("random_state", node, lib=lib, call=call, via="global numpy seed set before", **data)
+        else:
+            self.add("unseeded", node, lib=lib, call=call, **data)
+
+    def _kwargs_seeded(self, node: ast.Call) -> bool | None:
+        """For ``f(**config)``: True/False when ``config`` is a dict literal here (does it set a seed?), None if unknown."""
+        answers = []
+        for k in node.keywords:
+            if k.arg is None:
+                name = k.value.id if isinstance(k.value, ast.Name) else None
+                keys = self._dicts.get(name) if name else None
+                answers.append(None if keys is None else bool(keys & N.SEED_KWARGS))
+        if any(a is True for a in answers):
+            return True
+        return None if None in answers else False
 
     def _import(self, module: str, node: ast.AST) -> None:
         self.imports.add(module.split(".")[0])
@@ -113,11 +179,26 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("handler", node, name=node.name, params=params, explicit_checks=self._explicit_checks(node),
                      is_async=isinstance(node, ast.AsyncFunctionDef), batch=any(p["batch"] for p in params))
         self.stack.append((node.name, role))
+        self._params.append([a.arg for a in node.args.posonlyargs + node.args.args])
         self.generic_visit(node)
+        self._params.pop()
         self.stack.pop()
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        keys = _literal_keys(node.value)
+        for target in node.targets:
+            self.paths.assign(target, node.value)
+            if isinstance(target, ast.Name):
+                self._dicts[target.id] = keys
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                key = target.slice.value if isinstance(target.slice, ast.Constant) else None
+                known = self._dicts.get(target.value.id)
+                if known is not None and isinstance(key, str):
+                    known.add(key)  # config["random_state"] = 0
+        self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if not self._argv_seen and self.qualname(node.value) == "sys.argv":  # command-line parameters (MLproject)
@@ -141,6 +222,9 @@ class ModuleVisitor(ast.NodeVisitor):
             batch = ann is not None and bool(re.match(r"(typing\.)?(list|List|Sequence|Iterable)\[", ast.unparse(ann)))
             out.append({"name": arg.arg, "model": sorted(names & self.pydantic_models) or None,
                         "annotated": ann is not None, "batch": batch})
+        raw = _raw_request_input(node)
+        if raw:  # the body read from the framework's request object: an input, untyped
+            out.append({"name": raw, "model": None, "annotated": False, "batch": False})
         return out
 
     def _explicit_checks(self, node: ast.AST) -> bool:
@@ -196,6 +280,14 @@ class ModuleVisitor(ast.NodeVisitor):
             self._qualified_call(node, qual, attr, kwargs)
         else:
             self._local_call(node, attr, kwargs)
+        target = read_target(node, attr, self.paths)
+        if target is not None:
+            self.add("data_read", node, call=attr, target=target)
+        self._data_read_wrappers(node, attr)
+        if (re.fullmatch(N.SEED_HELPER, attr or "", re.I) and attr not in ("seed", "manual_seed")
+                and qual not in N.SEED_CALLS and qual not in N.SEEDABLE):
+            for lib in ("numpy", "random", "torch"):  # a seed_everything-style helper of the project
+                self._global_seed(node, lib, f"{ast.unparse(node.func)[:60]}() (seed helper)")
         for arg in node.args:
             if (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.lower().endswith(N.CONFIG_SUFFIXES)
                     and not any(w in arg.value.lower() for w in N.NOT_CONFIG_WORDS)):
@@ -204,9 +296,12 @@ class ModuleVisitor(ast.NodeVisitor):
 
     def _qualified_call(self, node: ast.Call, qual: str, attr: str, kwargs: set[str | None]) -> None:
         if qual in N.SEED_CALLS:
-            self.add("seed", node, lib=N.SEED_CALLS[qual], call=qual)
+            self._global_seed(node, N.SEED_CALLS[qual], qual)
         elif qual in N.SEEDABLE:
-            self.add("seed" if node.args or kwargs & {"seed", "x"} else "unseeded", node, lib=N.SEEDABLE[qual], call=qual)
+            seeded = node.args or kwargs & {"seed", "x"} or id(node) in self._seeded_generators
+            self.add("seed" if seeded else "unseeded", node, lib=N.SEEDABLE[qual], call=qual)
+        if attr in ("manual_seed", "seed") and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+            self._seeded_generators.add(id(node.func.value))  # torch.Generator().manual_seed(42)
         lib = _prefix(qual, N.RNG_MODULES)
         through_call = isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call)
         if lib and not through_call and (attr in N.RNG_DRAWS or qual.startswith(tuple(N.TORCH_TRAINING))):
@@ -215,9 +310,13 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("rng_use", node, lib="tensorflow", call=qual)
         last = qual.rsplit(".", 1)[-1]
         if last in N.RANDOM_STATE_NAMES or (last in N.SHUFFLE_SPLITTERS and self._kw_true(node, "shuffle")):
-            seeded = any(k.arg in N.SEED_KWARGS and not (isinstance(k.value, ast.Constant) and k.value.value is None)
-                         for k in node.keywords) or None in kwargs
-            self.add("random_state" if seeded else "unseeded", node, lib="sklearn", call=last)
+            explicit = any(k.arg in N.SEED_KWARGS and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+                           for k in node.keywords)
+            through = self._kwargs_seeded(node) if None in kwargs and not explicit else None
+            if through is None and None in kwargs and not explicit:  # **config we cannot see into
+                self.add("unseeded", node, lib="sklearn", call=last, kwargs=True)
+            else:
+                self._random_call(node, "sklearn", last, explicit or bool(through))
         for kind, table in (("tracking", N.TRACKING), ("validation", N.VALIDATION), ("monitoring", N.MONITORING)):
             tool = _prefix(qual, table)
             if tool and not (kind == "validation" and tool == "pydantic"):
@@ -226,8 +325,9 @@ class ModuleVisitor(ast.NodeVisitor):
             self.add("schema", node, tool=qual.split(".")[0], name=qual)
         if qual in N.MODEL_LOADS or (attr in ("load_model", "from_pretrained") and _prefix(qual, N.SERVING) is None):
             self.add("model_load", node, call=qual, placement=self._placement())
-        if qual.startswith(N.HYPER_ESTIMATOR_PREFIXES):
+        if qual.startswith(N.HYPER_ESTIMATOR_PREFIXES) and not qual.startswith(N.NOT_HYPER_PREFIXES):
             literal = [k.arg for k in node.keywords if k.arg and k.arg not in N.SEED_FREE_KWARGS
+                       and k.arg not in N.METRIC_KWARGS
                        and isinstance(k.value, ast.Constant) and isinstance(k.value.value, (int, float))
                        and not isinstance(k.value.value, bool)]
             if literal:
@@ -239,6 +339,17 @@ class ModuleVisitor(ast.NodeVisitor):
         if self._placement() == "handler" and attr in N.LOG_CALLS and qual.startswith("logging"):
             self.add("prediction_log", node, call=qual)
 
+    def _data_read_wrappers(self, node: ast.Call, attr: str) -> None:
+        """One level through a helper: ``def read_data(name): open(name)`` then ``read_data("data/train.csv")``."""
+        first = node.args[0] if node.args else None
+        if attr in READ_CALLS and isinstance(first, ast.Name) and self._params and first.id in self._params[-1]:
+            self._read_wrappers[self.stack[-1][0]] = self._params[-1].index(first.id)
+        index = self._read_wrappers.get(attr) if isinstance(node.func, ast.Name) else None
+        if index is not None and index < len(node.args):
+            value = self.paths.value(node.args[index])
+            if value and DATA_SUFFIX.search(value) or (value and "{" in value):
+                self.add("data_read", node, call=attr, target=value)
+
     def _local_call(self, node: ast.Call, attr: str, kwargs: set[str | None]) -> None:
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         rname = ast.unparse(receiver).lower() if receiver is not None else ""
@@ -249,7 +360,8 @@ class ModuleVisitor(ast.NodeVisitor):
         if attr in N.GE_SCHEMA_EXPECTATIONS:  # GE-only method names, often on a fixture (no import in the file)
             self.add("schema", node, tool="great_expectations", name=attr)
         if attr == "sample" and kwargs & {"frac", "n"} and not kwargs & N.SEED_KWARGS:
-            self.add("unseeded", node, lib="pandas", call="DataFrame.sample")
+            self._random_call(node, "pandas", "DataFrame.sample", False)
+
         if attr in N.LOG_CALLS and ("log" in rname or rname == "print") and self._placement() == "handler":
             self.add("prediction_log", node, call=ast.unparse(node.func))
 

@@ -48,7 +48,7 @@ def workflow_pythons(path: str, text: str) -> Iterator[tuple[str, int | None, st
         for step in job.get("steps") or []:
             if not (isinstance(step, dict) and "setup-python" in str(step.get("uses", ""))):
                 continue
-            with_ = step.get("with") if isinstance(step.get("with"), dict) else {}
+            with_: dict[str, Any] = step["with"] if isinstance(step.get("with"), dict) else {}
             value = with_.get("python-version")
             if value is None:
                 continue

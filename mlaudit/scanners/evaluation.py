@@ -32,6 +32,8 @@ TUNING = {
     "sklearn.model_selection.GridSearchCV": "GridSearchCV", "sklearn.model_selection.RandomizedSearchCV": "RandomizedSearchCV",
     "sklearn.model_selection.HalvingGridSearchCV": "HalvingGridSearchCV",
     "sklearn.model_selection.HalvingRandomSearchCV": "HalvingRandomSearchCV",
+    # scikit-learn < 0.18 (the module of old Python 2 notebooks)
+    "sklearn.grid_search.GridSearchCV": "GridSearchCV", "sklearn.grid_search.RandomizedSearchCV": "RandomizedSearchCV",
     "optuna": "optuna", "hyperopt.fmin": "hyperopt", "ray.tune": "ray tune", "keras_tuner": "keras-tuner",
     "kerastuner": "keras-tuner", "skopt": "scikit-optimize", "flaml": "FLAML", "wandb.sweep": "W&B sweep",
     "wandb.agent": "W&B sweep", "bayes_opt.BayesianOptimization": "bayesian-optimization", "nevergrad": "nevergrad",
@@ -64,6 +66,8 @@ TRIGGERS = ("search", "optuna", "hyperopt", "tune", "sweep", "wandb", "skopt", "
             "cohort", "subgroup", "fair", "aif360", "aequitas", "responsibleai", "raiwidgets", "themis", "witwidget",
             "isfinite", "isnan", "isinf", "anomaly", "check_numerics", "terminateonnan")
 SWEEP_CONFIG = re.compile(r"^\s*(sweeper|hydra/sweeper)\s*:", re.M)
+# a trainer config that turns on NaN/inf detection (Lightning Trainer(detect_anomaly=True) set from a Hydra config)
+NUMERIC_CONFIG = re.compile(r"^\s*(detect_anomaly|terminate_on_nan)\s*:\s*(true|True|yes)\b", re.M)
 
 
 def _match(qual: str | None, table: dict[str, str]) -> str | None:
@@ -183,6 +187,10 @@ def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
             line = text.count("\n", 0, m.start()) + 1 if m else 1
             facts["tuning"].append({"path": entry.path, "line": line, "test": False,
                                     "tool": "hydra sweeper" if m else "W&B sweep", "call": "sweep configuration"})
+        n = NUMERIC_CONFIG.search(text)
+        if n:
+            facts["numeric"].append({"path": entry.path, "line": text.count("\n", 0, n.start()) + 1, "test": False,
+                                     "tool": "trainer anomaly detection", "call": f"{n.group(1)}: true (config)"})
 
 
 _CACHE: OrderedDict[str, list[tuple[str, int, str, str]]] = OrderedDict()

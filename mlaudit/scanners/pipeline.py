@@ -3,7 +3,9 @@
 Provider ``pipeline`` returns::
 
     steps:         [{source, path, line, name, cmd, kinds}]  source: dvc | mlproject | make; kinds as in ci.step_kinds
-    dvc:           {stages: int, lock: path|None, tracked: [{path, dvc_file}], params: ["file:key"]}
+    dvc:           {stages: int, lock: path|None, tracked: [{path, dvc_file}], params: ["file:key"],
+                    models: [{path, stage, md5, deps: [{path, md5}], params, metrics, artifact, dvc_yaml, lock}]}
+                   models: stage outs that are models, from dvc.yaml + dvc.lock alone (content may be absent)
     orchestrators: [{tool, path, line, schedule, trains}]  airflow, prefect, kubeflow, zenml, metaflow, dagster,
                                        kedro, flyte, luigi; schedule = the cron/interval text found in the file or None
     schedules:     [{path, line, kind, detail, trains}]  Kubernetes CronJob / Argo CronWorkflow definitions
@@ -22,6 +24,7 @@ import yaml
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.ci import step_kinds
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_yaml, parse_params
+from mlaudit.scanners.dvc_declared import declared_models
 from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
 
@@ -73,7 +76,7 @@ def is_params_path(path: str) -> bool:
 @fact_provider("pipeline")
 def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
     """Declared pipelines of one tree and the params files they (may) read."""
-    data: dict[str, Any] = {"steps": [], "dvc": {"stages": 0, "lock": None, "tracked": [], "params": []},
+    data: dict[str, Any] = {"steps": [], "dvc": {"stages": 0, "lock": None, "tracked": [], "params": [], "models": []},
                             "orchestrators": [], "schedules": [], "params_files": [], "errors": []}
 
     def read(path: str) -> str | None:
@@ -99,6 +102,9 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
                                       "deps": st.deps, "outs": [base + o for o in st.outs]})
                 data["dvc"]["params"].extend(st.params)
             data["dvc"]["stages"] += len(stages)
+            lock_path = base + "dvc.lock"
+            lock_text = read(lock_path) if tree.exists(lock_path) else None
+            data["dvc"]["models"].extend(declared_models(path, text, lock_text))
         elif name == "dvc.lock":
             data["dvc"]["lock"] = path
         elif name.endswith(".dvc") and not path.startswith(".dvc/"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 
 MAX_BLANKED = 3  # lines blanked before giving up: more would analyse a different program
@@ -51,6 +52,14 @@ class TolerantParse:
 
 
 def tolerant_parse(text: str) -> TolerantParse:
+    """Parse ``text``, silencing the SyntaxWarnings the audited code triggers (invalid escapes in old regexes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _tolerant_parse(text)
+
+
+def _tolerant_parse(text: str) -> TolerantParse:
     """Parse ``text``; on failure rewrite Python 2 tokens, then blank failing lines (at most MAX_BLANKED, and one
     per LINES_PER_BLANK code lines)."""
     if "\x00" in text:
@@ -61,7 +70,10 @@ def tolerant_parse(text: str) -> TolerantParse:
         pass
     except (RecursionError, MemoryError):
         return TolerantParse(None, error="too deeply nested to parse")
-    rewritten = rewrite_py2(text)
+    try:
+        rewritten = rewrite_py2(text)
+    except (IndexError, ValueError, RecursionError) as exc:  # a rewrite bug must not stop the audit
+        return TolerantParse(None, error=f"syntax error; the Python 2 rewrite failed ({type(exc).__name__})")
     changed = rewritten != text
     lines = rewritten.split("\n")
     code_lines = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))

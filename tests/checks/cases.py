@@ -22,7 +22,7 @@ X_train, X_test = train_test_split(X)
 LogisticRegression(C=0.5, max_iter=300).fit(X_train, [0, 1] * 2)
 """
 TRAIN_MIXED = TRAIN_SEEDED + "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])\n" \
-    "from sklearn.svm import SVC\nSVC(C=2.0).fit([[0]], [0])\n"
+    "from sklearn.svm import SVC\nSVC(C=2.0).fit([[0]], [0])\nrng = np.random.default_rng()\n"  # a new, unseeded generator
 PARAMS = "seed: 1\nmodel:\n  n_estimators: 10\n"
 PY2 = "print 'hello'\n" + "f = lambda (x, y): x\n" * 4  # Python 2 beyond what the tolerant parse path recovers
 README = {"README.md": "# notes\n"}

@@ -74,8 +74,8 @@ def test_seeds_and_unseeded_call_sites(tree_of) -> None:
     assert [(s["lib"], s["line"]) for s in facts["seeds"]] == [("random", 7), ("torch", 8), ("tensorflow", 9), ("numpy", 10)]
     assert [(u["call"], u["line"]) for u in facts["unseeded"]] == [
         ("numpy.random.default_rng", 11), ("train_test_split", 14), ("KFold", 15), ("RandomForestClassifier", 17),
-        ("DataFrame.sample", 19), ("RandomForestClassifier", 20)]
-    assert [r["line"] for r in facts["random_state"]] == [13, 18]
+        ("RandomForestClassifier", 18), ("DataFrame.sample", 19), ("RandomForestClassifier", 20)]
+    assert [r["line"] for r in facts["random_state"]] == [13]  # RFC(**params): params is not visible, so not seeded
     assert [(r["lib"], r["line"]) for r in facts["rng_use"]] == [("numpy", 12)]
     assert facts["hyper_literals"] == [{"path": "train.py", "line": 17, "cell": None, "call": "RandomForestClassifier",
                                         "names": ["n_estimators", "max_depth"], "training": True}]

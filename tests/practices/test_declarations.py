@@ -147,3 +147,24 @@ def test_train_test_py_is_training_code_not_a_test(tree_of) -> None:
     facts = code_facts(tree_of({"train_test.py": TRAIN, "model_test.py": "def test_fit():\n    assert fit()\n"}))
     assert [t["path"] for t in facts["tests"]] == ["model_test.py"]
     assert [(s["path"], s["line"]) for s in facts["seeds"]] == [("train_test.py", 3)]
+
+
+def test_a_handler_reading_the_raw_request_body_takes_unvalidated_input(tree_of, judge) -> None:
+    """await request.json() in a Ray Serve / Starlette handler is an input; unvalidated, MON-INPUT-INVARIANTS fails."""
+    serve = ("from fastapi import FastAPI\nfrom starlette.requests import Request\nimport joblib\napp = FastAPI()\n"
+             "model = joblib.load('m.joblib')\n@app.post('/predict/')\nasync def predict(request: Request):\n"
+             "    data = await request.json()\n    return model.predict([data['x']])\n")
+    [handler] = code_facts(tree_of({"serve.py": serve}))["handlers"]
+    assert [p["name"] for p in handler["params"]] == ["request.json"] and handler["validated"] is None
+    result = judge({"serve.py": serve}, "MON-INPUT-INVARIANTS")
+    assert str(result.status) == "fail", result.message
+
+
+def test_a_trainer_config_enabling_anomaly_detection_is_a_numeric_guard(tree_of) -> None:
+    """detect_anomaly: true in a Hydra trainer config (Lightning) is a NaN/inf guard, found at its line."""
+    from mlaudit.scanners.evaluation import evaluation_facts
+
+    facts = evaluation_facts(tree_of({"configs/debug/default.yaml": "trainer:\n  max_epochs: 1\n  detect_anomaly: true\n",
+                                      "configs/train.yaml": "trainer:\n  detect_anomaly: false\n"}))
+    assert [(n["path"], n["line"], n["tool"]) for n in facts["numeric"]] == [
+        ("configs/debug/default.yaml", 3, "trainer anomaly detection")]

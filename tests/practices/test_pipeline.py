@@ -22,8 +22,10 @@ def test_declared_pipelines(tree_of) -> None:
     assert steps == [("mlproject", "main", ["training"]), ("mlproject", "evaluate", ["evaluation"]),
                      ("make", "all", ["training"]), ("make", "train", ["training", "evaluation"]), ("make", "lint", ["lint"]),
                      ("dvc", "train", ["training"])]
+    models = facts["dvc"].pop("models")
     assert facts["dvc"] == {"stages": 1, "lock": "dvc.lock", "tracked": [{"path": "data/x.csv", "dvc_file": "data/x.csv.dvc"}],
                             "params": ["params.yaml:lr"]}
+    assert [(m["path"], m["stage"], m["md5"]) for m in models] == [("model.pkl", "train", None)]
     assert [(o["tool"], o["path"]) for o in facts["orchestrators"]] == [("airflow", "dags/daily.py"), ("prefect", "flows/retrain.py")]
     assert facts["params_files"] == ["configs/model.yaml", "params.yaml"]
 

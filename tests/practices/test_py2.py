@@ -135,3 +135,28 @@ def test_mixed_tabs_and_spaces_are_expanded_like_python2() -> None:
     src = "def f(x):\n\tif x:\n\t    return 1\n        return 2\n"
     parsed = tolerant_parse(src)
     assert parsed.tree is not None and parsed.blanked == []
+
+
+def test_old_sklearn_grid_search_module_is_a_tuning_search(tree_of) -> None:
+    """sklearn.grid_search.GridSearchCV (scikit-learn < 0.18, Python 2 notebooks) is a hyperparameter search."""
+    from mlaudit.scanners.evaluation import evaluation_facts
+
+    src = "from sklearn.grid_search import GridSearchCV\nfrom sklearn.svm import SVC\nprint 'search'\nGridSearchCV(SVC(), {'C': [1, 10]}).fit(X, y)\n"
+    facts = evaluation_facts(tree_of({"tune.py": src}))
+    assert [(t["tool"], t["line"]) for t in facts["tuning"]] == [("GridSearchCV", 4)]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PY_ALPHABET = st.sampled_from(list("abcxyz019_ ()[]{}:;,.'\"`<>=+-*/%!#\\\n\t") + ["print ", "except ", "exec ", "raise ",
+                                                                                    "ur'", "0777", "10L", "\"\"\"", "if x:"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PY_ALPHABET, max_size=60).map("".join))
+def test_the_tolerant_path_never_raises_and_keeps_lines(text: str) -> None:
+    """Any text: the rewrite keeps the line count and tolerant_parse returns a tree or a reason, never raises."""
+    assert rewrite_py2(text).count("\n") == text.count("\n")
+    parsed = tolerant_parse(text)
+    assert (parsed.tree is None) == bool(parsed.error)

@@ -17,7 +17,8 @@ class DataSchema(Check):
     title = "Expected data schema declared"
     area = "data"
     help = (
-        "Looks for a declared schema: pandera schemas and models, TFDV schemas, Great Expectations suites, "
+        "Looks for a declared schema: pandera schemas and models, TFDV schemas, Great Expectations suites and "
+        "column/type expectations (also in a validation suite under tests/), "
         "JSON/Avro/Frictionless schema files, pydantic data models outside serving. Passes when a schema is "
         "declared (1 point when validation against it runs automatically, 0.5 otherwise); fails when data is "
         "used with no schema."

@@ -24,8 +24,9 @@ class DataValidation(Check):
     area = "data"
     help = (
         "Looks for data validation in the code (pandera, Great Expectations, evidently, deepchecks, TFDV, soda, "
-        "whylogs, schema asserts on columns and dtypes) outside serving handlers and tests, and for where it "
-        "runs: a CI data-check step or a pipeline stage. Passes when validation runs automatically, warns when "
+        "whylogs, schema asserts on columns and dtypes) outside serving handlers and tests (a validation suite kept "
+        "under tests/ counts), and for where it runs: a CI data-check step (a step, or a script it runs, that runs "
+        "pytest over such a suite counts) or a pipeline stage. Passes when validation runs automatically, warns when "
         "it exists but is run by hand, fails when there is none."
     )
     recommendation = "Validate every data snapshot against expectations (pandera, Great Expectations) in the pipeline and in CI."

@@ -7,6 +7,7 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
 from mlaudit.core.config import define_threshold
 from mlaudit.store.model_queries import lineage, versions_in_scope
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 
 SHARE = define_threshold("models.metrics_share", 1.0, "Share of model versions that must have recorded metrics for MODEL-METRICS to pass.")
 
@@ -19,7 +20,7 @@ class ModelMetrics(Check):
     help = (
         "For each distinct model version (git history, MLflow artifacts) looks for metrics at its commit: "
         "metrics files (metrics.json, scores.json, DVC metrics) or the MLflow runs that produced or name it. "
-        "Passes when the share reaches the threshold, warns when some versions have metrics, fails when none do."
+        "Passes when the share reaches the threshold, warns when some versions have metrics, fails when none do. Models declared by a DVC pipeline without their content count their dvc.yaml metrics."
     )
     recommendation = "Write evaluation metrics with every trained model (MLflow log_metric, DVC metrics file) and commit them together."
     markers = ("experiment tracking",)
@@ -31,6 +32,15 @@ class ModelMetrics(Check):
         for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
+            declared = declared_models(ctx)
+            if declared:  # DVC-declared model versions: metrics files the same pipeline declares
+                with_metrics = [m for m in declared if m["metrics"]]
+                shown = declared_evidence(with_metrics, f"metrics {', '.join(with_metrics[0]['metrics'][:3])}" if with_metrics else "")
+                shown += declared_evidence([m for m in declared if not m["metrics"]], "no metrics declared")
+                status = Status.PASS if len(with_metrics) == len(declared) else Status.WARN if with_metrics else Status.FAIL
+                return self.result(status, len(with_metrics) / len(declared), value={"declared": len(declared), "with_metrics": len(with_metrics)},
+                                   message=f"{len(with_metrics)} of {len(declared)} DVC-declared model(s) have metrics declared by the pipeline.",
+                                   evidence=shown)
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         with_metrics, without = [], []
         for v in seen.values():

@@ -6,6 +6,7 @@ from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, PICKLE_FORMATS, evidence, real_models
 from mlaudit.store.model_queries import list_models
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 
 
 @register
@@ -16,7 +17,7 @@ class PickleFormat(Check):
     help = (
         "Looks at the current version of every model file. Pickle-based formats (pickle, joblib, PyTorch .pt, and any "
         "archive or compressed file holding a pickle, such as a TorchServe .mar or a .pkl.tar.gz) warn: loading one "
-        "runs whatever it contains. ONNX, safetensors, skops, GGUF, Keras (without Lambda) pass."
+        "runs whatever it contains. ONNX, safetensors, skops, GGUF, Keras (without Lambda) pass. A model only declared by a DVC pipeline (content absent) is unknown."
     )
     recommendation = "Save scikit-learn models with skops or ONNX, and tensors with safetensors, so loading cannot run code."
     markers = ("security",)
@@ -25,6 +26,11 @@ class PickleFormat(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         current = real_models(list_models(ctx.store))
         if not current:
+            declared = declared_models(ctx)
+            if declared:
+                return self.result(Status.UNKNOWN, 0, message=f"{len(declared)} model(s) declared by the DVC pipeline; their "
+                                   "content is not in the repository, so the format is not confirmed.",
+                                   evidence=declared_evidence(declared, "declared, content absent"))
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files in the working tree or history.")
         pickled = [v for v in current if v.format in PICKLE_FORMATS or (v.metadata or {}).get("pickle_streams")]
         formats = sorted({v.format for v in current})

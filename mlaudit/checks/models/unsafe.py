@@ -6,6 +6,7 @@ from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence
 from mlaudit.store.model_queries import all_versions
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 
 
 @register
@@ -19,7 +20,7 @@ class UnsafeModel(Check):
         "can run code, start processes, import modules or write files: fails, critical), inconclusive (something was "
         "not fully analysed: a global outside the allow-list, a damaged or truncated stream, an archive member not read, "
         "a size or time cap reached; warns with the reason, never passes) and safe (every pickle stream and archive "
-        "member fully analysed, every callable on the allow-list)."
+        "member fully analysed, every callable on the allow-list). A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected."
     )
     recommendation = (
         "Delete a dangerous file from history (git filter-repo) and rotate anything it could reach; never load it. "
@@ -33,6 +34,11 @@ class UnsafeModel(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         versions = [v for v in all_versions(ctx.store) if v.status != "D" and (v.format != "unknown" or v.error)]
         if not versions:
+            declared = declared_models(ctx)
+            if declared:  # a pipeline declares models whose bytes are not here: not inspected is not safe
+                return self.result(Status.UNKNOWN, 0, message=f"{len(declared)} model(s) declared by the DVC pipeline, but their "
+                                   "content is not in the repository, so they could not be inspected.",
+                                   evidence=declared_evidence(declared, "declared, content absent (not inspected)"))
             return self.result(Status.NOT_APPLICABLE, 0, value=0, message="No model files found in the repository or its history.")
         seen: set[tuple[str, str]] = set()
         dangerous, inconclusive, safe = [], [], 0

@@ -14,7 +14,7 @@ class NumericStability(Check):
     area = "mon"
     help = (
         "Looks for guards against invalid numbers in training or serving: isfinite / isnan / isinf (numpy, math, torch) "
-        "tested in an assert or an if, torch anomaly detection, tf.debugging.check_numerics, Keras TerminateOnNaN. The "
+        "tested in an assert or an if, torch anomaly detection, tf.debugging.check_numerics, Keras TerminateOnNaN, a trainer config setting detect_anomaly: true. The "
         "same calls used to clean data elsewhere do not count. Passes when a guard runs in a pipeline stage, CI or a test "
         "run by CI, warns (0.5) when only in code run by hand, fails when absent; not applicable without training code."
     )

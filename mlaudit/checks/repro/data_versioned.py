@@ -14,6 +14,7 @@ READ = re.compile(
     r"\b(?:read_csv|read_parquet|read_json|read_table|read_excel|read_feather|read_pickle|loadtxt|genfromtxt|"
     r"load_dataset|read_orc)\(\s*[rbf]?[\"']([^\"'\n]+)[\"']")
 URL = re.compile(r"^(https?|s3|gs|gcs|az|abfss?|hdfs|ftp)://", re.I)
+RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob)/[^/]+)/(.+)$")
 DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc)$", re.I)
 
 
@@ -33,9 +34,10 @@ class DataVersioned(Check):
     title = "Training data is versioned"
     area = "repro"
     help = (
-        "Finds the data files the code reads (read_csv, read_parquet, ... with a literal path) and checks each is "
+        "Finds the data files the code reads (read_csv, read_parquet, open, ... with a literal path or one built "
+        "statically: constants, os.path.join, config attributes, YAML/JSON config values) and checks each is "
         "tracked by git, DVC (.dvc / dvc.lock outputs) or Git LFS. Reads from URLs or from files that are not "
-        "versioned fail; a mix warns. Without read sites, versioned data files alone pass; nothing is unknown."
+        "versioned fail (a raw GitHub URL of a file committed here counts as git); a mix warns. Without read sites, versioned data files alone pass; nothing is unknown."
     )
     recommendation = "Track training data with DVC or Git LFS (or commit small files), and read it from versioned paths, not URLs."
     markers = ("reproducibility", "data versioning")
@@ -55,14 +57,34 @@ class DataVersioned(Check):
             for m in READ.finditer(src.text):
                 literal = m.group(1)
                 line, cell = src.position(src.text.count("\n", 0, m.start()) + 1)
-                if URL.match(literal):
+                if URL.match(literal) and not self._own_raw_file(literal, tracked_files):
                     unversioned.append(Evidence(f"reads {literal} from a URL", path=src.path, line=line, cell=cell, value=literal))
+                    continue
+                if URL.match(literal):
+                    versioned.append(Evidence(f"reads {literal} (git: this repository's file, by its raw GitHub URL)",
+                                              path=src.path, line=line, cell=cell, value=literal))
                     continue
                 if "{" in literal or not DATA_SUFFIX.search(literal):
                     continue
                 how = self._how(_resolve(src.path, literal), tracked_files, dvc, lfs)
                 ev = Evidence(f"reads {literal}" + (f" ({how})" if how else " — not versioned"), path=src.path, line=line, cell=cell, value=literal)
                 (versioned if how else unversioned).append(ev)
+        for read in ctx.facts("code")["data_reads"]:  # paths built in code (os.path.join, constants, configs)
+            target = read["target"]
+            if not target:
+                continue
+            where = dict(path=read["path"], line=read["line"], cell=read["cell"], value=target)
+            if URL.match(target):
+                if self._own_raw_file(target, tracked_files):
+                    versioned.append(Evidence(f"reads {target} (git: this repository's file, by its raw GitHub URL)", **where))
+                else:
+                    unversioned.append(Evidence(f"reads {target} from a URL (built as {read['expr'][:80]})", **where))
+                continue
+            if not DATA_SUFFIX.search(target):
+                continue
+            how = self._how(_resolve(read["path"], target), tracked_files, dvc, lfs)
+            ev = Evidence(f"reads {target}" + (f" ({how})" if how else " — not versioned"), **where)
+            (versioned if how else unversioned).append(ev)
         if unversioned and versioned:
             return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "unversioned": len(unversioned)},
                                message=f"{len(unversioned)} data read(s) are not versioned.", evidence=(unversioned + versioned)[:25])
@@ -77,6 +99,12 @@ class DataVersioned(Check):
             ev = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
             return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=ev)
         return self.result(Status.UNKNOWN, 0, message="No data files and no data reads found.")
+
+    @staticmethod
+    def _own_raw_file(url: str, tracked: set[str]) -> bool:
+        """A raw GitHub URL whose path is a file committed in this repository (the project reading its own data)."""
+        m = RAW_GITHUB.match(url)
+        return bool(m and m.group(1).split("?")[0] in tracked)
 
     @staticmethod
     def _dvc_outs(ctx: CheckContext) -> set[str]:

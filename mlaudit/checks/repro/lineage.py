@@ -7,6 +7,7 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
 from mlaudit.core.config import define_threshold
 from mlaudit.store.model_queries import lineage, versions_in_scope
+from mlaudit.checks.models._declared import declared_evidence, declared_models, traced as dvc_traced
 
 SHARE = define_threshold("repro.lineage_share", 0.8, "Share of model versions that must be traceable to commit, data and params for REPRO-LINEAGE to pass.")
 REQUIRED = ("commit", "data", "params")
@@ -20,7 +21,7 @@ class Lineage(Check):
     help = (
         "Links every distinct model version to the commit that produced it, the data versions (git data files, "
         ".dvc / dvc.lock) and params (params files, MLflow run params) at that commit, and its metrics. The "
-        "value is the share with commit, data and params all found; missing links are named per version."
+        "value is the share with commit, data and params all found; missing links are named per version. A model declared by a DVC pipeline without its content is traced when dvc.lock hashes it and every dependency."
     )
     recommendation = "Commit data pointers (DVC), params and metrics together with each model, or log them to an MLflow run that records the git commit."
     markers = ("reproducibility",)
@@ -32,6 +33,15 @@ class Lineage(Check):
         for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
+            declared = declared_models(ctx)
+            if declared:  # DVC-declared versions: dvc.lock pins the out, its code and data deps, and the params
+                ok = [m for m in declared if dvc_traced(m)]
+                status = Status.PASS if len(ok) == len(declared) else Status.WARN if ok else Status.FAIL
+                evidence = declared_evidence(ok, "dvc.lock hashes the model, its code and data; params recorded")
+                evidence += declared_evidence([m for m in declared if not dvc_traced(m)], "not fully hashed in dvc.lock")
+                return self.result(status, len(ok) / len(declared), value={"declared": len(declared), "traced": len(ok)},
+                                   message=f"{len(ok)} of {len(declared)} DVC-declared model version(s) traceable through dvc.lock.",
+                                   evidence=evidence)
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         traced, broken = [], []
         for v in seen.values():

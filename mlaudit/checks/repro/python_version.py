@@ -14,7 +14,9 @@ class PythonVersion(Check):
     area = "repro"
     help = (
         "Looks for requires-python (pyproject, setup.cfg, setup.py), .python-version, runtime.txt, Pipfile "
-        "[requires], a python entry in a conda environment and the tag of a python base image. Passes when an "
+        "[requires], a python entry in a conda environment, the tag of a python base image, the python-version of "
+        "a CI setup-python step (a matrix reads as a range), a dev container image and a cluster image "
+        "(..-py310-..). Passes when an "
         "exact version is declared, warns when only a range is, fails when none is."
     )
     recommendation = "Declare the interpreter: a .python-version file, requires-python, or a pinned python base image."

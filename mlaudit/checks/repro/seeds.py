@@ -15,7 +15,10 @@ class Seeds(Check):
     help = (
         "Parses scripts and notebook cells: seeds set (random.seed, np.random.seed, torch.manual_seed, "
         "tf.random.set_seed, default_rng(seed), ...), draws from each library's global generator, and "
-        "estimators, splitters and samplers called with or without random_state. Passes when nothing random "
+        "estimators, splitters and samplers called with or without random_state (np.random.seed or a "
+        "seed_everything-style helper called earlier in the same or an enclosing scope seeds those that use the "
+        "global generator; Estimator(**config) counts as seeded only when the visible config sets random_state; "
+        "Python 2 code is read through a tolerant parse). Passes when nothing random "
         "is left unseeded, warns when some is, fails when nothing is seeded."
     )
     recommendation = "Seed every RNG the training uses and pass random_state to splits and estimators (from params)."
