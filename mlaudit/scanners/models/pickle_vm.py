@@ -313,7 +313,10 @@ class PickleMachine:
             if op not in NAMES:
                 raise PickleError(f"invalid load key {op:#04x}", pos)
             decoder = ARGS.get(op)
-            arg, nxt = decoder(self, pos + 1) if decoder is not None else (None, pos + 1)
+            try:
+                arg, nxt = decoder(self, pos + 1) if decoder is not None else (None, pos + 1)
+            except (IndexError, struct.error, TextArgError) as exc:
+                raise self.damage(exc, pos) from None
             out.append((pos, NAMES[op], arg))
             if op == 0x2E:
                 return out
