@@ -7,7 +7,7 @@ numpy and joblib would compute them; anything else is ``Unmodelled`` (the stream
 
 A plain ``pickle.load`` of the same bytes does not know the wrapper and reads the array bytes as opcodes.
 So the bytes after every wrapper are also read the plain way by a probe (bounded, mutating nothing), and
-what that reading imports and calls is reported too: a fake wrapper cannot hide a payload.
+the dangerous imports that reading reaches are reported too: a fake wrapper cannot hide a payload.
 """
 
 from __future__ import annotations
@@ -209,9 +209,17 @@ def _note(m: PickleMachine, probe: PickleMachine, message: str, pos: int) -> Non
 
 
 def _merge(m: PickleMachine, found: StreamResult) -> None:
-    """What the plain reading imported and called, added to the stream's (it runs under a plain pickle.load)."""
+    """What the plain reading reaches that is dangerous, added to the stream's (it runs under a plain pickle.load).
+
+    Only dangerous findings are kept (deny-listed or computed imports, extension codes): read the plain way, the
+    array bytes of a real joblib file are noise (an object array's nested pickle then indexes the outer memo),
+    and noise must not make real files inconclusive. A plain reading that reaches a callable neither allowed nor
+    denied is therefore not reported (the joblib reading of the same file still is).
+    """
+    from mlaudit.scanners.models.policy import DANGEROUS, classify_global
+
     for ref in found.globals:
-        ref.opcode += " (read by a plain pickle.load after a joblib array wrapper)"
-    m.result.globals.extend(found.globals)
-    m.result.calls.extend(found.calls)
-    m.result.notes.extend(found.notes)
+        if classify_global(ref.module, ref.name) == DANGEROUS:
+            ref.opcode += " (read by a plain pickle.load after a joblib array wrapper)"
+            m.result.globals.append(ref)
+    m.result.notes.extend(r for r in found.notes if r.verdict == DANGEROUS)
