@@ -12,6 +12,7 @@ the dangerous imports that reading reaches are reported too: a fake wrapper cann
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -62,35 +63,50 @@ def element_count(shape: Any, pos: int) -> int:
 
 def dtype_layout(dtype: Any, pos: int) -> tuple[bool, int]:
     """(hasobject, itemsize) of a pickled numpy.dtype as numpy's __setstate__ leaves them; Unmodelled otherwise."""
-    if not (isinstance(dtype, Obj) and isinstance(dtype.func, Global) and dtype.func.qualname == "numpy.dtype"
-            and dtype.args and isinstance(dtype.args[0], str)):
-        raise Unmodelled("a joblib array whose dtype is not a plain numpy.dtype", pos)
-    code = dtype.args[0]
-    kind, size = numpy_kind(code)
-    real = _simple_dtype(code)
-    if kind is None or real is None:
-        raise Unmodelled(f"a joblib array with a dtype code numpy reads differently ({code[:40]!r})", pos)
+    real = _base_dtype(dtype, pos)
     state = dtype.state
     if state is None:
         return real.hasobject, real.itemsize
     if not (isinstance(state, tuple) and len(state) >= 8 and state[0] in (3, 4) and isinstance(state[7], int)):
         raise Unmodelled("a joblib array whose dtype state the machine does not know", pos)
-    subdescr, names, fields, elsize, flags = state[2], state[3], state[4], state[5], state[7]
     if real.kind == "O":
         return True, real.itemsize
-    flag_object = bool(flags & HASOBJECT)
     if real.kind not in "SUV":
-        if flag_object or subdescr is not None or fields is not None:
-            raise Unmodelled("a numeric joblib dtype with object flags or fields", pos)
-        return False, real.itemsize
+        return _numeric_layout(real, state, pos)
+    return _flexible_layout(real, state, pos)
+
+
+def _base_dtype(dtype: Any, pos: int) -> Any:
+    """The numpy dtype a pickled ``numpy.dtype(code, ...)`` call starts from (only the code string reaches numpy)."""
+    if not (isinstance(dtype, Obj) and isinstance(dtype.func, Global) and dtype.func.qualname == "numpy.dtype"
+            and dtype.args and isinstance(dtype.args[0], str)):
+        raise Unmodelled("a joblib array whose dtype is not a plain numpy.dtype", pos)
+    code = dtype.args[0]
+    real = _simple_dtype(code) if numpy_kind(code)[0] is not None else None
+    if real is None:
+        raise Unmodelled(f"a joblib array with a dtype code numpy reads differently ({code[:40]!r})", pos)
+    return real
+
+
+def _numeric_layout(real: Any, state: tuple[Any, ...], pos: int) -> tuple[bool, int]:
+    """Numbers, booleans, dates: numpy ignores the pickled size; objects or fields would be a lie."""
+    if state[7] & HASOBJECT or state[2] is not None or state[4] is not None:
+        raise Unmodelled("a numeric joblib dtype with object flags or fields", pos)
+    return False, real.itemsize
+
+
+def _flexible_layout(real: Any, state: tuple[Any, ...], pos: int) -> tuple[bool, int]:
+    """S, U and V dtypes: numpy takes the size and the object flag from the pickled state."""
+    elsize, flag_object = state[5], bool(state[7] & HASOBJECT)
     if type(elsize) is not int or elsize <= 0:
         raise Unmodelled("a flexible joblib dtype without a positive item size", pos)
-    inner_object = _inner_object(subdescr, names, fields, pos) if real.kind == "V" else False
+    inner_object = _inner_object(state[2], state[3], state[4], pos) if real.kind == "V" else False
     if inner_object != flag_object:
         raise Unmodelled("a joblib dtype whose object flag disagrees with its fields", pos)
     return flag_object, elsize
 
 
+@functools.lru_cache(maxsize=1024)
 def _simple_dtype(code: str) -> Any:
     try:
         real = np.dtype(code)
@@ -158,6 +174,13 @@ def _step(m: PickleMachine, array: Obj, pos: int, count: int, size: int) -> int:
     return 0
 
 
+class _CopyOnPop(list):  # type: ignore[type-arg]
+    """The probe's MARK stack: a level it pops is a copy, so the real levels are never appended to."""
+
+    def pop(self, index: int = -1) -> Any:  # type: ignore[override]
+        return list(super().pop(index))
+
+
 class _MemoOverlay(dict):  # type: ignore[type-arg]
     """The probe's memo: reads fall through to the real memo, writes stay here."""
 
@@ -180,21 +203,21 @@ class _MemoOverlay(dict):  # type: ignore[type-arg]
 
 def probe_plain(m: PickleMachine, st: State, pos: int) -> None:
     """Read the bytes after a wrapper's BUILD as plain ``pickle.load`` would; report what that reading reaches."""
+    if pos < m.n and m.raw[pos] not in NAMES:
+        return  # the plain unpickler stops right there ("invalid load key"): the usual case (a padding byte)
     from mlaudit.scanners.models.pickle_handlers import PLAIN_PROBE_TABLE
     from mlaudit.scanners.models.pickle_vm import PickleMachine, State
 
-    if pos < m.n and m.raw[pos] not in NAMES:
-        return  # the plain unpickler stops right there ("invalid load key"): the usual case (a padding byte)
-    window = bytes(m.raw[pos:pos + PROBE_BYTES])
-    probe = PickleMachine(window, m.budget, StreamResult(), plain=True, table=PLAIN_PROBE_TABLE, fast=False)
-    probe.base = m.base + pos
+    probe = PickleMachine(m.raw, m.budget, StreamResult(), plain=True, table=PLAIN_PROBE_TABLE)
+    probe.base = m.base
+    probe.n = min(m.n, pos + PROBE_BYTES)
     pst = State(st.stream, st.depth, _MemoOverlay(st.memo))
     pst.stack = list(st.stack)
-    pst.metastack = [list(level) for level in st.metastack]
+    pst.metastack = _CopyOnPop(st.metastack)
     pst.proto = st.proto
-    whole = len(window) == m.n - pos and (m.feed is None or m.feed.exhausted)
+    whole = probe.n == m.n and (m.feed is None or m.feed.exhausted)
     try:
-        probe.run_state(pst, 0)
+        probe.run_state(pst, pos)
     except PickleError as exc:
         if exc.message.startswith("truncated") and not whole:
             _note(m, probe, "the bytes after a joblib array wrapper, read as plain pickle.load would, "

@@ -17,7 +17,7 @@ from mlaudit.scanners.models.pickle_ops import (
     COUNTED, F64, HIGHEST_PROTOCOL, I32, NAMES, U8, U16, U32, U64, TextArgError, parse_float, parse_index,
     parse_int, parse_long, parse_name, parse_persid, parse_string, parse_unicode,
 )
-from mlaudit.scanners.models.pickle_values import DANGEROUS, Global, Key, Obj, Opaque, PickleError, Stopped
+from mlaudit.scanners.models.pickle_values import DANGEROUS, CallRef, Global, Key, Obj, Opaque, PickleError, Stopped
 from mlaudit.scanners.models.policy import may_be_str
 
 if TYPE_CHECKING:
@@ -232,17 +232,48 @@ def op_memoize(m: PickleMachine, st: State, pos: int) -> int:
     return pos
 
 
-def _tuple(n: int) -> Handler:
-    def handler(m: PickleMachine, st: State, pos: int) -> int:
-        stack = st.stack
-        if len(stack) < n:
-            raise IndexError
-        items = tuple(stack[len(stack) - n:])
-        del stack[len(stack) - n:]
-        stack.append(items)
-        return pos
+def op_tuple1(m: PickleMachine, st: State, pos: int) -> int:
+    st.stack[-1] = (st.stack[-1],)
+    return pos
 
-    return handler
+
+def op_tuple2(m: PickleMachine, st: State, pos: int) -> int:
+    stack = st.stack
+    b = stack.pop()
+    stack[-1] = (stack[-1], b)
+    return pos
+
+
+def op_tuple3(m: PickleMachine, st: State, pos: int) -> int:
+    stack = st.stack
+    c = stack.pop()
+    b = stack.pop()
+    stack[-1] = (stack[-1], b, c)
+    return pos
+
+
+def op_binunicode(m: PickleMachine, st: State, pos: int) -> int:
+    k = U32.unpack_from(m.raw, pos)[0]
+    pos += 4
+    if pos + k > m.limit():
+        pos = m.need(pos, k)
+    st.stack.append(m.raw[pos:pos + k].decode("utf-8", "surrogatepass"))
+    return pos + k
+
+
+def op_long_binput(m: PickleMachine, st: State, pos: int) -> int:
+    st.memo[U32.unpack_from(m.raw, pos)[0]] = st.stack[-1]
+    return pos + 4
+
+
+def op_binint(m: PickleMachine, st: State, pos: int) -> int:
+    st.stack.append(I32.unpack_from(m.raw, pos)[0])
+    return pos + 4
+
+
+def op_binfloat(m: PickleMachine, st: State, pos: int) -> int:
+    st.stack.append(F64.unpack_from(m.raw, pos)[0])
+    return pos + 8
 
 
 def op_tuple(m: PickleMachine, st: State, pos: int) -> int:
@@ -362,7 +393,8 @@ def op_build(m: PickleMachine, st: State, pos: int) -> int:
     state = st.stack.pop()
     target = st.stack[-1]
     if type(target) is Obj:
-        if not m.plain and not target.array_read and target.cls_name in joblib_arrays.WRAPPER_NAMES:
+        if not m.plain and not target.array_read and _maybe_wrapper(target) \
+                and target.cls_name in joblib_arrays.WRAPPER_NAMES:
             return joblib_arrays.build_wrapper(m, st, target, state, pos)
         target.state = state
     elif isinstance(target, Global):
@@ -373,14 +405,23 @@ def op_build(m: PickleMachine, st: State, pos: int) -> int:
     return pos
 
 
+def _maybe_wrapper(obj: Obj) -> bool:
+    """Cheap pre-test for BUILD: a NumpyArrayWrapper is built by that class or by a copyreg helper given it."""
+    func = obj.func
+    return type(func) is Global and (func.name == "NumpyArrayWrapper" or func.module in ("copyreg", "copy_reg"))
+
+
 def _call(m: PickleMachine, st: State, func: Any, args: Any, kwargs: Any, op: str, at: int) -> Obj:
     obj = Obj(func, args if type(args) is tuple else (args,), kwargs)
     return m.add_call(obj, op, at, st)
 
 
 def op_reduce(m: PickleMachine, st: State, pos: int) -> int:
-    args = st.stack.pop()
-    st.stack[-1] = _call(m, st, st.stack[-1], args, None, "REDUCE", pos - 1)
+    stack = st.stack
+    args = stack.pop()
+    obj = stack[-1] = Obj(stack[-1], args if type(args) is tuple else (args,))
+    m.result.calls.append(CallRef(obj, "REDUCE", m.base + pos - 1, st.stream))
+    st.made += 1
     return pos
 
 
@@ -488,7 +529,8 @@ def _build_table() -> list[Handler]:
         0x28: op_mark, 0x2E: op_stop, 0x80: op_proto, 0x95: op_frame, 0x30: op_pop, 0x31: op_pop_mark,
         0x32: op_dup, 0x94: op_memoize, 0x4E: _constant(None), 0x88: _constant(True), 0x89: _constant(False),
         0x29: _constant(()), 0x5D: _new(list), 0x7D: _new(dict), 0x8F: _new(SetItems),
-        0x85: _tuple(1), 0x86: _tuple(2), 0x87: _tuple(3), 0x74: op_tuple, 0x6C: op_list, 0x64: op_dict,
+        0x85: op_tuple1, 0x86: op_tuple2, 0x87: op_tuple3, 0x58: op_binunicode, 0x72: op_long_binput,
+        0x4A: op_binint, 0x47: op_binfloat, 0x74: op_tuple, 0x6C: op_list, 0x64: op_dict,
         0x91: op_frozenset, 0x73: op_setitem, 0x75: op_setitems, 0x61: op_append, 0x65: op_appends,
         0x90: op_additems, 0x62: op_build, 0x52: op_reduce, 0x81: op_newobj, 0x92: op_newobj_ex,
         0x63: op_global, 0x93: op_stack_global, 0x69: op_inst, 0x6F: op_obj, 0x50: op_persid,

@@ -203,14 +203,18 @@ class PickleMachine:
         pos = self._fill(pos, pos)
         start = self.base + pos
         try:
-            self._loop(st, pos) if self.fast else self._slow_loop(st, pos)
-        except Stopped as stop:
-            self._objects(st.made)
-            # every stream counts (opcodes since the last checkpoint, estimated from its bytes), so many tiny
-            # concatenated streams stay bounded
-            self.budget.tick(max(1, (self.base + stop.pos - start) % (CHECK_EVERY * 2) // 2))
-            return stop.root, stop.pos
-        raise AssertionError("unreachable")  # pragma: no cover
+            end = self._loop(st, pos) if self.fast else self._slow_loop(st, pos)
+        except Stopped as stop:  # the table's STOP handler
+            root, end = stop.root, stop.pos
+        else:  # the fast path's inline STOP
+            if not st.stack:
+                raise PickleError("STOP on an empty stack", end - 1)
+            root = st.stack.pop()
+        self._objects(st.made)
+        # every stream counts (opcodes since the last checkpoint, estimated from its bytes), so many tiny
+        # concatenated streams stay bounded
+        self.budget.tick(max(1, (self.base + end - start) % (CHECK_EVERY * 2) // 2))
+        return root, end
 
     def damage(self, exc: Exception, pos: int) -> PickleError:
         """The PickleError for a Python error raised while running the opcode at ``pos``."""
@@ -224,8 +228,8 @@ class PickleMachine:
             return PickleError(f"memo key {exc.args[0]!r} not defined", pos)
         return PickleError(str(exc), pos)
 
-    def _loop(self, st: State, pos: int) -> None:
-        """The opcode loop: seven frequent opcodes inline, the rest through the table; budgets every CHECK_EVERY."""
+    def _loop(self, st: State, pos: int) -> int:
+        """The opcode loop: nine frequent opcodes inline, the rest through the table; budgets every CHECK_EVERY."""
         raw, table, feed, lim = self.raw, self.table, self.feed, self.limit()
         stack, memo = st.stack, st.memo
         try:
@@ -253,10 +257,14 @@ class PickleMachine:
                         pos += 1
                     elif op == 0x28:  # MARK
                         st.metastack.append(stack)
-                        stack = []
+                        stack = st.stack = []
                         pos += 1
-                    else:
-                        st.stack = stack
+                    elif op == 0x85:  # TUPLE1
+                        stack[-1] = (stack[-1],)
+                        pos += 1
+                    elif op == 0x2E:  # STOP (the table's handler raises Stopped; inline it is a return)
+                        return pos + 1
+                    else:  # st.stack is the same list as ``stack`` here (only MARK replaces it, and it syncs)
                         pos = table[op](self, st, pos + 1)
                         stack = st.stack
                         if feed is not None:
@@ -268,7 +276,7 @@ class PickleMachine:
         except (IndexError, KeyError, struct.error, TextArgError) as exc:
             raise self.damage(exc, pos) from None
 
-    def _slow_loop(self, st: State, pos: int) -> None:
+    def _slow_loop(self, st: State, pos: int) -> int:
         """Every opcode through the table (the reference path)."""
         table = self.table
         try:
