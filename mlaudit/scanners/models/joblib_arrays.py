@@ -51,6 +51,8 @@ def build_wrapper(m: PickleMachine, st: State, wrapper: Obj, state: Any, pos: in
 
 def element_count(shape: Any, pos: int) -> int:
     """``count`` as joblib computes it (a product of int64 values); Unmodelled when it would not be exact."""
+    if type(shape) is tuple and len(shape) == 1 and type(shape[0]) is int and 0 <= shape[0] <= INT64_MAX:
+        return shape[0]  # the usual one-dimensional array
     if not isinstance(shape, (tuple, list)) or not all(type(d) in (int, bool) for d in shape):
         raise Unmodelled("a joblib array whose shape is not a sequence of integers", pos)
     count = 1
@@ -138,7 +140,13 @@ def _skip(m: PickleMachine, st: State, array: Obj, pos: int) -> int:
     if not isinstance(state, dict):
         raise Unmodelled("a joblib array wrapper whose state is not an attribute dict", pos)
     count = element_count(state.get("shape", ()), pos)
-    hasobject, itemsize = dtype_layout(state.get("dtype"), pos)
+    dtype = state.get("dtype")
+    cached = m.layouts.get(id(dtype))  # joblib memoizes a dtype and reuses it for every array of that type
+    if cached is not None and cached[0] is dtype and cached[1] is getattr(dtype, "state", None):
+        hasobject, itemsize = cached[2]
+    else:
+        hasobject, itemsize = dtype_layout(dtype, pos)
+        m.layouts[id(dtype)] = (dtype, getattr(dtype, "state", None), (hasobject, itemsize))
     if hasobject:  # a complete nested pickle, read by a plain unpickler
         plain, m.plain = m.plain, True
         try:

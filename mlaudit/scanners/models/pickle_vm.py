@@ -80,6 +80,7 @@ class PickleMachine:
         self.plain = plain
         self.table = table if table is not None else pickle_handlers.TABLE
         self.fast = fast  # False: every opcode through the table (the reference path the tests compare with)
+        self.layouts: dict[int, Any] = {}  # joblib: dtype placeholder id -> (dtype, its state, (hasobject, itemsize))
 
     # --- reading ---------------------------------------------------------------------------------
     def _fill(self, pos: int, end: int) -> int:
