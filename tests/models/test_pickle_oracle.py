@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlaudit.scanners.models.limits import Budget, Limits
 from mlaudit.scanners.models.pickle_values import PickleError
@@ -53,13 +54,25 @@ def test_machine_agrees_with_cpython_on_the_bypass_corpus_streams() -> None:
     assert _disagreements(streams, python_impl=True, fast=True) == []
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_random_opcode_programs_agree_with_cpython(data: bytes) -> None:
     """Random opcode programs of every protocol: the machine never reports less than CPython imports or calls."""
     for python_impl in (False, True):
         result = compare(data, python_impl=python_impl)
         assert result.agree, (data, result.why, result.oracle, result.machine)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=3))
+def test_damaged_opcode_programs_agree_with_cpython(data: bytes, edits: list[tuple[int, int]]) -> None:
+    """Random programs with random bytes overwritten (bad UTF-8, broken lengths ...): still never less than CPython."""
+    buf = bytearray(data)
+    for where, value in edits:
+        buf[where % len(buf)] = value
+    for python_impl in (False, True):
+        result = compare(bytes(buf), python_impl=python_impl)
+        assert result.agree, (bytes(buf), result.why, result.oracle, result.machine)
 
 
 def test_fast_path_and_table_build_the_same_results() -> None:

@@ -53,6 +53,12 @@ def test_damage_mid_stream_is_inconclusive_and_what_ran_before_still_counts() ->
     assert verdict(b"\x80\x02" + call("os", "system") + b"\x00")[0] == "dangerous"
 
 
+def test_invalid_utf8_text_is_damage_not_a_crash() -> None:
+    """SHORT_BINUNICODE / BINUNICODE with bytes that are not UTF-8: CPython refuses them; inconclusive here."""
+    assert verdict(b"\x80\x04\x8c\x02\xf8\xff.") == ("inconclusive", ["damaged"])
+    assert verdict(b"\x80\x02X\x02\x00\x00\x00\xf8\xff.") == ("inconclusive", ["damaged"])
+
+
 def test_trailing_bytes_after_a_complete_stream_are_a_reason() -> None:
     """Junk after a complete pickle (a second pickle.load would fail on it) is inconclusive."""
     got, kinds = verdict(pickle.dumps([1, 2], protocol=4) + b"\x80\x04(K\x01")

@@ -28,7 +28,7 @@ from mlaudit.scanners.models import pickle_handlers
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 from mlaudit.scanners.models.pickle_handlers import ARGS
 from mlaudit.scanners.models.pickle_names import canonical
-from mlaudit.scanners.models.pickle_ops import NAMES, TextArgError
+from mlaudit.scanners.models.pickle_ops import NAMES
 from mlaudit.scanners.models.pickle_values import (  # noqa: F401  (re-exported: meta.py and scan.py import them here)
     ARRAY_VALUES_KEPT, JOBLIB_WRAPPERS, CallRef, Global, GlobalRef, Key, Obj, Opaque, PickleError, Reason,
     Stopped, StreamResult, Unmodelled, dtype_info,
@@ -227,6 +227,8 @@ class PickleMachine:
             return PickleError("truncated: an argument runs past the end", pos)
         if isinstance(exc, KeyError):
             return PickleError(f"memo key {exc.args[0]!r} not defined", pos)
+        if isinstance(exc, UnicodeDecodeError):  # the real unpickler refuses these too
+            return PickleError(f"invalid UTF-8 text ({exc.reason})", pos)
         return PickleError(str(exc), pos)
 
     def _loop(self, st: State, pos: int) -> int:
@@ -274,7 +276,7 @@ class PickleMachine:
                 st.stack = stack
                 pos = self._checkpoint(st, pos)
                 raw, lim = self.raw, self.limit()
-        except (IndexError, KeyError, struct.error, TextArgError) as exc:
+        except (IndexError, KeyError, struct.error, ValueError) as exc:  # ValueError: bad text, bad UTF-8
             raise self.damage(exc, pos) from None
 
     def _slow_loop(self, st: State, pos: int) -> int:
@@ -287,7 +289,7 @@ class PickleMachine:
                     if self.feed is not None:
                         pos = self._fill(pos, pos)
                 pos = self._checkpoint(st, pos)
-        except (IndexError, KeyError, struct.error, TextArgError) as exc:
+        except (IndexError, KeyError, struct.error, ValueError) as exc:  # ValueError: bad text, bad UTF-8
             raise self.damage(exc, pos) from None
 
     def _checkpoint(self, st: State, pos: int) -> int:
@@ -324,7 +326,7 @@ class PickleMachine:
             decoder = ARGS.get(op)
             try:
                 arg, nxt = decoder(self, pos + 1) if decoder is not None else (None, pos + 1)
-            except (IndexError, struct.error, TextArgError) as exc:
+            except (IndexError, struct.error, ValueError) as exc:
                 raise self.damage(exc, pos) from None
             out.append((pos, NAMES[op], arg))
             if op == 0x2E:
