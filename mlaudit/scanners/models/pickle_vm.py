@@ -123,7 +123,10 @@ class PickleMachine:
             step *= 2
             end = self.raw.find(b"\n", pos)
         if end < 0:
-            raise PickleError("truncated: a text argument without its newline", pos)
+            if pos >= self.n:
+                raise PickleError("truncated: a text argument without its newline", pos)
+            # at the end of the data both unpicklers take the rest as the line and drop its last byte
+            return self.raw[pos:self.n - 1], self.n
         return self.raw[pos:end], end + 1
 
     def more_after(self, pos: int) -> tuple[int, bool]:
