@@ -137,11 +137,7 @@ def dumps_corpus() -> list[tuple[str, bytes]]:
         "custom": _Custom,
         "text": lambda: ["é" * 300, "\ud800" if False else "x", "a\nb\\c'\""],
     }
-    out = []
-    for name, make in values.items():
-        for proto in range(6):
-            out.append((f"{name} p{proto}", pickle.dumps(make(), protocol=proto)))
-    return out
+    return [(f"{name} p{proto}", pickle.dumps(make(), protocol=proto)) for name, make in values.items() for proto in range(6)]
 
 
 # --- random opcode programs -------------------------------------------------------------------------

@@ -253,7 +253,7 @@ def op_tuple3(m: PickleMachine, st: State, pos: int) -> int:
 
 
 def op_binunicode(m: PickleMachine, st: State, pos: int) -> int:
-    k = U32.unpack_from(m.raw, pos)[0]
+    k: int = U32.unpack_from(m.raw, pos)[0]
     pos += 4
     if pos + k > m.limit():
         pos = m.need(pos, k)
@@ -310,12 +310,12 @@ def set_items(m: PickleMachine, target: Any, items: list[Any], at: int) -> None:
     """SETITEM(S) / DICT: ``target[key] = value`` for each pair, as PyObject_SetItem would."""
     if type(target) is dict:
         try:
-            target.update(zip(items[::2], items[1::2]))
+            target.update(zip(items[::2], items[1::2], strict=False))
         except TypeError:  # an unhashable key: wrap it (pairs already set are set again, in the same order)
             for i in range(0, len(items) - 1, 2):
                 target[_hashable(items[i])] = items[i + 1]
     elif isinstance(target, Obj):
-        target.dictitems.extend(zip(items[::2], items[1::2]))
+        target.dictitems.extend(zip(items[::2], items[1::2], strict=False))
     elif type(target) is list:
         for i in range(0, len(items) - 1, 2):
             key = items[i]
@@ -506,7 +506,7 @@ def op_next_buffer(m: PickleMachine, st: State, pos: int) -> int:
 
 
 def op_readonly_buffer(m: PickleMachine, st: State, pos: int) -> int:
-    st.stack[-1]  # noqa: B018  (an empty stack is an underflow, as in CPython)
+    st.stack[-1]
     return pos
 
 
@@ -557,7 +557,7 @@ def _probe_mutation(op: int) -> Handler:
             del st.stack[-1]
             if op == 0x62 and isinstance(target, (Global, Opaque)):
                 return op_build_note(m, target, pos)
-        st.stack[-1]  # noqa: B018  (the target must exist)
+        st.stack[-1]
         return pos
 
     return handler

@@ -27,7 +27,7 @@ class Unmodelled(PickleError):
     """Bytes the machine cannot read exactly as the loader would (e.g. a joblib array it cannot size)."""
 
 
-class Stopped(Exception):  # noqa: N818  (control flow: STOP reached)
+class Stopped(Exception):
     """Raised by the STOP handler to leave the loop with the root object."""
 
     def __init__(self, root: Any, pos: int) -> None:
@@ -53,11 +53,11 @@ class Obj:
     """The result of calling ``func`` with ``args`` at load time, plus the state and items set afterwards."""
 
     func: Any
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     kwargs: Any = None
     state: Any = None
-    listitems: list = field(default_factory=list)
-    dictitems: list = field(default_factory=list)
+    listitems: list[Any] = field(default_factory=list)
+    dictitems: list[Any] = field(default_factory=list)
     raw: Any = None  # joblib: the array bytes (memoryview) or the nested object array that followed
     array_read: bool = False  # joblib: this is the array a wrapper's BUILD produced (not the wrapper itself)
 

@@ -20,7 +20,6 @@ its position, refills it for longer arguments, and decompresses-and-drops large 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners.models.compress import Feed
@@ -47,7 +46,7 @@ LEGACY_TORCH_STREAMS = 5  # magic, protocol, sys_info, the object, the storage k
 class State:
     """One stream's unpickler state: stack (above the topmost MARK), the stacks below the MARKs, memo, protocol."""
 
-    __slots__ = ("stack", "metastack", "memo", "proto", "stream", "depth", "made", "frame_end")
+    __slots__ = ("depth", "frame_end", "made", "memo", "metastack", "proto", "stack", "stream")
 
     def __init__(self, stream: int, depth: int, memo: dict[int, Any] | None = None) -> None:
         self.stack: list[Any] = []

@@ -122,7 +122,7 @@ def may_be_str(value: Any) -> bool:
         if func.qualname == "builtins.str":
             return True
         if func.qualname in policy().calls_arguments:
-            return any(isinstance(a, Global) and a.qualname == "builtins.str" or not isinstance(a, (Global, *_LITERALS))
+            return any((isinstance(a, Global) and a.qualname == "builtins.str") or not isinstance(a, (Global, *_LITERALS))
                        for a in value.args)
         return False
     return type(value).__name__ == "Opaque"
