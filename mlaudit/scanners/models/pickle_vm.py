@@ -122,10 +122,9 @@ class PickleMachine:
             step *= 2
             end = self.raw.find(b"\n", pos)
         if end < 0:
-            if pos >= self.n:
-                raise PickleError("truncated: a text argument without its newline", pos)
-            # at the end of the data both unpicklers take the rest as the line and drop its last byte
-            return self.raw[pos:self.n - 1], self.n
+            # at the end of the data both unpicklers take the rest as the line and drop its last byte (the
+            # pure-Python one even reads an empty line there); the load fails soon after, having read it
+            return self.raw[pos:self.n - 1], max(self.n, pos)
         return self.raw[pos:end], end + 1
 
     def more_after(self, pos: int) -> tuple[int, bool]:
