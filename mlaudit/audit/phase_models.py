@@ -19,6 +19,7 @@ from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlfl
 # Every file is sniffed by content (its first SNIFF_BYTES), whatever its name or extension: a pickle committed as
 # notes.md or data.csv is still found. Only the files whose first bytes look like a model, pickle or archive are read.
 SMALL_BLOB = 1 << 20
+SNIFFER_KEY = "sniffer-version"  # a row of sniffed_blobs recording which analyser version answered the others
 MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024,
                                    "Largest model file analysed; bigger ones are reported as inconclusive (not read).")
 MODEL_SECONDS = define_threshold("models.file_seconds", 30, "Time budget in seconds for analysing one model file.")
@@ -48,6 +49,9 @@ class _Analyser:
         self.ctx = ctx
         self.limits = _limits(ctx)
         self.done = {r[0] for r in ctx.store.db.execute("SELECT key FROM model_blobs WHERE analyzer = ?", [ANALYZER_VERSION])}
+        # Contents whose full analysis found no model, pickle or archive (a .csv.gz, text starting like a pickle ...).
+        self.not_models = {r[0] for r in ctx.store.db.execute(
+            "SELECT key FROM model_blobs WHERE analyzer = ? AND format = 'unknown' AND error IS NULL", [ANALYZER_VERSION])}
         self.count = 0
 
     def ensure(self, key: str, path: str, read: Callable[[], bytes], head: bytes | Callable[[], bytes] = b"") -> None:
@@ -69,6 +73,8 @@ class _Analyser:
             if report.error:
                 self.ctx.record_issue(ScanIssue("models", report.error, path, key))
         self.ctx.store.db.execute(_INSERT, _row(key, report, time.monotonic() - start))
+        if report.format == "unknown" and report.error is None:
+            self.not_models.add(key)
         self.count += 1
 
 
@@ -110,6 +116,10 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
     db = ctx.store.db
     roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
     sniffed = dict(db.execute("SELECT blob, is_model FROM sniffed_blobs").fetchall())
+    if sniffed.get(SNIFFER_KEY) != ANALYZER_VERSION:  # answers of an older sniffer are asked again
+        db.execute("DELETE FROM sniffed_blobs")
+        db.execute("INSERT INTO sniffed_blobs(blob, is_model) VALUES (?, ?)", [SNIFFER_KEY, ANALYZER_VERSION])
+        sniffed = {}
     rows = db.execute(
         "SELECT fc.path, fc.blob, fc.old_blob, fc.status, fc.commit_sha, c.committer_time FROM file_changes fc "
         "JOIN commits c ON c.sha = fc.commit_sha ORDER BY c.committer_time"
@@ -136,11 +146,13 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
             is_model = bool(sniffed[key])
         if not is_model:
             continue
-        if (path, key, commit) not in known:
-            versions.append((path, key, "git", commit, when, status, None))
         if status != "D" and ctx.objects is not None:
             analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit),
                             head=head or functools.partial(_safe_head, ctx, key))
+        if key in analyser.not_models and roles.get(path) != "model":
+            continue  # its first bytes looked like a model, its content is not one: not listed
+        if (path, key, commit) not in known:
+            versions.append((path, key, "git", commit, when, status, None))
     db.conn.executemany("INSERT OR IGNORE INTO sniffed_blobs(blob, is_model) VALUES (?, ?)", new_sniffs)
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", versions)
     return len(versions)
@@ -177,6 +189,8 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
         else:
             key = git_blob_id(data)
             analyser.ensure(key, entry.path, lambda d=data: d)
+            if key in analyser.not_models and roles.get(entry.path) != "model":
+                continue
         rows.append((entry.path, key, "worktree", "", None, None, None))
     for local in local_models:
         try:

@@ -11,7 +11,6 @@ from tests.models.bypass_corpus import Sample, build_corpus
 
 # The allow-list, the copyreg extension codes, long-line/LONG4 caps and the joblib desync are the stream core's part
 # (pickle_vm / policy), landing on this branch separately. strict: once they pass, the marker must go.
-PENDING_STREAM_CORE = pytest.mark.xfail(strict=True, reason="needs the exact stream core and the exact-name allow-list (issue 14)")
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +37,12 @@ def test_every_verdict_states_its_reason(judged) -> None:
     assert all(reasons for _, _, reasons in judged)
 
 
-@PENDING_STREAM_CORE
 def test_no_dangerous_file_is_called_safe(judged) -> None:
     """0 dangerous files called safe: a bypass is the one failure a scanner must never have."""
     missed = [(s.name, s.note) for s, verdict, _ in judged if s.expected == "dangerous" and verdict == "safe"]
     assert missed == []
 
 
-@PENDING_STREAM_CORE
 def test_at_least_97_percent_of_dangerous_files_are_dangerous(judged) -> None:
     """>= 97% called dangerous; the rest inconclusive (with the reason)."""
     dangerous = [(s, v, r) for s, v, r in judged if s.expected == "dangerous"]
@@ -54,7 +51,6 @@ def test_at_least_97_percent_of_dangerous_files_are_dangerous(judged) -> None:
     assert caught >= 0.97 * len(dangerous), soft
 
 
-@PENDING_STREAM_CORE
 def test_no_benign_file_is_misflagged(judged) -> None:
     """Real sklearn / numpy / pandas / joblib / torch-like files are all safe."""
     flagged = [(s.name, v, r[:1]) for s, v, r in judged if s.expected == "safe" and v != "safe"]

@@ -189,3 +189,32 @@ def test_stored_verdicts_of_older_analysers_read_back_as_inconclusive(tmp_path: 
         store.db.execute("UPDATE model_blobs SET verdict = 'unknown-globals', metadata = '{}', error = NULL")
         (version,) = [v for v in q.all_versions(store) if v.source == "git"]
     assert version.verdict == "inconclusive" and version.reasons == ["analysed by an older mlaudit: rescan"]
+
+
+def test_compressed_data_is_not_listed_as_a_model(tmp_path: Path) -> None:
+    """A gzip CSV is opened (its magic bytes look like a compressed model) but, holding no model, is not listed."""
+    import gzip
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("data", {"data/train.csv.gz": gzip.compress(b"a,b\n1,2\n" * 100, mtime=0),
+                         "models/m.pkl.gz": gzip.compress(pickle.dumps({"w": [1.0]}, protocol=4), mtime=0)})
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        listed = {v.path: v.verdict for v in q.all_versions(store)}
+    assert listed == {"models/m.pkl.gz": "safe"}
+
+
+def test_sniff_answers_of_an_older_mlaudit_are_asked_again(tmp_path: Path) -> None:
+    """A blob an older sniffer called 'not a model' (a protocol-0 pickle named .md) is sniffed again after an upgrade."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("notes", {"notes.md": corpus.proto0_call("os", "system", "true")})
+    store_path = tmp_path / "s.sqlite"
+    scan(repo.root, store_path)
+    with open_store(store_path) as store:  # the store as an older mlaudit left it: the blob cached as not a model
+        store.db.execute("DELETE FROM model_versions")
+        store.db.execute("DELETE FROM model_blobs")
+        store.db.execute("UPDATE sniffed_blobs SET is_model = 0")
+        store.db.execute("DELETE FROM sniffed_blobs WHERE blob = 'sniffer-version'")
+    scan(repo.root, store_path)
+    with open_store(store_path) as store:
+        assert {v.path: v.verdict for v in q.all_versions(store) if v.source == "git"} == {"notes.md": "dangerous"}

@@ -1,83 +1,61 @@
-"""Which imported globals make a pickle dangerous, which are known-safe ML types, and the rest (unknown)."""
+"""Which imported globals are dangerous, which are proven harmless, and the verdict of a pickle stream.
+
+The lists are data (``resources/security/pickle_policy.json``, loaded once): an allowlist of exact qualified
+names, each harmless for any arguments (with its reason and the library versions checked), never a module
+prefix; a denylist of exact names with the advisory for each; module families that can spawn processes,
+evaluate code, import or open files (any name in them is dangerous); attribute names that are dangerous
+at the end of a dotted path.
+
+Verdict of a stream (``judge``): dangerous when a dangerous global is imported or a dangerous value is
+reached; else inconclusive when anything was not fully modelled (the machine's reasons), a callable not on
+the allowlist is invoked, or a global not on the allowlist is imported at all (``find_class`` imports its
+module, which runs that module's top-level code, and the object can be reached by later opcodes in ways
+the machine does not list); else safe.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
+import json
 import re
+from dataclasses import dataclass
+from typing import Any
+
+from mlaudit.scanners.models.pickle_values import DANGEROUS as DANGEROUS_VERDICT
+from mlaudit.scanners.models.pickle_values import INCONCLUSIVE, SAFE as SAFE_VERDICT
+from mlaudit.scanners.models.pickle_values import Global, Obj, Reason, StreamResult
 
 DANGEROUS = "dangerous"
 SAFE = "safe"
 UNKNOWN = "unknown"
-
-# Whole modules (and their submodules) whose import alone means code execution or file/network access.
-DANGEROUS_MODULES = frozenset({
-    "os", "posix", "nt", "posixpath", "ntpath", "subprocess", "sys", "runpy", "importlib", "imp", "socket",
-    "shutil", "pty", "code", "codeop", "pdb", "bdb", "webbrowser", "pip", "ctypes", "multiprocessing", "signal",
-    "commands", "popen2", "platform", "pickle", "_pickle", "cPickle", "dill", "cloudpickle", "marshal", "types",
-    "tempfile", "urllib", "urllib2", "urllib3", "requests", "http", "httplib", "ftplib", "smtplib", "telnetlib",
-    "paramiko", "ssl", "select", "selectors", "asyncio", "threading", "_thread", "thread", "timeit", "trace",
-    "cProfile", "profile", "doctest", "idlelib", "pydoc", "venv", "ensurepip", "zipimport", "pkgutil",
-    "distutils", "setuptools", "sqlite3", "glob", "fileinput", "linecache", "gc", "inspect", "operator",
-    "_operator", "xmlrpc", "wsgiref", "socketserver", "nturl2path", "site", "sysconfig", "tarfile", "zipfile",
-    "gzip", "mmap", "resource", "pwd", "grp", "fcntl", "termios", "tty", "_posixsubprocess", "_winapi",
-    "msvcrt", "winreg", "_winreg", "atexit", "torch.hub", "numpy.testing", "numpy.f2py", "numpy.distutils",
-    "numpy.ctypeslib", "numpy.lib.npyio", "numpy.lib.format", "numpy.lib._npyio_impl", "pandas.io",
-    "sklearn.datasets", "sklearn.externals", "sklearn.utils._testing", "keras.utils", "builtins.__import__",
-})
-
-# Dangerous names inside otherwise ordinary modules.
-DANGEROUS_NAMES: dict[str, frozenset[str]] = {
-    "builtins": frozenset({
-        "eval", "exec", "compile", "getattr", "setattr", "delattr", "__import__", "open", "execfile", "input",
-        "breakpoint", "globals", "locals", "vars", "help", "exit", "quit", "memoryview", "__build_class__", "type",
-        "super", "classmethod", "staticmethod", "property", "reload", "file", "apply",
-    }),
-    "numpy": frozenset({"load", "loads", "fromfile", "save", "savez", "savez_compressed", "savetxt", "loadtxt",
-                        "genfromtxt", "memmap", "DataSource", "fromregex", "tofile"}),
-    "pandas": frozenset({"read_pickle", "read_csv", "read_table", "read_sql", "read_html", "read_json",
-                         "read_parquet", "read_excel", "eval", "read_fwf", "read_feather", "read_hdf", "read_sas",
-                         "read_stata", "to_pickle", "read_xml", "read_orc", "read_spss", "read_clipboard"}),
-    "torch": frozenset({"load", "save", "hub", "jit", "compile"}),
-    "joblib": frozenset({"load", "dump", "Parallel", "delayed"}),
-    "io": frozenset({"open", "open_code", "FileIO"}),
-    "_io": frozenset({"open", "open_code", "FileIO"}),
-}
-DANGEROUS_NAMES["__builtin__"] = DANGEROUS_NAMES["builtins"]
-
-# Names that, reached through a dotted attribute path, call code or touch files.
-DANGEROUS_LEAVES = frozenset({
-    "system", "popen", "Popen", "eval", "exec", "execv", "execve", "execl", "spawn", "spawnv", "call",
-    "check_call", "check_output", "run", "load", "loads", "open", "remove", "unlink", "rmtree", "__import__",
-    "getattr", "compile", "fork", "kill", "putenv", "write_text", "write_bytes", "import_module", "urlopen",
-})
-
-SAFE_BUILTINS = frozenset({
-    "set", "frozenset", "dict", "list", "tuple", "int", "float", "complex", "bool", "str", "bytes", "bytearray",
-    "slice", "range", "object", "NoneType", "Ellipsis", "NotImplemented", "unicode", "long",
-})
-
-# Modules whose globals are allow-listed (numeric and ML types), minus the dangerous names above.
-SAFE_PREFIXES = (
-    "sklearn", "scipy.sparse", "scipy.stats", "scipy._lib", "scipy.interpolate", "scipy.spatial", "numpy",
-    "pandas", "xgboost", "lightgbm", "catboost", "statsmodels", "imblearn", "category_encoders", "torch._utils",
-    "torch.nn", "torch.storage", "torch._tensor", "collections", "copyreg", "copy_reg", "_codecs", "datetime",
-    "decimal", "fractions", "uuid", "re", "_sre", "enum", "numbers", "joblib.numpy_pickle", "pytz", "dateutil",
-    "zoneinfo", "array", "_collections_abc",
-)
-SAFE_NAMES = {
-    "functools": frozenset({"partial"}),
-    "torch": frozenset({
-        "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage", "IntStorage",
-        "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage", "ComplexFloatStorage", "ComplexDoubleStorage",
-        "float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool", "Size",
-        "device", "dtype", "strided", "sparse_coo", "contiguous_format", "channels_last", "preserve_format",
-    }),
-}
-
-_SAFE_SET = frozenset(SAFE_PREFIXES)
+POLICY_RESOURCE = ("mlaudit.resources.security", "pickle_policy.json")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_TOP_DANGEROUS = frozenset(m for m in DANGEROUS_MODULES if "." not in m) | {"builtins", "__builtins__", "__builtin__"}
+_LITERALS = (str, bytes, int, float, bool, type(None))
 
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The loaded lists (see the module docstring)."""
+
+    allow: dict[str, dict[str, Any]]
+    calls_arguments: dict[str, tuple[int, ...]]
+    deny: dict[str, str]
+    deny_modules: dict[str, str]
+    dangerous_leaves: frozenset[str]
+    checked_with: dict[str, str]
+
+
+@functools.cache
+def policy() -> Policy:
+    """The policy data file, read once."""
+    package, name = POLICY_RESOURCE
+    data = json.loads(importlib.resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+    allow = data["allow"]
+    calls = {k: tuple(v["arguments"]) for k, v in allow.items() if v.get("arguments")}
+    return Policy(allow=allow, calls_arguments=calls, deny={k: v["advisory"] for k, v in data["deny"].items()},
+                  deny_modules={k: v["advisory"] for k, v in data["deny_modules"].items()},
+                  dangerous_leaves=frozenset(data["dangerous_leaves"]), checked_with=data["checked_with"])
 
 
 def _prefixes(dotted: str) -> list[str]:
@@ -88,37 +66,127 @@ def _prefixes(dotted: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def classify_global(module: str, name: str) -> str:
-    """``dangerous``, ``safe`` or ``unknown`` for an imported ``module.name``."""
+    """``dangerous``, ``safe`` or ``unknown`` for an imported ``module.name`` (names as CPython imports them)."""
+    return _classify(module, name)[0]
+
+
+@functools.lru_cache(maxsize=65536)
+def explain(module: str, name: str) -> str:
+    """Why ``module.name`` is classified as it is (the entry's advisory or reason)."""
+    return _classify(module, name)[1]
+
+
+def _classify(module: str, name: str) -> tuple[str, str]:
+    pol = policy()
     if module.startswith("<") or name.startswith("<"):
-        return DANGEROUS  # a name computed while loading (STACK_GLOBAL fed by a call): anything can be imported
-    if not module or not name:
-        return UNKNOWN  # the loader refuses empty names
-    if not _IDENT.match(module) or not _IDENT.match(name):
-        return UNKNOWN
+        return DANGEROUS, "a module or name computed while loading: any callable can be imported"
+    if not module or not name or not _IDENT.match(module) or not _IDENT.match(name):
+        return UNKNOWN, "not a plain dotted name"
     full = f"{module}.{name}"
-    if not DANGEROUS_MODULES.isdisjoint(_prefixes(full)):
-        return DANGEROUS
-    parts = name.split(".")
-    for mod in _prefixes(module):
-        if mod in DANGEROUS_NAMES and parts[0] in DANGEROUS_NAMES[mod]:
-            return DANGEROUS
-    if len(parts) > 1:  # attribute chain: module.a.b resolves through getattr at load time
-        if any(p in _TOP_DANGEROUS or (p.startswith("__") and p.endswith("__")) for p in parts) or parts[-1] in DANGEROUS_LEAVES:
-            return DANGEROUS
-        return UNKNOWN
-    if module in ("builtins", "__builtin__"):
-        return SAFE if name in SAFE_BUILTINS else UNKNOWN
-    if module in SAFE_NAMES:
-        return SAFE if name in SAFE_NAMES[module] else UNKNOWN
-    if not _SAFE_SET.isdisjoint(_prefixes(module)):
-        return SAFE
-    return UNKNOWN
+    if full in pol.allow:
+        return SAFE, pol.allow[full]["reason"]
+    if full in pol.deny:
+        return DANGEROUS, pol.deny[full]
+    for prefix in _prefixes(full):
+        if prefix in pol.deny_modules:
+            return DANGEROUS, pol.deny_modules[prefix]
+    return _by_parts(module, name, pol)
 
 
-def verdict_of(classes: list[str]) -> str:
-    """The file verdict from its globals' classes: dangerous > unknown-globals > safe."""
-    if DANGEROUS in classes:
-        return "dangerous"
-    if UNKNOWN in classes:
-        return "unknown-globals"
-    return "safe"
+def _by_parts(module: str, name: str, pol: Policy) -> tuple[str, str]:
+    """Rules on the name's parts: re-exported dangerous modules, dunders, dangerous leaf names."""
+    for part in name.split("."):
+        if part in pol.deny_modules:
+            return DANGEROUS, f"reaches the module {part} through a re-export: {pol.deny_modules[part]}"
+    attrs = name.split(".")
+    if any(a.startswith("__") and a.endswith("__") for a in attrs):
+        return DANGEROUS, "reaches interpreter internals through a dunder attribute (not on the allowlist)"
+    if attrs[-1] in pol.dangerous_leaves:
+        return DANGEROUS, f"a callable named {attrs[-1]}: runs code, processes, imports or file access"
+    return UNKNOWN, "not on the allowlist: its behaviour with arbitrary arguments is unknown"
+
+
+def may_be_str(value: Any) -> bool:
+    """Whether a symbolic value can be an exact ``str`` at load time (STACK_GLOBAL refuses anything else).
+
+    A literal is what it is; an allow-listed global is a class or function, never a str; a call result can be
+    a str only when the callable is ``builtins.str`` (directly or through a class-constructing helper) or is
+    not on the allowlist. Persistent ids, extension codes and unknown globals can be anything.
+    """
+    if isinstance(value, Global):
+        return classify_global(value.module, value.name) != SAFE
+    if isinstance(value, Obj):
+        func = value.func
+        if not isinstance(func, Global) or classify_global(func.module, func.name) != SAFE:
+            return True
+        if func.qualname == "builtins.str":
+            return True
+        if func.qualname in policy().calls_arguments:
+            return any((isinstance(a, Global) and a.qualname == "builtins.str") or not isinstance(a, (Global, *_LITERALS))
+                       for a in value.args)
+        return False
+    return type(value).__name__ == "Opaque"
+
+
+def judge(result: StreamResult) -> tuple[str, list[Reason]]:
+    """(verdict, reasons) of a stream: the machine's reasons plus the policy on its globals and calls."""
+    reasons = list(result.notes)
+    invoked = _invoked(result, reasons)
+    seen: set[str] = set()
+    for ref in result.globals:
+        full = ref.qualname
+        if full in seen:
+            continue
+        seen.add(full)
+        cls, why = _classify(ref.module, ref.name)
+        if cls == DANGEROUS:
+            reasons.append(Reason("dangerous-global", f"imports {full}: {why}", ref.pos, DANGEROUS_VERDICT))
+        elif cls == UNKNOWN and full in invoked:
+            reasons.append(Reason("unknown-callable", f"calls {full}, which is not on the allowlist", ref.pos))
+        elif cls == UNKNOWN:
+            reasons.append(Reason("unknown-global", f"imports {full}, which is not on the allowlist "
+                                  "(importing runs its module's code)", ref.pos))
+    return verdict_of(reasons), reasons
+
+
+def verdict_of(reasons: list[Reason]) -> str:
+    """dangerous if any reason is, else inconclusive if there is any reason, else safe."""
+    if any(r.verdict == DANGEROUS_VERDICT for r in reasons):
+        return DANGEROUS_VERDICT
+    if any(r.verdict == INCONCLUSIVE for r in reasons):
+        return INCONCLUSIVE
+    return SAFE_VERDICT
+
+
+def _invoked(result: StreamResult, reasons: list[Reason]) -> set[str]:
+    """Qualified names of invoked globals; a reason for each call whose target is not a plain global."""
+    pol = policy()
+    invoked: set[str] = set()
+    computed = False
+    for call in result.calls:
+        func = call.obj.func
+        if not isinstance(func, Global):
+            if not computed:
+                reasons.append(Reason("computed-call", f"{call.opcode} calls {call.target}, a value computed while "
+                                      "loading (not an allow-listed global)", call.pos))
+                computed = True
+            continue
+        invoked.add(func.qualname)
+        positions = pol.calls_arguments.get(func.qualname)
+        if positions:
+            _check_called_arguments(call.obj, positions, func.qualname, call.pos, invoked, reasons)
+    return invoked
+
+
+def _check_called_arguments(obj: Obj, positions: tuple[int, ...], name: str, pos: int, invoked: set[str],
+                            reasons: list[Reason]) -> None:
+    """An allow-listed callable that calls some of its arguments: each of those must be allowed too."""
+    for i in positions:
+        if i >= len(obj.args):
+            continue
+        arg = obj.args[i]
+        if isinstance(arg, Global):
+            invoked.add(arg.qualname)
+        elif not isinstance(arg, _LITERALS):
+            reasons.append(Reason("computed-call", f"{name} calls its argument {i}, a value computed while "
+                                  "loading", pos))

@@ -158,8 +158,10 @@ def _finish(report: ModelReport) -> None:
         report.reasons.insert(0, f"{len(report.unknown)} global(s) outside the allow-list: {', '.join(report.unknown[:5])}")
     if report.dangerous:
         report.verdict = "dangerous"
-        report.reasons.insert(0, f"loading reaches {', '.join(report.dangerous[:5])}, which can run code, processes, "
-                                 "imports or file writes")
+        opcodes = [f for f in report.findings if f.kind == "dangerous-opcode"]
+        named = [d for d in report.dangerous if d not in {f.message.split(":", 1)[0] for f in opcodes}]
+        report.reasons[:0] = [f.message for f in opcodes] + (
+            [f"loading reaches {', '.join(named[:5])}, which can run code, processes, imports or file writes"] if named else [])
     elif report.reasons:
         report.verdict = "inconclusive"
     elif report.format == "unknown":
@@ -320,8 +322,8 @@ def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: in
     if analyse is not None:  # the stream core's own judgement, reasons included
         result = analyse(data, budget, feed=feed, max_streams=max_streams)
         roots = list(result.roots)
-        core_reasons = [(_finding_kind(getattr(r, "kind", "")), str(r)) for r in getattr(result, "reasons", [])
-                        if getattr(r, "verdict", "inconclusive") != "safe"
+        core_reasons = [(_finding_kind(getattr(r, "kind", ""), getattr(r, "verdict", "inconclusive")), str(r))
+                        for r in getattr(result, "reasons", []) if getattr(r, "verdict", "inconclusive") != "safe"
                         and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
         legacy = bool(getattr(result, "legacy_torch", False) or (roots and roots[0] == TORCH_MAGIC))
         if not strong and not roots and not _imports_valid_global(result) and not any(
@@ -358,8 +360,10 @@ def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: in
     return result, roots, reasons, legacy
 
 
-def _finding_kind(reason_kind: str) -> str:
-    """The finding kind for a stream-core reason kind."""
+def _finding_kind(reason_kind: str, verdict: str = "inconclusive") -> str:
+    """The finding kind for a stream-core reason kind ("dangerous" when the core judged it so)."""
+    if verdict == "dangerous":
+        return "dangerous"
     if reason_kind in ("limit", "trailing-data"):
         return reason_kind
     if reason_kind in ("damaged", "joblib-desync"):
@@ -377,8 +381,12 @@ def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metada
     if strict:
         _record_globals(result.globals, report, where)
         for kind, reason in reasons:
+            if kind == "dangerous":  # the core judged the stream dangerous without a dangerous global (EXT codes ...)
+                report.dangerous.append(reason.split(":", 1)[0])
+                report.add("dangerous-opcode", "critical", reason, where)
+                continue
             report.inconclusive(reason, where, kind=kind, severity="high")
-            if report.error is None:
+            if report.error is None and kind in ("malformed", "limit"):
                 report.error = reason
     else:
         found = ModelReport()
