@@ -161,6 +161,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         try:  # the guard for one version: a corrupt object or hostile record is a finding for it alone
             size = objects.size(blob)
             if size is None:
+                _missing_object(ctx, path, blob)
                 out.append((path, blob, "git", commit, when, status, MISSING, None))
                 continue
             if is_dvc:
@@ -188,6 +189,16 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         out.append((path, blob, "git", commit, when, status, AVAILABLE, size))
         prof.want(blob, path, lambda b=blob, p=path, n=size: _blob_source(ctx, b, p, n, max_copy))
     return out
+
+
+def _missing_object(ctx: ScanContext, path: str, blob: str) -> None:
+    """A blob a commit lists but git cannot give: corrupt when its loose object exists, else missing (partial clone)."""
+    git_dir = ctx.repo.git_dir or ctx.repo.root / ".git"
+    if (git_dir / "objects" / blob[:2] / blob[2:]).exists():
+        reason = f"git object {blob[:12]} is corrupt (git cannot unpack it; run git fsck): unreadable, not empty"
+    else:
+        reason = f"git object {blob[:12]} is missing from the repository (a partial or damaged clone): not read"
+    ctx.record_issue(ScanIssue("data", reason, path, blob))
 
 
 def _dvc_versions(ctx: ScanContext, dvc_path: str, raw: bytes, commit: str, when: int, status: str,
