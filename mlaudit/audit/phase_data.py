@@ -21,7 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlaudit.audit.phases import Phase, ScanContext
-from mlaudit.core.config import define_threshold
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained
 from mlaudit.core.tree import WorkingTreeSource
@@ -33,14 +32,9 @@ from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
 from mlaudit.store.db import Store
 from mlaudit.store.rowhash_codec import encode_chunks
 
-SAMPLE_ROWS = define_threshold("data.sample_rows", 200_000, "Rows kept in each data file's sample; statistics are exact below it.")
-MAX_BYTES = define_threshold("data.max_bytes", 4 * 1024 ** 3, "Largest data file profiled; bigger ones are reported as unread.")
-MAX_ROWS = define_threshold("data.max_rows", 5_000_000,
-                            "Rows profiled per data file; past it the profile covers the first rows and says so (bounded).")
-MAX_DECOMPRESSED = define_threshold("data.max_decompressed", 1024 ** 3,
-                                    "Most bytes one compressed data file (gzip, bz2, xz, zip) may expand to; more is not profiled.")
-MAX_RATIO = define_threshold("data.max_ratio", 200,
-                             "Highest decompression ratio accepted for a data file (checked past its first MiB); more is a bomb, not profiled.")
+# Declared in core.config (listed in every report's provenance).
+SAMPLE_ROWS, MAX_BYTES, MAX_ROWS = "data.sample_rows", "data.max_bytes", "data.max_rows"
+MAX_DECOMPRESSED, MAX_RATIO = "data.max_decompressed", "data.max_ratio"
 FILE_SECONDS = "limits.file_seconds"
 
 
