@@ -354,7 +354,7 @@ def json_depth(block: bytes) -> int:
     starts = np.flatnonzero(np.frombuffer(stripped, dtype=np.uint8) == 10) + 1
     starts = np.concatenate(([0], starts[starts < len(depth)]))
     base = np.where(starts > 0, depth[np.maximum(starts - 1, 0)], 0)  # depth carried in from the line before
-    return int((np.maximum.reduceat(depth, starts) - base).max())
+    return max(0, int((np.maximum.reduceat(depth, starts) - base).max()))
 
 
 class _DepthChecked(io.RawIOBase):
