@@ -266,6 +266,11 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
     if nested:  # struct/list/map values (JSON lines) are profiled as their JSON text
         schema = pa.schema([pa.field(f.name, pa.string()) if i in nested else f for i, f in enumerate(schema)])
         batches = (_nested_as_text(b, nested) for b in batches)
+    encoded = [i for i, t in enumerate(schema.types) if pa.types.is_dictionary(t)]
+    if encoded:  # dictionary-encoded columns (Parquet, Arrow) are profiled as their plain values
+        schema = pa.schema([pa.field(f.name, f.type.value_type) if i in encoded else f for i, f in enumerate(schema)])
+        batches = (pa.RecordBatch.from_arrays([c.cast(schema.types[i]) if i in encoded else c for i, c in enumerate(b.columns)],
+                                              schema=schema) for b in batches)
     running = _Running(schema)
     id_names = id_like_names(schema)
     whole: list[np.ndarray] = []
