@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mlaudit import __version__
-from mlaudit.audit.phases import ScanContext, all_phases
+from mlaudit.audit.phases import Phase, ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
 from mlaudit.core.config import AuditConfig, load_config
@@ -20,6 +20,7 @@ from mlaudit.core import tempdir, yamlload
 from mlaudit.core.errors import Cancelled, StoreError
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
+from mlaudit.core.records import ScanIssue
 from mlaudit.core.repo import RepoInfo, open_repo
 from mlaudit.core.tree import open_tree
 from mlaudit.store.db import Store, default_store_path, open_store, scan_lock, write_transaction
@@ -97,12 +98,7 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
         try:
             for phase in all_phases():
                 progress.update(phase.name, 0, 0, phase.help)
-                with write_transaction(store):
-                    phase.run(ctx)
-                    store.db.execute(
-                        "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
-                        [scan_id, phase.name, _now()],
-                    )
+                _run_phase(ctx, store, phase)
         except Cancelled:
             _finish_scan(store, scan_id, "cancelled")
             raise
@@ -121,6 +117,29 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
             tempdir.cleanup()
         _finish_scan(store, scan_id, "done")
         return ScanSummary(repo, store_path, scan_id, dict(ctx.counts))
+
+
+def _run_phase(ctx: ScanContext, store: Store, phase: Phase) -> None:
+    """Run one phase in its transaction. A phase that fails on the repo's content (an unexpected error its own
+    per-file guards missed) is rolled back and recorded as a finding and a 'failed' phase; the scan goes on.
+    Store failures, cancellation and Ctrl-C still stop the scan."""
+    try:
+        with write_transaction(store):
+            phase.run(ctx)
+            store.db.execute(
+                "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
+                [ctx.scan_id, phase.name, _now()],
+            )
+    except (sqlite3.Error, StoreError, Cancelled):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the guard: one phase's failure is a finding, not the end of the audit
+        reason = f"the {phase.name} phase stopped on an unexpected error and was skipped: {type(exc).__name__}: {str(exc)[:300]}"
+        with write_transaction(store):
+            ctx.record_issue(ScanIssue(phase.name, reason, None))
+            store.db.execute(
+                "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'failed', ?)",
+                [ctx.scan_id, phase.name, _now()],
+            )
 
 
 def _start_scan(store: Store, repo: RepoInfo) -> int:

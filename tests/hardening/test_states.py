@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import signal
@@ -121,8 +122,9 @@ def test_read_only_store_folder_is_one_line_exit_2(tmp_path: Path, existing: boo
 def test_full_disk_is_one_line_exit_2(tmp_path: Path) -> None:
     """The store cannot grow (file-size limit: writes fail like a full disk): one error line, exit 2, no traceback."""
     rng = np.random.default_rng(1)
-    big = "x,y\n" + "".join(f"{a:.12f},{b:.12f}\n" for a, b in rng.random((60_000, 2)))
-    repo, _ = _repo(tmp_path, {"data/big.csv": big.encode()})
+    buf = io.BytesIO()
+    np.savetxt(buf, rng.random((60_000, 2)), fmt="%.12f", delimiter=",", header="x,y", comments="")
+    repo, _ = _repo(tmp_path, {"data/big.csv": buf.getvalue()})
     limit = 600 * 1024
 
     def cap_file_size() -> None:
@@ -139,8 +141,11 @@ def test_full_disk_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_recorded_cancelled_and_resumable(tmp_path: Path) -> None:
     """SIGINT during the data phase: exit 130, no traceback, scan recorded 'cancelled'; the next scan finishes it."""
     rng = np.random.default_rng(2)
-    files = {f"data/part{i}.csv": ("a,b,c\n" + "".join(f"{x:.9f},{y:.9f},{z:.9f}\n" for x, y, z in rng.random((150_000, 3)))).encode()
-             for i in range(4)}
+    files = {}
+    for i in range(4):
+        buf = io.BytesIO()
+        np.savetxt(buf, rng.random((150_000, 3)), fmt="%.9f", delimiter=",", header="a,b,c", comments="")
+        files[f"data/part{i}.csv"] = buf.getvalue()
     repo, _ = _repo(tmp_path, files)
     store = tmp_path / "store" / "a.sqlite"
     env = matrix.env_for(tmp_path / "env")
@@ -170,7 +175,6 @@ def test_temp_files_private_removed_and_swept_after_a_crash(tmp_path: Path) -> N
     """A stale run folder of a dead process is removed at the next start; the scan's own temp folder is gone at exit."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    import io
 
     sink = io.BytesIO()
     pq.write_table(pa.table({"v": list(range(1000))}), sink)
@@ -190,3 +194,35 @@ def test_temp_files_private_removed_and_swept_after_a_crash(tmp_path: Path) -> N
                        "WHERE dv.path = 'data/t.parquet' AND dv.source = 'git'").fetchall()
     con.close()
     assert rows == [(1000,)]
+
+
+def test_a_failing_phase_is_a_finding_and_the_scan_goes_on(tmp_path: Path) -> None:
+    """A phase that raises on content its own guards missed is rolled back, recorded as 'failed' with a finding; store errors still stop."""
+    from mlaudit.audit.phases import Phase, ScanContext
+    from mlaudit.audit.run import _run_phase, _start_scan
+    from mlaudit.core.config import AuditConfig
+    from mlaudit.core.progress import Progress
+    from mlaudit.core.repo import open_repo
+    from mlaudit.store.db import open_store
+
+    repo, _ = _repo(tmp_path)
+    with open_store(tmp_path / "store" / "a.sqlite", repo_root=repo.root) as store:
+        info = open_repo(repo.root)
+        scan_id = _start_scan(store, info)
+        ctx = ScanContext(info, store, Progress(), AuditConfig(), scan_id)
+
+        def half_then_fail(c: ScanContext) -> None:
+            c.store.db.execute("INSERT INTO meta(key, value) VALUES ('half', 'written')")
+            raise ValueError("hostile content the phase did not expect")
+
+        _run_phase(ctx, store, Phase("boom", 99, half_then_fail))
+        assert store.meta("half") is None  # rolled back
+        status = store.db.execute("SELECT status FROM scan_phases WHERE scan_id = ? AND phase = 'boom'", [scan_id]).fetchone()
+        reasons = [r for (r,) in store.db.execute("SELECT reason FROM scan_errors WHERE phase = 'boom'")]
+        assert status == ("failed",) and "ValueError: hostile content" in reasons[0]
+
+        def store_fails(c: ScanContext) -> None:
+            c.store.db.execute("INSERT INTO no_such_table VALUES (1)")
+
+        with pytest.raises(sqlite3.OperationalError):
+            _run_phase(ctx, store, Phase("store", 99, store_fails))
