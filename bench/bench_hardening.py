@@ -7,7 +7,9 @@ Builds one repo per class (the fault-matrix generator in tests/hardening/faults.
 control repo holding only the benign files, scans each in a fresh subprocess with the default thresholds,
 and prints wall seconds and the child's own peak RSS (wait4), with the ratio to the control scan measured
 in the same run. Every class must stay within 1.5 GiB and 60 s; the script exits 1 when one does not.
-Building the repos is not timed.
+Building the repos is not timed. To measure another mlaudit (e.g. an older checkout) on the same repos,
+run from outside the worktree with PYTHONPATH=that/checkout: the scans run in that code; the runaway ones
+are killed at --timeout / --kill-mib and shown with exit -9.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ def build_states(base: Path, canary: Path) -> Path:
     return bare
 
 
-def scan(root: Path, base: Path, name: str) -> matrix.Run:
+def scan(root: Path, base: Path, name: str, timeout: float, kill_mib: int) -> matrix.Run:
     env = matrix.env_for(base / f"env-{name}")
     store = base / f"store-{name}" / "a.sqlite"
-    run = matrix.run_cli(["scan", str(root), "--db", str(store), "--json"], env, base / f"out-{name}", timeout=300)
+    run = matrix.run_cli(["scan", str(root), "--db", str(store), "--json"], env, base / f"out-{name}", timeout=timeout,
+                         kill_over_kb=kill_mib * 1024)
     if store.exists() and matrix.integrity(store) != "ok":
         run.stderr += "\nSTORE INTEGRITY CHECK FAILED"
     return run
@@ -92,6 +95,8 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", help="classes to run (default: all)")
     ap.add_argument("--bomb-mib", type=int, default=1024, help="decompressed size of each bomb")
     ap.add_argument("--parquet-rows", type=int, default=1_000_000_000)
+    ap.add_argument("--timeout", type=float, default=300, help="kill a scan after this many seconds (reported as exit -9)")
+    ap.add_argument("--kill-mib", type=int, default=4096, help="kill a scan whose resident memory passes this (exit -9)")
     args = ap.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="mlaudit-bench-hardening-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -113,7 +118,7 @@ def main() -> int:
         t0 = time.monotonic()
         root = builders[name]()
         built = time.monotonic() - t0
-        run = scan(root, base, name)
+        run = scan(root, base, name, args.timeout, args.kill_mib)
         control = control or run
         mib = run.rss_kb / 1024
         ok = (run.returncode == 0 and "Traceback" not in run.stderr and "INTEGRITY" not in run.stderr
