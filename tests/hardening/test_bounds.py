@@ -21,7 +21,7 @@ from mlaudit.core.sqlite_ro import connect_readonly, readonly_uri
 from mlaudit.core.textparse import ParseBomb, load_json, load_toml
 from mlaudit.core.yamlload import YamlBomb, expanded_size, load_yaml
 from mlaudit.scanners.data.profile import profile_file
-from mlaudit.scanners.data.readers import DataReadError, ReadBounds, json_depth
+from mlaudit.scanners.data.readers import DataReadError, ReadBounds, json_depth, max_depth_over
 from mlaudit.scanners.dvc import flatten, parse_params
 from mlaudit.store.rowhash_codec import decode_all, encode_chunks
 from tests.hardening.faults import billion_laughs, merge_bomb
@@ -92,9 +92,12 @@ def test_json_depth_matches_the_structure(depth: int, kind: str) -> None:
 @given(text=st.text(alphabet=st.sampled_from(list('[]{}",:\\ab1\n ')), max_size=300))
 @FUZZ
 def test_json_depth_never_undercounts_strings(text: str) -> None:
-    """On arbitrary bracket soup json_depth is computed without error and ignores brackets inside strings."""
+    """On arbitrary bracket soup json_depth is computed without error and ignores brackets inside strings; the fast
+    pre-check flags a block exactly when the exact depth passes the limit."""
     depth = json_depth(text.encode())
     assert depth >= 0
+    for limit in (0, 2, 5):
+        assert (max_depth_over(text.encode(), limit) > limit) == (depth > limit)
     assert json_depth(b'"' + b"[" * 100 + b'"\n') == 0
 
 

@@ -357,6 +357,26 @@ def json_depth(block: bytes) -> int:
     return max(0, int((np.maximum.reduceat(depth, starts) - base).max()))
 
 
+def max_depth_over(block: bytes, limit: int) -> int:
+    """The nesting depth of the deepest line of ``block`` when some line may exceed ``limit``, else 0.
+
+    Fast path: a line's depth is at most its count of opening brackets, so only lines with more than
+    ``limit`` of them (rare in real data) get the exact, string-aware ``json_depth``.
+    """
+    if block.count(b"[") + block.count(b"{") <= limit:
+        return 0
+    arr = np.frombuffer(block, dtype=np.uint8)
+    running = np.cumsum((arr == 91) | (arr == 123), dtype=np.int32)  # opening brackets so far
+    starts = np.flatnonzero(arr == 10) + 1
+    starts = np.concatenate(([0], starts[starts < len(arr)]))
+    bounds = np.append(starts, len(arr))
+    per_line = np.diff(np.concatenate(([0], running[bounds[1:] - 1])))
+    deepest = 0
+    for i in np.flatnonzero(per_line > limit):
+        deepest = max(deepest, json_depth(block[bounds[i]:bounds[i + 1]]))
+    return deepest
+
+
 class _DepthChecked(io.RawIOBase):
     """JSON lines passed through whole lines at a time, refused when a line nests deeper than ``limit``.
 
@@ -392,7 +412,7 @@ class _DepthChecked(io.RawIOBase):
         return n
 
     def _check(self, block: bytes) -> None:
-        depth = json_depth(block)
+        depth = max_depth_over(block, self._limit)
         if depth > self._limit:
             raise DataReadError(f"JSON nested {depth} levels deep, past the {self._limit}-level limit; not profiled")
 
