@@ -55,6 +55,12 @@ def store_for(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | No
 
 
 STORE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+STORE_FAILURES = ("disk", "full", "readonly", "read-only", "unable to open", "i/o", "locked", "malformed", "not a database")
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """An SQLite error that means the store itself cannot be written (not a query bug in a phase)."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(word in str(exc).lower() for word in STORE_FAILURES)
 
 
 @contextmanager
@@ -67,6 +73,8 @@ def store_errors(store_path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
+        if not is_store_failure(exc):
+            raise
         raise StoreError(f"cannot write the store {store_path}: {exc}; the disk may be full or the folder read-only — "
                          "free some space or pass --db with a writable location") from exc
     except PermissionError as exc:
@@ -130,9 +138,11 @@ def _run_phase(ctx: ScanContext, store: Store, phase: Phase) -> None:
                 "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
                 [ctx.scan_id, phase.name, _now()],
             )
-    except (sqlite3.Error, StoreError, Cancelled):
+    except (StoreError, Cancelled):
         raise
     except Exception as exc:  # noqa: BLE001 - the guard: one phase's failure is a finding, not the end of the audit
+        if is_store_failure(exc):
+            raise
         reason = f"the {phase.name} phase stopped on an unexpected error and was skipped: {type(exc).__name__}: {str(exc)[:300]}"
         with write_transaction(store):
             ctx.record_issue(ScanIssue(phase.name, reason, None))

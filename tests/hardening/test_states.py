@@ -221,8 +221,14 @@ def test_a_failing_phase_is_a_finding_and_the_scan_goes_on(tmp_path: Path) -> No
         reasons = [r for (r,) in store.db.execute("SELECT reason FROM scan_errors WHERE phase = 'boom'")]
         assert status == ("failed",) and "ValueError: hostile content" in reasons[0]
 
-        def store_fails(c: ScanContext) -> None:
+        def query_bug(c: ScanContext) -> None:
             c.store.db.execute("INSERT INTO no_such_table VALUES (1)")
 
-        with pytest.raises(sqlite3.OperationalError):
+        _run_phase(ctx, store, Phase("bug", 99, query_bug))  # a phase's own SQL bug is that phase's failure
+        assert store.db.execute("SELECT status FROM scan_phases WHERE phase = 'bug'").fetchone() == ("failed",)
+
+        def store_fails(c: ScanContext) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        with pytest.raises(sqlite3.OperationalError):  # the store itself failing still stops the scan
             _run_phase(ctx, store, Phase("store", 99, store_fails))

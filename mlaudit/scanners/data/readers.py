@@ -65,6 +65,7 @@ class Source:
     """Where a data file's bytes come from: ``open()`` gives a fresh stream, ``local()`` a seekable file path."""
 
     size: int | None = None
+    declared_rows: int | None = None  # rows the file's own metadata declares (Parquet footer), once read
 
     def open(self) -> "AbstractContextManager[BinaryIO]":
         raise NotImplementedError
@@ -302,6 +303,7 @@ def _parquet_batches(source: Source, bounds: ReadBounds) -> Iterator[pa.RecordBa
             pf = pq.ParquetFile(path)
             if pf.metadata.num_columns > MAX_COLUMNS:
                 raise DataReadError(f"{pf.metadata.num_columns} columns; more than {MAX_COLUMNS} are not profiled")
+            source.declared_rows = int(pf.metadata.num_rows)
             yield pf.schema_arrow
             yield from pf.iter_batches(batch_size=min(BATCH_ROWS, max(bounds.max_rows, 1)))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
@@ -310,6 +312,8 @@ def _parquet_batches(source: Source, bounds: ReadBounds) -> Iterator[pa.RecordBa
 
 def declared_rows(source: Source, name: str) -> int | None:
     """The row count a Parquet footer declares (None for other formats or when unreadable)."""
+    if source.declared_rows is not None:
+        return source.declared_rows
     fmt = data_format(name)
     if fmt != "parquet":
         return None
