@@ -142,9 +142,9 @@ def test_ctrl_c_exits_130_recorded_cancelled_and_resumable(tmp_path: Path) -> No
     """SIGINT during the data phase: exit 130, no traceback, scan recorded 'cancelled'; the next scan finishes it."""
     rng = np.random.default_rng(2)
     files = {}
-    for i in range(4):
+    for i in range(3):
         buf = io.BytesIO()
-        np.savetxt(buf, rng.random((150_000, 3)), fmt="%.9f", delimiter=",", header="a,b,c", comments="")
+        np.savetxt(buf, rng.random((120_000, 3)), fmt="%.9f", delimiter=",", header="a,b,c", comments="")
         files[f"data/part{i}.csv"] = buf.getvalue()
     repo, _ = _repo(tmp_path, files)
     store = tmp_path / "store" / "a.sqlite"
@@ -157,7 +157,7 @@ def test_ctrl_c_exits_130_recorded_cancelled_and_resumable(tmp_path: Path) -> No
         deadline = time.monotonic() + 60
         while b"data..." not in (out / "stderr").read_bytes() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(0.2)
+        time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
         code = proc.wait(60)
     stderr = (out / "stderr").read_text()
