@@ -18,6 +18,7 @@ import os
 import stat
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from mlaudit.audit.phases import Phase, ScanContext
@@ -170,7 +171,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
                 local = lfs_object(root, oid, ctx.repo.git_dir)
                 out.append((path, f"sha256:{oid}", "lfs", commit, when, status, AVAILABLE if local else MISSING, lfs_size))
                 if local is not None:
-                    prof.want(f"sha256:{oid}", path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                    prof.want(f"sha256:{oid}", path, partial(_local_source, local, [root, ctx.repo.git_dir or root]))
                 continue
         except (OutsideRepo, UnsafePath) as exc:
             ctx.record_issue(ScanIssue("data", str(exc), path, blob))
@@ -181,7 +182,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
             out.append((path, blob, "git", commit, when, status, MISSING, None))
             continue
         out.append((path, blob, "git", commit, when, status, AVAILABLE, size))
-        prof.want(blob, path, lambda b=blob, p=path, n=size: _blob_source(ctx, b, p, n, max_copy))
+        prof.want(blob, path, partial(_blob_source, ctx, blob, path, size, max_copy))
     return out
 
 
@@ -230,7 +231,7 @@ def _dvc_versions(ctx: ScanContext, dvc_path: str, raw: bytes, commit: str, when
             known.add((f.path, commit))
             rows.append((f.path, f"md5:{f.md5}", "dvc", commit, when, status, AVAILABLE if cached else MISSING, f.size))
             if cached is not None:
-                prof.want(f"md5:{f.md5}", f.path, lambda p=cached: _local_source(p, [root]))
+                prof.want(f"md5:{f.md5}", f.path, partial(_local_source, cached, [root]))
     return rows
 
 
@@ -264,7 +265,7 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
                 key = f"sha256:{pointer[0]}"
                 out.append((entry.path, key, "worktree", "", None, None, AVAILABLE if local else MISSING, pointer[1]))
                 if local is not None:
-                    prof.want(key, entry.path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                    prof.want(key, entry.path, partial(_local_source, local, [root, ctx.repo.git_dir or root]))
                 continue
         except (OutsideRepo, UnsafePath) as exc:
             ctx.record_issue(ScanIssue("data", str(exc), entry.path, None))
@@ -273,7 +274,7 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
             ctx.record_issue(ScanIssue("data", f"unreadable: {exc}", entry.path, None))
             continue
         out.append((entry.path, key, "worktree", "", None, None, AVAILABLE, st.st_size))
-        prof.want(key, entry.path, lambda p=full: _local_source(p, [root]))
+        prof.want(key, entry.path, partial(_local_source, full, [root]))
     db.conn.executemany("INSERT OR REPLACE INTO data_worktree_keys VALUES (?, ?, ?, ?)", fresh)
     return out
 

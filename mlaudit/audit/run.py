@@ -121,8 +121,7 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
             raise
         finally:
             if objects is not None:
-                objects.close()
-            tempdir.cleanup()
+                objects.close()  # temp copies are removed file by file; the private folder itself goes at exit
         _finish_scan(store, scan_id, "done")
         return ScanSummary(repo, store_path, scan_id, dict(ctx.counts))
 

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from mlaudit.core.errors import RepoError
 from mlaudit.core.gitcmd import git_env
@@ -25,7 +25,7 @@ class BlobTooLarge(Exception):
 class _BlobReader(io.RawIOBase):
     """Exactly ``size`` bytes of a blob from the batch process's stdout, then end of stream."""
 
-    def __init__(self, pipe: BinaryIO, size: int) -> None:
+    def __init__(self, pipe: IO[bytes], size: int) -> None:
         self._pipe = pipe
         self.remaining = size
 

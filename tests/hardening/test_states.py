@@ -44,7 +44,7 @@ def _status(store: Path) -> list[str]:
 
 def test_bare_repository_audited_through_its_history(tmp_path: Path) -> None:
     """A bare clone is a git repo: its commits are read and a dangerous pickle that exists only in history is flagged."""
-    repo, canary = _repo(tmp_path)
+    repo, _ = _repo(tmp_path)
     repo.commit("drop the pickle", remove=[faults.EVIL_PKL])
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(bare)], check=True)
@@ -66,7 +66,7 @@ def test_bare_repository_audited_through_its_history(tmp_path: Path) -> None:
 
 def test_corrupt_object_reported_unreadable_not_empty(tmp_path: Path) -> None:
     """A data blob whose loose object is garbage is reported as unreadable; it never becomes an empty or 0-row profile."""
-    repo, canary = _repo(tmp_path, {"data/corrupt.csv": b"a,b\n" + b"5,6\n" * 50})
+    repo, _ = _repo(tmp_path, {"data/corrupt.csv": b"a,b\n" + b"5,6\n" * 50})
     sha = repo.git("rev-parse", "HEAD:data/corrupt.csv")
     obj = repo.root / ".git" / "objects" / sha[:2] / sha[2:]
     obj.chmod(0o644)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -176,7 +176,7 @@ class _Counting(io.RawIOBase):
 class _Bounded(io.RawIOBase):
     """Decompressed bytes, stopped with a DataReadError past the byte cap or the ratio cap."""
 
-    def __init__(self, inner: BinaryIO, raw: _Counting, kind: str, bounds: ReadBounds) -> None:
+    def __init__(self, inner: IO[bytes], raw: _Counting, kind: str, bounds: ReadBounds) -> None:
         self._inner, self._raw, self._kind, self._bounds, self.out = inner, raw, kind, bounds, 0
 
     def readable(self) -> bool:
@@ -213,9 +213,15 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
         if kind != "zip":
             counting = _Counting(raw, head)
             buffered = io.BufferedReader(counting, 1 << 16)  # type: ignore[arg-type]
-            opener = {"gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
             try:
-                with opener(buffered) as fh:
+                fh: BinaryIO
+                if kind == "gzip":
+                    fh = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+                elif kind == "bz2":
+                    fh = bz2.BZ2File(buffered)  # type: ignore[assignment]
+                else:
+                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]
+                with fh:
                     yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
             except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
                 raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
@@ -232,8 +238,8 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
                                         "(data.max_decompressed); not inflated")
                 counting = _Counting(io.BytesIO(b""))
                 counting.count = max(member.compress_size, 1)
-                with zf.open(member) as fh:
-                    yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
+                with zf.open(member) as member_fh:
+                    yield io.BufferedReader(_Bounded(member_fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
         except (zipfile.BadZipFile, EOFError, OSError, lzma.LZMAError, zlib.error, NotImplementedError) as exc:
             raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
 
