@@ -18,10 +18,10 @@ import os
 import stat
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from mlaudit.audit.phases import Phase, ScanContext
-from mlaudit.core.config import define_threshold
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained
 from mlaudit.core.tree import WorkingTreeSource
@@ -33,14 +33,9 @@ from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
 from mlaudit.store.db import Store
 from mlaudit.store.rowhash_codec import encode_chunks
 
-SAMPLE_ROWS = define_threshold("data.sample_rows", 200_000, "Rows kept in each data file's sample; statistics are exact below it.")
-MAX_BYTES = define_threshold("data.max_bytes", 4 * 1024 ** 3, "Largest data file profiled; bigger ones are reported as unread.")
-MAX_ROWS = define_threshold("data.max_rows", 5_000_000,
-                            "Rows profiled per data file; past it the profile covers the first rows and says so (bounded).")
-MAX_DECOMPRESSED = define_threshold("data.max_decompressed", 1024 ** 3,
-                                    "Most bytes one compressed data file (gzip, bz2, xz, zip) may expand to; more is not profiled.")
-MAX_RATIO = define_threshold("data.max_ratio", 200,
-                             "Highest decompression ratio accepted for a data file (checked past its first MiB); more is a bomb, not profiled.")
+# Declared in core.config (listed in every report's provenance).
+SAMPLE_ROWS, MAX_BYTES, MAX_ROWS = "data.sample_rows", "data.max_bytes", "data.max_rows"
+MAX_DECOMPRESSED, MAX_RATIO = "data.max_decompressed", "data.max_ratio"
 FILE_SECONDS = "limits.file_seconds"
 
 
@@ -161,6 +156,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
         try:  # the guard for one version: a corrupt object or hostile record is a finding for it alone
             size = objects.size(blob)
             if size is None:
+                _missing_object(ctx, path, blob)
                 out.append((path, blob, "git", commit, when, status, MISSING, None))
                 continue
             if is_dvc:
@@ -175,7 +171,7 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
                 local = lfs_object(root, oid, ctx.repo.git_dir)
                 out.append((path, f"sha256:{oid}", "lfs", commit, when, status, AVAILABLE if local else MISSING, lfs_size))
                 if local is not None:
-                    prof.want(f"sha256:{oid}", path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                    prof.want(f"sha256:{oid}", path, partial(_local_source, local, [root, ctx.repo.git_dir or root]))
                 continue
         except (OutsideRepo, UnsafePath) as exc:
             ctx.record_issue(ScanIssue("data", str(exc), path, blob))
@@ -186,8 +182,18 @@ def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> l
             out.append((path, blob, "git", commit, when, status, MISSING, None))
             continue
         out.append((path, blob, "git", commit, when, status, AVAILABLE, size))
-        prof.want(blob, path, lambda b=blob, p=path, n=size: _blob_source(ctx, b, p, n, max_copy))
+        prof.want(blob, path, partial(_blob_source, ctx, blob, path, size, max_copy))
     return out
+
+
+def _missing_object(ctx: ScanContext, path: str, blob: str) -> None:
+    """A blob a commit lists but git cannot give: corrupt when its loose object exists, else missing (partial clone)."""
+    git_dir = ctx.repo.git_dir or ctx.repo.root / ".git"
+    if (git_dir / "objects" / blob[:2] / blob[2:]).exists():
+        reason = f"git object {blob[:12]} is corrupt (git cannot unpack it; run git fsck): unreadable, not empty"
+    else:
+        reason = f"git object {blob[:12]} is missing from the repository (a partial or damaged clone): not read"
+    ctx.record_issue(ScanIssue("data", reason, path, blob))
 
 
 def _dvc_versions(ctx: ScanContext, dvc_path: str, raw: bytes, commit: str, when: int, status: str,
@@ -225,7 +231,7 @@ def _dvc_versions(ctx: ScanContext, dvc_path: str, raw: bytes, commit: str, when
             known.add((f.path, commit))
             rows.append((f.path, f"md5:{f.md5}", "dvc", commit, when, status, AVAILABLE if cached else MISSING, f.size))
             if cached is not None:
-                prof.want(f"md5:{f.md5}", f.path, lambda p=cached: _local_source(p, [root]))
+                prof.want(f"md5:{f.md5}", f.path, partial(_local_source, cached, [root]))
     return rows
 
 
@@ -259,7 +265,7 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
                 key = f"sha256:{pointer[0]}"
                 out.append((entry.path, key, "worktree", "", None, None, AVAILABLE if local else MISSING, pointer[1]))
                 if local is not None:
-                    prof.want(key, entry.path, lambda p=local: _local_source(p, [root, ctx.repo.git_dir or root]))
+                    prof.want(key, entry.path, partial(_local_source, local, [root, ctx.repo.git_dir or root]))
                 continue
         except (OutsideRepo, UnsafePath) as exc:
             ctx.record_issue(ScanIssue("data", str(exc), entry.path, None))
@@ -268,7 +274,7 @@ def _worktree_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler)
             ctx.record_issue(ScanIssue("data", f"unreadable: {exc}", entry.path, None))
             continue
         out.append((entry.path, key, "worktree", "", None, None, AVAILABLE, st.st_size))
-        prof.want(key, entry.path, lambda p=full: _local_source(p, [root]))
+        prof.want(key, entry.path, partial(_local_source, full, [root]))
     db.conn.executemany("INSERT OR REPLACE INTO data_worktree_keys VALUES (?, ?, ?, ?)", fresh)
     return out
 

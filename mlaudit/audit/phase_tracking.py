@@ -105,7 +105,7 @@ def _save_files(ctx: ScanContext) -> int:
 
 
 def run(ctx: ScanContext) -> None:
-    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root) if not ctx.repo.bare else [])
+    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root, ctx.config) if not ctx.repo.bare else [])
     ctx.counts["tracked_values"] = _save_files(ctx)
 
 

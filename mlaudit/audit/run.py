@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mlaudit.audit.noop import StoredAudit, audit_key, remember_audit, stored_audit
-from mlaudit.audit.phases import ScanContext, all_phases
+from mlaudit.audit.phases import Phase, ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
 from mlaudit.core.config import AuditConfig, load_config
@@ -20,6 +20,7 @@ from mlaudit.core import tempdir, yamlload
 from mlaudit.core.errors import Cancelled, StoreError
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
+from mlaudit.core.records import ScanIssue
 from mlaudit.core.repo import RepoInfo, open_repo
 from mlaudit.core.tree import open_tree
 from mlaudit.store.db import Store, default_store_path, open_store, scan_lock, write_transaction
@@ -54,6 +55,12 @@ def store_for(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | No
 
 
 STORE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+STORE_FAILURES = ("disk", "full", "readonly", "read-only", "unable to open", "i/o", "locked", "malformed", "not a database")
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """An SQLite error that means the store itself cannot be written (not a query bug in a phase)."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(word in str(exc).lower() for word in STORE_FAILURES)
 
 
 @contextmanager
@@ -66,6 +73,8 @@ def store_errors(store_path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
+        if not is_store_failure(exc):
+            raise
         raise StoreError(f"cannot write the store {store_path}: {exc}; the disk may be full or the folder read-only — "
                          "free some space or pass --db with a writable location") from exc
     except PermissionError as exc:
@@ -97,12 +106,7 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
         try:
             for phase in all_phases():
                 progress.update(phase.name, 0, 0, phase.help)
-                with write_transaction(store):
-                    phase.run(ctx)
-                    store.db.execute(
-                        "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
-                        [scan_id, phase.name, _now()],
-                    )
+                _run_phase(ctx, store, phase)
         except Cancelled:
             _finish_scan(store, scan_id, "cancelled")
             raise
@@ -117,10 +121,34 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
             raise
         finally:
             if objects is not None:
-                objects.close()
-            tempdir.cleanup()
+                objects.close()  # temp copies are removed file by file; the private folder itself goes at exit
         _finish_scan(store, scan_id, "done")
         return ScanSummary(repo, store_path, scan_id, dict(ctx.counts))
+
+
+def _run_phase(ctx: ScanContext, store: Store, phase: Phase) -> None:
+    """Run one phase in its transaction. A phase that fails on the repo's content (an unexpected error its own
+    per-file guards missed) is rolled back and recorded as a finding and a 'failed' phase; the scan goes on.
+    Store failures, cancellation and Ctrl-C still stop the scan."""
+    try:
+        with write_transaction(store):
+            phase.run(ctx)
+            store.db.execute(
+                "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'done', ?)",
+                [ctx.scan_id, phase.name, _now()],
+            )
+    except (StoreError, Cancelled):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the guard: one phase's failure is a finding, not the end of the audit
+        if is_store_failure(exc):
+            raise
+        reason = f"the {phase.name} phase stopped on an unexpected error and was skipped: {type(exc).__name__}: {str(exc)[:300]}"
+        with write_transaction(store):
+            ctx.record_issue(ScanIssue(phase.name, reason, None))
+            store.db.execute(
+                "INSERT OR REPLACE INTO scan_phases(scan_id, phase, status, finished_at) VALUES (?, ?, 'failed', ?)",
+                [ctx.scan_id, phase.name, _now()],
+            )
 
 
 def _start_scan(store: Store, repo: RepoInfo) -> int:

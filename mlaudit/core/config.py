@@ -34,6 +34,16 @@ define_threshold("repro.pinned_share", 0.9, "Share of runtime dependencies that 
 define_threshold("repro.binary_bytes", 10 * 1024 * 1024, "Size in bytes above which a binary committed to git without LFS/DVC is reported by REPRO-BINARIES.")
 define_threshold("limits.max_file_bytes", 256 * 1024 * 1024, "Largest file mlaudit reads; bigger files are recorded as too large, not read.")
 define_threshold("limits.file_seconds", 30, "Time budget in seconds for analysing one file.")
+# Reader bounds for hostile input (declared here so every report's provenance lists them, scan or not).
+define_threshold("data.sample_rows", 200_000, "Rows kept in each data file's sample; statistics are exact below it.")
+define_threshold("data.max_bytes", 4 * 1024 ** 3, "Largest data file profiled; bigger ones are reported as unread.")
+define_threshold("data.max_rows", 5_000_000, "Rows profiled per data file; past it the profile covers the first rows and says so (bounded).")
+define_threshold("data.max_decompressed", 1024 ** 3, "Most bytes one compressed data file (gzip, bz2, xz, zip) may expand to; more is not profiled.")
+define_threshold("data.max_ratio", 200, "Highest decompression ratio accepted for a data file (checked past its first MiB); more is a bomb, not profiled.")
+define_threshold("yaml.max_nodes", 1_000_000, "Most YAML nodes a document may expand to through aliases (anchors/merge keys); more is a YAML bomb, not read.")
+define_threshold("yaml.max_bytes", 16 * 1024 * 1024, "Largest YAML document parsed; bigger ones are reported, not read.")
+define_threshold("tracking.sqlite_rows", 500_000, "Rows read from any one table of an MLflow SQLite backend in the audited repo.")
+define_threshold("tracking.sqlite_seconds", 20, "Time budget in seconds for all queries on one MLflow SQLite backend of the audited repo.")
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from mlaudit.core.errors import RepoError
 from mlaudit.core.gitcmd import git_env
@@ -25,7 +25,7 @@ class BlobTooLarge(Exception):
 class _BlobReader(io.RawIOBase):
     """Exactly ``size`` bytes of a blob from the batch process's stdout, then end of stream."""
 
-    def __init__(self, pipe: BinaryIO, size: int) -> None:
+    def __init__(self, pipe: IO[bytes], size: int) -> None:
         self._pipe = pipe
         self.remaining = size
 
@@ -59,6 +59,12 @@ class GitObjects:
         self.repo_root = repo_root
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._streaming: int | None = None  # thread id holding an open stream()
+
+    def _not_nested(self) -> None:
+        """A read issued by the thread that holds an open stream would wait for itself forever: refuse it."""
+        if self._streaming == threading.get_ident():
+            raise RuntimeError("a git object was requested while another is being streamed on the same reader")
 
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
@@ -86,12 +92,14 @@ class GitObjects:
 
     def size(self, sha: str) -> int | None:
         """The object's size in bytes, or None when it is not in the repository."""
+        self._not_nested()
         with self._lock:
             info = self._command(f"info {sha}")
         return None if info is None else info[1]
 
     def read(self, sha: str, max_bytes: int | None = None) -> bytes:
         """Return a blob's bytes; raise BlobTooLarge over ``max_bytes``, KeyError when missing."""
+        self._not_nested()
         with self._lock:
             info = self._command(f"info {sha}")
             if info is None:
@@ -115,6 +123,7 @@ class GitObjects:
         drained (up to ``drain_limit`` bytes) or the process restarted, so the next command is in sync.
         Raise KeyError when the blob is missing.
         """
+        self._not_nested()
         with self._lock:
             got = self._command(f"contents {sha}")
             if got is None:
@@ -122,9 +131,11 @@ class GitObjects:
             proc = self._ensure()
             assert proc.stdout is not None
             reader = _BlobReader(proc.stdout, got[1])
+            self._streaming = threading.get_ident()
             try:
                 yield reader  # type: ignore[misc]
             finally:
+                self._streaming = None
                 if reader.remaining <= drain_limit and proc.poll() is None:
                     try:
                         reader.drain()

@@ -16,14 +16,10 @@ from typing import Any
 
 import yaml
 
-from mlaudit.core.config import define_threshold
-
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TextLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
-MAX_NODES = define_threshold("yaml.max_nodes", 1_000_000,
-                             "Most YAML nodes a document may expand to through aliases (anchors/merge keys); more is a YAML bomb, not read.")
-MAX_BYTES = define_threshold("yaml.max_bytes", 16 * 1024 * 1024, "Largest YAML document parsed; bigger ones are reported, not read.")
+MAX_NODES, MAX_BYTES = "yaml.max_nodes", "yaml.max_bytes"  # thresholds declared in core.config
 _LIMITS = {"nodes": 1_000_000, "bytes": 16 * 1024 * 1024}
 
 

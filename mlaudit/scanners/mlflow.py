@@ -22,8 +22,8 @@ from mlaudit.core.sqlite_ro import connect_readonly
 from mlaudit.core.yamlload import load_yaml
 
 MAX_RUNS = 50_000
-MAX_ROWS = 500_000  # rows read from any one table of an MLflow SQLite backend
-SQLITE_SECONDS = 20.0  # time budget for all the queries on one backend
+MAX_ROWS = 500_000  # rows read from any one table of an MLflow SQLite backend (tracking.sqlite_rows)
+SQLITE_SECONDS = 20.0  # time budget for all the queries on one backend (tracking.sqlite_seconds)
 META_BYTES = 1 << 20
 MAX_DEPTH = 3
 SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".dvc"}
@@ -312,8 +312,17 @@ def read_sqlite_store(path: Path, root: Path) -> TrackingData:
     return data
 
 
-def read_all(root: Path) -> list[TrackingData]:
-    """Every MLflow store found under the repo root."""
+def configure(config: Any) -> None:
+    """Apply the configured SQLite bounds (an AuditConfig) to the backends read after this call."""
+    global MAX_ROWS, SQLITE_SECONDS
+    MAX_ROWS = int(config.threshold("tracking.sqlite_rows"))
+    SQLITE_SECONDS = float(config.threshold("tracking.sqlite_seconds"))
+
+
+def read_all(root: Path, config: Any = None) -> list[TrackingData]:
+    """Every MLflow store found under the repo root (``config``: an AuditConfig whose bounds apply)."""
+    if config is not None:
+        configure(config)
     out = []
     for path in find_stores(root):
         try:

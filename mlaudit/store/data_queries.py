@@ -65,6 +65,12 @@ class Profile:
     sampled: bool
     sample_rows: int
     error: str | None
+    coverage: str = "complete"  # or which part of the file the profile covers and which bound stopped it
+
+    @property
+    def bounded(self) -> bool:
+        """True when only part of the file was profiled (a row or time bound stopped it)."""
+        return self.error is None and self.coverage not in ("complete", None)
 
     def column_types(self) -> dict[str, str]:
         return {c["name"]: c["type"] for c in self.columns}
@@ -130,12 +136,12 @@ def renamed_from(store: Store, path: str) -> list[str]:
 
 def profile(store: Store, key: str) -> Profile | None:
     """The stored profile of a content key, or None when it was never profiled."""
-    row = store.db.execute("SELECT key, format, rows, columns, stats, sampled, sample_rows, error FROM data_profiles "
+    row = store.db.execute("SELECT key, format, rows, columns, stats, sampled, sample_rows, error, coverage FROM data_profiles "
                            "WHERE key = ?", [key]).fetchone()
     if row is None:
         return None
     return Profile(row[0], row[1], row[2], json.loads(row[3] or "[]"), json.loads(row[4] or "{}"), bool(row[5]),
-                   int(row[6] or 0), row[7])
+                   int(row[6] or 0), row[7], row[8] or "complete")
 
 
 def sample_frame(store: Store, key: str) -> pd.DataFrame:

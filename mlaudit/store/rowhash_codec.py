@@ -8,6 +8,7 @@ their high bytes are mostly zero and compress well; the transform is exact.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -15,15 +16,15 @@ CHUNK = 1 << 20  # hashes per chunk: 8 MiB before compression
 CODEC = "delta-shuffle-zstd"
 
 
-def _codec():  # pyarrow is already a dependency; imported lazily (start-up time)
+def _codec() -> Any:  # pyarrow is already a dependency; imported lazily (start-up time)
     import pyarrow as pa
 
-    return pa, pa.Codec("zstd", compression_level=3)
+    return pa.Codec("zstd", compression_level=3)
 
 
 def encode_chunks(sorted_hashes: np.ndarray, chunk: int = CHUNK) -> Iterator[tuple[int, int, bytes]]:
     """(chunk index, count, compressed bytes) for each chunk of a sorted uint64 array."""
-    pa, codec = _codec()
+    codec = _codec()
     values = np.ascontiguousarray(sorted_hashes, dtype=np.uint64)
     if len(values) == 0:
         yield 0, 0, b""  # an empty column still has its (empty) row
@@ -42,7 +43,7 @@ def decode_chunk(n: int, blob: bytes) -> np.ndarray:
     """The sorted uint64 hashes of one chunk."""
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
-    pa, codec = _codec()
+    codec = _codec()
     raw = codec.decompress(blob, decompressed_size=8 * n, asbytes=True)
     deltas = np.frombuffer(raw, dtype=np.uint8).reshape(8, n).T.copy().view(np.uint64).reshape(-1)
     with np.errstate(over="ignore"):

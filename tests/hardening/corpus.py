@@ -58,6 +58,13 @@ def _crc_zeroed(zip_bytes: bytes) -> bytes:
     return bytes(data)
 
 
+def _gzip_bomb() -> bytes:
+    import zlib
+
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return comp.compress(b"a,b\n" + b"0,0\n" * (2 << 20)) + comp.flush()
+
+
 def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
     """Files committed at HEAD, with their cases."""
     files: dict[str, bytes] = {}
@@ -81,6 +88,8 @@ def committed_cases(canary: Path) -> tuple[dict[str, bytes], list[Case]]:
         "data/ragged.csv": (b"a,b,c\n1,2\n1,2,3,4,5\n\n7\n" * 50, "data", "error", "rows of every length"),
         "data/wide.csv": (_csv_wide(20_000), "data", "error", "20,000 columns: over the column cap"),
         "data/one_line.csv": (b"x" * BIG_BYTES, "data", "error", "one 3 MB line without a newline"),
+        "data/bomb.csv.gz": (_gzip_bomb(), "data", "error", "8 MiB of rows from 8 KiB: refused by data.max_ratio (it used to stop the scan)"),
+        "data/deep.jsonl": (b"[" * 100_000 + b"]" * 100_000 + b"\n", "data", "error", "100,000-deep JSON line (crashes pyarrow)"),
         "models/big.pkl": (b"\x80\x04" + b"N" * BIG_BYTES + b".", "model", "inconclusive", "over the 1 MiB cap: not read"),
         "notebooks/invalid.ipynb": (b'{"cells": [ {"cell_type": "code", ', "notebook", "no crash", "invalid JSON"),
         "notebooks/many_cells.ipynb": (_notebook(10_000), "notebook", "no crash", "10,000 cells"),

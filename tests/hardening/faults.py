@@ -260,9 +260,15 @@ def build_special(base: Path, canary: Path) -> Fault:
     (root / "data" / "zero.csv").symlink_to("/dev/zero")
     os.mkfifo(root / "data" / "fifo.csv")
     (root / "models" / "zero.pkl").symlink_to("/dev/zero")
+    artifacts = root / "mlruns" / "1" / ("c" * 32) / "artifacts"
+    artifacts.mkdir()
+    os.mkfifo(artifacts / "model.pkl")
+    os.mkfifo(artifacts / "notes.bin")
+    (artifacts / "weights.pt").symlink_to("/dev/zero")
     fault.spellings = ["mlflow.db", "mlruns/0", "mlruns/2/meta.yaml", "mlruns/3/meta.yaml", "aliases/champion",
                        "run meta.yaml", "metrics/auc", "data.dvc", "dvc.lock", "params.yaml", "metrics.json",
-                       "data/zero.csv", "data/fifo.csv", "models/zero.pkl"]
+                       "data/zero.csv", "data/fifo.csv", "models/zero.pkl", "artifacts/model.pkl (FIFO)",
+                       "artifacts/notes.bin (FIFO)", "artifacts/weights.pt -> /dev/zero"]
     return fault
 
 

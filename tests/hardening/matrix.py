@@ -41,9 +41,20 @@ def env_for(base: Path, thresholds: dict[str, float] | None = None) -> dict[str,
             "PYTHONFAULTHANDLER": "1"}
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_cli(args: list[str], env: dict[str, str], out_dir: Path, timeout: float = TIMEOUT, preexec=None,
-            interrupt_after: float | None = None) -> Run:
-    """``python -m mlaudit ARGS`` in a subprocess; wait4 gives the child's own peak RSS. Optionally SIGINT it."""
+            interrupt_after: float | None = None, kill_over_kb: int | None = None) -> Run:
+    """``python -m mlaudit ARGS`` in a subprocess; wait4 gives the child's own peak RSS. Optionally SIGINT it, and
+    kill it (reported as exit -9) when it passes ``timeout`` seconds or ``kill_over_kb`` resident memory."""
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     with open(out_dir / "stdout", "wb") as out, open(out_dir / "stderr", "wb") as err:
@@ -57,7 +68,7 @@ def run_cli(args: list[str], env: dict[str, str], out_dir: Path, timeout: float 
             if interrupt_after is not None and not sent and elapsed > interrupt_after:
                 proc.send_signal(signal.SIGINT)
                 sent = True
-            if elapsed > timeout:
+            if elapsed > timeout or (kill_over_kb and _rss_kb(proc.pid) > kill_over_kb):
                 proc.kill()
                 _, status, usage = os.wait4(proc.pid, 0)
                 break

@@ -277,6 +277,15 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
     if len(set(schema.names)) != len(schema.names):
         dupes = sorted({n for n in schema.names if schema.names.count(n) > 1})
         raise DataReadError(f"duplicate column names: {', '.join(dupes[:5])}")
+    nested = [i for i, t in enumerate(schema.types) if pa.types.is_nested(t)]
+    if nested:  # struct/list/map values (JSON lines) are profiled as their JSON text
+        schema = pa.schema([pa.field(f.name, pa.string()) if i in nested else f for i, f in enumerate(schema)])
+        batches = (_nested_as_text(b, nested) for b in batches)
+    encoded = [i for i, t in enumerate(schema.types) if pa.types.is_dictionary(t)]
+    if encoded:  # dictionary-encoded columns (Parquet, Arrow) are profiled as their plain values
+        schema = pa.schema([pa.field(f.name, f.type.value_type) if i in encoded else f for i, f in enumerate(schema)])
+        batches = (pa.RecordBatch.from_arrays([c.cast(schema.types[i]) if i in encoded else c for i, c in enumerate(b.columns)],
+                                              schema=schema) for b in batches)
     running = _Running(schema)
     id_names = id_like_names(schema)
     whole: list[np.ndarray] = []
@@ -313,7 +322,7 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
         if stopped:
             break
         if time.monotonic() > deadline:
-            stopped = f"data.file_seconds = {bounds.seconds:g} s"
+            stopped = f"limits.file_seconds = {bounds.seconds:g} s"
             break
     sampled = rows > sample_rows
     if kept:
@@ -340,6 +349,17 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
         of = f" of {total}" if total is not None else ""
         coverage = f"profiled the first {rows} rows{of} (bounded by {stopped}); the rest was not read"
     return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings, coverage)
+
+
+def _nested_as_text(batch: pa.RecordBatch, nested: list[int]) -> pa.RecordBatch:
+    """The batch with its nested columns replaced by each value's JSON text (nulls stay null)."""
+    import json
+
+    cols = list(batch.columns)
+    for i in nested:
+        cols[i] = pa.array([None if v is None else json.dumps(v, sort_keys=True, default=str) for v in cols[i].to_pylist()],
+                           pa.string())
+    return pa.RecordBatch.from_arrays(cols, names=batch.schema.names)
 
 
 def _bottom(tables: list[pa.Table], prios: list[np.ndarray], k: int) -> tuple[pa.Table, np.ndarray]:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class Source:
     """Where a data file's bytes come from: ``open()`` gives a fresh stream, ``local()`` a seekable file path."""
 
     size: int | None = None
+    declared_rows: int | None = None  # rows the file's own metadata declares (Parquet footer), once read
 
     def open(self) -> "AbstractContextManager[BinaryIO]":
         raise NotImplementedError
@@ -175,7 +176,7 @@ class _Counting(io.RawIOBase):
 class _Bounded(io.RawIOBase):
     """Decompressed bytes, stopped with a DataReadError past the byte cap or the ratio cap."""
 
-    def __init__(self, inner: BinaryIO, raw: _Counting, kind: str, bounds: ReadBounds) -> None:
+    def __init__(self, inner: IO[bytes], raw: _Counting, kind: str, bounds: ReadBounds) -> None:
         self._inner, self._raw, self._kind, self._bounds, self.out = inner, raw, kind, bounds, 0
 
     def readable(self) -> bool:
@@ -212,9 +213,15 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
         if kind != "zip":
             counting = _Counting(raw, head)
             buffered = io.BufferedReader(counting, 1 << 16)  # type: ignore[arg-type]
-            opener = {"gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
             try:
-                with opener(buffered) as fh:
+                fh: BinaryIO
+                if kind == "gzip":
+                    fh = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+                elif kind == "bz2":
+                    fh = bz2.BZ2File(buffered)  # type: ignore[assignment]
+                else:
+                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]
+                with fh:
                     yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
             except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
                 raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
@@ -231,8 +238,8 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
                                         "(data.max_decompressed); not inflated")
                 counting = _Counting(io.BytesIO(b""))
                 counting.count = max(member.compress_size, 1)
-                with zf.open(member) as fh:
-                    yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
+                with zf.open(member) as member_fh:
+                    yield io.BufferedReader(_Bounded(member_fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
         except (zipfile.BadZipFile, EOFError, OSError, lzma.LZMAError, zlib.error, NotImplementedError) as exc:
             raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
 
@@ -302,6 +309,7 @@ def _parquet_batches(source: Source, bounds: ReadBounds) -> Iterator[pa.RecordBa
             pf = pq.ParquetFile(path)
             if pf.metadata.num_columns > MAX_COLUMNS:
                 raise DataReadError(f"{pf.metadata.num_columns} columns; more than {MAX_COLUMNS} are not profiled")
+            source.declared_rows = int(pf.metadata.num_rows)
             yield pf.schema_arrow
             yield from pf.iter_batches(batch_size=min(BATCH_ROWS, max(bounds.max_rows, 1)))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
@@ -310,6 +318,8 @@ def _parquet_batches(source: Source, bounds: ReadBounds) -> Iterator[pa.RecordBa
 
 def declared_rows(source: Source, name: str) -> int | None:
     """The row count a Parquet footer declares (None for other formats or when unreadable)."""
+    if source.declared_rows is not None:
+        return source.declared_rows
     fmt = data_format(name)
     if fmt != "parquet":
         return None
@@ -354,7 +364,27 @@ def json_depth(block: bytes) -> int:
     starts = np.flatnonzero(np.frombuffer(stripped, dtype=np.uint8) == 10) + 1
     starts = np.concatenate(([0], starts[starts < len(depth)]))
     base = np.where(starts > 0, depth[np.maximum(starts - 1, 0)], 0)  # depth carried in from the line before
-    return int((np.maximum.reduceat(depth, starts) - base).max())
+    return max(0, int((np.maximum.reduceat(depth, starts) - base).max()))
+
+
+def max_depth_over(block: bytes, limit: int) -> int:
+    """The nesting depth of the deepest line of ``block`` when some line may exceed ``limit``, else 0.
+
+    Fast path: a line's depth is at most its count of opening brackets, so only lines with more than
+    ``limit`` of them (rare in real data) get the exact, string-aware ``json_depth``.
+    """
+    if block.count(b"[") + block.count(b"{") <= limit:
+        return 0
+    arr = np.frombuffer(block, dtype=np.uint8)
+    running = np.cumsum((arr == 91) | (arr == 123), dtype=np.int32)  # opening brackets so far
+    starts = np.flatnonzero(arr == 10) + 1
+    starts = np.concatenate(([0], starts[starts < len(arr)]))
+    bounds = np.append(starts, len(arr))
+    per_line = np.diff(np.concatenate(([0], running[bounds[1:] - 1])))
+    deepest = 0
+    for i in np.flatnonzero(per_line > limit):
+        deepest = max(deepest, json_depth(block[bounds[i]:bounds[i + 1]]))
+    return deepest
 
 
 class _DepthChecked(io.RawIOBase):
@@ -392,7 +422,7 @@ class _DepthChecked(io.RawIOBase):
         return n
 
     def _check(self, block: bytes) -> None:
-        depth = json_depth(block)
+        depth = max_depth_over(block, self._limit)
         if depth > self._limit:
             raise DataReadError(f"JSON nested {depth} levels deep, past the {self._limit}-level limit; not profiled")
 

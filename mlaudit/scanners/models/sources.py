@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from mlaudit.core.roles import classify_by_rules
-from mlaudit.core.safefs import read_text_regular
+from mlaudit.core.safefs import is_regular, read_text_regular
 from mlaudit.scanners.data.sources import dvc_cache_file
 from mlaudit.scanners.models.scan import SNIFF_BYTES, sniff_format
 from mlaudit.core.yamlload import load_yaml
@@ -67,7 +67,7 @@ def mlflow_artifacts(root: Path) -> Iterator[LocalModel]:
                 file = Path(dirpath) / fname
                 rel = file.relative_to(root).as_posix()
                 parts = rel.split("/")
-                if "artifacts" not in parts or file.is_symlink():
+                if "artifacts" not in parts or not is_regular(file):  # no symlinks, FIFOs or devices
                     continue
                 run_id = parts[parts.index("artifacts") - 1] if parts.index("artifacts") >= 1 else None
                 if _looks_like_model(rel, file):
