@@ -41,7 +41,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "checks": [
             {"id": r.check_id, "title": r.title, "area": r.area, "status": str(r.status), "points": r.points,
              "severity": str(r.severity), "value": r.value, "threshold": r.threshold, "message": r.message,
-             "evidence": [e.to_dict() for e in r.evidence], "recommendation": r.recommendation}
+             "evidence": [e.to_dict() for e in r.evidence], "recommendation": r.recommendation,
+             "coverage": r.coverage.to_dict() if r.coverage is not None else None}
             for r in report.results
         ],
     }
