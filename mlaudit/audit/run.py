@@ -111,7 +111,8 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
             tree.close()
         label = tree.label
         with write_transaction(store):
-            store.db["check_results"].insert_all([result_row(summary.scan_id, label, r) for r in results], replace=True)
+            store.db["check_results"].insert_all([result_row(summary.scan_id, label, r, ctx.analysis_key()) for r in results],
+                                                 replace=True)
     return AuditResult(repo, summary.store_path, summary.scan_id, tree.rev, results, summary.counts)
 
 
