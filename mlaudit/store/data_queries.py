@@ -262,6 +262,19 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
         for word, p in sorted(members.items()):
             if word in ("train", "training"):
                 continue
+            if not _related(store, versions[train], versions[p]):
+                continue  # same name pattern, no column in common: two unrelated files, not a split
             pairs.append(SplitPair(versions[train], versions[p], _KIND.get(word, word),
                                    f"names differ only by the split word ({train} vs {p})"))
     return pairs
+
+
+def _related(store: Store, a: DataVersion, b: DataVersion) -> bool:
+    """Two profiled tables share at least one column (by name, ignoring case, or by content); unprofiled
+    contents are given the benefit of the doubt (the checks then say they could not be compared)."""
+    from mlaudit.store.data_columns import match_columns
+
+    pa_, pb_ = profile(store, a.key), profile(store, b.key)
+    if pa_ is None or pb_ is None or pa_.error or pb_.error or not pa_.columns or not pb_.columns:
+        return True
+    return bool(match_columns(pa_, pb_))
