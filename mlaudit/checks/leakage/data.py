@@ -155,7 +155,7 @@ def no_pairs(check: Check, ctx: CheckContext, load: PairLoad) -> CheckResult | N
     if load.failed:
         return check.result(Status.UNKNOWN, 0, message="Train/test files exist but could not be read.",
                             evidence=[Evidence(f"{p.train} / {p.test}: {why}", path=p.test) for p, why in load.failed])
-    return check.result(Status.UNKNOWN, 0, message="No train/test pair of data files in the repository to measure "
+    return check.result(Status.NOT_APPLICABLE, 0, message="No train/test pair of data files in the repository to measure "
                         "(files are paired by name, e.g. data/train.csv and data/test.csv).")
 
 
