@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from mlaudit.checks.base import AREAS, Check, all_checks
+from mlaudit.checks.coverage import INPUTS
 from mlaudit.core.config import THRESHOLDS
 from mlaudit.sample_projects.registry import RECIPES
 
@@ -22,7 +23,7 @@ STATUSES = """| status | meaning |
 | pass | the practice is in place (points 1 when automated, 0.5 when manual) |
 | warn | partly in place, or in place but manual |
 | fail | absent, or a problem was found (see the evidence) |
-| unknown | the repository cannot tell; never counted as a pass |
+| unknown | the repository cannot tell, or part of what the check needs was not analysed (see its coverage); never counted as a pass |
 | not applicable | the question does not arise for this project |
 | error | the check itself failed; the rest of the audit went on |
 """
@@ -31,11 +32,22 @@ OVERVIEW = """# Report: Overview
 
 The first section of every report (and the Overview view of the app).
 
-- **Stage**: the stage the project *operates at*, from deployment evidence (serving code, an API, a
-  container, released models, scheduled jobs, a registry): prototyping, small user base or at scale.
+- **Stage**: the stage the project *operates at*, from evidence of operation: something deploys or
+  publishes the model (a CD step, an image pushed from CI, a deploy step shipping the model file, a
+  production registry alias that serving code loads) or monitors a served model -> small user base; that
+  plus two of continuous training, a registry and several live versions -> at scale. Serving code, an API
+  or a Dockerfile that nothing deploys is still prototyping (shown as prototype evidence).
 - **Needs met**: which stage's needs the project meets (prototyping needs tracking and reproducibility;
   a small user base needs basic monitoring and manual retraining triggers; at scale needs full CI/CD/CT with
-  automated data quality checks).
+  automated data quality checks). A need is met only when its check passes: a warn is "partly met", unknown
+  is "not measured", not applicable is "n/a" — none is met, and a stage with such a need is not met.
+- **Scope**: current-state verdicts judge HEAD (the default branch when HEAD is detached or the repo is
+  bare); files only on other refs (a gh-pages site) count for history, lineage and security only. A file is
+  a model only when its content confirms a model format.
+- **Coverage**: each area says "measured N of M checks; K unknown because …", and each check lists what it
+  analysed and what it skipped (files not parsed, content absent from the cache, files over a limit). A
+  check that claims something about every input (every random call seeded, every file clean) is unknown,
+  not pass, when part of that input was skipped; not applicable on skipped input is unknown too.
 - **Next steps**, ranked: first what the project's own stage needs, then what the next stage needs;
   within each, critical findings (unsafe model files, leakage) before missing practices.
 - **Area scores**: one per section below, the share of points earned over the checks that apply.
@@ -84,6 +96,12 @@ def check_page(check: type[Check]) -> str:
     lines += [" · ".join(facts), "", "## What it checks", "", check.help.strip(), ""]
     if check.recommendation:
         lines += ["## What to do when it does not pass", "", check.recommendation.strip(), ""]
+    inputs, claim = INPUTS.get(check.id, ((), "presence"))
+    if inputs:
+        what = ("a pass says the practice was found, so it stands when other files were skipped" if claim == "presence"
+                else "a pass is a claim about every input, so with part of it skipped the check is unknown")
+        lines += ["## Inputs and coverage", "", f"Reads: {', '.join(inputs)}. Claim: {claim} — {what}; "
+                  "not applicable on skipped input is unknown.", ""]
     names = thresholds_of(check)
     if names:
         lines += ["## Thresholds", "", "| threshold | default | meaning |", "|---|---|---|"]
@@ -102,8 +120,9 @@ def area_page(area: str, checks: list[type[Check]]) -> str:
     """The markdown page of one report section (an area) listing its checks."""
     lines = [HEADER, f"# Report: {AREAS[area]}", "",
              "One section of the report: its score is the share of points earned over the checks that apply; "
-             "each check shows its status, measured value, threshold, evidence (path, line, notebook cell, "
-             "commit) and what to do.", "", "| check | title | severity |", "|---|---|---|"]
+             "its coverage line says how many checks were measured and why the others are unknown; each check "
+             "shows its status, measured value, threshold, evidence (path, line, notebook cell, commit), its "
+             "coverage (what it analysed, what it skipped and why) and what to do.", "", "| check | title | severity |", "|---|---|---|"]
     lines += [f"| [{c.id}](../checks/{c.id}.md) | {c.title} | {c.severity} |" for c in checks]
     if not checks:
         lines.append("| | no check registered in this area yet | |")
