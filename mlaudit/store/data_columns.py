@@ -15,7 +15,7 @@ from mlaudit.store.db import Store
 
 MIN_ROWS = 20
 DATE_SHARE = 0.9
-_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*$")
+DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*$")
 _STAT_KEYS = ("distinct", "missing", "mean", "std", "min", "max")
 
 
@@ -88,7 +88,7 @@ def is_text_date(store: Store, prof: dq.Profile, name: str) -> bool:
     values = frame[name].dropna().astype(str).head(500)
     if len(values) == 0:
         return False
-    shaped = values.str.match(_DATE_SHAPE).mean()
+    shaped = values.str.match(DATE_SHAPE).mean()
     if shaped < DATE_SHARE:
         return False
     with warnings.catch_warnings():

@@ -118,6 +118,14 @@ DATA_ONLY_MODULES = frozenset({"builtins", "__builtin__", "copy_reg", "copyreg",
 MODEL_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".sav", ".bin", ".model", ".h5", ".keras")
 
 
+def _is_splitter(estimator: str | None) -> bool:
+    """A scikit-learn splitter class (KFold, StratifiedKFold, ShuffleSplit, ...), not a search that holds a model."""
+    if not estimator:
+        return False
+    module, _, name = estimator.rpartition(".")
+    return module.startswith(("sklearn.cross_validation", "sklearn.model_selection")) and not name.endswith("SearchCV")
+
+
 def is_model_content(v: ModelVersion) -> bool:
     """True when the content (not the name) confirms a model format; a broken pickle counts only under a model name."""
     if v.status == "D":
@@ -128,6 +136,8 @@ def is_model_content(v: ModelVersion) -> bool:
     if fmt in ("pickle", "joblib") and not v.estimator and v.globals and all(
             g.split(".", 1)[0] in DATA_ONLY_MODULES for g in v.globals):
         return False  # a pickled list of arrays or a dict (fold indices, a vocabulary) is data, not a model
+    if fmt in ("pickle", "joblib") and _is_splitter(v.estimator):
+        return False  # a pickled cross-validation splitter (StratifiedKFold) holds fold indices, not a model
     if v.error and (fmt != "pickle" or not v.path.lower().endswith(MODEL_SUFFIXES)):
         return fmt in ("joblib", "pytorch", "pytorch-legacy") or fmt == "pickle" and v.path.lower().endswith(MODEL_SUFFIXES)
     return True

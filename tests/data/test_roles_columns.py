@@ -104,3 +104,23 @@ def test_split_pairs_need_a_shared_column(make_repo, tmp_path: Path) -> None:
     with open_store(db, repo_root=repo.root) as store:
         pairs = {(p.reference.path, p.current.path) for p in dq.split_pairs(store)}
     assert pairs == {("data/train.csv", "data/test.csv")}
+
+
+def test_holdout_pairs_with_the_one_table_of_the_same_columns(make_repo, tmp_path: Path) -> None:
+    """dataset.csv + holdout.csv with the same columns are a real train/holdout pair; an unrelated table is not."""
+    repo = make_repo("holdout")
+    repo.commit("d", {"datasets/dataset.csv": _table(40, 1), "datasets/holdout.csv": _table(30, 2),
+                      "datasets/tags.csv": "tag,count\nnlp,3\ncv,4\n"})
+    _, db = _audit(repo, tmp_path, "holdout")
+    with open_store(db, repo_root=repo.root) as store:
+        pairs = [(p.reference.path, p.current.path, p.kind) for p in dq.split_pairs(store)]
+    assert pairs == [("datasets/dataset.csv", "datasets/holdout.csv", "holdout")]
+
+
+def test_text_dates_are_dates_for_temporal_leakage() -> None:
+    """A text column named created_on holding timestamps is a date column by content."""
+    from mlaudit.checks.leakage.measures import as_dates
+
+    s = pd.Series([f"2020-02-{d:02d} 06:30:41" for d in range(1, 21)], name="created_on")
+    assert as_dates(s) is not None
+    assert as_dates(pd.Series([f"item {i}" for i in range(20)], name="title")) is None
