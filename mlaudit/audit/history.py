@@ -8,7 +8,7 @@ from typing import Any
 
 from mlaudit.audit.run import scan
 from mlaudit.checks.base import all_checks, result_row, run_checks
-from mlaudit.checks.context import CheckContext
+from mlaudit.checks.context import CheckContext, analysis_key
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.gitcmd import run_git
 from mlaudit.core.objects import GitObjects
@@ -64,12 +64,14 @@ def select_revisions(repo: RepoInfo, store: Store, points: int = DEFAULT_POINTS)
     return sorted(set(chosen), key=lambda s: (times.get(s, 0), s))
 
 
-def _has_current_results(store: Store, sha: str, ids: set[str]) -> bool:
-    """Results of a commit never go stale (its tree is immutable) unless mlaudit gained checks since."""
-    row = store.db.execute("SELECT MAX(scan_id) FROM check_results WHERE rev = ?", [sha]).fetchone()
+def _has_current_results(store: Store, sha: str, ids: set[str], key: str) -> bool:
+    """A commit's tree is immutable, so its results are reused — only when computed under the same analysis key
+    (mlaudit version, thresholds, path rules) and when mlaudit gained no check since."""
+    row = store.db.execute("SELECT MAX(scan_id) FROM check_results WHERE rev = ? AND analysis_key = ?", [sha, key]).fetchone()
     if not row or row[0] is None:
         return False
-    stored = {r[0] for r in store.db.execute("SELECT check_id FROM check_results WHERE rev = ? AND scan_id = ?", [sha, row[0]])}
+    stored = {r[0] for r in store.db.execute("SELECT check_id FROM check_results WHERE rev = ? AND scan_id = ? AND analysis_key = ?",
+                                             [sha, row[0], key])}
     return ids <= stored
 
 
@@ -84,7 +86,8 @@ def maturity_history(repo_path: str | os.PathLike[str], db: str | os.PathLike[st
     with open_store(summary.store_path, repo_root=repo.root) as store:
         revisions = select_revisions(repo, store, points)
         ids = set(all_checks())
-        todo = [sha for sha in revisions if not _has_current_results(store, sha, ids)]
+        key = analysis_key(config)
+        todo = [sha for sha in revisions if not _has_current_results(store, sha, ids, key)]
         objects = GitObjects(repo.root) if todo else None
         try:
             for done, sha in enumerate(todo):
@@ -92,7 +95,7 @@ def maturity_history(repo_path: str | os.PathLike[str], db: str | os.PathLike[st
                 tree = CommitTreeSource(repo, sha, objects)
                 results = run_checks(CheckContext(repo, store, tree, config, summary.scan_id))
                 with store.db.atomic():
-                    store.db["check_results"].insert_all([result_row(summary.scan_id, sha, r) for r in results], replace=True)
+                    store.db["check_results"].insert_all([result_row(summary.scan_id, sha, r, key) for r in results], replace=True)
         finally:
             if objects is not None:
                 objects.close()

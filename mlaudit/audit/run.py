@@ -191,7 +191,8 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
             tree.close()
         label = tree.label
         with write_transaction(store):
-            store.db["check_results"].insert_all([result_row(summary.scan_id, label, r) for r in results], replace=True)
+            store.db["check_results"].insert_all([result_row(summary.scan_id, label, r, ctx.analysis_key()) for r in results],
+                                                 replace=True)
             # retention: only the newest verdicts of a tree label are ever read, older ones would pile up forever
             store.db.execute("DELETE FROM check_results WHERE rev = ? AND scan_id < ?", [label, summary.scan_id])
             if key is not None:

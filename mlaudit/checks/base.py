@@ -180,8 +180,8 @@ def run_checks(ctx: "CheckContext", ids: list[str] | None = None) -> list[CheckR
     return results
 
 
-def result_row(scan_id: int, rev: str, r: CheckResult) -> dict[str, Any]:
-    """A check_results row."""
+def result_row(scan_id: int, rev: str, r: CheckResult, analysis_key: str | None = None) -> dict[str, Any]:
+    """A check_results row (``analysis_key``: the mlaudit version + config hash it was computed under)."""
     return {
         "scan_id": scan_id, "rev": rev, "check_id": r.check_id, "area": r.area, "title": r.title,
         "status": str(r.status), "points": r.points, "value": json.dumps(r.value, default=str),
@@ -189,6 +189,7 @@ def result_row(scan_id: int, rev: str, r: CheckResult) -> dict[str, Any]:
         "recommendation": r.recommendation, "evidence": json.dumps([e.to_dict() for e in r.evidence], default=str),
         "severity": str(r.severity),
         "coverage": json.dumps(r.coverage.to_dict(), default=str) if r.coverage is not None else None,
+        "analysis_key": analysis_key,
     }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from mlaudit import __version__
 
 from mlaudit.core.config import AuditConfig
 from mlaudit.core.progress import Progress
@@ -12,6 +15,19 @@ from mlaudit.core.repo import RepoInfo
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners.facts import get_provider
 from mlaudit.store.db import Store
+
+
+# Bump when a fact provider's output or a check's rule changes without a release: cached facts and stored
+# verdicts made by older code are then recomputed instead of coming back.
+ANALYSIS_VERSION = "16.1"
+
+
+def analysis_key(config: AuditConfig) -> str:
+    """What cached facts and verdicts depend on besides the tree: mlaudit and analysis versions, thresholds in
+    force and path rules (a short hash)."""
+    payload = json.dumps({"mlaudit": __version__, "analysis": ANALYSIS_VERSION, "thresholds": config.effective_thresholds(),
+                          "path_rules": [list(r) for r in config.path_rules]}, sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -32,8 +48,15 @@ class CheckContext:
         return self.tree.rev
 
     def tree_key(self) -> str:
-        """Cache key for facts: the commit sha, or the working tree of this scan."""
-        return self.tree.rev or f"WORKTREE@{self.scan_id}"
+        """Cache key for facts: the commit sha (or the working tree of this scan) and the analysis key, so facts
+        cached by another mlaudit version or under other thresholds are never reused."""
+        return f"{self.tree.rev or f'WORKTREE@{self.scan_id}'}#{self.analysis_key()}"
+
+    def analysis_key(self) -> str:
+        """The analyser version and config hash this context's facts and verdicts are keyed by."""
+        if "_analysis" not in self._facts:
+            self._facts["_analysis"] = analysis_key(self.config)
+        return str(self._facts["_analysis"])
 
     def facts(self, kind: str) -> Any:
         """Practice facts of ``kind`` for this tree: computed once, cached in memory and in the store."""

@@ -220,7 +220,7 @@ def attach(ctx: "CheckContext", result: CheckResult) -> CheckResult:
     cov = compute(ctx, result.check_id)
     own = result.coverage
     if own is not None:
-        cov.analysed = own.analysed or cov.analysed
+        cov.analysed += [a for a in own.analysed if a not in cov.analysed]
         for s in own.skipped:
             cov.add_skipped(s["what"], s["why"])
     result.coverage = cov

@@ -53,6 +53,10 @@ def evidence_text(e: Evidence) -> str:
     return f"{where} — {e.detail}{value}" if where else f"{e.detail}{value}"
 
 
+# Badge class of each need state in the decision matrix (CHECKS.md: only a pass meets a need).
+NEED_BADGE = {"met": "met", "partly met": "warn", "not met": "unmet", "not measured": "unknown", "n/a": "not-applicable"}
+
+
 def render_html(report: Report) -> bytes:
     """The report as one HTML file (UTF-8 bytes) that opens offline in any browser."""
     svgs = {name: Markup(figure_to_svg(fig)) for name, fig in report_figures(report).items()}
@@ -60,7 +64,7 @@ def render_html(report: Report) -> bytes:
     html = template.render(
         report=report, p=report.provenance, card=report.scorecard, d=report.scorecard.decision,
         mlts=report.scorecard.ml_test_score, svgs=svgs, top_steps=TOP_STEPS,
-        max_evidence=MAX_EVIDENCE, timeline_steps=TIMELINE_STEPS, pct=pct, num=num, plural=plural, threshold_text=threshold_text, short=short, evidence=evidence_text,
+        max_evidence=MAX_EVIDENCE, need_badge=NEED_BADGE, timeline_steps=TIMELINE_STEPS, pct=pct, num=num, plural=plural, threshold_text=threshold_text, short=short, evidence=evidence_text,
         date=lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d") if t else "",
         threshold_help=lambda name: THRESHOLDS[name].help if name in THRESHOLDS else "",
     )

@@ -47,7 +47,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             {"id": r.check_id, "title": r.title, "area": r.area, "status": str(r.status), "points": r.points,
              "severity": str(r.severity), "value": r.value, "threshold": r.threshold, "message": r.message,
              "evidence": [e.to_dict() for e in r.evidence], "recommendation": r.recommendation,
-             "waiver": None if (state := report.waiver_state(r)) is None else state.to_dict()}
+             "waiver": None if (state := report.waiver_state(r)) is None else state.to_dict(),
+             "coverage": r.coverage.to_dict() if r.coverage is not None else None}
             for r in report.results
         ],
     }

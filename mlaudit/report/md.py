@@ -73,12 +73,17 @@ def render_md(report: Report) -> bytes:
         f"**ML Test Score:** {mlts.final:g} ({mlts.band}) · **Google MLOps level** {card.google.value} · "
         f"**Microsoft level** {card.microsoft.value}",
         "",
-        "| area | score | pass | warn | fail | unknown |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| area | score | pass | warn | fail | unknown | coverage |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for a in card.areas.values():
         c = a.counts
-        out.append(f"| {a.name} | {_pct(a.score)} | {c.get('pass', 0)} | {c.get('warn', 0)} | {c.get('fail', 0)} | {c.get('unknown', 0)} |")
+        out.append(f"| {a.name} | {_pct(a.score)} | {c.get('pass', 0)} | {c.get('warn', 0)} | {c.get('fail', 0)} | "
+                   f"{c.get('unknown', 0)} | {_cell(a.coverage_line)[:300]} |")
+    out += ["", "| stage | needs (met only on pass; warn = partly met, unknown = not measured) |", "|---|---|"]
+    for st in d.needs:
+        states = ", ".join(f"`{n['check']}` {n.get('state') or ('met' if n['met'] else n['status'])}" for n in st.needs)
+        out.append(f"| {st.stage}{' ✔' if st.met else ''} | {_cell(states)} |")
     out += ["", f"### Next steps (top {min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})", ""]
     for s in d.next_steps[:TOP_STEPS]:
         label = "**critical** " if s.kind == "critical" else ""
@@ -92,7 +97,7 @@ def render_md(report: Report) -> bytes:
         pts = "unknown" if t.status == "unknown" else f"{t.points:g}"
         out.append(f"| {t.id} {_cell(t.title)} | {t.section} | {pts} | {', '.join(t.checks) or '—'} | {_cell(t.reason)[:160]} |")
     out += ["", "</details>", *_drift(report), "", "<details><summary>Checks that did not pass</summary>", "",
-            "| check | status | message |", "|---|---|---|"]
+            "| check | status | message | coverage |", "|---|---|---|---|"]
     budget = MAX_CHARS - 4000 - sum(len(line) + 1 for line in out)  # room kept for the provenance block
     failing = [r for r in report.results if str(r.status) != "pass"]
     for i, r in enumerate(failing):
@@ -102,7 +107,8 @@ def render_md(report: Report) -> bytes:
             mark = f" (waiver expired {state.expired[0].expires})"
         elif state is not None:
             mark = f" ({'partly ' if state.partial else ''}waived: {_cell('; '.join(state.reasons))[:120]})"
-        line = f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status}{mark} | {_cell(r.message or r.title)[:200]} |"
+        cov = _cell(r.coverage.summary())[:160] if r.coverage is not None else "—"
+        line = f"| `{r.check_id}` | {ICONS.get(str(r.status), '')} {r.status}{mark} | {_cell(r.message or r.title)[:200]} | {cov} |"
         budget -= len(line) + 1
         if budget < 0:
             out.append(f"\n_{len(failing) - i} more in the HTML or JSON report (a pull-request comment is limited in size)._")

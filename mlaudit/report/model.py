@@ -23,7 +23,7 @@ from mlaudit.report.waivers import (
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"  # 1.3: per-check coverage, per-area measured/unknown, need states
 TABLE_ROWS = 40
 WORKTREE = "WORKTREE"
 

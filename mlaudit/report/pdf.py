@@ -29,6 +29,7 @@ from mlaudit.report.model import Report
 
 TOP_STEPS = 5
 MAX_EVIDENCE = 20
+NEED_HEX = {"met": "#2e7d32", "partly met": "#b7791f", "not met": "#c62828", "not measured": "#607d8b", "n/a": "#90a4ae"}
 STATUS_HEX = {"pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#607d8b", "not applicable": "#90a4ae", "error": "#6a1b9a"}
 ACCENT = colors.HexColor("#1565c0")
 WIDTH = A4[0] - 3.6 * cm
@@ -147,6 +148,11 @@ def _cover(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
     ]
 
 
+def _state(need: dict) -> str:
+    """A need's state (met | partly met | not met | not measured | n/a); older stores lack it."""
+    return str(need.get("state") or ("met" if need["met"] else need["status"]))
+
+
 def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
     d = report.scorecard.decision
     out: list = [_p("Executive summary", s["h1"]),
@@ -156,16 +162,18 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
                  _p("Decision matrix", s["h2"])]
     rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "all met")]]
     for need in d.needs:
-        found = "notebooks and scripts, no serving" if need.stage == "prototyping" else (
+        found = "notebooks and scripts; serving code or a container nothing deploys" + "".join(
+            "<br/>• " + escape(r.detail) for r in d.signals.get("prototyping", [])) if need.stage == "prototyping" else (
             "<br/>".join("• " + escape(r.detail) for r in d.signals.get(need.stage, [])) or "no evidence")
         items = "<br/>".join(
-            f'<font color="{STATUS_HEX["pass"] if n["met"] else STATUS_HEX["fail"]}">{"met" if n["met"] else escape(n["status"])}</font> '
+            f'<font color="{NEED_HEX.get(_state(n), STATUS_HEX["fail"])}">{escape(_state(n))}</font> '
             f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
         label = need.stage + (" (operating)" if need.stage == d.operating else "")
         rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), Paragraph(found, s["cell"]),
                      Paragraph(items, s["cell"]), _p("yes" if need.met else "no", s["cell"])])
     out.append(_table(rows, [2.6 * cm, 4.6 * cm, WIDTH - 8.4 * cm, 1.2 * cm]))
-    out.append(_p("A stage is met when every need of it and of each stage below it is met; unknown never counts as met.", s["muted"]))
+    out.append(_p("A need is met only when its check passes: a warn is partly met, unknown is not measured, not applicable "
+                  "is n/a. A stage is met when every need of it and of each stage below it is met.", s["muted"]))
     shown = f" ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})" if d.next_steps else ""
     out.append(_p(f"Top next steps{shown}", s["h2"]))
     rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
@@ -208,6 +216,10 @@ def _check_rows(results: list[CheckResult], s: dict[str, ParagraphStyle], with_e
             text += (f" · threshold {escape(short(r.threshold))}" if r.threshold is not None else "") + "</font>"
         if r.recommendation:
             text += f"<br/><b>Do:</b> {escape(r.recommendation)}"
+        if r.coverage is not None:
+            text += f'<br/><font color="#616161">coverage: {escape(_clip(r.coverage.summary(), 300))}</font>'
+            if with_evidence:
+                text += "".join(f"<br/>– skipped {escape(sk['what'])}: {escape(_clip(sk['why'], 150))}" for sk in r.coverage.skipped[:5])
         if with_evidence and r.evidence:
             text += "".join(f"<br/>• {escape(evidence_text(e))}" for e in r.evidence[:MAX_EVIDENCE])
             if len(r.evidence) > MAX_EVIDENCE:
@@ -273,6 +285,8 @@ def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
     out: list = [CondPageBreak(10 * cm), _p("Areas", s["h1"])]
     for sec in report.sections:
         block = [_p(f"{sec.name} — {pct(sec.score)}", s["h2"])]
+        if sec.area in report.scorecard.areas:
+            block.append(_p(f"Coverage: {report.scorecard.areas[sec.area].coverage_line}", s["muted"]))
         if sec.note:
             block.append(_p(sec.note, s["muted"]))
         if sec.inventory:

@@ -67,7 +67,9 @@ def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] |
 
 
 def _facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:
-    row = store.db.execute("SELECT payload FROM tree_facts WHERE tree_key = ? AND kind = ?", [tree_key, kind]).fetchone()
+    # facts are keyed "<tree>#<analysis key>" (checks/context.py); the newest analysis of that tree is read
+    row = store.db.execute("SELECT payload FROM tree_facts WHERE (tree_key = ? OR tree_key LIKE ? || '#%') AND kind = ? "
+                           "ORDER BY rowid DESC LIMIT 1", [tree_key, tree_key, kind]).fetchone()
     try:
         return json.loads(row[0]) if row and row[0] else None
     except ValueError:

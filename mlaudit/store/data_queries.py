@@ -268,10 +268,48 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
     for template, members in sorted(by_template.items()):
         train = members.get("train") or members.get("training")
         if train is None:
+            pairs += _unnamed_reference(store, versions, members)
             continue
         for word, p in sorted(members.items()):
             if word in ("train", "training"):
                 continue
+            if not _related(store, versions[train], versions[p]):
+                continue  # same name pattern, no column in common: two unrelated files, not a split
             pairs.append(SplitPair(versions[train], versions[p], _KIND.get(word, word),
                                    f"names differ only by the split word ({train} vs {p})"))
     return pairs
+
+
+def _columns(store: Store, v: DataVersion) -> frozenset[str] | None:
+    prof = profile(store, v.key)
+    if prof is None or prof.error or not prof.columns:
+        return None
+    return frozenset(c["name"].lower() for c in prof.columns)
+
+
+def _unnamed_reference(store: Store, versions: dict[str, DataVersion], members: dict[str, str]) -> list[SplitPair]:
+    """A holdout/test file without a ``train`` partner (``dataset.csv`` + ``holdout.csv``) pairs with the one other
+    data file of its folder holding exactly the same columns — two versions of one table, split in two."""
+    out = []
+    for word, p in sorted(members.items()):
+        if _KIND.get(word, word) not in ("test", "holdout", "valid"):
+            continue
+        cols = _columns(store, versions[p])
+        folder = posixpath.dirname(p)
+        same = [q for q in versions if q != p and posixpath.dirname(q) == folder and not _SPLIT.search(posixpath.basename(q))
+                and cols is not None and _columns(store, versions[q]) == cols]
+        if len(same) == 1:
+            out.append(SplitPair(versions[same[0]], versions[p], _KIND.get(word, word),
+                                 f"{same[0]} is the only other file of {folder or 'the root'} with the same columns as {p}"))
+    return out
+
+
+def _related(store: Store, a: DataVersion, b: DataVersion) -> bool:
+    """Two profiled tables share at least one column (by name, ignoring case, or by content); unprofiled
+    contents are given the benefit of the doubt (the checks then say they could not be compared)."""
+    from mlaudit.store.data_columns import match_columns
+
+    pa_, pb_ = profile(store, a.key), profile(store, b.key)
+    if pa_ is None or pb_ is None or pa_.error or pb_.error or not pa_.columns or not pb_.columns:
+        return True
+    return bool(match_columns(pa_, pb_))

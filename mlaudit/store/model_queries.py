@@ -120,7 +120,18 @@ MODEL_FORMATS = frozenset({
 })
 # Suffixes that name a model file: a broken pickle stream is still a (damaged) model under such a name,
 # while a text file that merely starts like a protocol-0 pickle (requirements.txt) is not.
+# A pickle whose only globals come from these rebuilds plain data (arrays, frames, containers), not an estimator.
+DATA_ONLY_MODULES = frozenset({"builtins", "__builtin__", "copy_reg", "copyreg", "_codecs", "collections", "numpy",
+                               "pandas", "datetime", "decimal", "scipy"})
 MODEL_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".sav", ".bin", ".model", ".h5", ".keras")
+
+
+def _is_splitter(estimator: str | None) -> bool:
+    """A scikit-learn splitter class (KFold, StratifiedKFold, ShuffleSplit, ...), not a search that holds a model."""
+    if not estimator:
+        return False
+    module, _, name = estimator.rpartition(".")
+    return module.startswith(("sklearn.cross_validation", "sklearn.model_selection")) and not name.endswith("SearchCV")
 
 
 def is_model_content(v: ModelVersion) -> bool:
@@ -130,6 +141,11 @@ def is_model_content(v: ModelVersion) -> bool:
     fmt = v.format or "unknown"
     if fmt not in MODEL_FORMATS and not fmt.startswith(("pytorch", "keras", "tensorflow")):
         return False
+    if fmt in ("pickle", "joblib") and not v.estimator and v.globals and all(
+            g.split(".", 1)[0] in DATA_ONLY_MODULES for g in v.globals):
+        return False  # a pickled list of arrays or a dict (fold indices, a vocabulary) is data, not a model
+    if fmt in ("pickle", "joblib") and _is_splitter(v.estimator):
+        return False  # a pickled cross-validation splitter (StratifiedKFold) holds fold indices, not a model
     if v.error and (fmt != "pickle" or not v.path.lower().endswith(MODEL_SUFFIXES)):
         return fmt in ("joblib", "pytorch", "pytorch-legacy") or fmt == "pickle" and v.path.lower().endswith(MODEL_SUFFIXES)
     return True

@@ -97,3 +97,29 @@ def test_text_that_starts_like_a_pickle_is_not_a_model(make_repo, tmp_path: Path
     with open_store(db, repo_root=repo.root) as store:
         assert list_models(store) == []
         assert versions_in_scope(store) == []
+
+
+def test_pickled_arrays_are_data_not_a_model(make_repo, tmp_path: Path) -> None:
+    """A pickle that only rebuilds numpy arrays (saved fold indices) is no current model; security still sees it."""
+    import numpy as np
+
+    repo = make_repo("folds")
+    repo.commit("folds", {"folds.pkl": pickle.dumps([np.arange(5), np.arange(5, 10)], protocol=4), "train.py": "x = 1\n"})
+    db = tmp_path / "f.sqlite"
+    audit(repo.root, db)
+    with open_store(db, repo_root=repo.root) as store:
+        assert list_models(store) == []
+        assert "folds.pkl" in {v.path for v in all_versions(store)}
+
+
+def test_pickled_splitter_is_not_a_model(make_repo, tmp_path: Path) -> None:
+    """A pickled StratifiedKFold (a splitter holding fold indices) is not a current model."""
+    from sklearn.model_selection import StratifiedKFold
+
+    repo = make_repo("kfold")
+    repo.commit("kfold", {"Data/kfold.pkl": pickle.dumps(StratifiedKFold(n_splits=3), protocol=4), "train.py": "x = 1\n"})
+    db = tmp_path / "k.sqlite"
+    audit(repo.root, db)
+    with open_store(db, repo_root=repo.root) as store:
+        assert list_models(store) == []
+        assert versions_in_scope(store) == []

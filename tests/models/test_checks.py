@@ -114,4 +114,6 @@ def test_no_models_is_not_applicable(make_repo, tmp_path: Path) -> None:
     result = audit(repo.root, tmp_path / "s.sqlite")
     assert _status(result, "MODEL-UNSAFE") == "not applicable"
     assert _status(result, "REPRO-LINEAGE") == "not applicable"
-    assert _status(result, "REPRO-DETERMINISM") == "unknown"
+    assert _status(result, "REPRO-DETERMINISM") == "not applicable"  # no model in history: nothing to retrain
+    for check_id in ("MODEL-LIB-MISMATCH", "MODEL-SKEW-FEATURES", "MON-STALENESS"):
+        assert _status(result, check_id) == "not applicable", check_id

@@ -23,7 +23,7 @@ def test_report_format_from_file_name(audited: Audited, tmp_path: Path) -> None:
     out = tmp_path / "audit.json"
     res = invoke("report", str(audited.root), "--db", str(audited.db), "-o", str(out))
     assert res.exit_code == 0, res.output
-    assert json.loads(out.read_text())["schema_version"] == "1.2"
+    assert json.loads(out.read_text())["schema_version"] == "1.3"
 
 
 def test_report_to_stdout(audited: Audited) -> None:

@@ -88,7 +88,7 @@ def test_json_carries_the_statistics(reports: dict[int, Report]) -> None:
     """JSON 1.1: per comparison the verdict, and per column statistic, p-value, effect size, threshold and sampling."""
     data = json.loads(render(reports[8_000], "json"))
     jsonschema.validate(data, report_schema())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     split = data["drift"]["splits"][0]
     assert split["compared"] and split["dataset_drift"] is False and split["columns_total"] == COLUMNS + 2
     col = split["columns"][0]

@@ -24,7 +24,7 @@ def test_json_is_valid_against_the_shipped_schema(audited: Audited) -> None:
     data = json.loads(render(audited.report, "json"))
     jsonschema.validate(data, report_schema())
     assert data == json.loads(json.dumps(report_dict(audited.report), default=str))
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert set(data["provenance"]) >= {"repo", "head", "dirty", "scanned_at", "mlaudit_version", "thresholds"}
     assert data["provenance"]["head"] == audited.report.provenance.head
     assert data["stage"]["operating"] in ("prototyping", "small user base", "at scale")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
+from mlaudit.checks.data._use import training_versions
 from mlaudit.core.config import define_threshold
 from mlaudit.store import data_queries as dq
 
@@ -75,7 +76,8 @@ class DataQuality(Check):
     title = "Data files are readable and clean"
     area = "data"
     help = (
-        "For the current version of every data file: unreadable or header-only files, exact duplicate rows "
+        "For the current version of every training data file (prediction outputs, submission templates and "
+        "one-column lists are left out, by content and by what the code reads and writes): unreadable or header-only files, exact duplicate rows "
         "(share above data.duplicate_share), constant columns, columns with a missing share above "
         "data.missing_share, and text columns that mix numbers and text. Fails when a file cannot be read, "
         "warns on the other problems, passes when every file is clean. Not applicable without data files."
@@ -86,9 +88,12 @@ class DataQuality(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        versions = snapshot(ctx)
+        versions, other = training_versions(ctx, snapshot(ctx))
+        not_training = [Evidence(f"not profiled as training data: {u.reason}", path=u.path) for u in other][:10]
         if not versions:
-            return self.result(Status.NOT_APPLICABLE, message="No data files in this tree.")
+            return self.result(Status.NOT_APPLICABLE, message="No training data files in this tree"
+                               + (f" ({len(other)} other data file(s): outputs, submissions, lists)." if other else "."),
+                               evidence=not_training)
         missing = [v for v in versions if not v.available]
         readable = [v for v in versions if v.available]
         evidence: list[Evidence] = []
@@ -100,7 +105,7 @@ class DataQuality(Check):
                 unreadable += any(e.detail.startswith("unreadable") for e in found)
                 evidence += found
         evidence += [Evidence(f"not available locally ({v.source} {v.key[:16]})", path=v.path) for v in missing]
-        evidence = evidence[:MAX_EVIDENCE]
+        evidence = evidence[:MAX_EVIDENCE] + not_training
         if not readable:
             return self.result(Status.UNKNOWN, message=f"None of the {len(versions)} data files is available locally.", evidence=evidence)
         value = {"files": len(readable), "with_problems": len(bad_files), "unreadable": unreadable}

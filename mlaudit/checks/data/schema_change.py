@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
+from mlaudit.checks.data._use import data_use
 from mlaudit.checks.drift._common import usable
 from mlaudit.checks.drift.history import history
 from mlaudit.checks.stats.compare import SchemaChange, schema_changes
@@ -44,6 +45,8 @@ class SchemaChanges(Check):
         compared = breaking = 0
         for f in dq.list_data_files(ctx.store):
             versions = [v for v in history(ctx, f.path, ancestors) if not usable(ctx, v)]
+            if versions and not data_use(ctx, versions[-1]).training:
+                continue  # outputs, submissions and lists are not the training data's schema
             for before, after in zip(versions, versions[1:]):
                 compared += 1
                 ref, cur = dq.profile(ctx.store, before.key), dq.profile(ctx.store, after.key)

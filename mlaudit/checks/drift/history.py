@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
+from mlaudit.checks.data._use import data_use
 from mlaudit.checks.drift._common import column_evidence, usable
 from mlaudit.checks.stats.compare import SHARE, compare
 from mlaudit.core.config import define_threshold
@@ -45,7 +46,7 @@ class HistoryDrift(Check):
         ancestors = dq.scope_ancestors(ctx.store, ctx.rev)  # HEAD's history, never other refs
         limit = int(ctx.threshold(MAX_PAIRS))
         evidence: list[Evidence] = []
-        compared = drifted = dataset = 0
+        compared = drifted = dataset = not_comparable = 0
         introduced: list[str] = []
         worst = 0.0
         renamed_away = {r[0] for r in ctx.store.db.execute("SELECT old_path FROM file_changes WHERE status = 'R'")}
@@ -53,10 +54,18 @@ class HistoryDrift(Check):
             if f.path in renamed_away:
                 continue  # its versions are followed under the new name
             versions = history(ctx, f.path, ancestors)
+            if versions and not data_use(ctx, versions[-1]).training:
+                continue  # predictions, submissions, one-column lists: their drift says nothing about the training data
             for before, after in list(zip(versions, versions[1:]))[-limit:]:
                 if usable(ctx, before) or usable(ctx, after):
                     continue
                 report = compare(ctx.store, before.key, after.key, ctx.config)
+                if not report.comparable:  # 0 comparable columns is its own result, never "no drift"
+                    not_comparable += 1
+                    evidence.append(Evidence(f"{f.path}: commit {after.commit[:10]} is not comparable with the version "
+                                             "before it (no column both versions share can be tested)",
+                                             path=f.path, commit=after.commit, value=report.skipped or None))
+                    continue
                 compared += 1
                 worst = max(worst, report.share_drifted)
                 if not report.drifted_columns and not report.schema_changes:
@@ -72,6 +81,10 @@ class HistoryDrift(Check):
                     path=f.path, commit=after.commit, value=report.share_drifted))
                 evidence += column_evidence(report, f.path, after.commit)
         threshold = ctx.threshold(SHARE)
+        if not compared and not_comparable:
+            return self.result(Status.UNKNOWN, value={"not comparable": not_comparable}, evidence=evidence[:30],
+                               message=f"{not_comparable} version change(s) are not comparable (no shared testable column), "
+                                       "so drift between versions cannot be judged.")
         if not compared:
             return self.result(Status.NOT_APPLICABLE, message="No data file has two comparable versions.")
         if dataset:
@@ -81,5 +94,6 @@ class HistoryDrift(Check):
         if drifted:
             return self.result(Status.WARN, 0.5, value=round(worst, 3), threshold=threshold, evidence=evidence,
                                message=f"Some columns drifted in {drifted} of {compared} version changes.")
+        note = f"; {not_comparable} more not comparable" if not_comparable else ""
         return self.result(Status.PASS, 1, value=round(worst, 3), threshold=threshold, evidence=evidence,
-                           message=f"No drift across {compared} consecutive version pair(s).")
+                           message=f"No drift across {compared} consecutive version pair(s){note}.")

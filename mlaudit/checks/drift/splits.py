@@ -41,6 +41,10 @@ class SplitDrift(Check):
                 evidence.append(Evidence(f"not compared: {why}", path=pair.current.path))
                 continue
             report = compare(ctx.store, pair.reference.key, pair.current.key, ctx.config)
+            if not report.comparable:  # 0 comparable columns is "not comparable", never "no drift"
+                evidence.append(Evidence(f"not comparable: {pair.reference.path} vs {pair.current.path} share no testable column",
+                                         path=pair.current.path, value=report.skipped or None))
+                continue
             compared += 1
             worst = max(worst, report.share_drifted)
             n = len(report.drifted_columns)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -154,7 +155,7 @@ def no_pairs(check: Check, ctx: CheckContext, load: PairLoad) -> CheckResult | N
     if load.failed:
         return check.result(Status.UNKNOWN, 0, message="Train/test files exist but could not be read.",
                             evidence=[Evidence(f"{p.train} / {p.test}: {why}", path=p.test) for p, why in load.failed])
-    return check.result(Status.UNKNOWN, 0, message="No train/test pair of data files in the repository to measure "
+    return check.result(Status.NOT_APPLICABLE, 0, message="No train/test pair of data files in the repository to measure "
                         "(files are paired by name, e.g. data/train.csv and data/test.csv).")
 
 
@@ -198,10 +199,35 @@ def find_target(ctx: CheckContext, frame: pd.DataFrame, test: pd.DataFrame | Non
                             return Target(str(v), f"params: {p}")
                         stack.append(v)
     if test is not None:
-        only = [c for c in frame.columns if c not in set(test.columns)]
+        test_cols = {str(c).lower() for c in test.columns}  # a column renamed only in case is still shared
+        only = [c for c in frame.columns if str(c).lower() not in test_cols]
         if len(only) == 1:
             return Target(str(only[0]), "the only column in train but not in test")
+        identity = _identity_target(frame, [str(c) for c in only])
+        if identity is not None:
+            return identity
     return None
+
+
+def _identity_target(frame: pd.DataFrame, only: list[str]) -> Target | None:
+    """Among several train-only columns, the one that is the sum of two others on every row
+    (``count = casual + registered``): the others are its parts, so it is the target."""
+    num = frame[[c for c in only if c in frame.columns]].apply(pd.to_numeric, errors="coerce")
+    num = num.loc[:, num.notna().all()]
+    cols = list(num.columns)
+    if len(cols) < 3 or len(num) == 0:
+        return None
+    hits = []
+    for t in cols:
+        rest = [c for c in cols if c != t]
+        for i, a in enumerate(rest):
+            for b in rest[i + 1:]:
+                if np.allclose(num[a].to_numpy() + num[b].to_numpy(), num[t].to_numpy(), rtol=0, atol=1e-9):
+                    hits.append((t, a, b))
+    if len({t for t, _, _ in hits}) != 1:
+        return None
+    t, a, b = hits[0]
+    return Target(t, f"train-only columns with {t} = {a} + {b} on every row")
 
 
 def code_frames(ctx: CheckContext) -> list[tuple[str, pd.DataFrame]]:

@@ -118,12 +118,22 @@ def entity_overlap_from_hashes(column: str, train: np.ndarray, test: np.ndarray)
     return EntityOverlap(column, len(values), int(np.isin(values, train).sum()))
 
 
+def _date_shaped(s: pd.Series) -> bool:
+    """Nearly every sampled value is written like a date (2011-01-01, 01/02/2011 00:00)."""
+    from mlaudit.store.data_columns import DATE_SHARE, DATE_SHAPE
+
+    values = s.dropna().astype(str).head(500)
+    return bool(len(values)) and float(values.str.match(DATE_SHAPE).mean()) >= DATE_SHARE
+
+
 def as_dates(s: pd.Series) -> pd.Series | None:
     """The column as datetimes when it holds dates (dtype, or text that parses for 95% of values), else None."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s
-    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)) or not DATE_NAME.search(str(s.name)):
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
         return None
+    if not DATE_NAME.search(str(s.name)) and not _date_shaped(s):
+        return None  # by content too: a text column like created_on holding "2020-02-17 06:30:41"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(s, errors="coerce", utc=True)

@@ -29,7 +29,7 @@ class TargetLeak(Check):
         if not frames:
             frames = [(p, f, None) for p, f in code_frames(ctx)]
         if not frames:
-            return self.result(Status.UNKNOWN, 0, message="No training data in the repository to examine.")
+            return self.result(Status.NOT_APPLICABLE, 0, message="No training data in the repository to examine.")
         threshold = ctx.threshold(TARGET_SCORE)
         evidence, leaks, targets = [], 0, 0
         for path, frame, test in frames:

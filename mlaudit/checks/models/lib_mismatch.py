@@ -66,7 +66,10 @@ class LibraryMismatch(Check):
     severity = Severity.HIGH
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        current = [v for v in real_models(list_models(ctx.store, ctx.rev)) if v.library_versions]
+        models = real_models(list_models(ctx.store, ctx.rev))
+        if not models:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No model file in the project now (HEAD).")
+        current = [v for v in models if v.library_versions]
         if not current:
             return self.result(Status.UNKNOWN, 0, message="No current model records the library version it was saved with.")
         deps = ctx.facts("deps")

@@ -47,7 +47,10 @@ class FeatureSkew(Check):
     severity = Severity.HIGH
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        models = [v for v in real_models(list_models(ctx.store, ctx.rev)) if v.features]
+        current = real_models(list_models(ctx.store, ctx.rev))
+        if not current:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No model file in the project now (HEAD).")
+        models = [v for v in current if v.features]
         if not models:
             return self.result(Status.UNKNOWN, 0, message="No current model records the feature names it expects.")
         roles = dict(ctx.store.db.execute("SELECT path, role FROM path_roles WHERE role = 'data'").fetchall())

@@ -47,7 +47,9 @@ class Staleness(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         models = [v for v in real_models(versions_in_scope(ctx.store, ctx.rev)) if v.source == "git" and v.committer_time]
         row = _newest_data_change(ctx)
-        if not models or not row or row[0] is None:
+        if not models:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No committed model in HEAD's history, so nothing can be stale.")
+        if not row or row[0] is None:
             return self.result(Status.UNKNOWN, 0, message="Needs committed model versions and committed data to compare their ages.")
         newest = max(models, key=lambda v: v.committer_time or 0)
         data_time, data_path, data_commit = row

@@ -31,6 +31,8 @@ class Determinism(Check):
             if v.source == "git" and v.status != "D" and v.format not in ("mlmodel", "unknown"):
                 by_path.setdefault(v.path, []).append(v)
         pairs = [(a, b) for vs in by_path.values() for a, b in zip(vs, vs[1:]) if a.key != b.key]
+        if not by_path:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No committed model file in HEAD's history.")
         if not pairs:
             return self.result(Status.UNKNOWN, 0, message="No model was retrained in history, so determinism cannot be judged.")
         unexplained = []

@@ -21,6 +21,7 @@ from mlaudit.checks.stats.ztest import cohens_h
 from mlaudit.core.config import AuditConfig, define_threshold
 from mlaudit.core.errors import MlauditError
 from mlaudit.store import data_queries as dq
+from mlaudit.store.data_columns import match_columns, untested_reason
 from mlaudit.store.db import Store
 
 SHARE = define_threshold("drift.share", 0.5, "Dataset drift when at least this share of tested columns drifts.")
@@ -75,6 +76,18 @@ class DriftReport:
     def drifted_columns(self) -> list[ColumnDrift]:
         return [c for c in self.columns if c.drifted]
 
+    @property
+    def comparable(self) -> bool:
+        """At least one column was tested; with none, the pair is "not comparable", never "no drift"."""
+        return bool(self.columns)
+
+    @property
+    def verdict(self) -> str:
+        """dataset drift | column drift | no drift | not comparable."""
+        if not self.comparable:
+            return "not comparable"
+        return "dataset drift" if self.dataset_drift else "column drift" if self.drifted_columns else "no drift"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "reference": self.reference, "current": self.current,
@@ -82,6 +95,7 @@ class DriftReport:
             "share_drifted": self.share_drifted, "dataset_drift": self.dataset_drift,
             "share_threshold": self.share_threshold, "sampled": self.sampled,
             "schema_changes": [asdict(s) for s in self.schema_changes], "not_tested": self.skipped,
+            "comparable": self.comparable, "verdict": self.verdict,
         }
 
 
@@ -113,8 +127,11 @@ def schema_changes(ref: dq.Profile, cur: dq.Profile) -> list[SchemaChange]:
     rt, ct = ref.column_types(), cur.column_types()
     ra = {c["name"]: c["arrow_type"] for c in ref.columns}
     ca = {c["name"]: c["arrow_type"] for c in cur.columns}
-    out = [SchemaChange("added", n, None, ct[n]) for n in ct if n not in rt]
-    out += [SchemaChange("removed", n, rt[n], None) for n in rt if n not in ct]
+    pairs = match_columns(ref, cur)
+    renamed = {old: new for old, new in pairs.items() if old != new}
+    out = [SchemaChange("renamed", new, old, new) for old, new in renamed.items()]
+    out += [SchemaChange("added", n, None, ct[n]) for n in ct if n not in rt and n not in renamed.values()]
+    out += [SchemaChange("removed", n, rt[n], None) for n in rt if n not in ct and n not in renamed]
     for n in rt:
         if n in ct and (rt[n] != ct[n] or _family(ra[n]) != _family(ca[n])):
             out.append(SchemaChange("retyped", n, f"{rt[n]} ({ra[n]})", f"{ct[n]} ({ca[n]})"))
@@ -153,16 +170,22 @@ def _tested_columns(store: Store, ref: dq.Profile, cur: dq.Profile, skipped: dic
                     ) -> Iterator[tuple[str, str, ColumnData, ColumnData, dq.Profile, dq.Profile]]:
     """Columns of both profiles that can be tested, with their data; the others go to ``skipped`` with why."""
     rt, ct = ref.column_types(), cur.column_types()
+    pairs = match_columns(ref, cur)  # same name, else case-insensitive, else a rename with the same content
     for name, kind in rt.items():
-        if name not in ct:
+        other = pairs.get(name)
+        if other is None:
             continue
-        if kind not in TESTED or ct[name] not in TESTED:
+        if kind not in TESTED or ct[other] not in TESTED:
             skipped[name] = f"{kind} column: not tested for distribution drift"
             continue
-        if (kind == "numeric") != (ct[name] == "numeric"):
-            skipped[name] = f"type changed from {kind} to {ct[name]}"
+        if (kind == "numeric") != (ct[other] == "numeric"):
+            skipped[name] = f"type changed from {kind} to {ct[other]}"
             continue
-        a, b = _data(store, ref, name, kind), _data(store, cur, name, kind)
+        why = untested_reason(store, ref, name) or untested_reason(store, cur, other)
+        if why:
+            skipped[name] = why
+            continue
+        a, b = _data(store, ref, name, kind), _data(store, cur, other, kind)
         if a.n == 0 or b.n == 0:
             skipped[name] = "no values on one side"
             continue

@@ -61,6 +61,10 @@ def m001_core(db: Database) -> None:
 
 @MIGRATIONS()
 def m002_check_coverage(db: Database) -> None:
-    """Each check result records what it analysed and what it skipped (JSON)."""
-    if "coverage" not in db["check_results"].columns_dict:
+    """Each check result records what it analysed and skipped (JSON), and the analysis key (mlaudit version +
+    config hash) it was computed under, so a stored verdict is reused only under the same key."""
+    columns = db["check_results"].columns_dict
+    if "coverage" not in columns:
         db.execute("ALTER TABLE check_results ADD COLUMN coverage TEXT")
+    if "analysis_key" not in columns:
+        db.execute("ALTER TABLE check_results ADD COLUMN analysis_key TEXT")
