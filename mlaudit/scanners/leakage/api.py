@@ -19,6 +19,8 @@ PREPROCESSORS = frozenset({
     "Tokenizer", "TextVectorization", "Normalization", "StringLookup", "IntegerLookup",
     "Imputer", "DataFrameMapper", "CategoricalImputer", "StandardScalerWithMean",
 })
+# Embeddings without a transform for new rows (fitted to draw the rows they are given).
+EMBEDDINGS = frozenset({"TSNE", "MDS", "SpectralEmbedding"})
 # Transformers that learn nothing from the rows (or only the label set): harmless before the split.
 STATELESS = frozenset({"Normalizer", "Binarizer", "FunctionTransformer", "FeatureHasher", "HashingVectorizer",
                        "PolynomialFeatures", "HashingEncoder", "LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})

@@ -224,6 +224,8 @@ class CallRules:
             items = pos[1:]
             out = self.run_passed(c.args[0], [join(*flatten(v)) for v in items], {})
             return join(out, *items) if out.kind == "data" else join(*items)
+        if name in api.STAT_METHODS and pos and pos[0].kind == "data" and row_wise(c):
+            return pos[0]  # a per-row statistic (axis=1) uses no other row
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
             return pos[0].with_(kind="stat", text=name, made=pos[0].made or site)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
@@ -255,6 +257,8 @@ class CallRules:
         if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
+        if recv.kind == "data" and name in api.STAT_METHODS and row_wise(c):
+            return recv  # df.mean(axis=1): each row's own statistic, nothing learned from other rows
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
             return recv.with_(kind="stat", text=name, made=recv.made or site)
         if recv.kind == "data" and name in api.FILL_METHODS:
@@ -372,7 +376,9 @@ class CallRules:
         if obj.role in ("pre", "outlier") or (obj.role == "pipeline" and obj.has_pre):
             own = f"{obj.cls} is fitted on test data: the test set is scaled or imputed with its own statistics " \
                   "instead of the training set's"
-            if "test" in x.sides and "train" not in x.sides and x.labelled:
+            if obj.cls in api.EMBEDDINGS:  # t-SNE & co. have no transform: fitted on test rows they only draw them
+                pass
+            elif "test" in x.sides and "train" not in x.sides and x.labelled:
                 self.report("LEAK-CODE-TEST-STATS", site, own + ".", fit=site, split=x.split)
             elif "test" in x.sides and "train" not in x.sides:  # a test file or hand-cut rows: a leak only once scored
                 obj.fit_event = Event("stats", site, own)
@@ -509,6 +515,14 @@ def arg_text(node: ast.expr) -> str:
         return ast.unparse(node)
     except (ValueError, RecursionError):
         return ""
+
+
+def row_wise(c: ast.Call) -> bool:
+    """Whether a statistic is taken along each row (``axis=1`` / ``axis="columns"``), not over the rows."""
+    for k in c.keywords:
+        if k.arg == "axis" and isinstance(k.value, ast.Constant):
+            return k.value.value in (1, "columns", -1)
+    return False
 
 
 def kw_false(c: ast.Call, name: str) -> bool:
