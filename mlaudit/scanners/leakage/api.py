@@ -80,6 +80,7 @@ _TEST_TOKENS = {"test", "tst", "te", "val", "valid", "validation", "holdout", "d
 def name_side(name: str) -> str | None:
     """The split a variable or file name refers to: 'train', 'test' or None."""
     tokens = [t.lower() for t in re.split(r"[_\W\d]+|(?<=[a-z])(?=[A-Z])", name) if t]
+    tokens += [t[1:] for t in tokens if len(t) > 2 and t[0] in "xy"]  # xtrain, ytest, xvalid
     test, train = any(t in _TEST_TOKENS for t in tokens), any(t in _TRAIN_TOKENS for t in tokens)
     if test and train:  # combined_train_test, train_and_test: both parts together
         return None

@@ -201,7 +201,10 @@ class CallRules:
         if api.METRICS_RE.search(name) and name not in api.SELECT_FUNCS:
             if any(api.name_side(n) == "test" for n in arg_names(c)):  # a held-out score the flow could not trace
                 self.test_evals.append((site, None, True))
-            return self.evaluation(pos + list(kw.values()), None, site)
+            score = self.evaluation(pos + list(kw.values()), None, site)
+            if name.startswith(("confusion_matrix", "multilabel_confusion_matrix")):
+                return score.with_(looped=False)  # counts to draw or read, not a score to choose by
+            return score
         if name in EARLY_STOPPERS and not (name == "ModelCheckpoint" and not kw_true(c, "save_best_only")):
             return Val("other", text=EARLY_STOP)
         if api.READERS.match(name) and pos:
@@ -254,6 +257,8 @@ class CallRules:
             if pos:
                 self.write(pos[0], recv, site)
             return OTHER
+        if name in api.PREDICT_METHODS and pos and "test" in pos[0].sides:  # a model the flow lost (load_model(...))
+            self.test_preds.append(pos[0].split)
         if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
