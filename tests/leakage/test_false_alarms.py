@@ -217,3 +217,20 @@ def run_checks(src: str) -> set[str]:
     from tests.leakage.family_help import run
 
     return {f.check_id for f in run(src)}
+
+
+def test_early_stopping_then_multi_input_predictions_for_the_test_set_is_clean() -> None:
+    """Early stopping on a validation split, then model.predict([X_test, angle_test]) / predict(x=X_test): final check elsewhere."""
+    for call in ("model.predict([X_test, A_test])", "model.predict(x=X_test)"):
+        assert_clean(f"""
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+            from keras.callbacks import EarlyStopping
+            from keras.models import Sequential
+            X, A, y = np.load("x.npy"), np.load("a.npy"), np.load("y.npy")
+            X_test, A_test = np.load("xt.npy"), np.load("at.npy")
+            X_tr, X_val, y_tr, y_val = train_test_split(X, y)
+            model = Sequential()
+            model.fit(X_tr, y_tr, validation_data=(X_val, y_val), callbacks=[EarlyStopping()])
+            pred = {call}
+        """)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 
 from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.leakage import api
 from mlaudit.scanners.leakage.records import FileFlow
-from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatten, join
+from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, deep, flatten, join
 
 MAX_INLINE_DEPTH = 4
 # methods that call the code they are given on the receiver's rows, columns, groups or the whole frame
@@ -257,8 +258,8 @@ class CallRules:
             if pos:
                 self.write(pos[0], recv, site)
             return OTHER
-        if name in api.PREDICT_METHODS and pos and "test" in pos[0].sides:  # a model the flow lost (load_model(...))
-            self.test_preds.append(pos[0].split)
+        if name in api.PREDICT_METHODS:  # a model the flow lost (load_model(...)) predicting
+            self.note_test_prediction(pos[0] if pos else kw.get("x", kw.get("X", OTHER)), c)
         if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
@@ -331,6 +332,14 @@ class CallRules:
             return self.call_user(code, args, kwargs, self.site(node))
         return OTHER
 
+    def note_test_prediction(self, x: Val, c: ast.Call) -> None:
+        """Predictions for a held-out set: its split, or, when the flow lost it, a variable named ``*test*``."""
+        held = join(*deep(x))  # multi-input models take a list of arrays
+        if "test" in held.sides and held.split is not None:
+            self.test_preds.append(held.split)
+        elif any("test" in re.split(r"[_\W\d]+", n.lower()) or n.lower() in ("xtest", "x_te") for n in arg_names(c)):
+            self.test_preds.append(NAMED_TEST)
+
     def fit_func(self, node: ast.expr) -> str | None:
         """The name of a scaling function passed by reference (``df.apply(zscore)``), if it is one."""
         qual = self.qualname(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
@@ -362,8 +371,7 @@ class CallRules:
         if name in api.PREDICT_METHODS:
             if x.labelled:  # an unlabelled test file (or rows cut by hand) only predicted on is not an evaluation
                 self.consume(x, site)
-            if "test" in x.sides:
-                self.test_preds.append(x.split)
+            self.note_test_prediction(x, c)
             return x.with_(kind="data", preds=x.preds | {obj.id}, insample=same)
         if name in api.MODEL_EVAL_METHODS:
             return self.evaluation([*pos, *kw.values()], obj if same else None, site)
@@ -496,6 +504,7 @@ class CallRules:
 
 
 EARLY_STOP = "<early stopping callback>"
+NAMED_TEST = Site("<a variable named test>", 0)  # predictions for a test set whose split the flow could not trace
 EARLY_STOPPERS = frozenset({"EarlyStopping", "early_stopping", "ModelCheckpoint", "EarlyStoppingCallback"})
 
 
