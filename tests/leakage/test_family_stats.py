@@ -190,3 +190,17 @@ def test_tsne_drawn_on_the_test_part_is_not_test_statistics() -> None:
         X_tr, X_te, y_tr, y_te = train_test_split(X, y)
         pts = TSNE(n_components=2).fit_transform(X_te)
     """)
+
+
+def test_test_rows_with_own_statistics_inside_an_imputation_model_are_not_test_stats() -> None:
+    """Train and test joined to fit an Age model, the test file first filled with its own mode: not TEST-STATS."""
+    assert "LEAK-CODE-TEST-STATS" not in {f.check_id for f in run("""
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+        test["Embarked"] = test["Embarked"].fillna(test["Embarked"].mode()[0])
+        combine = pd.concat([train, test])
+        known = combine[combine.Age.notnull()]
+        LinearRegression().fit(known[["Pclass", "Embarked"]], known.Age)
+    """)}
