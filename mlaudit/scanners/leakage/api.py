@@ -45,6 +45,8 @@ DATASET_MODULES = re.compile(r"(^|\.)(datasets?|tfds|openml)(\.|$)")
 # Functions that standardise data with statistics of the rows they are given.
 FIT_FUNCS = frozenset({"scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform", "power_transform",
                        "zscore"})
+# resample() of a signal (a sound's sample rate, a time series' frequency) changes no rows of a data set
+SIGNAL_MODULES = re.compile(r"^(scipy|signal|librosa|torchaudio|resampy|sps)\.")
 RESAMPLE_FUNCS = frozenset({"resample", "augment", "oversample", "upsample", "downsample"})
 PIPELINES = frozenset({"Pipeline", "make_pipeline", "ImbPipeline"})
 SEARCHES = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV",

@@ -218,7 +218,7 @@ class CallRules:
             if data.kind != "data":
                 return data
             return data.with_(events=data.events | {Event("fit", site, f"{name}() scaled the data with its own statistics")})
-        if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace"):  # resample(replace=False) only subsamples
+        if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace") and not api.SIGNAL_MODULES.match(qual):  # resample(replace=False) only subsamples
             data = join(*pos)
             return data.with_(kind="data", events=data.events | {Event("resample", site, f"rows resampled with {name}()")})
         if name in api.SELECT_FUNCS and any(v.testscore and v.looped for v in [*pos, *kw.values()]):
