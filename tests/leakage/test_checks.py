@@ -217,3 +217,21 @@ def test_findings_group_evidence_and_skip_clean_pairs() -> None:
     found = leak_findings([code, data])
     assert [(f.check_id, f.path, f.line, len(f.evidence)) for f in found] == [
         ("LEAK-CODE-PREPROCESS", "a.py", 3, 3), ("LEAK-OVERLAP", "d.csv", None, 3)]
+
+
+def test_preprocessing_finding_shows_the_measured_effect(make_repo, tmp_path: Path) -> None:
+    """A scaler fitted before a 20% split on data in the repo: the evidence gives the shift and its impact."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"temp": rng.normal(20, 5, 500).round(4), "y": rng.integers(0, 2, 500)})
+    repo = make_repo()
+    repo.commit("leak", {"data/rides.csv": csv(df), "train.py": (
+        "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n"
+        "from sklearn.model_selection import train_test_split\n"
+        "df = pd.read_csv('data/rides.csv')\ndf[['temp']] = StandardScaler().fit_transform(df[['temp']])\n"
+        "a, b = train_test_split(df, test_size=0.2)\n")})
+    rep = leakage(repo.root, tmp_path / "s.sqlite")
+    result = next(r for r in rep.results if r.check_id == "LEAK-CODE-PREPROCESS")
+    effect = next(e for e in result.evidence if isinstance(e.value, dict) and "shift" in e.value)
+    assert effect.value["test_share"] == 0.2 and effect.value["column"] == "temp"
+    assert effect.value["impact"] in ("low", "medium", "high") and 0 < effect.value["shift"] < 1
+    assert "20% of them test rows" in effect.detail and "impact" in result.message

@@ -182,3 +182,55 @@ def test_a_name_with_both_train_and_test_is_neither_part() -> None:
 
     assert name_side("combined_train_test") is None and name_side("train_and_test") is None
     assert name_side("X_valid") == "test" and name_side("trainX") == "train"
+
+
+def test_confusion_matrix_maximum_for_plot_colours_is_not_a_selection() -> None:
+    """Several models each scored on the test set; cm.max() only sets a plotting threshold: no MULTITEST selection."""
+    found = run_checks("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.metrics import confusion_matrix, accuracy_score
+        from sklearn.tree import DecisionTreeClassifier
+        from sklearn.naive_bayes import GaussianNB
+        X, y = np.load("x.npy"), np.load("y.npy")
+        a, b, c, d = train_test_split(X, y)
+        for clf in [DecisionTreeClassifier(), GaussianNB()]:
+            clf.fit(a, c)
+            pred = clf.predict(b)
+            print(accuracy_score(d, pred))
+            cm = confusion_matrix(d, pred)
+            thresh = cm.max() / 2.0
+    """)
+    assert "LEAK-CODE-MULTITEST" not in found
+
+
+def test_lowercase_joined_names_tell_their_part() -> None:
+    """xtrain / ytest / xvalid name their part like X_train / y_test / X_valid."""
+    from mlaudit.scanners.leakage.api import name_side
+
+    assert name_side("ytest") == "test" and name_side("xtrain") == "train" and name_side("xvalid") == "test"
+    assert name_side("xylophone") is None
+
+
+def run_checks(src: str) -> set[str]:
+    """The check ids a snippet reports."""
+    from tests.leakage.family_help import run
+
+    return {f.check_id for f in run(src)}
+
+
+def test_early_stopping_then_multi_input_predictions_for_the_test_set_is_clean() -> None:
+    """Early stopping on a validation split, then model.predict([X_test, angle_test]) / predict(x=X_test): final check elsewhere."""
+    for call in ("model.predict([X_test, A_test])", "model.predict(x=X_test)"):
+        assert_clean(f"""
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+            from keras.callbacks import EarlyStopping
+            from keras.models import Sequential
+            X, A, y = np.load("x.npy"), np.load("a.npy"), np.load("y.npy")
+            X_test, A_test = np.load("xt.npy"), np.load("at.npy")
+            X_tr, X_val, y_tr, y_val = train_test_split(X, y)
+            model = Sequential()
+            model.fit(X_tr, y_tr, validation_data=(X_val, y_val), callbacks=[EarlyStopping()])
+            pred = {call}
+        """)

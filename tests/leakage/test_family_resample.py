@@ -91,3 +91,15 @@ def test_smote_on_training_part_of_loader_output_is_clean() -> None:
         (2, "X, y = fetch_openml('credit-g', return_X_y=True)\nX_tr, X_te, y_tr, y_te = train_test_split(X, y)"),
         (3, "X_tr, y_tr = SMOTE().fit_resample(X_tr, y_tr)"),
     ])
+
+
+def test_signal_resampling_is_not_row_oversampling() -> None:
+    """scipy.signal.resample changes a sound's sample rate, not the rows of a data set."""
+    assert_clean("""
+        import numpy as np
+        from scipy import signal
+        from sklearn.model_selection import train_test_split
+        wave = np.load("w.npy")
+        feats = signal.resample(wave, 8000)
+        train_test_split(feats)
+    """)

@@ -166,3 +166,41 @@ def test_validation_part_of_a_split_scaled_on_its_own_is_reported() -> None:
         X_tr = StandardScaler().fit_transform(X_tr)
         X_val = StandardScaler().fit_transform(X_val)  #!
     """, "LEAK-CODE-TEST-STATS")
+
+
+def test_per_row_normalisation_uses_no_other_row() -> None:
+    """Each sample normalised by its own mean/std (axis=1) before the split, and each test sample likewise: clean."""
+    assert_clean("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        X = np.load("x.npy")
+        X = (X - np.mean(X, axis=1).reshape(-1, 1)) / X.std(axis=1).reshape(-1, 1)
+        X_tr, X_te = train_test_split(X)
+        X_te = (X_te - X_te.mean(axis=1).reshape(-1, 1)) / X_te.std(axis=1).reshape(-1, 1)
+    """)
+
+
+def test_tsne_drawn_on_the_test_part_is_not_test_statistics() -> None:
+    """t-SNE fitted on the test part to plot it prepares no data for a model."""
+    assert_clean("""
+        import numpy as np
+        from sklearn.model_selection import train_test_split
+        from sklearn.manifold import TSNE
+        X, y = np.load("x.npy"), np.load("y.npy")
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y)
+        pts = TSNE(n_components=2).fit_transform(X_te)
+    """)
+
+
+def test_test_rows_with_own_statistics_inside_an_imputation_model_are_not_test_stats() -> None:
+    """Train and test joined to fit an Age model, the test file first filled with its own mode: not TEST-STATS."""
+    assert "LEAK-CODE-TEST-STATS" not in {f.check_id for f in run("""
+        import pandas as pd
+        from sklearn.linear_model import LinearRegression
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+        test["Embarked"] = test["Embarked"].fillna(test["Embarked"].mode()[0])
+        combine = pd.concat([train, test])
+        known = combine[combine.Age.notnull()]
+        LinearRegression().fit(known[["Pclass", "Embarked"]], known.Age)
+    """)}

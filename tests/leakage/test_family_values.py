@@ -102,3 +102,15 @@ def test_lambda_with_training_statistic_after_split_is_clean() -> None:
         (2, "df = pd.read_csv('d.csv')\ntrain, test = train_test_split(df)\nm = train.x.mean()"),
         (3, "train['hi'] = train.x.apply(lambda v: v > m)\ntest['hi'] = test.x.apply(lambda v: v > m)"),
     ])
+
+
+def test_equality_with_a_value_taken_from_the_data_is_no_threshold() -> None:
+    """df[col] == value (a category picked from the data) is not a learned threshold."""
+    assert_clean("""
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        df = pd.read_csv("d.csv")
+        top = df["city"].mode()[0]
+        df["is_top"] = (df["city"] == top).astype(int)
+        train_test_split(df)
+    """)

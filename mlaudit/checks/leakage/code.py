@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
+from mlaudit.checks.leakage.measures import fit_effect, split_duplicates
 from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, read_frame
 from mlaudit.core.tree import FileTooLarge
 from mlaudit.scanners.leakage import CodeFinding, FileResult, analyze_file, link_files
@@ -89,12 +91,54 @@ def cross_check(ctx: CheckContext, result: FileResult | None, finding: CodeFindi
                 return Evidence(f"cross-check: confirmed — {path} already holds scaled columns ({', '.join(scaled[:4])}) "
                                 f"before any split, over all {len(frame)} rows", path=path, value=scaled[:10])
             return Evidence(f"cross-check: refuted — no column of {path} looks scaled", path=path)
-        return Evidence(f"cross-check: confirmed — the fit reads all {len(frame)} rows of {path}, which the split then "
-                        "divides", path=path, value=len(frame))
+        return effect_evidence(frame, path, finding)
     if cid == "LEAK-CODE-OVERSAMPLE" and finding.related:
         verdict = "confirmed" if dups else "not confirmed"
         return Evidence(f"cross-check: {verdict} — {path} holds {dups} duplicate rows of {len(frame)}", path=path, value=dups)
     return Evidence(f"cross-check: data read from {path} ({len(frame)} rows); this finding is about code only", path=path)
+
+
+_SHARE = (re.compile(r"\btest_size\s*=\s*(0?\.\d+)"), re.compile(r"\bvalidation_split\s*=\s*(0?\.\d+)"))
+_TRAIN_SHARE = re.compile(r"\btrain_size\s*=\s*(0?\.\d+)")
+_FOLDS = re.compile(r"\b(?:n_splits|n_folds|cv)\s*=\s*(\d+)|(?:KFold|StratifiedKFold|GroupKFold)\(\s*(\d+)")
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+def test_share(split_text: str) -> tuple[float, str]:
+    """The share of rows a split holds out, read from its line (defaults: 0.25 for train_test_split, 1/5 for folds)."""
+    for rx in _SHARE:
+        m = rx.search(split_text)
+        if m:
+            return float(m.group(1)), "as written"
+    m = _TRAIN_SHARE.search(split_text)
+    if m:
+        return 1 - float(m.group(1)), "as written"
+    m = _FOLDS.search(split_text)
+    if m:
+        k = int(m.group(1) or m.group(2))
+        return (1 / k if k > 1 else 0.2), f"one of {k} folds"
+    if "train_test_split" in split_text:
+        return 0.25, "train_test_split's default"
+    return 0.2, "assumed (the split's size is not written on its line)"
+
+
+def effect_evidence(frame, path: str, finding: CodeFinding) -> Evidence:  # type: ignore[no-untyped-def]
+    """The measured effect of fitting on all rows: how far the fitted statistics move with the test rows in."""
+    share, how = test_share(finding.split.what if finding.split else "")
+    cols = _QUOTED.findall(finding.fit.what if finding.fit else "")
+    eff = fit_effect(frame, share, cols)
+    dups, across = split_duplicates(frame, share)
+    if not eff.columns:
+        return Evidence(f"cross-check: confirmed — the fit reads all {len(frame)} rows of {path}, which the split then "
+                        f"divides; no numeric column to measure the effect on", path=path, value=len(frame))
+    worst = eff.worst or ""
+    text = (f"cross-check: confirmed — the fit reads all {eff.rows} rows of {path}, {share:.0%} of them test rows "
+            f"({how}); with the test rows in, the fitted statistics move by up to {eff.shift:.1%} of a standard "
+            f"deviation (column {worst}) — {eff.impact} impact")
+    if dups:
+        text += f"; {dups} rows repeat another row, about {across:.0f} of them expected across the split"
+    return Evidence(text, path=path, value={"shift": round(eff.shift, 6), "impact": eff.impact, "test_share": share,
+                                            "column": worst, "duplicates": dups})
 
 
 def code_check_result(check: Check, ctx: CheckContext, what: str) -> CheckResult:
@@ -118,11 +162,17 @@ def code_check_result(check: Check, ctx: CheckContext, what: str) -> CheckResult
         evidence.append(Evidence(f.message, path=f.site.path, line=f.site.line, cell=f.site.cell, value=f.site.what or None))
         if f.fit is not None and f.fit != f.site:
             evidence.append(Evidence(f"fit: {f.fit.what}", path=f.fit.path, line=f.fit.line, cell=f.fit.cell))
+        via = (f.fit or f.site).via
+        if via is not None:
+            evidence.append(Evidence(f"reached through the call: {via.what}", path=via.path, line=via.line, cell=via.cell))
         if f.split is not None and f.split != f.site:
             evidence.append(Evidence(f"split: {f.split.what}", path=f.split.path, line=f.split.line, cell=f.split.cell))
         for rel in f.related:
             evidence.append(Evidence(f"related: {rel.what}", path=rel.path, line=rel.line, cell=rel.cell))
         evidence.append(cross_check(ctx, result, f))
     files = len({f.site.path for _, f in found})
+    impacts = [e.value["impact"] for e in evidence if isinstance(e.value, dict) and "impact" in e.value]
+    measured = f" Measured effect: {', '.join(f'{impacts.count(k)} {k}' for k in ('high', 'medium', 'low') if k in impacts)} " \
+               "impact." if impacts else ""
     return check.result(Status.FAIL, 0, value=len(found), threshold=0,
-                        message=f"{len(found)} {what} finding(s) in {files} file(s).", evidence=evidence + unreadable)
+                        message=f"{len(found)} {what} finding(s) in {files} file(s).{measured}", evidence=evidence + unreadable)

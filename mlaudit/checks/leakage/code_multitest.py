@@ -13,9 +13,11 @@ class CodeMultitest(Check):
     title = "Test set not used for model selection; held-out evaluation"
     area = "leakage"
     help = (
-        "Fails when the test set chooses among models or hyperparameters (scores on test data compared in a loop, "
-        "max/argmax over test scores, a search or early stopping fitted on the test set), or when the only score "
-        "reported is measured on the training data itself."
+        "Fails when the test set chooses among models or hyperparameters (several candidates' test scores compared "
+        "in a loop or picked with max/argmax/sort, a search or early stopping fitted on the test set) and no other "
+        "held-out set gets the final check, or when the only score reported is measured on the very data the model "
+        "was fitted on. Sorting one model's per-class scores or importances for display, choosing by cross-validation "
+        "fold scores, and early stopping on a validation split while a separate test set is predicted are not reported."
     )
     recommendation = "Tune on a validation split or with cross-validation on the training data; touch the test set once, at the end."
     markers = ("data leakage",)

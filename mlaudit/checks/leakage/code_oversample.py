@@ -13,8 +13,11 @@ class CodeOversample(Check):
     title = "No resampling or augmentation before the split"
     area = "leakage"
     help = (
-        "Fails when SMOTE or another resampler (imblearn fit_resample, sklearn.utils.resample, sample(replace=True)) "
-        "changes the rows before they are split or cross-validated: synthetic or copied rows then sit on both sides."
+        "Fails when SMOTE, ADASYN, RandomOverSampler or another over-sampler (imblearn fit_resample or the old "
+        "fit_sample, sklearn.utils.resample, sample(replace=True)) adds rows before they are split or cross-validated, "
+        "also on data from loaders and generators (load_*, fetch_openml, make_classification, np.load): synthetic or "
+        "copied rows then sit on both sides. Under-samplers only drop rows and are not reported; an imblearn Pipeline "
+        "inside cross-validation passes."
     )
     recommendation = "Resample only the training part after the split, or use an imblearn Pipeline inside cross-validation."
     markers = ("data leakage",)

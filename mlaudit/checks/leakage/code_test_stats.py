@@ -13,8 +13,11 @@ class CodeTestStats(Check):
     title = "Test data prepared with training statistics only"
     area = "leakage"
     help = (
-        "Fails when the test set is scaled or imputed with statistics computed on itself (a scaler fitted on X_test, "
-        "X_test.fillna(X_test.mean())), or the training set with test statistics."
+        "Fails when a held-out part cut by a split is scaled or imputed with statistics computed on itself (a scaler "
+        "fitted on X_test, X_test.fillna(X_test.mean())), when test data prepared that way is scored, or when the "
+        "training set is prepared with test statistics. A separate, unlabelled test file (a competition's) prepared "
+        "with its own statistics and only predicted on is not reported; per-row statistics (axis=1) and t-SNE plots "
+        "of the test part are not statistics of other rows."
     )
     recommendation = "Compute every statistic (means, scales, categories, imputation values) on the training data and reuse it for the test data."
     markers = ("data leakage",)

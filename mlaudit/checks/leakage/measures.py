@@ -246,3 +246,68 @@ def target_leaks(frame: pd.DataFrame, target: str, threshold: float) -> list[Tar
     """Features that alone predict the target with a score at or above ``threshold``, and exact arithmetic sources."""
     found = [TargetLeak(c, s, "single feature") for c, s in single_feature_scores(frame, target).items() if s >= threshold]
     return sorted(found, key=lambda t: -t.score) + arithmetic_sources(frame, target)
+
+
+# ---- measured effect of a code leak on the data it reads ----------------------------------------------------
+
+LOW_SHIFT, HIGH_SHIFT = 0.01, 0.05  # shift of a fitted statistic in training standard deviations: < low, >= high
+FIT_QUANTILES = (0.25, 0.5, 0.75)
+
+
+@dataclass(slots=True)
+class FitEffect:
+    """How much statistics fitted on all rows differ from the same statistics fitted on the training rows only.
+
+    ``shift`` per column is the largest of |mean_all - mean_train|, |q_all - q_train| (quartiles), each over the
+    training standard deviation, and |std_all / std_train - 1|.
+    """
+
+    rows: int
+    test_share: float  # share of the fitted rows that were test rows
+    columns: dict[str, float] = field(default_factory=dict)  # column -> shift
+    worst: str | None = None
+
+    @property
+    def shift(self) -> float:
+        return max(self.columns.values(), default=0.0)
+
+    @property
+    def impact(self) -> str:
+        return "low" if self.shift < LOW_SHIFT else "medium" if self.shift < HIGH_SHIFT else "high"
+
+
+def fit_effect(frame: pd.DataFrame, test_share: float, columns: list[str] | None = None, seed: int = 0) -> FitEffect:
+    """The shift of mean, std and quartiles when ``test_share`` of the rows (a random draw) join the fit.
+
+    The training rows are a seeded random ``1 - test_share`` of the rows, as a shuffled split would give; the
+    audited code's own random split is not reproduced (its code is never run).
+    """
+    num = frame.select_dtypes("number")
+    if columns:
+        num = num[[c for c in num.columns if str(c) in set(columns)]] if any(str(c) in set(columns) for c in num.columns) else num
+    n = len(num)
+    out = FitEffect(rows=n, test_share=test_share)
+    n_train = int(round(n * (1 - test_share)))
+    if n < 4 or not 1 < n_train < n or num.shape[1] == 0:
+        return out
+    train = num.iloc[np.random.default_rng(seed).permutation(n)[:n_train]]
+    for c in num.columns:
+        a, t = num[c].astype(float), train[c].astype(float)
+        sd = float(t.std())
+        if not np.isfinite(sd) or sd == 0:
+            continue
+        moves = [abs(float(a.mean()) - float(t.mean())) / sd, abs(float(a.std()) / sd - 1)]
+        moves += [abs(float(a.quantile(q)) - float(t.quantile(q))) / sd for q in FIT_QUANTILES]
+        out.columns[str(c)] = max(m for m in moves if np.isfinite(m))
+    if out.columns:
+        out.worst = max(out.columns, key=lambda k: out.columns[k])
+    return out
+
+
+def split_duplicates(frame: pd.DataFrame, test_share: float) -> tuple[int, float]:
+    """Rows that repeat another row, and how many of them a random split is expected to put across the split.
+
+    A row with a copy lands in a different part than that copy with probability 2 p (1 - p) (p the test share).
+    """
+    dups = int(frame.duplicated().sum())
+    return dups, dups * 2 * test_share * (1 - test_share)

@@ -19,6 +19,8 @@ PREPROCESSORS = frozenset({
     "Tokenizer", "TextVectorization", "Normalization", "StringLookup", "IntegerLookup",
     "Imputer", "DataFrameMapper", "CategoricalImputer", "StandardScalerWithMean",
 })
+# Embeddings without a transform for new rows (fitted to draw the rows they are given).
+EMBEDDINGS = frozenset({"TSNE", "MDS", "SpectralEmbedding"})
 # Transformers that learn nothing from the rows (or only the label set): harmless before the split.
 STATELESS = frozenset({"Normalizer", "Binarizer", "FunctionTransformer", "FeatureHasher", "HashingVectorizer",
                        "PolynomialFeatures", "HashingEncoder", "LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
@@ -43,6 +45,8 @@ DATASET_MODULES = re.compile(r"(^|\.)(datasets?|tfds|openml)(\.|$)")
 # Functions that standardise data with statistics of the rows they are given.
 FIT_FUNCS = frozenset({"scale", "minmax_scale", "maxabs_scale", "robust_scale", "quantile_transform", "power_transform",
                        "zscore"})
+# resample() of a signal (a sound's sample rate, a time series' frequency) changes no rows of a data set
+SIGNAL_MODULES = re.compile(r"^(scipy|signal|librosa|torchaudio|resampy|sps)\.")
 RESAMPLE_FUNCS = frozenset({"resample", "augment", "oversample", "upsample", "downsample"})
 PIPELINES = frozenset({"Pipeline", "make_pipeline", "ImbPipeline"})
 SEARCHES = frozenset({"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV",
@@ -78,6 +82,7 @@ _TEST_TOKENS = {"test", "tst", "te", "val", "valid", "validation", "holdout", "d
 def name_side(name: str) -> str | None:
     """The split a variable or file name refers to: 'train', 'test' or None."""
     tokens = [t.lower() for t in re.split(r"[_\W\d]+|(?<=[a-z])(?=[A-Z])", name) if t]
+    tokens += [t[1:] for t in tokens if len(t) > 2 and t[0] in "xy"]  # xtrain, ytest, xvalid
     test, train = any(t in _TEST_TOKENS for t in tokens), any(t in _TRAIN_TOKENS for t in tokens)
     if test and train:  # combined_train_test, train_and_test: both parts together
         return None

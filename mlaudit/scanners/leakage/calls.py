@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 
 from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.leakage import api
 from mlaudit.scanners.leakage.records import FileFlow
-from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, flatten, join
+from mlaudit.scanners.leakage.values import OTHER, Event, Obj, Site, Val, deep, flatten, join
 
 MAX_INLINE_DEPTH = 4
 # methods that call the code they are given on the receiver's rows, columns, groups or the whole frame
@@ -201,7 +202,10 @@ class CallRules:
         if api.METRICS_RE.search(name) and name not in api.SELECT_FUNCS:
             if any(api.name_side(n) == "test" for n in arg_names(c)):  # a held-out score the flow could not trace
                 self.test_evals.append((site, None, True))
-            return self.evaluation(pos + list(kw.values()), None, site)
+            score = self.evaluation(pos + list(kw.values()), None, site)
+            if name.startswith(("confusion_matrix", "multilabel_confusion_matrix")):
+                return score.with_(looped=False)  # counts to draw or read, not a score to choose by
+            return score
         if name in EARLY_STOPPERS and not (name == "ModelCheckpoint" and not kw_true(c, "save_best_only")):
             return Val("other", text=EARLY_STOP)
         if api.READERS.match(name) and pos:
@@ -214,7 +218,7 @@ class CallRules:
             if data.kind != "data":
                 return data
             return data.with_(events=data.events | {Event("fit", site, f"{name}() scaled the data with its own statistics")})
-        if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace"):  # resample(replace=False) only subsamples
+        if name in api.RESAMPLE_FUNCS and not kw_false(c, "replace") and not api.SIGNAL_MODULES.match(qual):  # resample(replace=False) only subsamples
             data = join(*pos)
             return data.with_(kind="data", events=data.events | {Event("resample", site, f"rows resampled with {name}()")})
         if name in api.SELECT_FUNCS and any(v.testscore and v.looped for v in [*pos, *kw.values()]):
@@ -224,6 +228,8 @@ class CallRules:
             items = pos[1:]
             out = self.run_passed(c.args[0], [join(*flatten(v)) for v in items], {})
             return join(out, *items) if out.kind == "data" else join(*items)
+        if name in api.STAT_METHODS and pos and pos[0].kind == "data" and row_wise(c):
+            return pos[0]  # a per-row statistic (axis=1) uses no other row
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
             return pos[0].with_(kind="stat", text=name, made=pos[0].made or site)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
@@ -252,9 +258,13 @@ class CallRules:
             if pos:
                 self.write(pos[0], recv, site)
             return OTHER
+        if name in api.PREDICT_METHODS:  # a model the flow lost (load_model(...)) predicting
+            self.note_test_prediction(pos[0] if pos else kw.get("x", kw.get("X", OTHER)), c)
         if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
+        if recv.kind == "data" and name in api.STAT_METHODS and row_wise(c):
+            return recv  # df.mean(axis=1): each row's own statistic, nothing learned from other rows
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
             return recv.with_(kind="stat", text=name, made=recv.made or site)
         if recv.kind == "data" and name in api.FILL_METHODS:
@@ -322,6 +332,14 @@ class CallRules:
             return self.call_user(code, args, kwargs, self.site(node))
         return OTHER
 
+    def note_test_prediction(self, x: Val, c: ast.Call) -> None:
+        """Predictions for a held-out set: its split, or, when the flow lost it, a variable named ``*test*``."""
+        held = join(*deep(x))  # multi-input models take a list of arrays
+        if "test" in held.sides and held.split is not None:
+            self.test_preds.append(held.split)
+        elif any("test" in re.split(r"[_\W\d]+", n.lower()) or n.lower() in ("xtest", "x_te") for n in arg_names(c)):
+            self.test_preds.append(NAMED_TEST)
+
     def fit_func(self, node: ast.expr) -> str | None:
         """The name of a scaling function passed by reference (``df.apply(zscore)``), if it is one."""
         qual = self.qualname(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
@@ -353,8 +371,7 @@ class CallRules:
         if name in api.PREDICT_METHODS:
             if x.labelled:  # an unlabelled test file (or rows cut by hand) only predicted on is not an evaluation
                 self.consume(x, site)
-            if "test" in x.sides:
-                self.test_preds.append(x.split)
+            self.note_test_prediction(x, c)
             return x.with_(kind="data", preds=x.preds | {obj.id}, insample=same)
         if name in api.MODEL_EVAL_METHODS:
             return self.evaluation([*pos, *kw.values()], obj if same else None, site)
@@ -372,7 +389,9 @@ class CallRules:
         if obj.role in ("pre", "outlier") or (obj.role == "pipeline" and obj.has_pre):
             own = f"{obj.cls} is fitted on test data: the test set is scaled or imputed with its own statistics " \
                   "instead of the training set's"
-            if "test" in x.sides and "train" not in x.sides and x.labelled:
+            if obj.cls in api.EMBEDDINGS:  # t-SNE & co. have no transform: fitted on test rows they only draw them
+                pass
+            elif "test" in x.sides and "train" not in x.sides and x.labelled:
                 self.report("LEAK-CODE-TEST-STATS", site, own + ".", fit=site, split=x.split)
             elif "test" in x.sides and "train" not in x.sides:  # a test file or hand-cut rows: a leak only once scored
                 obj.fit_event = Event("stats", site, own)
@@ -383,7 +402,7 @@ class CallRules:
                             fit=site, split=x.split)
             obj.fit_event = Event("fit", site, f"{obj.cls} fitted")
         if obj.role == "estimator" or obj.role == "pipeline":
-            self.consume(x, site)
+            self.consume(x, site, training=True)
             if "validation_split" in kw and not x.sides:  # Keras holds out the last rows of x as validation data
                 self.check_split([x], site, "validation_split")
             for k in ("eval_set", "validation_data"):
@@ -407,10 +426,15 @@ class CallRules:
                         fit=ev.site, split=x.split)
         return x.with_(kind="data", events=x.events | {ev})
 
-    def consume(self, x: Val, site: Site) -> None:
-        """Data reaching a model: report test statistics it was prepared with."""
+    def consume(self, x: Val, site: Site, training: bool = False) -> None:
+        """Data reaching a model: report test statistics it was prepared with.
+
+        Training data only counts when prepared with the test set's statistics; test rows prepared with their own
+        statistics that end up in some model's training data (an imputation model over train and test) are not
+        a test set scored with its own statistics.
+        """
         for ev in x.events:
-            if ev.kind == "stats":
+            if ev.kind == "stats" and not (training and "the test set's" not in ev.detail):
                 self.report("LEAK-CODE-TEST-STATS", ev.site, ev.detail[0].upper() + ev.detail[1:] + ".", fit=ev.site, split=x.split)
 
     def evaluation(self, vals: list[Val], obj: Obj | None, site: Site) -> Val:
@@ -485,6 +509,7 @@ class CallRules:
 
 
 EARLY_STOP = "<early stopping callback>"
+NAMED_TEST = Site("<a variable named test>", 0)  # predictions for a test set whose split the flow could not trace
 EARLY_STOPPERS = frozenset({"EarlyStopping", "early_stopping", "ModelCheckpoint", "EarlyStoppingCallback"})
 
 
@@ -509,6 +534,14 @@ def arg_text(node: ast.expr) -> str:
         return ast.unparse(node)
     except (ValueError, RecursionError):
         return ""
+
+
+def row_wise(c: ast.Call) -> bool:
+    """Whether a statistic is taken along each row (``axis=1`` / ``axis="columns"``), not over the rows."""
+    for k in c.keywords:
+        if k.arg == "axis" and isinstance(k.value, ast.Constant):
+            return k.value.value in (1, "columns", -1)
+    return False
 
 
 def kw_false(c: ast.Call, name: str) -> bool:

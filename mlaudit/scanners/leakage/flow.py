@@ -356,7 +356,8 @@ class Analyzer(CallRules):
         if isinstance(e, ast.Compare):
             parts = [self.expr(e.left), *(self.expr(c) for c in e.comparators)]
             v = join(*parts)
-            if v.kind == "data":  # data compared with a statistic (a threshold learned from the rows)
+            ordering = all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in e.ops)
+            if v.kind == "data" and ordering:  # data compared with a statistic (a threshold learned from the rows)
                 for stat in parts:
                     for data in parts:
                         if stat.kind == "stat" and data.kind == "data":
