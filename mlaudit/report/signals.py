@@ -68,6 +68,11 @@ def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] |
 
 def _facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:
     row = store.db.execute("SELECT payload FROM tree_facts WHERE tree_key = ? AND kind = ?", [tree_key, kind]).fetchone()
+    if row is None:  # a working tree's facts are stored by content; WORKTREE@<scan> names that key
+        alias = store.db.execute("SELECT payload FROM tree_facts WHERE tree_key = ? AND kind = '@alias'", [tree_key]).fetchone()
+        if alias is not None:
+            row = store.db.execute("SELECT payload FROM tree_facts WHERE tree_key = ? AND kind = ?",
+                                   [json.loads(alias[0]), kind]).fetchone()
     try:
         return json.loads(row[0]) if row and row[0] else None
     except ValueError:
