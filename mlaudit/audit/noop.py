@@ -55,7 +55,7 @@ def audit_key(repo: RepoInfo, rev: str | None, config: AuditConfig) -> str | Non
     if not repo.is_git:
         return None
     refs = sorted((r.name, r.target) for r in list_refs(repo.root, repo.head))
-    parts = {"refs": refs, "head": repo.head, "worktree": worktree_state(repo.root), "rev": rev,
+    parts = {"refs": refs, "head": repo.head, "worktree": worktree_state(repo.root, repo.dirty), "rev": rev,
              "config": config_hash(config), "analyser": analyser_version()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

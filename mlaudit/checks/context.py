@@ -24,7 +24,7 @@ def worktree_key(repo: RepoInfo) -> str | None:
     """The content key of a git working tree: HEAD and a hash of its uncommitted state (None outside git)."""
     if not repo.is_git:
         return None
-    digest = hashlib.sha256(f"{repo.head}|{worktree_state(repo.root)}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{repo.head}|{worktree_state(repo.root, repo.dirty)}".encode()).hexdigest()[:32]
     return f"{WORKTREE_PREFIX}{digest}"
 
 

@@ -62,10 +62,12 @@ def list_refs(repo: Path, head: str | None = "") -> list[RefRecord]:
     return refs
 
 
-def worktree_state(repo: Path) -> str:
+def worktree_state(repo: Path, dirty: bool | None = None) -> str:
     """A hash of the working tree's uncommitted state: ``git status`` (every untracked file listed) with the
     size and mtime of each listed path, so a file edited again after an earlier edit changes it too. Empty
-    for a clean tree."""
+    for a clean tree (``dirty=False``: the caller's own ``git status`` already found it clean)."""
+    if dirty is False:
+        return ""
     raw = run_git(repo, ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all"], check=False)
     if not raw:
         return ""
