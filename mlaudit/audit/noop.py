@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from mlaudit.core.config import AuditConfig
-from mlaudit.core.gitcmd import decode_path, run_git
 from mlaudit.core.repo import RepoInfo
-from mlaudit.scanners.git_history import list_refs
+from mlaudit.scanners.git_history import list_refs, worktree_state
 from mlaudit.store.db import Store
 
 META_KEY = "last_audit"
@@ -50,28 +49,13 @@ def config_hash(config: AuditConfig) -> str:
     return hashlib.sha256(json.dumps(config.to_json(), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def worktree_state(repo: RepoInfo) -> str:
-    """The uncommitted state: ``git status`` (all untracked files listed) with the size and mtime of each path,
-    so a file edited again after an earlier edit still changes it. Empty for a clean tree."""
-    raw = run_git(repo.root, ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all"], check=False)
-    digest = hashlib.sha256(raw)
-    for entry in raw.split(b"\0"):
-        if len(entry) > 3:
-            try:
-                st = os.lstat(repo.root / decode_path(entry[3:]))
-                digest.update(f"{st.st_size}:{st.st_mtime_ns}\n".encode())
-            except OSError:
-                digest.update(b"gone\n")
-    return digest.hexdigest() if raw else ""
-
-
 def audit_key(repo: RepoInfo, rev: str | None, config: AuditConfig) -> str | None:
     """The key of what an audit of ``repo`` at ``rev`` would read now, or None when it cannot be summarised
     cheaply (not a git repository)."""
     if not repo.is_git:
         return None
     refs = sorted((r.name, r.target) for r in list_refs(repo.root, repo.head))
-    parts = {"refs": refs, "head": repo.head, "worktree": worktree_state(repo), "rev": rev,
+    parts = {"refs": refs, "head": repo.head, "worktree": worktree_state(repo.root, repo.dirty), "rev": rev,
              "config": config_hash(config), "analyser": analyser_version()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

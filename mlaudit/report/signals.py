@@ -68,8 +68,15 @@ def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] |
 
 def _facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:
     # facts are keyed "<tree>#<analysis key>" (checks/context.py); the newest analysis of that tree is read
-    row = store.db.execute("SELECT payload FROM tree_facts WHERE (tree_key = ? OR tree_key LIKE ? || '#%') AND kind = ? "
-                           "ORDER BY rowid DESC LIMIT 1", [tree_key, tree_key, kind]).fetchone()
+    query = ("SELECT payload FROM tree_facts WHERE (tree_key = ? OR tree_key LIKE ? || '#%') AND kind = ? "
+             "ORDER BY rowid DESC LIMIT 1")
+    row = store.db.execute(query, [tree_key, tree_key, kind]).fetchone()
+    if row is None:  # a working tree's facts are stored by content; WORKTREE@<scan> names that key
+        alias = store.db.execute("SELECT payload FROM tree_facts WHERE (tree_key = ? OR tree_key LIKE ? || '#%') "
+                                 "AND kind = '@alias' ORDER BY rowid DESC LIMIT 1", [tree_key, tree_key]).fetchone()
+        if alias is not None:
+            target = json.loads(alias[0])
+            row = store.db.execute(query, [target, target, kind]).fetchone()
     try:
         return json.loads(row[0]) if row and row[0] else None
     except ValueError:

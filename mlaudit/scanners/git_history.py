@@ -8,6 +8,8 @@ needs them for every commit. ``line_counts`` computes them for the few commits a
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import secrets
 import subprocess
@@ -58,6 +60,26 @@ def list_refs(repo: Path, head: str | None = "") -> list[RefRecord]:
     if head:
         refs.append(RefRecord("HEAD", "head", head))
     return refs
+
+
+def worktree_state(repo: Path, dirty: bool | None = None) -> str:
+    """A hash of the working tree's uncommitted state: ``git status`` (every untracked file listed) with the
+    size and mtime of each listed path, so a file edited again after an earlier edit changes it too. Empty
+    for a clean tree (``dirty=False``: the caller's own ``git status`` already found it clean)."""
+    if dirty is False:
+        return ""
+    raw = run_git(repo, ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=all"], check=False)
+    if not raw:
+        return ""
+    digest = hashlib.sha256(raw)
+    for entry in raw.split(b"\0"):
+        if len(entry) > 3:
+            try:
+                st = os.lstat(repo / decode_path(entry[3:]))
+                digest.update(f"{st.st_size}:{st.st_mtime_ns}\n".encode())
+            except OSError:
+                digest.update(b"gone\n")
+    return digest.hexdigest()
 
 
 def _parse_header(chunk: bytes) -> CommitRecord:

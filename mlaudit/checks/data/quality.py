@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.data._use import training_versions
@@ -28,19 +26,26 @@ def _duplicates(ctx: CheckContext, key: str, rows: int) -> int:
     return int(rows - (1 + (hashes[1:] != hashes[:-1]).sum()))
 
 
-def _mixed(ctx: CheckContext, prof: dq.Profile, limit: float) -> list[tuple[str, float]]:
+def _numeric_shares(ctx: CheckContext, prof: dq.Profile) -> dict[str, float]:
+    """Per text column of the stored sample, the share of its non-missing values that parse as numbers."""
     cols = [c["name"] for c in prof.columns if c["type"] in ("categorical", "text") and c["arrow_type"] in ("string", "large_string")]
     if not cols:
-        return []
+        return {}
+    import pandas as pd
+
     frame = dq.sample_frame(ctx.store, prof.key)
-    out = []
+    shares = {}
     for c in cols:
         values = frame[c].dropna()
         if len(values):
-            share = float(pd.to_numeric(values, errors="coerce").notna().mean())
-            if limit <= share < 1:
-                out.append((c, share))
-    return out
+            shares[c] = float(pd.to_numeric(values, errors="coerce").notna().mean())
+    return shares
+
+
+def _mixed(ctx: CheckContext, prof: dq.Profile, limit: float) -> list[tuple[str, float]]:
+    # per content, read back on later scans (reading every stored sample again was most of a rescan's time)
+    shares = ctx.content_fact("quality.numeric_shares/1", prof.key, lambda: _numeric_shares(ctx, prof))
+    return [(c, share) for c, share in shares.items() if limit <= share < 1]
 
 
 def problems(ctx: CheckContext, v: dq.DataVersion) -> list[Evidence]:
@@ -55,7 +60,7 @@ def problems(ctx: CheckContext, v: dq.DataVersion) -> list[Evidence]:
         return [Evidence("no data rows (header only)", **at)]
     out = [Evidence(r[0], **at) for r in ctx.store.db.execute(
         "SELECT DISTINCT reason FROM scan_errors WHERE phase = 'data' AND blob = ? AND reason != 'no data rows (header only)'", [v.key])]
-    dups = _duplicates(ctx, v.key, prof.rows)
+    dups = ctx.content_fact("quality.duplicates/1", v.key, lambda: _duplicates(ctx, v.key, prof.rows))
     if dups / prof.rows > ctx.threshold(DUPLICATES):
         out.append(Evidence(f"{dups} duplicate rows ({dups / prof.rows:.1%})", value=dups, **at))
     for c in prof.columns:

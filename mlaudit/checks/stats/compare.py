@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from mlaudit.checks.stats import STATISTICS, ColumnData
+from mlaudit.checks.stats import STATISTICS, ColumnData, drift_cache
 from mlaudit.checks.stats.chooser import FEW_VALUES, SMALL_ROWS, choose
 from mlaudit.checks.stats.psi import MODERATE
 from mlaudit.checks.stats.ztest import cohens_h
@@ -99,6 +99,22 @@ class DriftReport:
         }
 
 
+def report_from_dict(d: dict[str, Any]) -> DriftReport:
+    """The DriftReport that ``to_dict`` described (for the drift cache)."""
+    def num(v: Any) -> Any:
+        return float(v) if v in ("inf", "-inf") else float("nan") if v is None else v
+
+    columns = []
+    for c in d["columns"]:
+        c = dict(c)
+        for name in ("statistic", "effect_size", "psi"):
+            c[name] = num(c[name])
+        c["sample_size"] = tuple(c["sample_size"])
+        columns.append(ColumnDrift(**c))
+    return DriftReport(d["reference"], d["current"], columns, [SchemaChange(**s) for s in d["schema_changes"]],
+                       dict(d["not_tested"]), d["share_drifted"], d["dataset_drift"], d["share_threshold"], d["sampled"])
+
+
 def _clean(v: Any) -> Any:
     if isinstance(v, float) and not np.isfinite(v):
         return None if np.isnan(v) else ("inf" if v > 0 else "-inf")
@@ -152,9 +168,23 @@ def _family(arrow_type: str) -> str:
 def compare(store: Store, ref_key: str, cur_key: str, config: AuditConfig | None = None) -> DriftReport:
     """Drift of ``cur_key`` against ``ref_key`` (stored contents), with every threshold from ``config``.
 
-    Columns are read and compared one at a time, so memory holds one column pair (not the whole sample).
+    Columns are read and compared one at a time, so memory holds one column pair (not the whole sample). The
+    result is cached in the store by (``ref_key``, ``cur_key``, settings): see ``drift_cache``.
     """
     config = config or AuditConfig()
+    settings = drift_cache.settings_key(config)
+    cached = drift_cache.load(store, ref_key, cur_key, settings)
+    if cached is not None:
+        try:
+            return report_from_dict(cached)
+        except (KeyError, TypeError, ValueError):
+            pass  # written by other code: recompute (and overwrite)
+    report = _compute(store, ref_key, cur_key, config)
+    drift_cache.save(store, ref_key, cur_key, settings, report.to_dict())
+    return report
+
+
+def _compute(store: Store, ref_key: str, cur_key: str, config: AuditConfig) -> DriftReport:
     ref, cur = _profile(store, ref_key), _profile(store, cur_key)
     report = DriftReport(ref_key, cur_key, schema_changes=schema_changes(ref, cur),
                          share_threshold=config.threshold(SHARE), sampled=ref.sampled or cur.sampled)
