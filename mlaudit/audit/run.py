@@ -17,6 +17,7 @@ from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
 from mlaudit.core.repo import RepoInfo, open_repo
 from mlaudit.core.tree import open_tree
+from mlaudit.report.waivers import with_repo_config
 from mlaudit.store.db import Store, default_store_path, open_store, scan_lock, write_transaction
 
 
@@ -98,8 +99,11 @@ def _finish_scan(store: Store, scan_id: int, status: str, error: str | None = No
 
 def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = None, *, rev: str | None = None,
           progress: Progress | None = None, config: AuditConfig | None = None) -> AuditResult:
-    """Scan, then run every check on the working tree (or on ``rev``) and store the results."""
-    config = config or load_config()
+    """Scan, then run every check on the working tree (or on ``rev``) and store the results.
+
+    The repo's own config (.mlaudit.toml / [tool.mlaudit]) overrides ``config``'s thresholds and adds path rules.
+    """
+    config = with_repo_config(config or load_config(), open_repo(repo_path).root, rev)
     summary = scan(repo_path, db, progress=progress, config=config)
     repo = summary.repo
     with open_store(summary.store_path, repo_root=repo.root) as store:

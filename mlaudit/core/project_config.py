@@ -322,5 +322,6 @@ def merge_config(user: AuditConfig, project: ProjectConfig, user_source: str = "
         thresholds[name] = value
         line = project.threshold_lines.get(name)
         sources[name] = f"{project.source}:{line}" if line else str(project.source)
-    merged = AuditConfig(thresholds=thresholds, path_rules=[*project.path_rules, *user.path_rules])
+    rules = list(dict.fromkeys([*project.path_rules, *user.path_rules]))  # merging twice changes nothing
+    merged = AuditConfig(thresholds=thresholds, path_rules=rules)
     return MergedConfig(merged, dict(sorted(sources.items())), project)
