@@ -205,17 +205,30 @@ CONCLUSIVE_VERDICTS = ("safe", "dangerous", "not-pickle")  # not-pickle: a forma
 
 
 def _inconclusive(store: Store, scan_id: int, results: list[CheckResult]) -> list[str]:
-    """What could not be fully analysed: current model files without a conclusive verdict, files a phase or a
-    check could not read."""
-    out = [f"model {m.path}: verdict {m.verdict}" for m in model_queries.list_models(store) if m.verdict not in CONCLUSIVE_VERDICTS]
+    """What could not be fully analysed, one line per file: current model files without a conclusive verdict,
+    current data files that could not be read or are not available locally (their stored state, so an incremental
+    rescan that reads nothing new still reports them), files this scan or a check could not read."""
+    found: dict[str, str] = {}
+    for m in model_queries.list_models(store):
+        if m.verdict not in CONCLUSIVE_VERDICTS:
+            found.setdefault(m.path, f"model {m.path}: verdict {m.verdict}")
+    for f in data_queries.list_data_files(store):
+        latest = data_queries.data_versions(store, f.path)[-1]
+        prof = data_queries.profile(store, f.latest_key)
+        if latest.status == "D":
+            continue
+        if prof is not None and prof.error:
+            found.setdefault(f.path, f"data {f.path}: {prof.error}")
+        elif not latest.available:
+            found.setdefault(f.path, f"data {f.path}: {latest.availability} ({latest.source})")
     for phase, where, reason in store.db.execute(
             "SELECT phase, path, reason FROM scan_errors WHERE scan_id = ? ORDER BY phase, path", [scan_id]):
-        out.append(f"{phase}: {where or '?'}: {reason}")
+        found.setdefault(where or f"?{phase}", f"{phase}: {where or '?'}: {reason}")
     for r in results:
         for ev in r.evidence:
             if ev.detail.startswith("not analysed:"):
-                out.append(f"{r.check_id}: {ev.path or '?'}: {ev.detail}")
-    return list(dict.fromkeys(out))
+                found.setdefault(ev.path or f"?{r.check_id}", f"{r.check_id}: {ev.path or '?'}: {ev.detail}")
+    return list(found.values())
 
 
 def _excluded(results: list[CheckResult], project: ProjectConfig) -> list[CheckResult]:

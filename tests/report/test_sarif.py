@@ -62,6 +62,11 @@ def test_sample_sarif_validates(name: str, sample_repo, sarif_schema: dict, tmp_
     _validate(log, sarif_schema)
     run = log["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(all_checks())
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        if rule.get("helpUri", "").startswith("file:"):  # the bundled check page, when the docs are installed
+            assert Path(rule["helpUri"].removeprefix("file://")).is_file(), rule["helpUri"]
     assert run["properties"]["thresholds"]["repro.pinned_share"] == 0.9
     assert run["results"], "every sample project has findings"
     for res in run["results"]:
