@@ -86,13 +86,24 @@ def _audit(root: Path, tmp_path: Path) -> Path:
     return db
 
 
-def test_notebook_cell_is_a_region_property(sample_repo, tmp_path: Path) -> None:
-    """A finding in a notebook carries its cell index on the region, not a made-up file line."""
+def test_notebook_cell_is_a_location_property(sample_repo, tmp_path: Path) -> None:
+    """A finding in a notebook carries its cell (and line in the cell) as properties, never a made-up file line."""
     root = sample_repo("notebook_prototype")
     log = sarif_dict(build_report(_audit(root, tmp_path), root, config=AuditConfig()))
-    cells = [loc["physicalLocation"] for r in log["runs"][0]["results"] for loc in r.get("locations", [])
+    cells = [loc for r in log["runs"][0]["results"] for loc in r.get("locations", [])
              if loc["physicalLocation"]["artifactLocation"]["uri"].endswith(".ipynb")]
-    assert cells and all("startLine" not in c.get("region", {}) and "cell" in c["region"]["properties"] for c in cells if "region" in c)
+    assert cells and all("region" not in c["physicalLocation"] and "cell" in c["properties"] for c in cells)
+    assert all(c["message"]["text"].startswith("cell ") for c in cells)
+
+
+def test_every_result_has_a_file_location(sample_repo, tmp_path: Path) -> None:
+    """Code scanning rejects a whole file when one result has no location: repository-level findings are anchored."""
+    root = sample_repo("small_service")
+    results = sarif_dict(build_report(_audit(root, tmp_path), root, config=AuditConfig()))["runs"][0]["results"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    repo_level = [r for r in results if r["properties"].get("repositoryLevel")]
+    assert repo_level and all((root / r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).is_file()
+                              for r in repo_level)
 
 
 def test_fingerprints_stable_across_rescans_and_line_moves(make_repo, tmp_path: Path) -> None:
