@@ -149,6 +149,13 @@ def test_invalid_config_names_file_and_line(text: str, where: str, what: str) ->
     assert where in str(err.value) and what in str(err.value), str(err.value)
 
 
+def test_broken_pyproject_without_mlaudit_config_is_not_a_config_error() -> None:
+    """A pyproject.toml that is not valid TOML but holds no mlaudit config does not stop the audit."""
+    assert _load('[project\nname = "x"\n').source is None
+    with pytest.raises(ProjectConfigError, match="not valid TOML"):
+        _load('[project\nname = "x"\n[tool.mlaudit]\nignore = []\n')
+
+
 def test_invalid_config_exits_2_before_scanning(make_repo, tmp_path: Path) -> None:
     """The CLI prints the error with file and line and exits 2, writing no report."""
     res, data = _report(_repo(make_repo, '[tool.mlaudit]\nthreshold = 1\n'), tmp_path)
