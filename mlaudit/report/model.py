@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mlaudit import __version__
-from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_from_row
+from mlaudit.checks.base import AREAS, CheckResult, Evidence, Status, all_checks, result_from_row
 from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
@@ -17,7 +18,7 @@ from mlaudit.core.project_config import ProjectConfig, merge_config
 from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
 from mlaudit.report.waivers import (
-    WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
+    SourceReader, WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
 )
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
@@ -100,7 +101,6 @@ class Report:
         """The waiver in force covering one finding site, or None."""
         if self.waivers is None:
             return None
-        from mlaudit.checks.base import Evidence
         key = site_line(Evidence("", path=path, line=line, cell=cell)) if line is not None else None
         return self.waivers.for_site(result.check_id, path, key)
 
@@ -255,12 +255,14 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
     path = Path(store_path)
     if not path.exists():
         raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
-    read, close = (None, lambda: None)
-    if repo_path is not None:
-        read, close = (worktree_reader(Path(repo_path)), lambda: None) if rev == WORKTREE else commit_reader(Path(repo_path), rev)
+    root = Path(repo_path) if repo_path is not None else None
+    read: SourceReader | None = None
+    close: Callable[[], None] = lambda: None  # noqa: E731
+    if root is not None:
+        read, close = (worktree_reader(root), close) if rev == WORKTREE else commit_reader(root, rev)
     try:
         if project is None:
-            project = load_repo_config(Path(repo_path), read) if read is not None else ProjectConfig()
+            project = load_repo_config(root, read) if root is not None and read is not None else ProjectConfig()
         merged = merge_config(user, project)
         return _build(path, repo_path, rev, merged.config, merged.sources, project, read, generated_at)
     finally:
