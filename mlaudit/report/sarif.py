@@ -20,6 +20,7 @@ from typing import Any
 from mlaudit import __version__
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, all_checks
 from mlaudit.report.model import Report
+from mlaudit.report.vcs import remote_url
 from mlaudit.report.waivers import finding_sites
 
 SARIF_VERSION = "2.1.0"
@@ -188,6 +189,19 @@ def _notifications(report: Report) -> list[dict[str, Any]]:
     return notes
 
 
+def _vcs(report: Report) -> dict[str, Any]:
+    """versionControlProvenance: the remote (credentials stripped), the judged commit and branch, when known."""
+    p = report.provenance
+    uri = remote_url(p.repo)
+    revision = p.head if p.rev == "WORKTREE" else p.rev
+    if uri is None or not revision:
+        return {}
+    entry: dict[str, Any] = {"repositoryUri": uri, "revisionId": revision}
+    if p.branch and p.rev == "WORKTREE":
+        entry["branch"] = p.branch
+    return {"versionControlProvenance": [entry]}
+
+
 def sarif_dict(report: Report) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log with one run."""
     base = docs_base()
@@ -213,6 +227,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             }},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(report),
                              **({"endTimeUtc": p.scanned_at} if p.scanned_at else {})}],
+            **_vcs(report),
             "automationDetails": {"id": f"mlaudit/{p.rev}/"},
             "columnKind": "unicodeCodePoints",
             "results": _results(report, p.head if p.rev == "WORKTREE" else p.rev),

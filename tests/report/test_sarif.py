@@ -138,3 +138,23 @@ def test_output_suffix_infers_sarif(audited: Audited, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["report", str(audited.root), "--db", str(audited.db), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+@pytest.mark.parametrize(("remote", "expected"), [
+    ("https://ci-bot:s3cr3t-token@example.com/team/churn.git", "https://example.com/team/churn.git"),
+    ("git@example.com:team/churn.git", "ssh://example.com/team/churn.git"),
+    ("/srv/git/churn.git", None),
+])
+def test_version_control_provenance(make_repo, tmp_path: Path, sarif_schema: dict, remote: str, expected: str | None) -> None:
+    """The origin remote (read with GitPython, credentials stripped) and the commit go into versionControlProvenance."""
+    repo: GitRepo = make_repo()
+    head = repo.commit("c", {"train.py": LEAKY, "data/train.csv": "x,y\n1,0\n2,1\n"})
+    repo.git("remote", "add", "origin", remote)
+    log = _sarif(repo.root, tmp_path / "s.sqlite")
+    _validate(log, sarif_schema)
+    vcs = log["runs"][0].get("versionControlProvenance")
+    if expected is None:
+        assert vcs is None
+    else:
+        assert vcs == [{"repositoryUri": expected, "revisionId": head, "branch": "main"}]
+    assert "s3cr3t" not in json.dumps(log)
