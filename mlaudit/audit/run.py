@@ -23,6 +23,7 @@ from mlaudit.core.progress import Progress
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.repo import RepoInfo, open_repo
 from mlaudit.core.tree import open_tree
+from mlaudit.report.waivers import with_repo_config
 from mlaudit.store.db import Store, default_store_path, open_store, scan_lock, write_transaction
 
 
@@ -171,9 +172,12 @@ def _finish_scan(store: Store, scan_id: int, status: str, error: str | None = No
 
 def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = None, *, rev: str | None = None,
           progress: Progress | None = None, config: AuditConfig | None = None) -> AuditResult:
-    """Scan, then run every check on the working tree (or on ``rev``) and store the results."""
-    config = config or load_config()
+    """Scan, then run every check on the working tree (or on ``rev``) and store the results.
+
+    The repo's own config (.mlaudit.toml / [tool.mlaudit]) overrides ``config``'s thresholds and adds path rules.
+    """
     repo, store_path = store_for(repo_path, db)
+    config = with_repo_config(config or load_config(), repo.root, rev)
     key = audit_key(repo, rev, config)  # before the scan: a change during it makes the next one rescan
     reused = _reuse(repo, store_path, key)
     if reused is not None:

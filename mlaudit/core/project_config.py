@@ -43,6 +43,7 @@ RULE_KEYS = ("glob", "role")
 WAIVER_KEYS = ("check", "path", "reason", "expires")
 INLINE = re.compile(r"#\s*mlaudit:\s*ignore\[([A-Za-z0-9_\-*, ]+)\]\s*(.*?)\s*$")
 DEFAULT_SOURCE = "default"
+MLAUDIT_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*mlaudit\b", re.M)
 
 
 class ProjectConfigError(MlauditError):
@@ -171,6 +172,8 @@ def load_project_config(root: str | Path, known_checks: Iterable[str], known_thr
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:  # its message ends "(at line N, column M)"
+            if name == "pyproject.toml" and not MLAUDIT_TABLE.search(text):
+                continue  # a broken pyproject without mlaudit config is the deps checks' finding, not a config error
             raise ProjectConfigError(f"{name}: not valid TOML: {exc}; fix the syntax") from exc
         loc = _line_locator(text)
         if name == "pyproject.toml":
@@ -322,5 +325,6 @@ def merge_config(user: AuditConfig, project: ProjectConfig, user_source: str = "
         thresholds[name] = value
         line = project.threshold_lines.get(name)
         sources[name] = f"{project.source}:{line}" if line else str(project.source)
-    merged = AuditConfig(thresholds=thresholds, path_rules=[*project.path_rules, *user.path_rules])
+    rules = list(dict.fromkeys([*project.path_rules, *user.path_rules]))  # merging twice changes nothing
+    merged = AuditConfig(thresholds=thresholds, path_rules=rules)
     return MergedConfig(merged, dict(sorted(sources.items())), project)

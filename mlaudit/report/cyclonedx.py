@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cyclonedx.model import HashAlgorithm, HashType, Property
+from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, Property, XsUri
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Commit, Component, ComponentType, Pedigree
 from cyclonedx.output.json import JsonV1Dot6
@@ -27,6 +27,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from mlaudit import __version__
 from mlaudit.checks.models._common import real_models
 from mlaudit.report.model import WORKTREE, Report
+from mlaudit.report.vcs import remote_url
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
@@ -200,6 +201,9 @@ def build_bom(report: Report) -> tuple[Bom, dict[str, dict[str, Any]], dict[str,
     repo_name = Path(p.repo).name
     root = Component(type=ComponentType.APPLICATION, name=repo_name, version=(p.head or "no-commit")[:12],
                      bom_ref=f"repo:{repo_name}", properties=[_prop("rev", p.rev), _prop("branch", p.branch or "")])
+    remote = remote_url(p.repo)
+    if remote is not None:
+        root.external_references.add(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(remote)))
     tool = Component(type=ComponentType.APPLICATION, name="mlaudit", version=__version__, bom_ref="tool:mlaudit")
     meta = BomMetaData(component=root, timestamp=datetime.fromisoformat(report.generated_at),
                        properties=[_prop("scan", p.scan_id), _prop("scanned-at", p.scanned_at)])

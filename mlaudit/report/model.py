@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mlaudit import __version__
-from mlaudit.checks.base import AREAS, CheckResult, Status, all_checks, result_from_row
+from mlaudit.checks.base import AREAS, CheckResult, Evidence, Status, all_checks, result_from_row
 from mlaudit.checks.scoring import Scorecard, score
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import StoreError
@@ -18,7 +19,7 @@ from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
 from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.report.waivers import (
-    WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
+    SourceReader, WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
 )
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
@@ -101,7 +102,6 @@ class Report:
         """The waiver in force covering one finding site, or None."""
         if self.waivers is None:
             return None
-        from mlaudit.checks.base import Evidence
         key = site_line(Evidence("", path=path, line=line, cell=cell)) if line is not None else None
         return self.waivers.for_site(result.check_id, path, key)
 
@@ -216,17 +216,30 @@ CONCLUSIVE_VERDICTS = ("safe", "dangerous", "not-pickle")  # not-pickle: a forma
 
 
 def _inconclusive(store: Store, scan_id: int, results: list[CheckResult]) -> list[str]:
-    """What could not be fully analysed: current model files without a conclusive verdict, files a phase or a
-    check could not read."""
-    out = [f"model {m.path}: verdict {m.verdict}" for m in model_queries.list_models(store) if m.verdict not in CONCLUSIVE_VERDICTS]
+    """What could not be fully analysed, one line per file: current model files without a conclusive verdict,
+    current data files that could not be read or are not available locally (their stored state, so an incremental
+    rescan that reads nothing new still reports them), files this scan or a check could not read."""
+    found: dict[str, str] = {}
+    for m in model_queries.list_models(store):
+        if m.verdict not in CONCLUSIVE_VERDICTS:
+            found.setdefault(m.path, f"model {m.path}: verdict {m.verdict}")
+    for f in data_queries.list_data_files(store):
+        latest = data_queries.data_versions(store, f.path)[-1]
+        prof = data_queries.profile(store, f.latest_key)
+        if latest.status == "D":
+            continue
+        if prof is not None and prof.error:
+            found.setdefault(f.path, f"data {f.path}: {prof.error}")
+        elif not latest.available:
+            found.setdefault(f.path, f"data {f.path}: {latest.availability} ({latest.source})")
     for phase, where, reason in store.db.execute(
             "SELECT phase, path, reason FROM scan_errors WHERE scan_id = ? ORDER BY phase, path", [scan_id]):
-        out.append(f"{phase}: {where or '?'}: {reason}")
+        found.setdefault(where or f"?{phase}", f"{phase}: {where or '?'}: {reason}")
     for r in results:
         for ev in r.evidence:
             if ev.detail.startswith("not analysed:"):
-                out.append(f"{r.check_id}: {ev.path or '?'}: {ev.detail}")
-    return list(dict.fromkeys(out))
+                found.setdefault(ev.path or f"?{r.check_id}", f"{r.check_id}: {ev.path or '?'}: {ev.detail}")
+    return list(found.values())
 
 
 def _excluded(results: list[CheckResult], project: ProjectConfig) -> list[CheckResult]:
@@ -253,12 +266,14 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
     path = Path(store_path)
     if not path.exists():
         raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
-    read, close = (None, lambda: None)
-    if repo_path is not None:
-        read, close = (worktree_reader(Path(repo_path)), lambda: None) if rev == WORKTREE else commit_reader(Path(repo_path), rev)
+    root = Path(repo_path) if repo_path is not None else None
+    read: SourceReader | None = None
+    close: Callable[[], None] = lambda: None  # noqa: E731
+    if root is not None:
+        read, close = (worktree_reader(root), close) if rev == WORKTREE else commit_reader(root, rev)
     try:
         if project is None:
-            project = load_repo_config(Path(repo_path), read) if read is not None else ProjectConfig()
+            project = load_repo_config(root, read) if root is not None and read is not None else ProjectConfig()
         merged = merge_config(user, project)
         return _build(path, repo_path, rev, merged.config, merged.sources, project, read, generated_at)
     finally:

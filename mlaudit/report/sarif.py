@@ -20,6 +20,7 @@ from typing import Any
 from mlaudit import __version__
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, all_checks
 from mlaudit.report.model import Report
+from mlaudit.report.vcs import remote_url
 from mlaudit.report.waivers import finding_sites
 
 SARIF_VERSION = "2.1.0"
@@ -32,6 +33,9 @@ LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "7.5", Severity.MEDIUM: "5.0", Severity.LOW: "2.0",
                      Severity.INFO: "0.0"}
 DOCS_BASE_ENV = "MLAUDIT_DOCS_URL"
+# Where a finding about the whole repository is anchored, first present wins.
+ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "environment.yml", "README.md", "README.rst",
+           "README.txt", "README", "Makefile", ".gitignore")
 
 
 def docs_base() -> str | None:
@@ -88,10 +92,10 @@ def fingerprint(check_id: str, path: str | None, context: str) -> str:
 def _location(ev: Evidence, message: str | None = None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": ev.path, "uriBaseId": SRCROOT}}
     props: dict[str, Any] = {}
-    if ev.cell is not None:  # a notebook: the line counts within the cell, not within the .ipynb JSON
+    if ev.cell is not None:  # a notebook: the line counts within the cell, not within the .ipynb JSON, so no region
         props = {"cell": ev.cell, **({"lineInCell": ev.line} if ev.line else {})}
-        physical["region"] = {"message": {"text": f"cell {ev.cell}" + (f", line {ev.line}" if ev.line else "")},
-                              "properties": props}
+        where = f"cell {ev.cell}" + (f", line {ev.line}" if ev.line else "")
+        message = f"{message} ({where})" if message else where
     elif ev.line:
         physical["region"] = {"startLine": int(ev.line)}
     location: dict[str, Any] = {"physicalLocation": physical}
@@ -100,6 +104,12 @@ def _location(ev: Evidence, message: str | None = None) -> dict[str, Any]:
     if ev.commit or props:
         location["properties"] = {**props, **({"commit": ev.commit} if ev.commit else {})}
     return location
+
+
+def repo_anchor(report: Report) -> str | None:
+    """The file a repository-level finding is shown on (code scanning rejects a result without a location)."""
+    root = Path(report.provenance.repo)
+    return next((name for name in ANCHORS if (root / name).is_file()), None)
 
 
 def _message(result: CheckResult, primary: Evidence | None) -> str:
@@ -112,6 +122,7 @@ def _message(result: CheckResult, primary: Evidence | None) -> str:
 
 def _results(report: Report, base_commit: str | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    anchor = repo_anchor(report)
     seen: dict[str, int] = {}
     rule_index = {cid: i for i, cid in enumerate(all_checks())}
     for r in report.results:
@@ -136,6 +147,9 @@ def _results(report: Report, base_commit: str | None) -> list[dict[str, Any]]:
                 entry["ruleIndex"] = rule_index[r.check_id]
             if primary is not None:
                 entry["locations"] = [_location(primary)]
+            elif anchor is not None:  # about the repository as a whole: shown on its root file, marked as such
+                entry["locations"] = [_location(Evidence("", path=anchor), "repository-level finding, not about this file")]
+                entry["properties"]["repositoryLevel"] = True
             if attached:
                 entry["relatedLocations"] = [dict(_location(ev, ev.detail), id=i) for i, ev in enumerate(attached, 1)]
             waiver = _waiver_of(report, r, primary)
@@ -175,6 +189,19 @@ def _notifications(report: Report) -> list[dict[str, Any]]:
     return notes
 
 
+def _vcs(report: Report) -> dict[str, Any]:
+    """versionControlProvenance: the remote (credentials stripped), the judged commit and branch, when known."""
+    p = report.provenance
+    uri = remote_url(p.repo)
+    revision = p.head if p.rev == "WORKTREE" else p.rev
+    if uri is None or not revision:
+        return {}
+    entry: dict[str, Any] = {"repositoryUri": uri, "revisionId": revision}
+    if p.branch and p.rev == "WORKTREE":
+        entry["branch"] = p.branch
+    return {"versionControlProvenance": [entry]}
+
+
 def sarif_dict(report: Report) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log with one run."""
     base = docs_base()
@@ -200,6 +227,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             }},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(report),
                              **({"endTimeUtc": p.scanned_at} if p.scanned_at else {})}],
+            **_vcs(report),
             "automationDetails": {"id": f"mlaudit/{p.rev}/"},
             "columnKind": "unicodeCodePoints",
             "results": _results(report, p.head if p.rev == "WORKTREE" else p.rev),

@@ -16,9 +16,11 @@ from typing import Any
 from pathlib import Path
 
 from mlaudit.checks.base import CheckResult, Evidence, Status, all_checks
-from mlaudit.core.config import THRESHOLDS
+from mlaudit.core.config import THRESHOLDS, AuditConfig
 from mlaudit.core.errors import MlauditError
-from mlaudit.core.project_config import CONFIG_FILES, ProjectConfig, Waiver, inline_waivers, load_project_config
+from mlaudit.core.project_config import (
+    CONFIG_FILES, ProjectConfig, Waiver, inline_waivers, load_project_config, merge_config,
+)
 from mlaudit.core.repo import open_repo
 from mlaudit.core.tree import open_tree
 
@@ -199,3 +201,14 @@ def load_repo_config(root: Path, read: SourceReader) -> ProjectConfig:
         except UnicodeDecodeError as exc:
             raise MlauditError(f"{name}: not UTF-8 text ({exc}); mlaudit reads its config as UTF-8") from exc
     return load_project_config(root, checks, THRESHOLDS, texts=texts)
+
+
+def with_repo_config(config: AuditConfig, root: Path, rev: str | None = None) -> AuditConfig:
+    """``config`` with the repo config of ``root`` (at ``rev``, else the working tree) merged in; idempotent."""
+    if rev is None:
+        return merge_config(config, load_repo_config(root, worktree_reader(root))).config
+    read, close = commit_reader(root, rev)
+    try:
+        return merge_config(config, load_repo_config(root, read)).config
+    finally:
+        close()

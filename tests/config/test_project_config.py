@@ -149,6 +149,13 @@ def test_invalid_config_names_file_and_line(text: str, where: str, what: str) ->
     assert where in str(err.value) and what in str(err.value), str(err.value)
 
 
+def test_broken_pyproject_without_mlaudit_config_is_not_a_config_error() -> None:
+    """A pyproject.toml that is not valid TOML but holds no mlaudit config does not stop the audit."""
+    assert _load('[project\nname = "x"\n').source is None
+    with pytest.raises(ProjectConfigError, match="not valid TOML"):
+        _load('[project\nname = "x"\n[tool.mlaudit]\nignore = []\n')
+
+
 def test_invalid_config_exits_2_before_scanning(make_repo, tmp_path: Path) -> None:
     """The CLI prints the error with file and line and exits 2, writing no report."""
     res, data = _report(_repo(make_repo, '[tool.mlaudit]\nthreshold = 1\n'), tmp_path)
@@ -184,3 +191,58 @@ def test_merge_orders_path_rules() -> None:
     project = _load('[[tool.mlaudit.path-rules]]\nglob = "etl/*.py"\nrole = "code"\n')
     merged = merge_config(AuditConfig(path_rules=[("etl/*", "data")]), project)
     assert merged.config.path_rules == [("etl/*.py", "code"), ("etl/*", "data")]
+
+
+def test_audit_api_applies_repo_thresholds(make_repo, tmp_path: Path) -> None:
+    """audit() itself (the app's path, no CLI) judges with the repo's thresholds, matching the report's provenance."""
+    from mlaudit.audit import audit
+    from mlaudit.report import build_report
+
+    repo = _repo(make_repo, '[tool.mlaudit.thresholds]\n"repro.pinned_share" = 0.25\n')
+    db = tmp_path / "s.sqlite"
+    result = audit(repo.root, db, config=AuditConfig())
+    pinned = next(r for r in result.results if r.check_id == "REPRO-DEPS-PINNED")
+    assert pinned.threshold == 0.25
+    report = build_report(db, repo.root, config=AuditConfig())
+    assert report.provenance.thresholds["repro.pinned_share"] == 0.25
+
+
+NOTEBOOK_CELLS = [
+    "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\nfrom sklearn.model_selection import train_test_split",
+    "df = pd.read_csv('data/train.csv')",
+    "{comment}X = StandardScaler().fit_transform(df[['x']])\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, df['y'], test_size=0.2, random_state=0)",
+]
+
+
+def _notebook(comment: str) -> str:
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": src.format(comment=comment)} for src in NOTEBOOK_CELLS]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.mark.parametrize(("comment", "waived"), [("# mlaudit: ignore[LEAK-CODE-PREPROCESS] scratch notebook\n", True),
+                                                  ("", False)])
+def test_inline_waiver_in_a_notebook_cell(make_repo, tmp_path: Path, comment: str, waived: bool) -> None:
+    """An inline waiver in a notebook cell waives the finding in that cell (lines count within the cell)."""
+    repo = make_repo()
+    repo.commit("nb", {"explore.ipynb": _notebook(comment), "data/train.csv": CSV,
+                       "pyproject.toml": PYPROJECT + ONLY_LEAKS})
+    res, data = _report(repo, tmp_path, "--fail-on", "high")
+    leak = _check(data, "LEAK-CODE-PREPROCESS")
+    assert leak["status"] == "fail" and any(e.get("cell") == 2 for e in leak["evidence"]), leak
+    assert bool(leak["waiver"] and leak["waiver"]["waived"]) is waived
+    assert res.exit_code == (0 if waived else 1), res.output
+
+
+def test_html_and_markdown_mark_the_waiver(make_repo, tmp_path: Path) -> None:
+    """The HTML and Markdown reports show the waived finding with its reason and the threshold sources."""
+    config = ONLY_LEAKS + ('[tool.mlaudit.thresholds]\n"repro.pinned_share" = 0.7\n\n[[tool.mlaudit.waivers]]\n'
+                           'check = "LEAK-CODE-PREPROCESS"\nreason = "toy data"\n')
+    repo = _repo(make_repo, config)
+    db = str(tmp_path / "s.sqlite")
+    html = CliRunner().invoke(cli, ["report", str(repo.root), "--db", db, "-f", "html"]).stdout
+    md = CliRunner().invoke(cli, ["report", str(repo.root), "--db", db, "-f", "md"]).stdout
+    assert ">waived</span> <span class=\"muted\">toy data (pyproject.toml:12)" in html
+    assert "<td>pyproject.toml:10</td>" in html
+    assert "(waived: toy data)" in md and "`repro.pinned_share=0.7` (pyproject.toml:10)" in md

@@ -68,7 +68,9 @@ def test_model_data_deps_and_graph(make_repo, tmp_path: Path) -> None:
     repo = make_repo()
     sha = repo.commit("train", {"train.py": "import pandas\n", "data/train.csv": csv, "models/model.pkl": blob,
                                 "requirements.txt": "pandas==2.2.0\nscikit-learn>=1.3\n"})
+    repo.git("remote", "add", "origin", "https://bot:token@example.com/team/churn.git")
     bom = _bom(repo.root, tmp_path)
+    assert bom["metadata"]["component"]["externalReferences"] == [{"type": "vcs", "url": "https://example.com/team/churn.git"}]
     [m] = _by_type(bom, "machine-learning-model")
     assert m["hashes"] == [{"alg": "SHA-256", "content": hashlib.sha256(blob).hexdigest()}]
     card = m["modelCard"]

@@ -62,6 +62,11 @@ def test_sample_sarif_validates(name: str, sample_repo, sarif_schema: dict, tmp_
     _validate(log, sarif_schema)
     run = log["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(all_checks())
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        if rule.get("helpUri", "").startswith("file:"):  # the bundled check page, when the docs are installed
+            assert Path(rule["helpUri"].removeprefix("file://")).is_file(), rule["helpUri"]
     assert run["properties"]["thresholds"]["repro.pinned_share"] == 0.9
     assert run["results"], "every sample project has findings"
     for res in run["results"]:
@@ -81,13 +86,24 @@ def _audit(root: Path, tmp_path: Path) -> Path:
     return db
 
 
-def test_notebook_cell_is_a_region_property(sample_repo, tmp_path: Path) -> None:
-    """A finding in a notebook carries its cell index on the region, not a made-up file line."""
+def test_notebook_cell_is_a_location_property(sample_repo, tmp_path: Path) -> None:
+    """A finding in a notebook carries its cell (and line in the cell) as properties, never a made-up file line."""
     root = sample_repo("notebook_prototype")
     log = sarif_dict(build_report(_audit(root, tmp_path), root, config=AuditConfig()))
-    cells = [loc["physicalLocation"] for r in log["runs"][0]["results"] for loc in r.get("locations", [])
+    cells = [loc for r in log["runs"][0]["results"] for loc in r.get("locations", [])
              if loc["physicalLocation"]["artifactLocation"]["uri"].endswith(".ipynb")]
-    assert cells and all("startLine" not in c.get("region", {}) and "cell" in c["region"]["properties"] for c in cells if "region" in c)
+    assert cells and all("region" not in c["physicalLocation"] and "cell" in c["properties"] for c in cells)
+    assert all(c["message"]["text"].startswith("cell ") for c in cells)
+
+
+def test_every_result_has_a_file_location(sample_repo, tmp_path: Path) -> None:
+    """Code scanning rejects a whole file when one result has no location: repository-level findings are anchored."""
+    root = sample_repo("small_service")
+    results = sarif_dict(build_report(_audit(root, tmp_path), root, config=AuditConfig()))["runs"][0]["results"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    repo_level = [r for r in results if r["properties"].get("repositoryLevel")]
+    assert repo_level and all((root / r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).is_file()
+                              for r in repo_level)
 
 
 def test_fingerprints_stable_across_rescans_and_line_moves(make_repo, tmp_path: Path) -> None:
@@ -122,3 +138,23 @@ def test_output_suffix_infers_sarif(audited: Audited, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["report", str(audited.root), "--db", str(audited.db), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+@pytest.mark.parametrize(("remote", "expected"), [
+    ("https://ci-bot:s3cr3t-token@example.com/team/churn.git", "https://example.com/team/churn.git"),
+    ("git@example.com:team/churn.git", "ssh://example.com/team/churn.git"),
+    ("/srv/git/churn.git", None),
+])
+def test_version_control_provenance(make_repo, tmp_path: Path, sarif_schema: dict, remote: str, expected: str | None) -> None:
+    """The origin remote (read with GitPython, credentials stripped) and the commit go into versionControlProvenance."""
+    repo: GitRepo = make_repo()
+    head = repo.commit("c", {"train.py": LEAKY, "data/train.csv": "x,y\n1,0\n2,1\n"})
+    repo.git("remote", "add", "origin", remote)
+    log = _sarif(repo.root, tmp_path / "s.sqlite")
+    _validate(log, sarif_schema)
+    vcs = log["runs"][0].get("versionControlProvenance")
+    if expected is None:
+        assert vcs is None
+    else:
+        assert vcs == [{"repositoryUri": expected, "revisionId": head, "branch": "main"}]
+    assert "s3cr3t" not in json.dumps(log)
