@@ -91,7 +91,7 @@ class CheckContext:
                     "INSERT OR REPLACE INTO tree_facts(tree_key, kind, payload) VALUES (?, ?, ?)",
                     [key, kind, json.dumps(value, default=str)],
                 )
-        if key.startswith(WORKTREE_PREFIX) and not self._facts:
+        if key.startswith(WORKTREE_PREFIX) and set(self._facts) <= {"_analysis"}:  # the first fact of this context
             self._alias_worktree(key)
         self._facts[kind] = value
         return value

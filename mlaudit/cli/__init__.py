@@ -14,13 +14,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("mlaudit.cli.scan_cmd", "Scan a repository into its store."),
     "checks": ("mlaudit.cli.checks_cmd", "Run every check and print the verdicts."),
     "demo": ("mlaudit.cli.demo_cmd", "Build a sample project, audit it, show it."),
-    "data": ("mlaudit.cli.data_cmd", "List data files and every stored version."),
+    "data": ("mlaudit.cli.data_cmd", "List data files and every stored version; `data diff` compares two."),
     "drift": ("mlaudit.cli.drift_cmd", "Compare two data versions or files for drift."),
     "models": ("mlaudit.cli.models_cmd", "List model files with security verdicts."),
     "compare": ("mlaudit.cli.compare_cmd", "Compare two model versions side by side."),
     "leakage": ("mlaudit.cli.leakage_cmd", "Find train/test leakage in data and code."),
     "history": ("mlaudit.cli.history_cmd", "Score the repository at every tag."),
-    "report": ("mlaudit.cli.report_cmd", "Write the audit as HTML, PDF, Markdown, JSON."),
+    "report": ("mlaudit.cli.report_cmd", "Write the audit as HTML, PDF, Markdown, JSON, SARIF, CycloneDX."),
     "gui": ("mlaudit.cli.gui_cmd", "Open the desktop app."),
 }
 COMMAND_MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))

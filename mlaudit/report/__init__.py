@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mlaudit.core.errors import MlauditError
-from mlaudit.report.model import Report, build_report
+
+if TYPE_CHECKING:
+    from mlaudit.report.model import Report, build_report
+
+
+def __getattr__(name: str) -> Any:
+    """``Report`` and ``build_report`` load the report model on first use (a no-op rescan never needs it)."""
+    if name in ("Report", "build_report"):
+        from mlaudit.report import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'mlaudit.report' has no attribute {name!r}")
 
 FORMATS = ("html", "pdf", "md", "json", "sarif", "cyclonedx")
 

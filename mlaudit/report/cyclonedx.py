@@ -163,8 +163,9 @@ def _models(store: Store, parts: _Parts, commits: dict[str, Component], data_ref
 def _dependencies(store: Store, report: Report, parts: _Parts, commits: dict[str, Component]) -> None:
     """Declared Python dependencies of the judged tree (the deps facts the checks computed), pinned versions kept."""
     key = f"WORKTREE@{report.provenance.scan_id}" if report.provenance.rev == WORKTREE else report.provenance.rev
-    row = store.db.execute("SELECT payload FROM tree_facts WHERE tree_key = ? AND kind = 'deps'", [key]).fetchone()
-    facts = json.loads(row[0]) if row and row[0] else {}
+    from mlaudit.report.signals import stored_facts
+
+    facts = stored_facts(store, key, "deps") or {}
     libs: dict[str, Component] = {}
     for pkg in facts.get("packages", []):
         name, spec = str(pkg.get("name") or ""), str(pkg.get("spec") or "")

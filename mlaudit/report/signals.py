@@ -66,7 +66,8 @@ def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] |
     return out
 
 
-def _facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:
+def stored_facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:
+    """The facts of ``kind`` stored for a tree: its newest analysis (a working tree through its alias row)."""
     # facts are keyed "<tree>#<analysis key>" (checks/context.py); the newest analysis of that tree is read
     query = ("SELECT payload FROM tree_facts WHERE (tree_key = ? OR tree_key LIKE ? || '#%') AND kind = ? "
              "ORDER BY rowid DESC LIMIT 1")
@@ -89,7 +90,7 @@ def stored_release_signals(store: Store, tree_key: str | None, at_time: int | No
     tables = set(store.db.table_names())
     code = docker = ci = None
     if tree_key:
-        code, docker, ci = (_facts(store, tree_key, k) for k in ("code", "docker", "ci"))
+        code, docker, ci = (stored_facts(store, tree_key, k) for k in ("code", "docker", "ci"))
     models = [r[0] for r in store.db.execute("SELECT path FROM path_roles WHERE role = 'model'")]
     registered: list[dict[str, Any]] = []
     if at_time is None and "mlflow_model_versions" in tables:

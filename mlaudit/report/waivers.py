@@ -189,7 +189,6 @@ def commit_reader(root: Path, rev: str) -> tuple[SourceReader, Callable[[], None
 
 def load_repo_config(root: Path, read: SourceReader) -> ProjectConfig:
     """The repo config (.mlaudit.toml or [tool.mlaudit]) as ``read`` sees it, validated against every check."""
-    checks = list(all_checks())  # also declares every threshold
     texts: dict[str, str | None] = {}
     for name in CONFIG_FILES:
         data = read(name)
@@ -200,6 +199,9 @@ def load_repo_config(root: Path, read: SourceReader) -> ProjectConfig:
             texts[name] = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise MlauditError(f"{name}: not UTF-8 text ({exc}); mlaudit reads its config as UTF-8") from exc
+    if texts.get(".mlaudit.toml") is None and "mlaudit" not in (texts.get("pyproject.toml") or ""):
+        return ProjectConfig()  # nothing to validate: the checks (and their imports) are not loaded for it
+    checks = list(all_checks())  # also declares every threshold
     return load_project_config(root, checks, THRESHOLDS, texts=texts)
 
 

@@ -274,7 +274,11 @@ def _profile(source: Source, name: str, sample_rows: int, as_text: bool, bounds:
 
 def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Schema, batches: Any, bounds: ReadBounds,
                      deadline: float) -> DataProfile:
-    if len(set(schema.names)) != len(schema.names):
+    try:
+        names = schema.names
+    except UnicodeDecodeError as exc:  # pyarrow decodes the header lazily
+        raise DataReadError(f"the column names are not valid UTF-8 ({exc.reason}); save the file as UTF-8") from None
+    if len(set(names)) != len(names):
         dupes = sorted({n for n in schema.names if schema.names.count(n) > 1})
         raise DataReadError(f"duplicate column names: {', '.join(dupes[:5])}")
     nested = [i for i, t in enumerate(schema.types) if pa.types.is_nested(t)]
