@@ -208,12 +208,15 @@ def _reuse(repo: RepoInfo, store_path: Path, key: str | None) -> AuditResult | N
     """The stored verdicts of the last audit when nothing it read has changed (no-op rescan: nothing written)."""
     if key is None or not store_path.exists():
         return None
-    with open_store(store_path, repo_root=repo.root, readonly=True) as store:
-        found = stored_audit(store, key)
-        if found is None:
-            return None
-        rows = store.db.execute_returning_dicts("SELECT * FROM check_results WHERE scan_id = ? AND rev = ? ORDER BY rowid",
-                                                [found.scan_id, found.label])
+    try:
+        with open_store(store_path, repo_root=repo.root, readonly=True) as store:
+            found = stored_audit(store, key)
+            if found is None:
+                return None
+            rows = store.db.execute_returning_dicts("SELECT * FROM check_results WHERE scan_id = ? AND rev = ? ORDER BY rowid",
+                                                    [found.scan_id, found.label])
+    except (sqlite3.OperationalError, StoreError):  # a store another scan is creating right now: scan (waits for its lock)
+        return None
     counts = {name: 0 for name in found.counts} | {"reused_scan": found.scan_id}
     return AuditResult(repo, store_path, found.scan_id, found.rev, [result_from_row(r) for r in rows], counts)
 
