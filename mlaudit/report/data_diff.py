@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from mlaudit.checks.stats.compare import DriftReport, compare
+from mlaudit.checks.stats.compare import DriftReport, compare, stored_profile
 from mlaudit.core.config import AuditConfig
 from mlaudit.core.errors import MlauditError
 from mlaudit.store import data_queries as dq
@@ -82,15 +82,6 @@ class DataDiff:
         d["drift"] = self.drift.to_dict() if self.drift is not None else None
         d["identical"] = self.identical
         return d
-
-
-def _profile(store: Store, key: str) -> dq.Profile:
-    prof = dq.profile(store, key)
-    if prof is None:
-        raise MlauditError(f"content {key[:16]} has no stored profile; run `mlaudit scan` on the repository first")
-    if prof.error:
-        raise MlauditError(f"content {key[:16]} could not be read when it was scanned: {prof.error}")
-    return prof
 
 
 def _sorted(a: np.ndarray) -> np.ndarray:
@@ -228,7 +219,7 @@ def _changed_rows(store: Store, diff: DataDiff, pa: dq.Profile, pb: dq.Profile, 
 def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, config: AuditConfig | None = None,
               drift: bool = True) -> DataDiff:
     """The diff of stored contents ``a_key`` -> ``b_key`` (store only; milliseconds for millions of rows)."""
-    pa, pb = _profile(store, a_key), _profile(store, b_key)
+    pa, pb = stored_profile(store, a_key), stored_profile(store, b_key)
     ha, hb = dq.row_hashes(store, a_key), dq.row_hashes(store, b_key)
     rows_a, rows_b = int(pa.rows or 0), int(pb.rows or 0)
     notes: list[str] = []

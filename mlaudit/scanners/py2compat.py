@@ -352,7 +352,7 @@ def _fix_print_exec(toks: list[_Token], idx: list[int]) -> None:
     nxt = toks[rest[0]] if rest else None
     if nxt is not None and nxt.kind == "op":
         if nxt.text == "(" and _closes_at_end(toks, rest):
-            return  # print("a") / exec(code): already a call
+            return  # print("a") / exec(code): already a call  # audited-safe: source text is rewritten, never run
         spaced = toks[idx[0] + 1].kind == "ws"
         if nxt.text in ("=", ".", ",", ")", ":", "==", "|", "&", "/") or not spaced and nxt.text != "(":
             return  # the name used as a value (print = f, print.x, print[0]), not a statement
@@ -361,7 +361,7 @@ def _fix_print_exec(toks: list[_Token], idx: list[int]) -> None:
         in_at = next((i for i in rest if toks[i].kind == "name" and toks[i].text == "in"), None)
         if in_at is not None:
             toks[in_at].text = ","
-        head.text = "exec("
+        head.text = "exec("  # audited-safe: rewrites the token text for ast.parse; nothing is executed
         toks[last].text += ")"
         return
     suffix = ")"

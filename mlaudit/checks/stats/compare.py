@@ -123,7 +123,8 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def _profile(store: Store, key: str) -> dq.Profile:
+def stored_profile(store: Store, key: str) -> dq.Profile:
+    """The stored profile of a content; MlauditError when it is missing or could not be read."""
     prof = dq.profile(store, key)
     if prof is None:
         raise MlauditError(f"content {key} has no stored profile; run `mlaudit scan` first")
@@ -185,7 +186,7 @@ def compare(store: Store, ref_key: str, cur_key: str, config: AuditConfig | None
 
 
 def _compute(store: Store, ref_key: str, cur_key: str, config: AuditConfig) -> DriftReport:
-    ref, cur = _profile(store, ref_key), _profile(store, cur_key)
+    ref, cur = stored_profile(store, ref_key), stored_profile(store, cur_key)
     report = DriftReport(ref_key, cur_key, schema_changes=schema_changes(ref, cur),
                          share_threshold=config.threshold(SHARE), sampled=ref.sampled or cur.sampled)
     small = int(config.threshold(SMALL_ROWS))
