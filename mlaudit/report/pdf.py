@@ -153,7 +153,34 @@ def _state(need: dict) -> str:
     return str(need.get("state") or ("met" if need["met"] else need["status"]))
 
 
+HEIGHT = A4[1] - 3.4 * cm  # the frame SimpleDocTemplate leaves between the top and bottom margins
+MAX_SIGNALS = 4  # deployment signals listed per stage in the matrix before "and N more"
+
+
 def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
+    """The executive summary page: shows as many steps and signals as fit on one page (at least one step)."""
+    for steps, signals in ((TOP_STEPS, MAX_SIGNALS), (TOP_STEPS, 2), (4, 2), (3, 2), (3, 1), (2, 1), (1, 1)):
+        page = _summary_page(report, s, steps, signals)
+        if _height(page) <= HEIGHT:
+            break
+    return page + [PageBreak()]
+
+
+def _height(flowables: list) -> float:
+    """The height these flowables take in the page frame, spacing included."""
+    total = 0.0
+    for f in flowables:
+        total += f.wrap(WIDTH, HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def _signals(found: list, limit: int) -> list[str]:
+    """At most ``limit`` signal lines, then how many more there are."""
+    lines = ["• " + escape(r.detail) for r in found[:limit]]
+    return lines + ([f"… and {len(found) - limit} more in Appendix A (stage checks)"] if len(found) > limit else [])
+
+
+def _summary_page(report: Report, s: dict[str, ParagraphStyle], steps: int, signals: int) -> list:
     d = report.scorecard.decision
     out: list = [_p("Executive summary", s["h1"]),
                  _p(f"Operating stage: {d.operating} (from deployment evidence). Meets every need of: {d.meets}. "
@@ -162,28 +189,28 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
                  _p("Decision matrix", s["h2"])]
     rows = [[_p(h, s["cellb"]) for h in ("stage", "recognised by (found here)", "what it needs", "all met")]]
     for need in d.needs:
-        found = "notebooks and scripts; serving code or a container nothing deploys" + "".join(
-            "<br/>• " + escape(r.detail) for r in d.signals.get("prototyping", [])) if need.stage == "prototyping" else (
-            "<br/>".join("• " + escape(r.detail) for r in d.signals.get(need.stage, [])) or "no evidence")
+        found = _signals(d.signals.get(need.stage, []), signals)
+        if need.stage == "prototyping":
+            found = ["notebooks and scripts; serving code or a container nothing deploys"] + found
         items = "<br/>".join(
             f'<font color="{NEED_HEX.get(_state(n), STATUS_HEX["fail"])}">{escape(_state(n))}</font> '
             f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
         label = need.stage + (" (operating)" if need.stage == d.operating else "")
-        rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), Paragraph(found, s["cell"]),
+        rows.append([_p(label, s["cellb"] if need.stage == d.operating else s["cell"]), Paragraph("<br/>".join(found) or "no evidence", s["cell"]),
                      Paragraph(items, s["cell"]), _p("yes" if need.met else "no", s["cell"])])
     out.append(_table(rows, [2.6 * cm, 4.6 * cm, WIDTH - 8.4 * cm, 1.2 * cm]))
     out.append(_p("A need is met only when its check passes: a warn is partly met, unknown is not measured, not applicable "
                   "is n/a. A stage is met when every need of it and of each stage below it is met.", s["muted"]))
-    shown = f" ({min(TOP_STEPS, len(d.next_steps))} of {len(d.next_steps)})" if d.next_steps else ""
+    shown = f" ({min(steps, len(d.next_steps))} of {len(d.next_steps)})" if d.next_steps else ""
     out.append(_p(f"Top next steps{shown}", s["h2"]))
     rows = [[_p(h, s["cellb"]) for h in ("#", "action", "why and evidence")]]
-    for step in d.next_steps[:TOP_STEPS]:
+    for step in d.next_steps[:steps]:
         why = escape(_clip(step.why, 220)) + "".join(f"<br/>• {escape(_clip(e, 150))}" for e in step.evidence[:1])
         action = f"<b>{escape(step.kind)}</b> · {escape(step.check_id)}<br/>{escape(step.action)}"
         rows.append([_p(step.rank, s["cell"]), Paragraph(action, s["cell"]), Paragraph(why, s["cell"])])
     if not d.next_steps:
         rows.append(["", _p("Every need of every stage is met.", s["cell"]), ""])
-    out += [_table(rows, [0.7 * cm, 6.4 * cm, WIDTH - 7.1 * cm]), PageBreak()]
+    out.append(_table(rows, [0.7 * cm, 6.4 * cm, WIDTH - 7.1 * cm]))
     return out
 
 
