@@ -53,9 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
+    from mlaudit.sample_projects.gitrepo import GitRepo
+
     from mlaudit.audit import scan
     from mlaudit.report.data_diff import data_diff
-    from mlaudit.sample_projects.gitrepo import GitRepo
     from mlaudit.store import data_queries as dq
     from mlaudit.store.db import open_store
 

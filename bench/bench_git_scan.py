@@ -230,7 +230,7 @@ def time_scan(repo: Path, db: Path) -> tuple[float, float, dict[str, float], dic
     marks: list[tuple[str, float]] = []
 
     def listen(event: ProgressEvent) -> None:
-        if not marks or marks[-1][0] != event.phase and event.done == 0:
+        if not marks or (marks[-1][0] != event.phase and event.done == 0):
             marks.append((event.phase, time.perf_counter()))
 
     c0, t0 = cpu_seconds(), time.perf_counter()

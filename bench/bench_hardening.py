@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from mlaudit.sample_projects.gitrepo import GitRepo  # noqa: E402
-from tests.hardening import faults, matrix  # noqa: E402
+from mlaudit.sample_projects.gitrepo import GitRepo
+
+from tests.hardening import faults, matrix
 
 RSS_CAP_MIB = 1536
 WALL_CAP_S = 60.0

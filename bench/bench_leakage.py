@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import scan
 from mlaudit.audit.leakage import leakage
 from mlaudit.checks.leakage.measures import entity_overlap, overlap, target_leaks, temporal
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.scanners.leakage import CODE_CHECKS, analyze_file, link_files
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "leakage" / "corpus"

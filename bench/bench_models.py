@@ -37,10 +37,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from mlaudit.scanners.models import Limits, scan_model_bytes  # noqa: E402
-from mlaudit.scanners.models.compress import codec_of, decompress  # noqa: E402
-from tests.models import corpus  # noqa: E402
-from tests.models.bypass_corpus import write_corpus  # noqa: E402
+from mlaudit.scanners.models import Limits, scan_model_bytes
+from mlaudit.scanners.models.compress import codec_of, decompress
+from tests.models import corpus
+from tests.models.bypass_corpus import write_corpus
 
 OLD_VERDICTS = {"unknown-globals": "inconclusive", "malformed": "inconclusive", "unread": "inconclusive"}  # mlaudit < 3
 
@@ -231,8 +231,9 @@ def decompress_floor(folder: Path, repeat: int) -> tuple[float, int]:
 
 def bench_history(tmp: Path, commits: int, rows: int) -> None:
     """Scan a repo whose model is retrained at every commit; then rescan (incremental) and run the model checks."""
-    from mlaudit.audit import audit, scan
     from mlaudit.sample_projects.gitrepo import GitRepo
+
+    from mlaudit.audit import audit, scan
 
     repo = GitRepo(tmp / "history")
     for i in range(commits):

@@ -15,11 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from mlaudit.sample_projects.registry import RECIPES
+
 from mlaudit.audit import audit
 from mlaudit.audit.history import maturity_history
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import FORMATS, build_report, render
-from mlaudit.sample_projects.registry import RECIPES
 
 TARGET_SECONDS = 5.0
 

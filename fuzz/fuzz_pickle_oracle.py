@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.models.opcode_corpus import programs  # noqa: E402
-from tests.models.pickle_oracle import compare  # noqa: E402
+from tests.models.opcode_corpus import programs
+from tests.models.pickle_oracle import compare
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:

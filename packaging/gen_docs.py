@@ -6,7 +6,6 @@ Usage: python packaging/gen_docs.py [--check] [DOCS_DIR]   (default DOCS_DIR: do
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 

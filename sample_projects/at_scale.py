@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from mlaudit.sample_projects import at_scale_files as F
 from mlaudit.sample_projects.gitrepo import BASE_TIME, GitRepo
 from mlaudit.sample_projects.mlflow_store import Run, Tracking, mlmodel
@@ -228,7 +227,7 @@ def build(dest: Path) -> Path:
         metrics_text = json.dumps(metrics, indent=2) + "\n"
         run_id = hashlib.md5(f"churn-run-{i}".encode()).hexdigest()
         start_ms = (BASE_TIME + repo.tick * 3600 + 600) * 1000
-        created = datetime.fromtimestamp(start_ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        created = datetime.fromtimestamp(start_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         tracking.runs.append(Run(
             run_id=run_id, name=f"weekly-retrain-{i}", start_ms=start_ms, git_commit=repo.git("rev-parse", "HEAD"),
             params={"n_estimators": str(n_est), "max_depth": str(depth), "learning_rate": "0.1"},

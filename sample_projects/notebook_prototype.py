@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.sample_projects.parts import csv_text, notebook, pickle_bytes, unsafe_pickle
 

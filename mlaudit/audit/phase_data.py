@@ -27,8 +27,16 @@ from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained
 from mlaudit.core.tree import WorkingTreeSource
 from mlaudit.scanners.data.profile import PROFILER_VERSION, DataProfile, profile_file
 from mlaudit.scanners.data.readers import DataReadError, FileSource, ReadBounds, Source, StreamSource, data_format
-from mlaudit.scanners.data.sources import (AVAILABLE, MISSING, dvc_cache_file, expand_dvc_out, git_blob_id_of,
-                                          lfs_object, lfs_pointer, repo_relative)
+from mlaudit.scanners.data.sources import (
+    AVAILABLE,
+    MISSING,
+    dvc_cache_file,
+    expand_dvc_out,
+    git_blob_id_of,
+    lfs_object,
+    lfs_pointer,
+    repo_relative,
+)
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
 from mlaudit.store.db import Store
 from mlaudit.store.rowhash_codec import encode_chunks

@@ -30,7 +30,7 @@ def _limits(ctx: ScanContext) -> Limits:
 
 
 def _row(key: str, report: ModelReport, seconds: float) -> tuple:
-    dump = lambda v: json.dumps(v, default=str)  # noqa: E731
+    dump = lambda v: json.dumps(v, default=str)
     metadata = {**report.metadata, "verdict_reasons": report.reasons}  # the reasons travel with the analysis
     return (key, report.sha256, report.size, report.format, report.verdict, dump(report.globals), dump(report.dangerous),
             dump(report.unknown), report.estimator, dump(report.library_versions), dump(report.hyperparameters),

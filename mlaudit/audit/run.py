@@ -15,8 +15,8 @@ from mlaudit.audit.noop import StoredAudit, audit_key, remember_audit, stored_au
 from mlaudit.audit.phases import Phase, ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
-from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core import tempdir, yamlload
+from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import Cancelled, StoreError
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.progress import Progress
@@ -140,7 +140,7 @@ def _run_phase(ctx: ScanContext, store: Store, phase: Phase) -> None:
             )
     except (StoreError, Cancelled):
         raise
-    except Exception as exc:  # noqa: BLE001 - the guard: one phase's failure is a finding, not the end of the audit
+    except Exception as exc:
         if is_store_failure(exc):
             raise
         reason = f"the {phase.name} phase stopped on an unexpected error and was skipped: {type(exc).__name__}: {str(exc)[:300]}"

@@ -58,7 +58,7 @@ class Evidence:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Evidence":
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
         return cls(**{k: d.get(k) for k in ("detail", "path", "line", "commit", "cell", "value")} | {"detail": d.get("detail", "")})
 
 
@@ -77,7 +77,7 @@ class CheckResult:
     severity: Severity = Severity.MEDIUM
     title: str = ""
     area: str = ""
-    coverage: "Coverage | None" = None  # what the check analysed and skipped (set by run_checks)
+    coverage: Coverage | None = None  # what the check analysed and skipped (set by run_checks)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,7 +101,7 @@ class Check:
     ml_test_score: ClassVar[tuple[str, ...]] = ()  # ML Test Score test ids it decides, e.g. ("infra-1",)
     severity: ClassVar[Severity] = Severity.MEDIUM  # severity when it fails
 
-    def run(self, ctx: "CheckContext") -> CheckResult:
+    def run(self, ctx: CheckContext) -> CheckResult:
         raise NotImplementedError
 
     def result(self, status: Status | str, points: float = 0.0, *, value: Any = None, threshold: Any = None,
@@ -153,7 +153,7 @@ def all_checks() -> dict[str, type[Check]]:
     return dict(sorted(_REGISTRY.items(), key=lambda kv: (list(AREAS).index(kv[1].area), kv[0])))
 
 
-def run_checks(ctx: "CheckContext", ids: list[str] | None = None) -> list[CheckResult]:
+def run_checks(ctx: CheckContext, ids: list[str] | None = None) -> list[CheckResult]:
     """Run checks; one that raises becomes an ``error`` result and the others go on. Each result gets its
     coverage (what it analysed, what it skipped); a pass or N/A drawn on skipped input becomes unknown."""
     from mlaudit.checks.coverage import attach

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit import __version__
-
 from mlaudit.core.config import AuditConfig
 from mlaudit.core.progress import Progress
 from mlaudit.core.repo import RepoInfo

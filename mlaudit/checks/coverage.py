@@ -98,7 +98,7 @@ class Coverage:
                 "skipped_total": self.skipped_total, "claim": self.claim}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "Coverage | None":
+    def from_dict(cls, d: dict[str, Any] | None) -> Coverage | None:
         if not d:
             return None
         return cls(list(d.get("inputs") or []), list(d.get("analysed") or []), [dict(s) for s in d.get("skipped") or []],
@@ -124,7 +124,7 @@ def _where(item: dict[str, Any]) -> str:
     return where
 
 
-def _facts_input(ctx: "CheckContext", kind: str, cov: Coverage) -> None:
+def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
     facts = ctx.facts(kind)
     errors = facts.get("errors") or []
     if kind == "code":
@@ -142,7 +142,7 @@ def _facts_input(ctx: "CheckContext", kind: str, cov: Coverage) -> None:
         cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"))
 
 
-def _data_input(ctx: "CheckContext", cov: Coverage) -> None:
+def _data_input(ctx: CheckContext, cov: Coverage) -> None:
     from mlaudit.store import data_queries as dq
 
     if "data_versions" not in ctx.store.db.table_names():
@@ -163,7 +163,7 @@ def _data_input(ctx: "CheckContext", cov: Coverage) -> None:
     cov.analysed.append(f"{read} data file(s) profiled" + (" (sampled rows)" if read else ""))
 
 
-def _models_input(ctx: "CheckContext", cov: Coverage) -> None:
+def _models_input(ctx: CheckContext, cov: Coverage) -> None:
     from mlaudit.store.model_queries import list_models
 
     read = 0
@@ -175,14 +175,14 @@ def _models_input(ctx: "CheckContext", cov: Coverage) -> None:
     cov.analysed.append(f"{read} current model file(s) analysed by content")
 
 
-def _history_input(ctx: "CheckContext", cov: Coverage) -> None:
+def _history_input(ctx: CheckContext, cov: Coverage) -> None:
     n = ctx.store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0] if "commits" in ctx.store.db.table_names() else 0
     cov.analysed.append(f"{n} commit(s) of git history")
     if getattr(ctx.repo, "shallow", False):
         cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available")
 
 
-def _tracking_input(ctx: "CheckContext", cov: Coverage) -> None:
+def _tracking_input(ctx: CheckContext, cov: Coverage) -> None:
     db = ctx.store.db
     runs = db.execute("SELECT COUNT(*) FROM mlflow_runs").fetchone()[0] if "mlflow_runs" in db.table_names() else 0
     cov.analysed.append(f"{runs} MLflow run(s), DVC metadata and metrics/params files")
@@ -192,7 +192,7 @@ def _tracking_input(ctx: "CheckContext", cov: Coverage) -> None:
             cov.add_skipped(str(path or "?"), str(reason))
 
 
-def compute(ctx: "CheckContext", check_id: str) -> Coverage:
+def compute(ctx: CheckContext, check_id: str) -> Coverage:
     """The coverage of one check's declared inputs on the judged tree."""
     inputs, claim = INPUTS.get(check_id, ((), PRESENCE))
     cov = Coverage(list(inputs), claim=claim)
@@ -215,7 +215,7 @@ def compute(ctx: "CheckContext", check_id: str) -> Coverage:
     return cov
 
 
-def attach(ctx: "CheckContext", result: CheckResult) -> CheckResult:
+def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
     """Set the result's coverage; no pass (``all`` claims) and no N/A on input that was skipped."""
     cov = compute(ctx, result.check_id)
     own = result.coverage

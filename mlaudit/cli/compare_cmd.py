@@ -18,7 +18,7 @@ from mlaudit.store.db import open_store
 
 def _git_rev(repo: RepoInfo, spec: str) -> str:
     """``path@HEAD~1`` style revisions resolved with git; other specs unchanged."""
-    if "@" not in spec or "/" not in spec.split("@", 1)[0] and "." not in spec.split("@", 1)[0]:
+    if "@" not in spec or ("/" not in spec.split("@", 1)[0] and "." not in spec.split("@", 1)[0]):
         return spec
     path, _, rev = spec.rpartition("@")
     if not repo.is_git or rev.upper() in ("WORKTREE", "HEAD") or not rev:

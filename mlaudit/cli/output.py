@@ -21,14 +21,14 @@ def print_checks(results: list[CheckResult], header: str | None = None) -> None:
         click.echo(header)
     width = max((len(r.check_id) for r in results), default=10)
     for r in results:
-        status = click.style(f"{str(r.status):<14}", fg=STATUS_COLORS.get(r.status))
+        status = click.style(f"{r.status!s:<14}", fg=STATUS_COLORS.get(r.status))
         click.echo(f"{r.check_id:<{width}}  {status} {r.points:>3g}  {r.message or r.title}")
 
 
 def scan_summary_json(result: AuditResult) -> dict[str, Any]:
     """The ``scan --json`` object: counts of what the store holds, plus every check result."""
     with open_store(result.store_path, repo_root=result.repo.root) as store:
-        q = lambda sql: store.db.execute(sql).fetchone()[0]  # noqa: E731
+        q = lambda sql: store.db.execute(sql).fetchone()[0]
         tables = set(store.db.table_names())
         data_files = q("SELECT COUNT(*) FROM path_roles WHERE role = 'data'")
         model_files = q("SELECT COUNT(*) FROM path_roles WHERE role = 'model'")

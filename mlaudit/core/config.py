@@ -70,7 +70,7 @@ class AuditConfig:
         return {"thresholds": dict(self.thresholds), "path_rules": [list(r) for r in self.path_rules]}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "AuditConfig":
+    def from_json(cls, data: dict[str, Any]) -> AuditConfig:
         rules = [(str(p), str(r)) for p, r in data.get("path_rules", [])]
         return cls(thresholds={str(k): float(v) for k, v in data.get("thresholds", {}).items()}, path_rules=rules)
 

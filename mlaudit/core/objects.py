@@ -188,7 +188,7 @@ class GitObjects:
                 self._proc.stdout.close()
             self._proc = None
 
-    def __enter__(self) -> "GitObjects":
+    def __enter__(self) -> GitObjects:
         return self
 
     def __exit__(self, *exc: object) -> None:

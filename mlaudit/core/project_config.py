@@ -43,7 +43,7 @@ RULE_KEYS = ("glob", "role")
 WAIVER_KEYS = ("check", "path", "reason", "expires")
 INLINE = re.compile(r"#\s*mlaudit:\s*ignore\[([A-Za-z0-9_\-*, ]+)\]\s*(.*?)\s*$")
 DEFAULT_SOURCE = "default"
-MLAUDIT_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*mlaudit\b", re.M)
+MLAUDIT_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*mlaudit\b", re.MULTILINE)
 
 
 class ProjectConfigError(MlauditError):
@@ -113,7 +113,7 @@ class MergedConfig:
     project: ProjectConfig
 
 
-def _line_locator(text: str) -> "_Locator":
+def _line_locator(text: str) -> _Locator:
     return _Locator(text.splitlines())
 
 

@@ -72,7 +72,7 @@ def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], re.P
         else:
             body = fnmatch.translate(pattern)[4:-3]
             by_path.append(f"(?P<r{i}>(?:.*/)?{body})")
-    join = lambda parts: re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")  # noqa: E731
+    join = lambda parts: re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")
     return join(by_name), join(by_path), list(rules)
 
 
@@ -92,7 +92,7 @@ def classify_by_rules(path: str, extra_rules: Iterable[tuple[str, str]] = ()) ->
 
 def sniff_role(head: bytes) -> str | None:
     """A role from a file's first bytes, for paths the rules leave as 'other' or ambiguous."""
-    if head.startswith(PICKLE_MAGIC) or head[:2] == b"PK" and b"data.pkl" in head[:512]:
+    if head.startswith(PICKLE_MAGIC) or (head[:2] == b"PK" and b"data.pkl" in head[:512]):
         return "model"
     if head.startswith(b"\x89HDF\r\n\x1a\n") or head.startswith(b"GGUF"):
         return "model"

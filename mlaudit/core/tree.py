@@ -54,7 +54,7 @@ class TreeSource(ABC):
     def _list(self) -> Iterator[TreeEntry]: ...
 
     @abstractmethod
-    def _open_entry(self, entry: TreeEntry) -> "contextmanager[BinaryIO]": ...  # type: ignore[valid-type]
+    def _open_entry(self, entry: TreeEntry) -> contextmanager[BinaryIO]: ...  # type: ignore[valid-type]
 
     def entries(self) -> dict[str, TreeEntry]:
         """Every entry of the tree by path (listed once, then cached)."""

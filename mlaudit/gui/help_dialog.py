@@ -5,8 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QSplitter, QTableWidget,
-    QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from mlaudit.checks.base import AREAS, all_checks
@@ -109,7 +119,7 @@ class CheckHelpDialog(QDialog):
     def _follow(self, url: QUrl) -> None:
         """Links between pages: ``ID.md`` opens that check, ``../report/<area>.md`` lists the area's checks."""
         name = url.fileName()
-        stem = name[:-3] if name.endswith(".md") else name
+        stem = name.removesuffix(".md")
         if stem in all_checks():
             self.show_check(stem)
         elif stem in AREAS:

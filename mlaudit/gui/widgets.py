@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QHeaderView, QLabel, QStackedLayout, QTableView, QVBoxLayout, QWidget,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from mlaudit.gui.theme import readable
@@ -101,7 +108,7 @@ def _canvas_class() -> Any:
     return _CANVAS_CLASS
 
 
-def chart_canvas(figure: "Figure", name: str = "") -> QWidget:
+def chart_canvas(figure: Figure, name: str = "") -> QWidget:
     """A report chart (a matplotlib Figure from mlaudit.report.charts) embedded as a FigureCanvasQTAgg.
 
     A figure drawn beforehand (mlaudit.gui.charts.prerender, in a worker) is shown at its own size
@@ -287,7 +294,7 @@ def as_dict(record: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(record).items() if not k.startswith("_")} if hasattr(record, "__dict__") else {"value": record}
 
 
-def number(value: float | int) -> str:
+def number(value: float) -> str:
     """A number as a person reads it: thousands separated, integral floats without decimals, 4 significant digits."""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -38,7 +38,7 @@ class TaskHandle:
     channel: str
     seq: int
     token: CancelToken
-    runnable: "Task"
+    runnable: Task
     on_done: Callable[[Any], None]
     on_error: Callable[[str], None] | None
 
@@ -79,7 +79,7 @@ class Task(QRunnable):
 class WorkerPool(QObject):
     """A thread pool with per-channel sequence numbers, cancel tokens and progress forwarding."""
 
-    instances: "weakref.WeakSet[WorkerPool]" = weakref.WeakSet()  # live pools (the tests check none is left running)
+    instances: weakref.WeakSet[WorkerPool] = weakref.WeakSet()  # live pools (the tests check none is left running)
 
     progress = Signal(str, object)  # channel, ProgressEvent (only from the channel's newest task)
     busy_changed = Signal(bool)

@@ -75,8 +75,7 @@ def _by_run(store: Store, run_id: str) -> ModelVersion | None:
 def resolve_spec(store: Store, spec: str) -> ModelVersion:
     """A model version from ``path@rev``, an MLflow run id or a registered ``name/version``; MlauditError otherwise."""
     spec = spec.strip()
-    if spec.startswith("models:/"):
-        spec = spec[len("models:/"):]
+    spec = spec.removeprefix("models:/")
     registered = registered_versions(store)
     name, sep, ver = spec.rpartition("/") if "/" in spec else spec.partition("@")
     if sep and not ("@" in spec and "/" in spec):

@@ -230,7 +230,7 @@ def cyclonedx_dict(report: Report) -> dict[str, Any]:
     out: dict[str, Any] = json.loads(JsonV1Dot6(bom).output_as_string())
     for comp in out.get("components", []):
         ref = comp.get("bom-ref")
-        if ref in cards and cards[ref]:
+        if cards.get(ref):
             comp["modelCard"] = cards[ref]
         if ref in data:
             comp["data"] = data[ref]

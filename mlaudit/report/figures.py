@@ -6,7 +6,13 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from mlaudit.report.charts import area_checks_figure, area_scores_figure, history_figure, ml_test_score_figure, status_figure
+from mlaudit.report.charts import (
+    area_checks_figure,
+    area_scores_figure,
+    history_figure,
+    ml_test_score_figure,
+    status_figure,
+)
 from mlaudit.report.model import Report
 
 MAX_STEP_CHARTS = 2  # per data file: bar charts of its newest changes (the tables list the others)

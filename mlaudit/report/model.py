@@ -17,10 +17,17 @@ from mlaudit.core.errors import StoreError
 from mlaudit.core.project_config import ProjectConfig, merge_config
 from mlaudit.report.drift import DriftSummary, drift_summary
 from mlaudit.report.timeline import HistoryPoint, deployment_signals, stored_history
-from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.report.waivers import (
-    SourceReader, WaiverIndex, WaiverState, build_index, commit_reader, load_repo_config, site_line, worktree_reader,
+    SourceReader,
+    WaiverIndex,
+    WaiverState,
+    build_index,
+    commit_reader,
+    load_repo_config,
+    site_line,
+    worktree_reader,
 )
+from mlaudit.scanners.models.report import VERDICTS
 from mlaudit.store import data_queries, model_queries
 from mlaudit.store.db import Store, open_store
 
@@ -268,7 +275,7 @@ def build_report(store_path: str | os.PathLike[str], repo_path: str | os.PathLik
         raise StoreError(f"no store at {path}; run `mlaudit scan PATH` first")
     root = Path(repo_path) if repo_path is not None else None
     read: SourceReader | None = None
-    close: Callable[[], None] = lambda: None  # noqa: E731
+    close: Callable[[], None] = lambda: None
     if root is not None:
         read, close = (worktree_reader(root), close) if rev == WORKTREE else commit_reader(root, rev)
     try:

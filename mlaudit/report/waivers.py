@@ -11,15 +11,19 @@ import datetime as _dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from mlaudit.checks.base import CheckResult, Evidence, Status, all_checks
 from mlaudit.core.config import THRESHOLDS, AuditConfig
 from mlaudit.core.errors import MlauditError
 from mlaudit.core.project_config import (
-    CONFIG_FILES, ProjectConfig, Waiver, inline_waivers, load_project_config, merge_config,
+    CONFIG_FILES,
+    ProjectConfig,
+    Waiver,
+    inline_waivers,
+    load_project_config,
+    merge_config,
 )
 from mlaudit.core.repo import open_repo
 from mlaudit.core.tree import open_tree

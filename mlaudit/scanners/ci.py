@@ -25,8 +25,8 @@ from typing import Any
 import yaml
 
 from mlaudit.core.tree import TreeSource
-from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.facts import fact_provider
 
 KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "tests": re.compile(r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|make\s+test|\bpython -m pytest|\btests?/"),
@@ -53,7 +53,7 @@ FOLLOW_MAX_FILES = 8
 SCRIPT_REF = re.compile(r"(?<![\w$/.-])(?:\./)?((?:[\w.-]+/)*[\w.-]+\.(?:sh|bash|ya?ml|cfg|toml))(?![\w/-])")
 PYTEST_TARGETS = re.compile(r"\bpytest\b([^\n;&|]*)")
 VALIDATION_LIBS = re.compile(r"^\s*(?:import|from)\s+(great_expectations|pandera|deepchecks|evidently|"
-                             r"tensorflow_data_validation|soda|whylogs)\b", re.M)
+                             r"tensorflow_data_validation|soda|whylogs)\b", re.MULTILINE)
 GITLAB_RESERVED = {"stages", "variables", "default", "include", "workflow", "image", "services", "before_script",
                    "after_script", "cache", "pages"}
 
@@ -288,7 +288,7 @@ def _jenkins(f: _Facts, path: str, text: str) -> None:
     for m in re.finditer(r"\bcron\s*\(\s*['\"]([^'\"]+)['\"]", text):
         f.trigger(path, "jenkins", "schedule", m.group(1), _line(text, m.group(0)))
     steps = [(m.group(1), "") for m in re.finditer(r"\bstage\s*\(\s*['\"]([^'\"]+)", text)]
-    steps += [("", m.group(2)) for m in re.finditer(r"\b(sh|bat)\s*\(?\s*(?:'''|\"\"\"|'|\")(.+?)(?:'''|\"\"\"|'|\")", text, re.S)]
+    steps += [("", m.group(2)) for m in re.finditer(r"\b(sh|bat)\s*\(?\s*(?:'''|\"\"\"|'|\")(.+?)(?:'''|\"\"\"|'|\")", text, re.DOTALL)]
     f.job(path, "jenkins", "pipeline", text, steps)
 
 

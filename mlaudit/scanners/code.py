@@ -39,9 +39,9 @@ from typing import Any
 
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners import code_names as N
+from mlaudit.scanners.code_paths import MAX_CONFIG_BYTES, resolve
 from mlaudit.scanners.code_visit import ModuleVisitor
 from mlaudit.scanners.facts import fact_provider
-from mlaudit.scanners.code_paths import MAX_CONFIG_BYTES, resolve
 from mlaudit.scanners.notebooks import SourceFile, python_sources
 from mlaudit.scanners.py2compat import TolerantParse, tolerant_parse
 
@@ -56,7 +56,7 @@ KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseed
             "params_read": "params_reads", "training": "training", "data_read": "data_reads"}
 SUITE_TOOLS = {"great_expectations", "pandera", "deepchecks", "evidently", "tfdv", "soda", "whylogs"}
 _TEST_PATH = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
-_TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.I)
+_TRAIN_PATH = re.compile(r"(^|/)[^/]*train[^/]*\.(py|ipynb)$", re.IGNORECASE)
 
 
 def unreadable_reason(exc: BaseException) -> str:
@@ -65,7 +65,7 @@ def unreadable_reason(exc: BaseException) -> str:
         return "the file contains null bytes"
     if isinstance(exc, SyntaxError):
         msg = exc.msg or "invalid syntax"
-        if "Missing parentheses in call to 'print'" in msg or "print " in (exc.text or "") and "(" not in (exc.text or ""):
+        if "Missing parentheses in call to 'print'" in msg or ("print " in (exc.text or "") and "(" not in (exc.text or "")):
             return f"Python 2 syntax (line {exc.lineno}): {msg}"
         return f"syntax error (line {exc.lineno}): {msg}"
     return f"cannot parse: {exc}"

@@ -12,13 +12,14 @@ import ast
 import json
 import posixpath
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mlaudit.core.yamlload import load_yaml
 
 READ_CALLS = {"read_csv", "read_parquet", "read_json", "read_table", "read_excel", "read_feather", "read_pickle",
               "read_orc", "read_hdf", "loadtxt", "genfromtxt", "load_dataset", "open", "load"}
-DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc|h5|hdf5|npy|npz|data)$", re.I)
+DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc|h5|hdf5|npy|npz|data)$", re.IGNORECASE)
 CONFIG_LOADERS = {"safe_load", "load", "full_load"}
 SCRIPT_DIR = "./"  # os.path.dirname(__file__): the reading script's folder
 _PLACEHOLDER = re.compile(r"\{(attr|config):([^{}]+)\}")
@@ -50,7 +51,7 @@ class StaticPaths:
         """The string ``node`` evaluates to (placeholders for values from other files), or None."""
         if depth > 12:
             return None
-        v = lambda n: self.value(n, depth + 1)  # noqa: E731
+        v = lambda n: self.value(n, depth + 1)
         if isinstance(node, ast.Constant):
             return node.value if isinstance(node.value, str) else str(node.value) if isinstance(node.value, int) else None
         if isinstance(node, ast.Name):
@@ -151,7 +152,7 @@ def read_target(node: ast.Call, attr: str, paths: StaticPaths) -> str | None:
     if value is None or value == SCRIPT_DIR:
         return None
     if attr in ("open", "load") and "{" not in value and (not DATA_SUFFIX.search(value) or
-                                                          value.lower().endswith(".txt") and "data" not in value.lower()):
+                                                          (value.lower().endswith(".txt") and "data" not in value.lower())):
         return None  # open() of a version file, a template, ...: not a data read
     return value
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners import code_names as N
-from mlaudit.scanners.test_asserts import is_vacuous_test
 from mlaudit.scanners.code_paths import DATA_SUFFIX, READ_CALLS, StaticPaths, read_target
+from mlaudit.scanners.test_asserts import is_vacuous_test
 
 
 @dataclass(slots=True)
@@ -284,7 +284,7 @@ class ModuleVisitor(ast.NodeVisitor):
         if target is not None:
             self.add("data_read", node, call=attr, target=target)
         self._data_read_wrappers(node, attr)
-        if (re.fullmatch(N.SEED_HELPER, attr or "", re.I) and attr not in ("seed", "manual_seed")
+        if (re.fullmatch(N.SEED_HELPER, attr or "", re.IGNORECASE) and attr not in ("seed", "manual_seed")
                 and qual not in N.SEED_CALLS and qual not in N.SEEDABLE):
             for lib in ("numpy", "random", "torch"):  # a seed_everything-style helper of the project
                 self._global_seed(node, lib, f"{ast.unparse(node.func)[:60]}() (seed helper)")
@@ -347,7 +347,7 @@ class ModuleVisitor(ast.NodeVisitor):
         index = self._read_wrappers.get(attr) if isinstance(node.func, ast.Name) else None
         if index is not None and index < len(node.args):
             value = self.paths.value(node.args[index])
-            if value and DATA_SUFFIX.search(value) or (value and "{" in value):
+            if (value and DATA_SUFFIX.search(value)) or (value and "{" in value):
                 self.add("data_read", node, call=attr, target=value)
 
     def _local_call(self, node: ast.Call, attr: str, kwargs: set[str | None]) -> None:

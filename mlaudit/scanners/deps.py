@@ -25,16 +25,16 @@ from typing import Any
 import yaml
 
 from mlaudit.core.tree import TreeSource
-from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
-from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
 from mlaudit.scanners.deps_python import declared_pythons
+from mlaudit.scanners.facts import fact_provider
 from mlaudit.scanners.py2compat import tolerant_parse
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
 _EXACT = re.compile(r"^===?\s*[\w.!+-]+$")
 _VCS_SHA = re.compile(r"@[0-9a-f]{40}\b")
-_PY_IMAGE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?:\S+/)?python:(\S+)", re.I | re.M)
+_PY_IMAGE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?:\S+/)?python:(\S+)", re.IGNORECASE | re.MULTILINE)
 REQ_PATTERNS = ("requirements*.txt", "requirements*.in", "*requirements.txt", "requirements/*.txt", "requirements/*.in",
                 "constraints*.txt")
 SKIP_PARTS = ("/site-packages/", "/node_modules/", "/mlruns/", "/mlartifacts/", "/.dvc/", "/.venv/", "/.tox/")
@@ -149,7 +149,7 @@ def _requirements(c: _Collector, path: str, text: str) -> None:
         c.package(m.group(1), spec + (";" + line.split(";", 1)[1] if ";" in line else ""),
                   classify_pep508(spec), group, path, no, hashed)
         names += 1
-    if compiled or path.endswith(".txt") and c.tree.exists(path[:-4] + ".in"):
+    if compiled or (path.endswith(".txt") and c.tree.exists(path[:-4] + ".in")):
         c.facts["locks"].append({"path": path, "format": "pip-compile", "names": None, "manifest": path[:-4] + ".in"})
     if not path.endswith(".in") or names:
         c.facts["manifests"].append({"path": path, "format": "requirements"})

@@ -8,6 +8,7 @@ import tomllib
 from typing import Any
 
 import yaml
+
 from mlaudit.core.yamlload import load_yaml
 
 

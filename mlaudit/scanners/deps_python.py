@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mlaudit.core.yamlload import load_yaml
 
 _DEVCONTAINER = (".devcontainer.json", ".devcontainer/devcontainer.json")
-_IMAGE_PY = re.compile(r"(?:^|[/:_-])python:?(\d\.\d+(?:\.\d+)?)|[-_]py(3)(\d{1,2})(?:\b|[-_])", re.I)
-_CLUSTER_FILE = re.compile(r"(^|/)[^/]*(cluster|runtime)[_-]?env[^/]*\.ya?ml$", re.I)
-_IMAGE_KEY = re.compile(r"^\s*(?:base_image|image)\s*:\s*['\"]?([^\s'\"#]+)", re.M)
+_IMAGE_PY = re.compile(r"(?:^|[/:_-])python:?(\d\.\d+(?:\.\d+)?)|[-_]py(3)(\d{1,2})(?:\b|[-_])", re.IGNORECASE)
+_CLUSTER_FILE = re.compile(r"(^|/)[^/]*(cluster|runtime)[_-]?env[^/]*\.ya?ml$", re.IGNORECASE)
+_IMAGE_KEY = re.compile(r"^\s*(?:base_image|image)\s*:\s*['\"]?([^\s'\"#]+)", re.MULTILINE)
 _MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 
 
@@ -64,7 +65,7 @@ def workflow_pythons(path: str, text: str) -> Iterator[tuple[str, int | None, st
 
 def devcontainer_python(path: str, text: str) -> Iterator[tuple[str, int | None, str]]:
     try:
-        doc = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
+        doc = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.MULTILINE))
     except ValueError:
         return
     image = doc.get("image") if isinstance(doc, dict) else None

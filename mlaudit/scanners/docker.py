@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from mlaudit.core.tree import TreeSource
-from mlaudit.scanners.facts import fact_provider
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.facts import fact_provider
 
 SERVERS = ("uvicorn", "gunicorn", "hypercorn", "flask", "bentoml", "torchserve", "mlflow models serve",
            "tensorflow_model_server", "tritonserver", "streamlit", "gradio", "waitress", "serve run")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
 from mlaudit.core.textparse import load_json, load_toml
 from mlaudit.core.yamlload import load_yaml
 

@@ -15,8 +15,8 @@ from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.dvc import parse_dvc_lock, parse_dvc_yaml
 
 MODEL_SUFFIX = re.compile(r"\.(pkl|pickle|joblib|pt|pth|h5|hdf5|keras|onnx|ckpt|safetensors|bin|model|sav|pb|tflite|"
-                          r"cbm|ubj|xgb|lgb)$", re.I)
-MODEL_DIR = re.compile(r"(^|/)(models?|checkpoints?|artifacts?/models?)/?$", re.I)
+                          r"cbm|ubj|xgb|lgb)$", re.IGNORECASE)
+MODEL_DIR = re.compile(r"(^|/)(models?|checkpoints?|artifacts?/models?)/?$", re.IGNORECASE)
 
 
 def _top_level(text: str) -> tuple[list[str], dict[str, str]]:

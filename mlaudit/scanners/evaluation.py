@@ -52,22 +52,22 @@ NUMERIC = {"torch.autograd.detect_anomaly": "torch anomaly detection", "torch.au
            "tensorflow.keras.callbacks.TerminateOnNaN": "Keras TerminateOnNaN", "keras.callbacks.TerminateOnNaN": "Keras TerminateOnNaN"}
 # NaN / infinity tests: a guard only inside an assert or an if (elsewhere they are ordinary data cleaning)
 NAN_TESTS = {f"{lib}.{fn}": f"{lib} {fn} guard" for lib in ("numpy", "math", "torch") for fn in ("isfinite", "isnan", "isinf")}
-BASELINE_NAME = re.compile(r"baseline", re.I)
-METRIC_NAME = re.compile(r"score|accuracy|auc|f1|precision|recall|rmse|mae|mse|error|loss|log_loss|brier", re.I)
-SLICE_NAME = re.compile(r"(slice|segment|cohort|subgroup)s?_?(metric|score|perf|eval|result|accurac)", re.I)
+BASELINE_NAME = re.compile(r"baseline", re.IGNORECASE)
+METRIC_NAME = re.compile(r"score|accuracy|auc|f1|precision|recall|rmse|mae|mse|error|loss|log_loss|brier", re.IGNORECASE)
+SLICE_NAME = re.compile(r"(slice|segment|cohort|subgroup)s?_?(metric|score|perf|eval|result|accurac)", re.IGNORECASE)
 CALLS: dict[str, list[tuple[str, str]]] = {}
 for _kind, _table in (("tuning", TUNING), ("baseline", BASELINE), ("slices", SLICES), ("numeric", NUMERIC)):
     for _qual, _tool in _table.items():
         CALLS.setdefault(_qual, []).append((_kind, _tool))
-NAME_WORDS = re.compile(r"baseline|slice|segment|cohort|subgroup", re.I)
+NAME_WORDS = re.compile(r"baseline|slice|segment|cohort|subgroup", re.IGNORECASE)
 # Every finding needs one of these words in the (lower-cased) source: files without any are not parsed at all.
 TRIGGERS = ("search", "optuna", "hyperopt", "tune", "sweep", "wandb", "skopt", "flaml", "bayes_opt", "nevergrad",
             "autosklearn", "tpot", "dummy", "baseline", "metricframe", "slicingspec", "segment", "groupby", "slice",
             "cohort", "subgroup", "fair", "aif360", "aequitas", "responsibleai", "raiwidgets", "themis", "witwidget",
             "isfinite", "isnan", "isinf", "anomaly", "check_numerics", "terminateonnan")
-SWEEP_CONFIG = re.compile(r"^\s*(sweeper|hydra/sweeper)\s*:", re.M)
+SWEEP_CONFIG = re.compile(r"^\s*(sweeper|hydra/sweeper)\s*:", re.MULTILINE)
 # a trainer config that turns on NaN/inf detection (Lightning Trainer(detect_anomaly=True) set from a Hydra config)
-NUMERIC_CONFIG = re.compile(r"^\s*(detect_anomaly|terminate_on_nan)\s*:\s*(true|True|yes)\b", re.M)
+NUMERIC_CONFIG = re.compile(r"^\s*(detect_anomaly|terminate_on_nan)\s*:\s*(true|True|yes)\b", re.MULTILINE)
 
 
 def _match(qual: str | None, table: dict[str, str]) -> str | None:
@@ -182,7 +182,7 @@ def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
         except Exception:  # noqa: BLE001 - an unreadable config is simply not evidence
             continue
         m = SWEEP_CONFIG.search(text)
-        wandb = "sweep" in low.rsplit("/", 1)[-1] and re.search(r"^method\s*:", text, re.M) and "parameters:" in text
+        wandb = "sweep" in low.rsplit("/", 1)[-1] and re.search(r"^method\s*:", text, re.MULTILINE) and "parameters:" in text
         if m or wandb:
             line = text.count("\n", 0, m.start()) + 1 if m else 1
             facts["tuning"].append({"path": entry.path, "line": line, "test": False,

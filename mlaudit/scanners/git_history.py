@@ -21,7 +21,7 @@ from mlaudit.core.gitcmd import decode_path, decode_text, git_env, run_git, stre
 from mlaudit.core.records import CommitRecord, FileChange, RefRecord
 
 _FIELDS = "%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%cn%x1f%ce%x1f%ct%x1f%B"
-_NUMSTAT = re.compile(rb"^(-|\d+)\t(-|\d+)\t(.*)$", re.S)
+_NUMSTAT = re.compile(rb"^(-|\d+)\t(-|\d+)\t(.*)$", re.DOTALL)
 _SHA = re.compile(rb"^[0-9a-f]{40}$")
 _ZERO = "0" * 40
 BINARY_SNIFF_BYTES = 8000  # git's own rule: a NUL byte in the first 8000 bytes makes a blob binary

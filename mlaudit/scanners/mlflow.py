@@ -17,7 +17,15 @@ from typing import Any
 
 import yaml
 
-from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained, is_real_dir, is_regular, open_regular, read_text_regular
+from mlaudit.core.safefs import (
+    OutsideRepo,
+    UnsafePath,
+    contained,
+    is_real_dir,
+    is_regular,
+    open_regular,
+    read_text_regular,
+)
 from mlaudit.core.sqlite_ro import connect_readonly
 from mlaudit.core.yamlload import load_yaml
 

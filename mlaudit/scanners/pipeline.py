@@ -22,23 +22,23 @@ from typing import Any
 import yaml
 
 from mlaudit.core.tree import TreeSource
+from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.ci import step_kinds
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_yaml, parse_params
 from mlaudit.scanners.dvc_declared import declared_models
 from mlaudit.scanners.facts import fact_provider
-from mlaudit.core.yamlload import load_yaml
 
 PARAMS_PATTERNS = ("params.yaml", "params.yml", "params.json", "params.toml", "*.params.yaml", "hparams.yaml",
                    "hyperparameters.*", "conf/*.yaml", "config/*.yaml", "configs/*.yaml", "configs/*/*.yaml",
                    "conf/*/*.yaml", "config.yaml", "config.yml", "train_config.*", "*_config.yaml")
 ORCHESTRATORS = {"airflow": "airflow", "prefect": "prefect", "kfp": "kubeflow", "zenml": "zenml", "metaflow": "metaflow",
                  "dagster": "dagster", "kedro": "kedro", "flytekit": "flyte", "luigi": "luigi"}
-_ORCH_IMPORT = re.compile(r"^\s*(?:from|import)\s+(" + "|".join(ORCHESTRATORS) + r")\b", re.M)
+_ORCH_IMPORT = re.compile(r"^\s*(?:from|import)\s+(" + "|".join(ORCHESTRATORS) + r")\b", re.MULTILINE)
 _PY_SCHEDULE = re.compile(r"\b(schedule_interval|schedule|cron|CronSchedule|IntervalSchedule|interval)\s*[=(]\s*([^,)\n]*)")
-_K8S_CRON = re.compile(r"^kind:\s*(CronJob|CronWorkflow)\b", re.M)
-_K8S_SCHEDULE = re.compile(r"^\s*schedules?:\s*['\"]?([^'\"\n]+)", re.M)
-_TRAINS = re.compile(r"train|fit\(|dvc\s+repro", re.I)
-_MAKE_TARGET = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_./-]*)\s*:(?!=)([^\n]*)$", re.M)
+_K8S_CRON = re.compile(r"^kind:\s*(CronJob|CronWorkflow)\b", re.MULTILINE)
+_K8S_SCHEDULE = re.compile(r"^\s*schedules?:\s*['\"]?([^'\"\n]+)", re.MULTILINE)
+_TRAINS = re.compile(r"train|fit\(|dvc\s+repro", re.IGNORECASE)
+_MAKE_TARGET = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_./-]*)\s*:(?!=)([^\n]*)$", re.MULTILINE)
 NOT_PARAMS_DIRS = (".github/", ".circleci/", "k8s/", "monitoring/", ".dvc/", "mlruns/", "helm/", "deploy/")
 
 

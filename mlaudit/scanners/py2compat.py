@@ -104,8 +104,8 @@ def _describe(exc: SyntaxError | ValueError, original: str) -> str:
 
 def looks_like_py2(text: str) -> bool:
     """Heuristic: a print statement, ``except E, e`` or a backtick outside a string."""
-    return bool(re.search(r"^\s*print\s+[^\s(=]", text, re.M) or re.search(r"except\s+[\w.()\s,]+,\s*\w+\s*:", text)
-                or re.search(r"^\s*exec\s+[\"'\w]", text, re.M))
+    return bool(re.search(r"^\s*print\s+[^\s(=]", text, re.MULTILINE) or re.search(r"except\s+[\w.()\s,]+,\s*\w+\s*:", text)
+                or re.search(r"^\s*exec\s+[\"'\w]", text, re.MULTILINE))
 
 
 def _blank(line: str) -> str:
@@ -292,7 +292,7 @@ def _fix_statement(toks: list[_Token], start: int, end: int) -> None:
     if not idx:
         return
     head = toks[idx[0]]
-    if head.kind == "op" and head.text in ("%", "!") or _shell_alias(toks, idx):
+    if (head.kind == "op" and head.text in ("%", "!")) or _shell_alias(toks, idx):
         head.text = "pass"  # an IPython magic or shell command: nothing for the analysis
         for i in idx[1:]:
             toks[i].text = ""
@@ -354,7 +354,7 @@ def _fix_print_exec(toks: list[_Token], idx: list[int]) -> None:
         if nxt.text == "(" and _closes_at_end(toks, rest):
             return  # print("a") / exec(code): already a call  # audited-safe: source text is rewritten, never run
         spaced = toks[idx[0] + 1].kind == "ws"
-        if nxt.text in ("=", ".", ",", ")", ":", "==", "|", "&", "/") or not spaced and nxt.text != "(":
+        if nxt.text in ("=", ".", ",", ")", ":", "==", "|", "&", "/") or (not spaced and nxt.text != "("):
             return  # the name used as a value (print = f, print.x, print[0]), not a statement
     last = rest[-1] if rest else idx[0]
     if head.text == "exec":

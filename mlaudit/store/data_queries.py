@@ -239,7 +239,7 @@ def resolve_version(store: Store, repo: RepoInfo, spec: str) -> DataVersion:
 
 
 _SPLIT = re.compile(r"(?<![a-z])(train|training|test|testing|valid|validation|val|dev|holdout|hold_out|eval|serving|"
-                    r"inference|production|prod|live)(?![a-z])", re.I)
+                    r"inference|production|prod|live)(?![a-z])", re.IGNORECASE)
 _KIND = {"test": "test", "testing": "test", "valid": "valid", "validation": "valid", "val": "valid", "dev": "valid",
          "holdout": "holdout", "hold_out": "holdout", "eval": "test", "serving": "serving", "inference": "serving",
          "production": "serving", "prod": "serving", "live": "serving"}

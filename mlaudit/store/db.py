@@ -131,7 +131,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [key, value])
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -139,7 +139,7 @@ class Store:
 
 
 def _check_not_newer(db: StoreDatabase, path: Path, sets: list[Migrations]) -> None:
-    Migrations = load_sqlite_utils().Migrations  # noqa: N806  (the class)
+    Migrations = load_sqlite_utils().Migrations
 
     if "meta" in db.table_names():
         row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -147,7 +147,7 @@ def is_model_content(v: ModelVersion) -> bool:
     if fmt in ("pickle", "joblib") and _is_splitter(v.estimator):
         return False  # a pickled cross-validation splitter (StratifiedKFold) holds fold indices, not a model
     if v.error and (fmt != "pickle" or not v.path.lower().endswith(MODEL_SUFFIXES)):
-        return fmt in ("joblib", "pytorch", "pytorch-legacy") or fmt == "pickle" and v.path.lower().endswith(MODEL_SUFFIXES)
+        return fmt in ("joblib", "pytorch", "pytorch-legacy") or (fmt == "pickle" and v.path.lower().endswith(MODEL_SUFFIXES))
     return True
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.scanners.data.readers import DataReadError, read_table
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import open_store

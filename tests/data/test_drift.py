@@ -9,14 +9,18 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
 from mlaudit.checks.stats.compare import compare, version_steps
 from mlaudit.cli import cli
 from mlaudit.core.config import AuditConfig
-from mlaudit.report.charts.drift import (distribution_figure, drift_bars_figure, drift_timeline_figure,
-                                         schema_timeline_figure)
-from mlaudit.sample_projects.gitrepo import GitRepo
+from mlaudit.report.charts.drift import (
+    distribution_figure,
+    drift_bars_figure,
+    drift_timeline_figure,
+    schema_timeline_figure,
+)
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import open_store
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import scan
 from mlaudit.checks.stats import drift_cache
 from mlaudit.checks.stats.compare import compare
 from mlaudit.core.config import AuditConfig
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import open_store
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
-from mlaudit.sample_projects.gitrepo import GitRepo
 
 
 def table(seed: int, shift: float) -> str:

@@ -11,7 +11,7 @@ from scipy.spatial import distance
 
 from mlaudit.checks.stats import STATISTICS, ColumnData, ecdf
 from mlaudit.checks.stats.chooser import choose
-from mlaudit.checks.stats.ks import ASYMPTOTIC_TOLERANCE, EXACT_BAND, kstwo_sf, ks_statistic, needs_exact
+from mlaudit.checks.stats.ks import ASYMPTOTIC_TOLERANCE, EXACT_BAND, ks_statistic, kstwo_sf, needs_exact
 from mlaudit.checks.stats.psi import psi_value, quantile_shares
 from mlaudit.checks.stats.wasserstein import wasserstein_sorted
 

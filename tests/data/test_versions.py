@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import scan
-from mlaudit.core.repo import open_repo
 from mlaudit.core.errors import MlauditError
-from mlaudit.sample_projects.gitrepo import GitRepo
+from mlaudit.core.repo import open_repo
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import open_store
 from tests.snapshot import tree_snapshot

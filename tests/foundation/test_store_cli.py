@@ -141,10 +141,10 @@ def test_reopening_a_migrated_store_skips_sqlite_utils(store_path: Path) -> None
 
     from mlaudit.store.db import MIGRATIONS_TABLE
 
-    assert MIGRATIONS_TABLE == Migrations.migrations_table
+    assert Migrations.migrations_table == MIGRATIONS_TABLE
     code = ("import sys; from pathlib import Path; from mlaudit.store.db import open_store; "
             f"s = open_store(Path({str(store_path)!r})); s.db.execute('SELECT COUNT(*) FROM commits').fetchone(); "
             "print(*[m in sys.modules for m in ('sqlite_utils', 'pandas', 'numpy')])")
-    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()  # noqa: E731
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert run() == ["True", "False", "False"]
     assert run() == ["False", "False", "False"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 
 from mlaudit.audit import scan
-from mlaudit.store.history_queries import commit_events
 from mlaudit.store.db import open_store
+from mlaudit.store.history_queries import commit_events
 
 DOT_DVC = "outs:\n- md5: {md5}\n  size: 120\n  path: raw.csv\n"
 

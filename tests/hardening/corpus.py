@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlaudit.sample_projects.gitrepo import GitRepo
+
 from tests.models import corpus as models
 
 SECRET = "OUTSIDE-SECRET-7f3a9c"  # content of a file outside the repo that a symlink points at
@@ -171,7 +172,7 @@ def build(root: Path, canary: Path) -> list[Case]:
 
 def verdict(db, case: Case) -> str:
     """What the store says about one case, in the vocabulary of ``Case.expected``."""
-    q = lambda sql, *a: db.execute(sql, list(a)).fetchall()  # noqa: E731
+    q = lambda sql, *a: db.execute(sql, list(a)).fetchall()
     if case.check in ("model", "model-history"):
         source = "AND mv.source = 'git'" if case.check == "model-history" else ""
         got = q(f"SELECT DISTINCT mb.verdict, mb.findings, mb.format FROM model_versions mv JOIN model_blobs mb "

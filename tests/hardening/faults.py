@@ -26,6 +26,7 @@ from pathlib import Path
 
 from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.sample_projects.mlflow_store import SCHEMA
+
 from tests.models import corpus as models
 
 SECRET = "OUTSIDE-SECRET-51c0ffee"
@@ -96,7 +97,7 @@ def build_uri(base: Path, canary: Path) -> Fault:
 
 
 def _md5(data: bytes) -> str:
-    return hashlib.md5(data).hexdigest()  # noqa: S324 - DVC's content address, not security
+    return hashlib.md5(data).hexdigest()
 
 
 def build_escape(base: Path, canary: Path) -> Fault:
@@ -108,7 +109,7 @@ def build_escape(base: Path, canary: Path) -> Fault:
     dir_listing = json.dumps([{"md5": "1" * 32, "relpath": "../../../outside/secret.csv"}]).encode()
     dir_md5 = _md5(dir_listing) + ".dir"
     files = {
-        "md5_escape.csv.dvc": f"outs:\n- md5: ../../../outside/secret\n  path: md5_escape.csv\n".encode(),
+        "md5_escape.csv.dvc": b"outs:\n- md5: ../../../outside/secret\n  path: md5_escape.csv\n",
         "path_escape.dvc": f"outs:\n- md5: {good_md5}\n  path: ../../outside/secret.csv\n".encode(),
         "abs_path.dvc": f"outs:\n- md5: {good_md5}\n  path: {secret}\n".encode(),
         "listing.dvc": f"outs:\n- md5: {dir_md5}\n  path: listed\n".encode(),
@@ -158,12 +159,11 @@ def build_bombs(base: Path, canary: Path, bomb_bytes: int = 8 << 20) -> Fault:
     repo, fault = _new("bombs", base, canary)
     header, unit = b"a,b\n", b"0,0\n"
     zbuf = io.BytesIO()
-    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("bomb.csv", "w") as member:
-            member.write(header)
-            chunk = unit * (1 << 18)
-            for _ in range(bomb_bytes // len(chunk)):
-                member.write(chunk)
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("bomb.csv", "w") as member:
+        member.write(header)
+        chunk = unit * (1 << 18)
+        for _ in range(bomb_bytes // len(chunk)):
+            member.write(chunk)
     sink = io.BytesIO()
     rows = 3_000_000
     table = pa.table({"x": pa.array([7] * 1_000_000, pa.int64()), "y": pa.array(["k"] * 1_000_000)})

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from tests.hardening import faults, matrix
 from tests.snapshot import tree_snapshot
 

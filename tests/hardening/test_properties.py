@@ -11,11 +11,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import scan
 from mlaudit.core.repo import open_repo
 from mlaudit.core.tree import WorkingTreeSource
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.scanners.data.profile import profile_file
 from mlaudit.scanners.deps import classify_pep508, dependency_facts
 from mlaudit.scanners.git_history import line_counts, markers, split_commits

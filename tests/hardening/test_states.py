@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from mlaudit.sample_projects.gitrepo import GitRepo
+
 from tests.hardening import faults, matrix
 from tests.snapshot import tree_snapshot
 

@@ -79,7 +79,7 @@ def test_github_action_commands_run_on_a_sample_repo(sample: Path, tmp_path: Pat
     env = {"RUNNER_TEMP": str(tmp_path), "AUDIT_PATH": action["inputs"]["path"]["default"],
            "FAIL_ON": action["inputs"]["fail-on"]["default"]}
     assert set(audit["env"]) == {"AUDIT_PATH", "FAIL_ON"}
-    for name, value in re.findall(r'^\s*(\w+)="([^"]*)"\s*$', audit["run"], re.M):  # shell assignments, in order
+    for name, value in re.findall(r'^\s*(\w+)="([^"]*)"\s*$', audit["run"], re.MULTILINE):  # shell assignments, in order
         env[name] = " ".join(_expand(f"x {value}", env))
     lines = _mlaudit_lines(audit["run"])
     assert len(lines) == 2
@@ -113,8 +113,8 @@ def test_gitlab_job_commands_run_on_a_sample_repo(sample: Path, tmp_path: Path) 
 
 def _readme_commands(section: str) -> list[str]:
     """mlaudit command lines in the section's code blocks and inline code spans."""
-    blocks = re.findall(r"```[a-z]*\n(.*?)```", section, re.S)
-    spans = [sp for sp in re.findall(r"`(mlaudit [^`]+)`", re.sub(r"```.*?```", "", section, flags=re.S))
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", section, re.DOTALL)
+    spans = [sp for sp in re.findall(r"`(mlaudit [^`]+)`", re.sub(r"```.*?```", "", section, flags=re.DOTALL))
              if sp.split()[1] in cli.commands]
     command = r"mlaudit (?:%s)\b.*" % "|".join(map(re.escape, cli.commands))
     found = [m.group(0) for block in blocks for m in re.finditer(command, block)]

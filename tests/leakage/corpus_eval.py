@@ -18,7 +18,7 @@ def expected(path: Path) -> set[str]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
         return set(json.loads(text)["metadata"]["mlaudit_expect"])
-    m = re.search(r"^# expect: (.*)$", text, re.M)
+    m = re.search(r"^# expect: (.*)$", text, re.MULTILINE)
     assert m, f"{path} has no '# expect:' label"
     return set() if m.group(1).strip() == "none" else {x.strip() for x in m.group(1).split(",")}
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import scan
 from mlaudit.audit.leakage import leakage
 from mlaudit.cli import cli
-from mlaudit.sample_projects.gitrepo import GitRepo
 from tests.leakage.corpus_eval import CORPUS
 from tests.snapshot import tree_snapshot
 

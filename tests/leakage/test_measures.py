@@ -9,7 +9,13 @@ import pytest
 from mlaudit.checks.base import Check, Status
 from mlaudit.checks.leakage.data import graded
 from mlaudit.checks.leakage.measures import (
-    arithmetic_sources, entity_overlap, id_columns, overlap, single_feature_scores, target_leaks, temporal,
+    arithmetic_sources,
+    entity_overlap,
+    id_columns,
+    overlap,
+    single_feature_scores,
+    target_leaks,
+    temporal,
 )
 
 

@@ -545,8 +545,8 @@ def build_corpus() -> list[Sample]:
 
 def _plain_pickle(s: Sample) -> bool:
     """Samples that are pickle streams from the first byte to the last (the oracle unpickles them as they are)."""
-    return s.family != "container" and s.data[:2] not in (b"PK", b"\x1f\x8b", b"\x93N") and s.data[257:262] != b"ustar" \
-        and not s.name.endswith(".joblib") or s.name.startswith("desync_")
+    return (s.family != "container" and s.data[:2] not in (b"PK", b"\x1f\x8b", b"\x93N") and s.data[257:262] != b"ustar" \
+        and not s.name.endswith(".joblib")) or s.name.startswith("desync_")
 
 
 def write_corpus(folder: str) -> list[Sample]:

@@ -10,12 +10,12 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 from sklearn.linear_model import LogisticRegression
 
 from mlaudit.audit import audit
 from mlaudit.checks.base import Status
 from mlaudit.report.compare import compare_models
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.store.db import open_store
 from tests.models import corpus
 
@@ -80,7 +80,7 @@ def _joblib(obj: object) -> bytes:
     return buf.getvalue()
 
 
-def _status(result, check_id: str) -> str:  # noqa: ANN001
+def _status(result, check_id: str) -> str:
     return str(next(r for r in result.results if r.check_id == check_id).status)
 
 

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from mlaudit.sample_projects.gitrepo import GitRepo
 from sklearn.linear_model import LogisticRegression
 
 from mlaudit.cli import cli
-from mlaudit.sample_projects.gitrepo import GitRepo
 from tests.models import corpus
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
+from mlaudit.sample_projects.mlflow_store import Run, Tracking, mlmodel
 from sklearn.linear_model import LogisticRegression
 
 from mlaudit.audit import scan
-from mlaudit.sample_projects.gitrepo import GitRepo
-from mlaudit.sample_projects.mlflow_store import Run, Tracking, mlmodel
 from mlaudit.store import model_queries as q
 from mlaudit.store.db import open_store
 from tests.models import corpus

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from mlaudit.sample_projects.mlflow_store import Run, Tracking, mlmodel
+
 from mlaudit.scanners.mlflow import find_stores, is_mlflow_sqlite, read_all
 from mlaudit.scanners.tracking import parse_values
 from tests.snapshot import tree_snapshot

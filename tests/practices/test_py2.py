@@ -146,8 +146,8 @@ def test_old_sklearn_grid_search_module_is_a_tuning_search(tree_of) -> None:
     assert [(t["tool"], t["line"]) for t in facts["tuning"]] == [("GridSearchCV", 4)]
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 PY_ALPHABET = st.sampled_from(list("abcxyz019_ ()[]{}:;,.'\"`<>=+-*/%!#\\\n\t") + ["print ", "except ", "exec ", "raise ",
                                                                                     "ur'", "0777", "10L", "\"\"\"", "if x:"])

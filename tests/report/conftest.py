@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import Report, build_report
-from mlaudit.sample_projects.gitrepo import GitRepo
 
 TRAIN = "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\ndf = pd.read_csv('data/train.csv')\n" \
         "model = LogisticRegression(C=1.0).fit(df[['x']], df['y'])\n"

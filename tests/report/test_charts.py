@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from mlaudit.report.charts import (area_checks_figure, area_scores_figure, figure_to_png, figure_to_svg, history_figure,
-                                   ml_test_score_figure, status_figure)
+from mlaudit.report.charts import (
+    area_checks_figure,
+    area_scores_figure,
+    figure_to_png,
+    figure_to_svg,
+    history_figure,
+    ml_test_score_figure,
+    status_figure,
+)
 
 
 def _figures() -> list[Figure]:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 from pypdf import PdfReader
 
 from mlaudit.audit import audit
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import build_report, render, write_report
 from mlaudit.report.json import report_schema
-from mlaudit.sample_projects.gitrepo import GitRepo
 
 TRAIN = ("import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier\nnp.random.seed(0)\n"
          "X = np.random.rand(10, 2)\nm = RandomForestClassifier(random_state=0).fit(X, X[:, 0] > 0.5)\n")

@@ -11,13 +11,12 @@ import pytest
 from click.testing import CliRunner
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+from mlaudit.sample_projects.registry import RECIPES
 
 from mlaudit.audit import audit
 from mlaudit.cli import cli
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import build_report, render
-from mlaudit.report.cyclonedx import cyclonedx_dict
-from mlaudit.sample_projects.registry import RECIPES
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 

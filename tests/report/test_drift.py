@@ -9,13 +9,13 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
+from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import Report, build_report, render
 from mlaudit.report.drift import DriftComparison, threshold_text
 from mlaudit.report.json import report_schema
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.store.data_queries import DataVersion
 from tests.report.helpers import make_report, result
 
@@ -165,13 +165,13 @@ def test_threshold_text_names_the_kind_of_test() -> None:
 def _worst_case_drift():
     """Every limit reached: 8+ split pairs and 8+ files with 200 changes each, 60 columns per comparison."""
     from mlaudit.checks.stats.compare import ColumnDrift, DriftReport, VersionStep
-    from mlaudit.report.drift import DriftSummary, FileDrift, MAX_STEPS
+    from mlaudit.report.drift import MAX_STEPS, DriftSummary, FileDrift
 
     cols = [ColumnDrift(f"a_rather_long_column_name_{i}", "numeric", "ks", 0.3, 1e-9 * i, 0.01 * i, "normed Wasserstein", 0.05,
                         i % 2 == 0, i % 3 == 0, 0.2, "moderate", True, (200_000, 200_000)) for i in range(60)]
     skipped = {f"text_{i}": "text column: not tested for distribution drift" for i in range(40)}
     drift = DriftReport("r", "c", cols, skipped=skipped, share_drifted=0.5, dataset_drift=True, sampled=True)
-    v = lambda path, i: DataVersion(path, f"k{i}", "git", f"{i:040x}", i, "M", "available", 1)  # noqa: E731
+    v = lambda path, i: DataVersion(path, f"k{i}", "git", f"{i:040x}", i, "M", "available", 1)
     splits = [DriftComparison("test", v(f"d{i}/train.csv", 1), v(f"d{i}/test.csv", 1), drift) for i in range(8)]
     files = []
     for n in range(8):
@@ -185,7 +185,6 @@ def test_html_stays_small_at_every_limit() -> None:
     """The most the drift section can hold (charts and tables capped) keeps the HTML far under 2 MB."""
     from mlaudit.report.figures import MAX_DRIFT_CHARTS
     from mlaudit.report.md import MAX_CHARS
-
     from mlaudit.report.model import Section
 
     report = make_report([result("DRIFT-SPLITS", "fail")])

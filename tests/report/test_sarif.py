@@ -8,6 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from mlaudit.sample_projects.gitrepo import GitRepo
+from mlaudit.sample_projects.registry import RECIPES
 
 from mlaudit.audit import audit
 from mlaudit.checks import all_checks
@@ -15,8 +17,6 @@ from mlaudit.cli import cli
 from mlaudit.core.config import AuditConfig
 from mlaudit.report import build_report, render
 from mlaudit.report.sarif import FINGERPRINT_KEY, fingerprint, sarif_dict
-from mlaudit.sample_projects.gitrepo import GitRepo
-from mlaudit.sample_projects.registry import RECIPES
 from tests.report.conftest import Audited
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from mlaudit.sample_projects.registry import RECIPES, build_sample
 
 from mlaudit.core.errors import MlauditError
-from mlaudit.sample_projects.registry import RECIPES, build_sample
 
 NAMES = sorted(RECIPES)
 
@@ -30,7 +30,7 @@ def test_recipe_is_deterministic(name: str, sample_repo, tmp_path: Path) -> None
 def test_recipe_declares_itself(name: str) -> None:
     """Every recipe names itself, describes itself and plants statuses from the allowed set."""
     recipe = RECIPES[name]
-    assert recipe.NAME == name and len(recipe.DESCRIPTION) > 40
+    assert name == recipe.NAME and len(recipe.DESCRIPTION) > 40
     allowed = {"pass", "warn", "fail", "unknown", "not applicable"}
     assert recipe.PLANTED and set(recipe.PLANTED.values()) <= allowed
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mlaudit.sample_projects.registry import RECIPES
 
 from mlaudit.audit import audit
 from mlaudit.checks import all_checks
-from mlaudit.sample_projects.registry import RECIPES
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,8 @@ READS = re.compile(r"\b(?:read_csv|read_parquet|read_json|read_table|read_excel|
                    r"read_orc|np\.load|scan_csv|read_ndjson)" + _LIT)
 WRITES = re.compile(r"\.(?:to_csv|to_parquet|to_json|to_excel|to_feather|write_csv|write_parquet)" + _LIT
                     + r"|\bsavetxt" + _LIT + r"|\bopen" + _LIT + r"\s*,\s*[\"'][wax]")
-SUBMISSION = re.compile(r"(?:^|[/_.-])(?:sample_?)?submissions?(?:[/_.-]|$)", re.I)
-OUTPUT = re.compile(r"(?:^|[/_.-])(?:preds?|predictions?|predicted|outputs?|results?|forecasts?|scored)(?:[/_.-]|$)", re.I)
+SUBMISSION = re.compile(r"(?:^|[/_.-])(?:sample_?)?submissions?(?:[/_.-]|$)", re.IGNORECASE)
+OUTPUT = re.compile(r"(?:^|[/_.-])(?:preds?|predictions?|predicted|outputs?|results?|forecasts?|scored)(?:[/_.-]|$)", re.IGNORECASE)
 
 
 @dataclass(slots=True)

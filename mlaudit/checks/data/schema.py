@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.practice import MAX_EVIDENCE, ev, has_data, has_training, only_unreadable, unreadable_evidence, validation_runs
+from mlaudit.checks.practice import (
+    MAX_EVIDENCE,
+    ev,
+    has_data,
+    has_training,
+    only_unreadable,
+    unreadable_evidence,
+    validation_runs,
+)
 from mlaudit.scanners.code import is_test_path
 
 SCHEMA_NAMES = ("schema.json", "schema.yaml", "schema.yml", "schema.pbtxt", "datapackage.json", "table_schema.json")
@@ -37,7 +45,7 @@ class DataSchema(Check):
         found += [dict(m, detail=f"pydantic data model {m['name']}") for m in code["pydantic_models"] if not m["serving"]]
         for e in ctx.tree.files():
             name = e.path.rsplit("/", 1)[-1]
-            if name in SCHEMA_NAMES or name.endswith(SCHEMA_SUFFIXES) or "/expectations/" in f"/{e.path}" and name.endswith(".json"):
+            if name in SCHEMA_NAMES or name.endswith(SCHEMA_SUFFIXES) or ("/expectations/" in f"/{e.path}" and name.endswith(".json")):
                 found.append({"path": e.path, "line": None, "detail": "schema file"})
         if not found:
             if not has_data(ctx) and not has_training(ctx):

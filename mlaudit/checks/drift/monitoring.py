@@ -11,7 +11,7 @@ from mlaudit.checks.practice import MAX_EVIDENCE, ev, has_training, only_unreada
 from mlaudit.scanners.code import is_test_path
 
 DRIFT_TOOLS = {"evidently", "nannyml", "whylogs", "alibi-detect", "arize", "fiddler", "deepchecks", "tfdv"}
-DRIFT_WORDS = re.compile(r"drift", re.I)
+DRIFT_WORDS = re.compile(r"drift", re.IGNORECASE)
 
 
 def drift_code(ctx: CheckContext) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ class ContinuousIntegration(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         ci = ctx.facts("ci")
         broken = {e["path"] for e in ci["errors"]}
-        if ci["files"] and all(f["path"] in broken for f in ci["files"]) or not ci["files"] and broken:
+        if (ci["files"] and all(f["path"] in broken for f in ci["files"])) or (not ci["files"] and broken):
             return self.result(Status.UNKNOWN, message="CI files exist but could not be read.",
                                evidence=[ev(e, e["error"]) for e in ci["errors"]])
         if not ci["files"]:

@@ -10,11 +10,11 @@ from mlaudit.checks.practice import MAX_EVIDENCE, ci_steps, ev, line_of, serving
 
 PATTERNS = {
     "argo rollout": re.compile(r"kind:\s*Rollout\b"),
-    "canary": re.compile(r"\bcanary\b|canaryTrafficPercent|setWeight", re.I),
-    "shadow / mirroring": re.compile(r"\bshadow\b|\bmirror(Percentage)?:", re.I),
-    "traffic split": re.compile(r"\btraffic(Routing|Split)?:|InitialVariantWeight", re.I),
-    "blue/green": re.compile(r"blueGreen|blue-green", re.I),
-    "rollback": re.compile(r"rollout\s+undo|helm\s+rollback|\brollback\b", re.I),
+    "canary": re.compile(r"\bcanary\b|canaryTrafficPercent|setWeight", re.IGNORECASE),
+    "shadow / mirroring": re.compile(r"\bshadow\b|\bmirror(Percentage)?:", re.IGNORECASE),
+    "traffic split": re.compile(r"\btraffic(Routing|Split)?:|InitialVariantWeight", re.IGNORECASE),
+    "blue/green": re.compile(r"blueGreen|blue-green", re.IGNORECASE),
+    "rollback": re.compile(r"rollout\s+undo|helm\s+rollback|\brollback\b", re.IGNORECASE),
 }
 
 

@@ -81,7 +81,7 @@ def cross_check(ctx: CheckContext, result: FileResult | None, finding: CodeFindi
     except (OSError, FileTooLarge, ValueError) as exc:
         return Evidence(f"cross-check: not possible — {exc}", path=path)
     num = frame.select_dtypes("number")
-    scaled = [c for c in num.columns if len(num) > 2 and (abs(num[c].mean()) < 1e-2 and abs(num[c].std() - 1) < 5e-2
+    scaled = [c for c in num.columns if len(num) > 2 and ((abs(num[c].mean()) < 1e-2 and abs(num[c].std() - 1) < 5e-2)
                                                         or (num[c].min() == 0 and num[c].max() == 1 and num[c].nunique() > 2))]
     dups = int(frame.duplicated().sum())
     cid = finding.check_id

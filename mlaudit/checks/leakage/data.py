@@ -15,16 +15,21 @@ from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.leakage.code import code_report, per_context
 from mlaudit.checks.leakage.measures import (
-    EntityOverlap, Overlap, entity_overlap, entity_overlap_from_hashes, overlap, overlap_from_hashes,
+    EntityOverlap,
+    Overlap,
+    entity_overlap,
+    entity_overlap_from_hashes,
+    overlap,
+    overlap_from_hashes,
 )
 from mlaudit.checks.leakage.pairs import MAX_PAIR_BYTES, LoadedPair, Pair, PairLoad, code_pairs, load_pairs, read_frame
 from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import GitObjects
 from mlaudit.core.tree import CommitTreeSource, FileTooLarge
+from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.leakage.links import same_file
 from mlaudit.store import data_queries as dq
 from mlaudit.store.leakage_queries import commits_changing
-from mlaudit.core.yamlload import load_yaml
 
 OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
                                  "LEAK-OVERLAP fails above this share of test rows that copy a training row (any copy warns).")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
-from mlaudit.checks.leakage.data import ENTITY_SHARE, graded, history_evidence, measure_entities, no_pairs, pair_label, pairs
+from mlaudit.checks.leakage.data import (
+    ENTITY_SHARE,
+    graded,
+    history_evidence,
+    measure_entities,
+    no_pairs,
+    pair_label,
+    pairs,
+)
 from mlaudit.checks.leakage.measures import entity_overlap
 from mlaudit.checks.leakage.pairs import LoadedPair
 

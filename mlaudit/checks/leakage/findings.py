@@ -35,7 +35,7 @@ def leak_findings(results: list[CheckResult]) -> list[LeakFinding]:
         context: list[dict[str, Any]] = []
         code = r.check_id.startswith("LEAK-CODE")
         for ev in r.evidence:
-            if ev.detail.startswith(_ATTACHED) or not code and not _flagged(ev.value):
+            if ev.detail.startswith(_ATTACHED) or (not code and not _flagged(ev.value)):
                 (current.evidence if current else context).append(ev.to_dict())
                 continue
             message = ev.detail if code else f"{r.message} {ev.detail}"

@@ -15,8 +15,8 @@ import pandas as pd
 
 ID_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|key)$|^(user|customer|client|patient|ticket|account|member|session|device"
                      r"|order|subject|person|employee|driver|household|store|visit|encounter)(_?(id|no|number|code|key))?$",
-                     re.I)
-DATE_NAME = re.compile(r"date|time|timestamp|day|month|year|_at$|^dt$|period", re.I)
+                     re.IGNORECASE)
+DATE_NAME = re.compile(r"date|time|timestamp|day|month|year|_at$|^dt$|period", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -120,7 +120,7 @@ def entity_overlap_from_hashes(column: str, train: np.ndarray, test: np.ndarray)
 
 def _date_shaped(s: pd.Series) -> bool:
     """Nearly every sampled value is written like a date (2011-01-01, 01/02/2011 00:00)."""
-    from mlaudit.store.data_columns import DATE_SHARE, DATE_SHAPE
+    from mlaudit.store.data_columns import DATE_SHAPE, DATE_SHARE
 
     values = s.dropna().astype(str).head(500)
     return bool(len(values)) and float(values.str.match(DATE_SHAPE).mean()) >= DATE_SHARE

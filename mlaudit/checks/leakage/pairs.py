@@ -16,7 +16,7 @@ from mlaudit.scanners.leakage.sources import content_id
 DATA_EXT = (".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".jsonl", ".ndjson", ".csv.gz")
 _TRAIN = r"train|training|trn"
 _TEST = r"test|testing|tst|val|valid|validation|holdout|eval|dev|serving"
-_SIDE = re.compile(rf"(?<![a-z])({_TRAIN}|{_TEST})(?![a-z])", re.I)
+_SIDE = re.compile(rf"(?<![a-z])({_TRAIN}|{_TEST})(?![a-z])", re.IGNORECASE)
 
 MAX_PAIR_BYTES = define_threshold(
     "leakage.max_pair_bytes", 512 * 1024 * 1024,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.core.config import define_threshold
 from mlaudit.store.model_queries import lineage, versions_in_scope
-from mlaudit.checks.models._declared import declared_evidence, declared_models
 
 SHARE = define_threshold("models.metrics_share", 1.0, "Share of model versions that must have recorded metrics for MODEL-METRICS to pass.")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, PICKLE_FORMATS, evidence, real_models
-from mlaudit.store.model_queries import list_models
 from mlaudit.checks.models._declared import declared_evidence, declared_models
+from mlaudit.store.model_queries import list_models
 
 
 @register

@@ -44,7 +44,7 @@ class ModelRegistry(Check):
                                evidence=[Evidence(f"tag {t}") for t in gto[:20]])
         if ctx.tree.exists("dvc.yaml"):
             text = ctx.tree.read_text("dvc.yaml")
-            if re.search(r"^artifacts:\s*$", text, re.M):
+            if re.search(r"^artifacts:\s*$", text, re.MULTILINE):
                 return self.result(Status.PASS, 1, message="dvc.yaml declares model artifacts.",
                                    evidence=[Evidence("artifacts section", path="dvc.yaml")])
         models = real_models(versions_in_scope(ctx.store, ctx.rev))

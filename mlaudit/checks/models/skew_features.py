@@ -11,7 +11,7 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import evidence, real_models
 from mlaudit.store.model_queries import list_models
 
-SERVING_NAME = re.compile(r"(test|serving|holdout|valid|inference|predict|score|prod|live)", re.I)
+SERVING_NAME = re.compile(r"(test|serving|holdout|valid|inference|predict|score|prod|live)", re.IGNORECASE)
 
 
 def columns_of(ctx: CheckContext, path: str) -> list[str] | None:

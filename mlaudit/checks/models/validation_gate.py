@@ -10,10 +10,10 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
 from mlaudit.store.model_queries import versions_in_scope
 
-METRIC = re.compile(r"auc|roc|accuracy|\bacc\b|acc_|_acc|f1|precision|recall|rmse|mae|mse|r2|score|logloss|loss|metric|error", re.I)
-BOUND_NAME = re.compile(r"threshold|thresh|min_|minimum|max_|maximum|baseline|target|expected|best|champion|prod", re.I)
+METRIC = re.compile(r"auc|roc|accuracy|\bacc\b|acc_|_acc|f1|precision|recall|rmse|mae|mse|r2|score|logloss|loss|metric|error", re.IGNORECASE)
+BOUND_NAME = re.compile(r"threshold|thresh|min_|minimum|max_|maximum|baseline|target|expected|best|champion|prod", re.IGNORECASE)
 # Metrics where higher is better: "< 1" / "<= 1" is the range of the metric, not a bar the model must clear.
-BOUNDED = re.compile(r"auc|roc|accuracy|\bacc\b|acc_|_acc|f1|precision|recall|r2|score", re.I)
+BOUNDED = re.compile(r"auc|roc|accuracy|\bacc\b|acc_|_acc|f1|precision|recall|r2|score", re.IGNORECASE)
 TRIVIAL = (0, 1)
 
 
@@ -83,9 +83,7 @@ def gate_lines(text: str) -> list[int]:
         return []
     out = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assert) and is_quality_gate(node.test):
-            out.append(node.lineno)
-        elif isinstance(node, ast.If) and is_quality_gate(node.test) and (_fails(node.body) or _fails(node.orelse)):
+        if (isinstance(node, ast.Assert) and is_quality_gate(node.test)) or (isinstance(node, ast.If) and is_quality_gate(node.test) and (_fails(node.body) or _fails(node.orelse))):
             out.append(node.lineno)
     return sorted(out)
 

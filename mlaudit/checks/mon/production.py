@@ -12,7 +12,7 @@ from mlaudit.scanners.code_names import ALERT_TOOLS
 
 METRIC_TOOLS = {"prometheus", "statsd", "datadog", "opentelemetry"}
 DRIFT_TOOLS = {"evidently", "nannyml", "whylogs", "alibi-detect", "arize", "fiddler"}
-ALERT_RULE = re.compile(r"^\s*-?\s*alert:\s*\S+|^\s*receivers:|alertmanager|notification_channels", re.M)
+ALERT_RULE = re.compile(r"^\s*-?\s*alert:\s*\S+|^\s*receivers:|alertmanager|notification_channels", re.MULTILINE)
 
 
 @register

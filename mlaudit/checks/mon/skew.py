@@ -16,7 +16,7 @@ from mlaudit.store.model_queries import ModelVersion, list_models
 
 MIN_COPY_NODES = 12  # a copied function body must be at least this many AST nodes (skips one-liners)
 MIN_NAMED_NODES = 6
-FEATURE_NAME = re.compile(r"feature|preprocess|transform|clean|encode|prepare|engineer|normali[sz]e|scale|impute", re.I)
+FEATURE_NAME = re.compile(r"feature|preprocess|transform|clean|encode|prepare|engineer|normali[sz]e|scale|impute", re.IGNORECASE)
 
 
 def _reach(start: set[str], edges: dict[str, set[str]]) -> set[str]:

@@ -13,9 +13,9 @@ from mlaudit.scanners.notebooks import python_sources
 READ = re.compile(
     r"\b(?:read_csv|read_parquet|read_json|read_table|read_excel|read_feather|read_pickle|loadtxt|genfromtxt|"
     r"load_dataset|read_orc)\(\s*[rbf]?[\"']([^\"'\n]+)[\"']")
-URL = re.compile(r"^(https?|s3|gs|gcs|az|abfss?|hdfs|ftp)://", re.I)
+URL = re.compile(r"^(https?|s3|gs|gcs|az|abfss?|hdfs|ftp)://", re.IGNORECASE)
 RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob)/[^/]+)/(.+)$")
-DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc)$", re.I)
+DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc)$", re.IGNORECASE)
 
 
 def _resolve(source_path: str, literal: str) -> list[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
+from mlaudit.checks.models._declared import declared_evidence, declared_models
+from mlaudit.checks.models._declared import traced as dvc_traced
 from mlaudit.core.config import define_threshold
 from mlaudit.store.model_queries import lineage, versions_in_scope
-from mlaudit.checks.models._declared import declared_evidence, declared_models, traced as dvc_traced
 
 SHARE = define_threshold("repro.lineage_share", 0.8, "Share of model versions that must be traceable to commit, data and params for REPRO-LINEAGE to pass.")
 REQUIRED = ("commit", "data", "params")

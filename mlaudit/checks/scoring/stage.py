@@ -132,7 +132,7 @@ _NEEDS_SERVING = ("registered model",)  # a production alias/stage counts when s
 
 def _operated(detail: str, served: bool) -> bool:
     low = detail.lower()
-    return any(w in low for w in _OPERATED) or served and any(w in low for w in _NEEDS_SERVING)
+    return any(w in low for w in _OPERATED) or (served and any(w in low for w in _NEEDS_SERVING))
 
 
 def operating_stage(results: list[CheckResult], extra: dict[str, list[str]] | None = None) -> tuple[str, dict[str, list[Reason]]]:

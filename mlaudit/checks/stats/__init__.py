@@ -8,4 +8,4 @@ picks the default test as Evidently does; ``compare.compare(store, ref_key, cur_
 from mlaudit.checks.stats import chisquare, jensenshannon, ks, psi, wasserstein, ztest  # noqa: F401  (registration)
 from mlaudit.checks.stats.registry import STATISTICS, ColumnData, Statistic, StatOutcome
 
-__all__ = ["STATISTICS", "ColumnData", "Statistic", "StatOutcome"]
+__all__ = ["STATISTICS", "ColumnData", "StatOutcome", "Statistic"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-
 from mlaudit.checks.stats.registry import ColumnData, StatOutcome, register
 
 

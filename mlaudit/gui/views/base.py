@@ -33,7 +33,7 @@ class View(QWidget):
     subtitle: ClassVar[str] = ""
     scrollable: ClassVar[bool] = False
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.window_ = window
         self.setObjectName(f"view_{self.name}")

@@ -11,9 +11,16 @@ from mlaudit.core.config import load_config
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.data import content_hash
 from mlaudit.gui.widgets import (
-    RecordsModel, as_dict, auto_columns, chart_canvas, clear_layout, fit_rows, label, short, table,
+    RecordsModel,
+    as_dict,
+    auto_columns,
+    chart_canvas,
+    clear_layout,
+    fit_rows,
+    label,
+    short,
+    table,
 )
-
 
 MAX_DISTRIBUTIONS = 4
 CHART_WIDTH = 5.0  # inches at 100 dpi: two charts side by side

@@ -8,7 +8,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from mlaudit.gui.views.base import View
-from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, card, cards_row, chart_canvas, fit_rows, label, table
+from mlaudit.gui.widgets import (
+    STATUS_COLOURS,
+    Column,
+    RecordsModel,
+    card,
+    cards_row,
+    chart_canvas,
+    fit_rows,
+    label,
+    table,
+)
 
 TOP_STEPS = 8
 

@@ -24,7 +24,7 @@ def render_preview(report: Any, progress: Any) -> str:
     # Qt's Markdown reader ignores HTML blocks: fold <details> sections into plain headings.
     text = re.sub(r"<details>\s*<summary>(.*?)</summary>", r"\n#### \1\n", text)
     # Qt also numbers a list item's hard-broken second line ("  \n   _why_") as an item of its own: join it
-    text = re.sub(r" {2}\n +_(.+?)_$", lambda m: f" \u2014 *{m.group(1)}*", text, flags=re.M)
+    text = re.sub(r" {2}\n +_(.+?)_$", lambda m: f" \u2014 *{m.group(1)}*", text, flags=re.MULTILINE)
     return text.replace("</details>", "")
 
 

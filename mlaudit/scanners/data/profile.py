@@ -22,7 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mlaudit.scanners.data.readers import DataReadError, ReadBounds, Source, as_source, data_format, declared_rows, open_batches
+from mlaudit.scanners.data.readers import (
+    DataReadError,
+    ReadBounds,
+    Source,
+    as_source,
+    data_format,
+    declared_rows,
+    open_batches,
+)
 
 PROFILER_VERSION = 1
 DEFAULT_SAMPLE_ROWS = 200_000
@@ -31,7 +39,7 @@ TOP_K = 20
 HIST_BINS = 20
 QUANTILES = (0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0)
 ID_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|key)$|^(user|customer|client|patient|account|session|device|order)"
-                     r"(_?(id|no|number|code|key))?$", re.I)
+                     r"(_?(id|no|number|code|key))?$", re.IGNORECASE)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MUL = np.uint64(0xBF58476D1CE4E5B9)
 
@@ -242,7 +250,7 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
     return st, sorted_values
 
 
-def profile_file(path: "Path | Source", name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS,
+def profile_file(path: Path | Source, name: str, sample_rows: int = DEFAULT_SAMPLE_ROWS,
                  bounds: ReadBounds | None = None) -> DataProfile:
     """Profile a data file in one streaming pass; raise DataReadError when it cannot be read.
 

@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.ipc as ipc
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
+from pyarrow import ipc
 
 from mlaudit.core.safefs import open_regular
 from mlaudit.core.tempdir import temp_file
@@ -67,10 +66,10 @@ class Source:
     size: int | None = None
     declared_rows: int | None = None  # rows the file's own metadata declares (Parquet footer), once read
 
-    def open(self) -> "AbstractContextManager[BinaryIO]":
+    def open(self) -> AbstractContextManager[BinaryIO]:
         raise NotImplementedError
 
-    def local(self) -> "AbstractContextManager[Path]":
+    def local(self) -> AbstractContextManager[Path]:
         raise NotImplementedError
 
 
@@ -97,11 +96,11 @@ class FileSource(Source):
 class StreamSource(Source):
     """Bytes that can only be streamed (a git blob): ``local()`` copies them into the private temp folder, bounded."""
 
-    def __init__(self, opener: Callable[[], "AbstractContextManager[BinaryIO]"], size: int | None, name: str,
+    def __init__(self, opener: Callable[[], AbstractContextManager[BinaryIO]], size: int | None, name: str,
                  max_copy: int = 4 << 30) -> None:
         self._opener, self.size, self.name, self.max_copy = opener, size, name, max_copy
 
-    def open(self) -> "AbstractContextManager[BinaryIO]":
+    def open(self) -> AbstractContextManager[BinaryIO]:
         return self._opener()
 
     @contextmanager
@@ -122,7 +121,7 @@ class StreamSource(Source):
             tmp.unlink(missing_ok=True)
 
 
-def as_source(path: "Path | Source") -> Source:
+def as_source(path: Path | Source) -> Source:
     return path if isinstance(path, Source) else FileSource(Path(path))
 
 
@@ -130,8 +129,7 @@ def data_format(name: str) -> str | None:
     """The format implied by a file name (compression suffixes stripped), or None."""
     low = name.lower()
     for suffix in COMPRESSED:
-        if low.endswith(suffix):
-            low = low[: -len(suffix)]
+        low = low.removesuffix(suffix)
     for fmt, suffixes in (("csv", (".csv", ".txt")), ("tsv", (".tsv",)), ("parquet", (".parquet", ".pq")),
                           ("arrow", (".feather", ".arrow", ".ipc")), ("jsonl", (".jsonl", ".ndjson")),
                           ("excel", (".xlsx", ".xls"))):
@@ -461,7 +459,7 @@ def _excel_batches(source: Source) -> Iterator[pa.RecordBatch]:
     yield from table.to_batches(BATCH_ROWS)
 
 
-def open_batches(path: "Path | Source", name: str, as_text: bool = False,
+def open_batches(path: Path | Source, name: str, as_text: bool = False,
                  bounds: ReadBounds | None = None) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
     """Schema and record batches of a data file (a path or a Source) whose repo name is ``name`` (the name picks the format).
 
@@ -493,7 +491,7 @@ def _batches(source: Source, name: str, as_text: bool, bounds: ReadBounds) -> It
     return _csv_batches(source, fmt, as_text, bounds)  # type: ignore[return-value]
 
 
-def read_table(path: "Path | Source", name: str) -> pa.Table:
+def read_table(path: Path | Source, name: str) -> pa.Table:
     """The whole file as one table (tests and small files only)."""
     schema, batches = open_batches(path, name)
     return pa.Table.from_batches(list(batches), schema=schema)

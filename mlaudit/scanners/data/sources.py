@@ -11,16 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import stat
 from dataclasses import dataclass
-import posixpath
 from pathlib import Path
 from typing import BinaryIO
 
 from mlaudit.core.safefs import OutsideRepo, UnsafePath, contained, read_text_regular
 
-LFS_POINTER = re.compile(rb"^version https://git-lfs\.github\.com/spec/v1\s+oid sha256:([0-9a-f]{64})\s+size (\d+)", re.M)
+LFS_POINTER = re.compile(rb"^version https://git-lfs\.github\.com/spec/v1\s+oid sha256:([0-9a-f]{64})\s+size (\d+)", re.MULTILINE)
 LFS_POINTER_MAX = 1024
 AVAILABLE = "available"
 MISSING = "not available locally"

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from mlaudit.scanners.leakage.records import CodeFinding, FileFlow
 from mlaudit.scanners.leakage.links import FileResult, analyze_file, link_files
+from mlaudit.scanners.leakage.records import CodeFinding, FileFlow
 from mlaudit.scanners.leakage.values import Site
 
 CODE_CHECKS = ("LEAK-CODE-PREPROCESS", "LEAK-CODE-OVERSAMPLE", "LEAK-CODE-MULTITEST", "LEAK-CODE-TEST-STATS")

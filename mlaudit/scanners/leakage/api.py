@@ -60,7 +60,7 @@ SPLITTERS = frozenset({"KFold", "StratifiedKFold", "GroupKFold", "StratifiedGrou
                        "StratifiedShuffleSplit", "GroupShuffleSplit", "TimeSeriesSplit", "RepeatedKFold",
                        "RepeatedStratifiedKFold", "LeaveOneOut", "LeavePOut", "LeaveOneGroupOut", "PredefinedSplit"})
 METRICS_RE = re.compile(r"(_score|_error|_loss|^accuracy|^precision|^recall|^f1|^roc_auc|^r2|^mse|^rmse|^mae|"
-                        r"^log_loss|^classification_report|^confusion_matrix|^matthews)", re.I)
+                        r"^log_loss|^classification_report|^confusion_matrix|^matthews)", re.IGNORECASE)
 SELECT_FUNCS = frozenset({"max", "min", "argmax", "argmin", "nanargmax", "nanargmin", "sorted", "idxmax", "idxmin",
                           "nlargest", "nsmallest", "sort_values"})
 STAT_METHODS = frozenset({"mean", "median", "std", "var", "min", "max", "mode", "quantile", "sum", "nanmean",

@@ -175,7 +175,7 @@ class CallRules:
             return [v.obj]
         return [o for item in v.items for o in self._objs(item)]
 
-    def function(self, name: str, c: ast.Call, qual: str = "") -> Val:  # noqa: C901 - one dispatch over known functions
+    def function(self, name: str, c: ast.Call, qual: str = "") -> Val:
         pos, kw = self.args(c)
         made = self.new_obj(name, c, pos, kw)
         if made is not None:
@@ -237,7 +237,7 @@ class CallRules:
         out = join(*pos, *kw.values())
         return out if out.kind in ("data", "score", "stat", "str") else OTHER
 
-    def method(self, recv: Val, name: str, c: ast.Call) -> Val:  # noqa: C901 - one dispatch over methods
+    def method(self, recv: Val, name: str, c: ast.Call) -> Val:
         pos, kw = self.args(c)
         site = self.site(c, f"{recv.obj.cls}.{name}" if recv.obj else "")
         site = replace(site, what=self.site(c).what)
@@ -347,7 +347,7 @@ class CallRules:
         return name if name in api.FIT_FUNCS else None
 
     def obj_method(self, obj: Obj, recv: Val, name: str, pos: list[Val], kw: dict[str, Val], c: ast.Call,
-                   site: Site) -> Val:  # noqa: C901
+                   site: Site) -> Val:
         x = pos[0] if pos else kw.get("X", OTHER)
         if name in ("set_params", "set_output"):
             return recv
@@ -408,8 +408,8 @@ class CallRules:
             for k in ("eval_set", "validation_data"):
                 v = join(kw[k]) if k in kw else None
                 if v is not None and "test" in v.sides and (
-                        "early_stopping_rounds" in kw and not kw_none(c, "early_stopping_rounds")
-                        or "callbacks" in kw and stops_early(kw["callbacks"])):
+                        ("early_stopping_rounds" in kw and not kw_none(c, "early_stopping_rounds"))
+                        or ("callbacks" in kw and stops_early(kw["callbacks"]))):
                     self.test_tuned.append((site, f"stop training early ({k} is the test set)", v.split))
         obj.fitted_sides = x.sides
 
@@ -447,7 +447,7 @@ class CallRules:
             split = next((v.split for v in held_out if v.split is not None), None)
             self.test_evals.append((site, split, self.loop_depth > 0))
             return Val("score", testscore=True, split=split, looped=self.loop_depth > 0)
-        if data and (obj is not None and obj.role != "search" or any(v.insample for v in data)):
+        if data and ((obj is not None and obj.role != "search") or any(v.insample for v in data)):
             self.in_sample.append(site)  # scored on the very rows the model was fitted on
         return Val("score")
 

@@ -11,8 +11,8 @@ import time
 
 from mlaudit.scanners.leakage import api
 from mlaudit.scanners.leakage.calls import CallRules
-from mlaudit.scanners.leakage.records import CodeFinding, FileFlow
 from mlaudit.scanners.leakage.parse import Unit
+from mlaudit.scanners.leakage.records import CodeFinding, FileFlow
 from mlaudit.scanners.leakage.values import OTHER, Event, Site, Val, flatten, join
 
 CENTRES = frozenset({"mean", "median", "nanmean", "nanmedian"})  # data minus one of these is centring
@@ -327,7 +327,7 @@ class Analyzer(CallRules):
             self.selections.append((self.site(stmt), "a comparison inside a loop keeps the best test score", val.split))
 
     # ---- expressions --------------------------------------------------------------------------------------
-    def expr(self, e: ast.expr | None) -> Val:  # noqa: C901 - one dispatch over node types
+    def expr(self, e: ast.expr | None) -> Val:
         if e is None:
             return OTHER
         if isinstance(e, ast.Name):
@@ -429,7 +429,7 @@ class Analyzer(CallRules):
             sep = "/" if isinstance(e.op, ast.Div) else ""
             return Val("str", text=f"{left.text}{sep}{right.text}")
         out = join(left, right)
-        scaling = isinstance(e.op, ast.Div) and right.kind == "stat" or isinstance(e.op, ast.Sub) and right.text in CENTRES
+        scaling = (isinstance(e.op, ast.Div) and right.kind == "stat") or (isinstance(e.op, ast.Sub) and right.text in CENTRES)
         for data, stat in ((left, right), (right, left)):
             if data.kind == "data" and stat.kind == "stat" and scaling:
                 out = self.apply_stat(out, data, stat, e, "scaled")

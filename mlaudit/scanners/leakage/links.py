@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.scanners.leakage.flow import AnalysisTimeout, analyze_units
-from mlaudit.scanners.leakage.records import CodeFinding
 from mlaudit.scanners.leakage.parse import parse_file
+from mlaudit.scanners.leakage.records import CodeFinding
 from mlaudit.scanners.leakage.values import Site
 
 
@@ -34,7 +34,7 @@ class FileResult:
                 "side_reads": self.side_reads}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], path: str | None = None) -> "FileResult":
+    def from_dict(cls, d: dict[str, Any], path: str | None = None) -> FileResult:
         """Rebuild a result; ``path`` relocates it (the same content cached under another path)."""
         r = cls(d["path"], [CodeFinding.from_dict(f) for f in d["findings"]], d["writes"], d["read_splits"],
                 d["reads"], d["unreadable"], d["cell_errors"], d.get("uses_ml", False), d.get("targets", []),
@@ -47,11 +47,11 @@ class FileResult:
 def relocate(r: FileResult, path: str) -> FileResult:
     """The same result for identical content found at another path."""
     old = r.path
-    fix = lambda s: s.moved(path) if s.path == old else s  # noqa: E731
+    fix = lambda s: s.moved(path) if s.path == old else s
     for f in r.findings:
         f.site, f.fit, f.split = fix(f.site), f.fit and fix(f.fit), f.split and fix(f.split)
         f.related = [fix(s) for s in f.related]
-    fixd = lambda d: {**d, "path": path} if d.get("path") == old else d  # noqa: E731
+    fixd = lambda d: {**d, "path": path} if d.get("path") == old else d
     r.writes = [{**w, "site": fixd(w["site"]), "leaks": [{**lk, "site": fixd(lk["site"])} for lk in w["leaks"]]} for w in r.writes]
     r.read_splits = [{**rs, "read": fixd(rs["read"]), "split": fixd(rs["split"])} for rs in r.read_splits]
     r.path = path

@@ -38,7 +38,7 @@ def _syntax_reason(exc: SyntaxError | ValueError, source: str) -> str:
     at = f" at line {line}" if line else ""
     py2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
            "multiple exception types must be parenthesized")
-    if any(m in msg for m in py2) or re.search(r"^\s*print\s+[\"'\w]", source, re.M) and "print(" not in source:
+    if any(m in msg for m in py2) or (re.search(r"^\s*print\s+[\"'\w]", source, re.MULTILINE) and "print(" not in source):
         return f"Python 2 syntax{at}: {msg}"
     return f"syntax error{at}: {msg}"
 

@@ -31,8 +31,8 @@ class CodeFinding:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "CodeFinding":
-        opt = lambda x: Site.from_dict(x) if x else None  # noqa: E731
+    def from_dict(cls, d: dict[str, Any]) -> CodeFinding:
+        opt = lambda x: Site.from_dict(x) if x else None
         return cls(d["check_id"], Site.from_dict(d["site"]), d["message"], opt(d.get("fit")), opt(d.get("split")),
                    [Site.from_dict(s) for s in d.get("related", [])])
 

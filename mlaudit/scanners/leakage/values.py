@@ -17,7 +17,7 @@ class Site:
     line: int
     cell: int | None = None
     what: str = ""
-    via: "Site | None" = None  # inside a user function or method: the top-level call that ran it
+    via: Site | None = None  # inside a user function or method: the top-level call that ran it
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "line": self.line, "cell": self.cell, "what": self.what}
@@ -26,11 +26,11 @@ class Site:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Site":
+    def from_dict(cls, d: dict[str, Any]) -> Site:
         via = d.get("via")
         return cls(d["path"], d["line"], d.get("cell"), d.get("what", ""), cls.from_dict(via) if via else None)
 
-    def moved(self, path: str) -> "Site":
+    def moved(self, path: str) -> Site:
         """The same place in a file found at another path."""
         return replace(self, path=path, via=self.via.moved(path) if self.via is not None else None)
 
@@ -59,7 +59,7 @@ class Obj:
     fitted_sides: frozenset[str] | None = None
     fit_event: Event | None = None
     has_pre: bool = False  # a pipeline or search containing preprocessing
-    attrs: dict[str, "Val"] = field(default_factory=dict)
+    attrs: dict[str, Val] = field(default_factory=dict)
     fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)  # instance attributes of a user-defined class (self.x = ...)
     id: int = field(default_factory=lambda: next(_ids))
 
@@ -75,7 +75,7 @@ class Val:
     carved: bool = False  # this split part was cut out of a larger whole (not a separately loaded file)
     obj: Obj | None = None
     text: str | None = None  # a literal string (file paths)
-    items: tuple["Val", ...] = ()
+    items: tuple[Val, ...] = ()
     preds: frozenset[int] = frozenset()  # ids of models whose predictions this holds
     reads: frozenset[tuple[str, Site]] = frozenset()  # (file path, read site) the data comes from
     testscore: bool = False  # a score measured on test data
@@ -86,7 +86,7 @@ class Val:
     labelled: bool = False  # a part cut by a split API or fold indices (a labelled hold-out, not an unlabelled file)
     insample: bool = False  # predictions made on the very expression the model was fitted on
 
-    def with_(self, **kw: Any) -> "Val":
+    def with_(self, **kw: Any) -> Val:
         return replace(self, **kw)
 
 

@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
-from mlaudit.scanners.models.limits import Limits, LimitExceeded
+from mlaudit.scanners.models.limits import LimitExceeded, Limits
 
 try:  # imported once here, not on the first lz4 file (a runtime dependency; a broken install still scans the rest)
     import lz4.frame as lz4_frame

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from mlaudit.scanners.models.report import ModelReport
 from mlaudit.core.yamlload import load_yaml
+from mlaudit.scanners.models.report import ModelReport
 
 MAX_HEADER = 100 * 1024 * 1024
 
@@ -394,7 +394,7 @@ def mlmodel(text: str, report: ModelReport) -> None:
         if name == "sklearn" and flavor.get("sklearn_version"):
             report.library_versions["scikit-learn"] = str(flavor["sklearn_version"])
         fmt = flavor.get("serialization_format") or flavor.get("pickle_module") or ""
-        if "pickle" in str(fmt) or name == "python_function" and flavor.get("loader_module") not in (None, "mlflow.sklearn"):
+        if "pickle" in str(fmt) or (name == "python_function" and flavor.get("loader_module") not in (None, "mlflow.sklearn")):
             report.add("mlflow-pickle-flavor", "low", f"flavor {name} loads with {fmt or flavor.get('loader_module')}")
     sig = (doc.get("signature") or {}).get("inputs") if isinstance(doc.get("signature"), dict) else None
     try:

@@ -20,7 +20,15 @@ import numpy as np
 from mlaudit.scanners.models.limits import LimitExceeded
 from mlaudit.scanners.models.pickle_ops import NAMES
 from mlaudit.scanners.models.pickle_values import (
-    ARRAY_VALUES_KEPT, JOBLIB_WRAPPERS, Global, Obj, PickleError, Reason, StreamResult, Unmodelled, numpy_kind,
+    ARRAY_VALUES_KEPT,
+    JOBLIB_WRAPPERS,
+    Global,
+    Obj,
+    PickleError,
+    Reason,
+    StreamResult,
+    Unmodelled,
+    numpy_kind,
 )
 
 if TYPE_CHECKING:

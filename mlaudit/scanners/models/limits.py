@@ -28,7 +28,7 @@ class Limits:
 class Budget:
     """A deadline and counters shared by every reader working on one file."""
 
-    __slots__ = ("limits", "deadline", "ops")
+    __slots__ = ("deadline", "limits", "ops")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits

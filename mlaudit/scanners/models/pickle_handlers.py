@@ -14,8 +14,24 @@ from typing import TYPE_CHECKING, Any
 from mlaudit.scanners.models import joblib_arrays
 from mlaudit.scanners.models.limits import LimitExceeded
 from mlaudit.scanners.models.pickle_ops import (
-    COUNTED, F64, HIGHEST_PROTOCOL, I32, NAMES, U8, U16, U32, U64, TextArgError, parse_float, parse_index,
-    parse_int, parse_long, parse_name, parse_persid, parse_string, parse_unicode,
+    COUNTED,
+    F64,
+    HIGHEST_PROTOCOL,
+    I32,
+    NAMES,
+    U8,
+    U16,
+    U32,
+    U64,
+    TextArgError,
+    parse_float,
+    parse_index,
+    parse_int,
+    parse_long,
+    parse_name,
+    parse_persid,
+    parse_string,
+    parse_unicode,
 )
 from mlaudit.scanners.models.pickle_values import DANGEROUS, CallRef, Global, Key, Obj, Opaque, PickleError, Stopped
 from mlaudit.scanners.models.policy import may_be_str

@@ -7,9 +7,8 @@ standard library's own data; nothing is imported from them.
 
 from __future__ import annotations
 
-import functools
-
 import _compat_pickle
+import functools
 
 
 @functools.lru_cache(maxsize=65536)

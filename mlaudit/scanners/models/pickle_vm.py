@@ -22,15 +22,27 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from mlaudit.scanners.models.compress import Feed
 from mlaudit.scanners.models import pickle_handlers
+from mlaudit.scanners.models.compress import Feed
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 from mlaudit.scanners.models.pickle_handlers import ARGS
 from mlaudit.scanners.models.pickle_names import canonical
 from mlaudit.scanners.models.pickle_ops import NAMES
 from mlaudit.scanners.models.pickle_values import (  # noqa: F401  (re-exported: meta.py and scan.py import them here)
-    ARRAY_VALUES_KEPT, JOBLIB_WRAPPERS, CallRef, Global, GlobalRef, Key, Obj, Opaque, PickleError, Reason,
-    Stopped, StreamResult, Unmodelled, dtype_info,
+    ARRAY_VALUES_KEPT,
+    JOBLIB_WRAPPERS,
+    CallRef,
+    Global,
+    GlobalRef,
+    Key,
+    Obj,
+    Opaque,
+    PickleError,
+    Reason,
+    Stopped,
+    StreamResult,
+    Unmodelled,
+    dtype_info,
 )
 
 BLANK = b"\x00\n\r\t "  # padding a file may carry after its last pickle

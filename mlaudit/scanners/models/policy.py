@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlaudit.scanners.models.pickle_values import DANGEROUS as DANGEROUS_VERDICT
-from mlaudit.scanners.models.pickle_values import INCONCLUSIVE, SAFE as SAFE_VERDICT
-from mlaudit.scanners.models.pickle_values import Global, Obj, Reason, StreamResult
+from mlaudit.scanners.models.pickle_values import INCONCLUSIVE, Global, Obj, Reason, StreamResult
+from mlaudit.scanners.models.pickle_values import SAFE as SAFE_VERDICT
 
 DANGEROUS = "dangerous"
 SAFE = "safe"

@@ -13,9 +13,9 @@ import yaml
 
 from mlaudit.core.roles import classify_by_rules
 from mlaudit.core.safefs import is_regular, read_text_regular
+from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.data.sources import dvc_cache_file
 from mlaudit.scanners.models.scan import SNIFF_BYTES, sniff_format
-from mlaudit.core.yamlload import load_yaml
 
 MAX_WALK = 20_000
 ARTIFACT_ROOTS = ("mlruns", "mlartifacts")

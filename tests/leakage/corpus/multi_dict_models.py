@@ -1,9 +1,9 @@
 # expect: LEAK-CODE-MULTITEST
 import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import SVC
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.svm import SVC
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y)

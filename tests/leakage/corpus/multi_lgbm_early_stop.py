@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-MULTITEST
 import lightgbm as lgb
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y)

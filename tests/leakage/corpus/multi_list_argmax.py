@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-MULTITEST
 import numpy as np
+from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.metrics import f1_score
 
 X, y = np.load("X.npy"), np.load("y.npy")
 X_train, X_test, y_train, y_test = train_test_split(X, y)

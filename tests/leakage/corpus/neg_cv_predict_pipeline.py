@@ -1,9 +1,9 @@
 # expect: none
 import pandas as pd
-from sklearn.pipeline import make_pipeline
-from sklearn.impute import SimpleImputer
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.model_selection import cross_validate, KFold
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import KFold, cross_validate
+from sklearn.pipeline import make_pipeline
 
 df = pd.read_csv("d.csv")
 model = make_pipeline(SimpleImputer(), HistGradientBoostingRegressor())

@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df[["a", "b"]], df.y)

@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler as MMS
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler as MMS
 from sklearn.svm import SVC
 
 df = pd.read_csv("d.csv")

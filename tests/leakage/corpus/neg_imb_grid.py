@@ -1,10 +1,10 @@
 # expect: none
 import pandas as pd
-from imblearn.pipeline import make_pipeline
 from imblearn.over_sampling import SMOTE
-from sklearn.preprocessing import StandardScaler
+from imblearn.pipeline import make_pipeline
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y, stratify=df.y)

@@ -1,8 +1,8 @@
 # expect: none
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
-from sklearn.linear_model import LogisticRegression
 
 X, y = np.load("X.npy"), np.load("y.npy")
 for tr, te in StratifiedKFold(5).split(X, y):

@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.preprocessing import LabelEncoder
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
 
 df = pd.read_csv("d.csv")
 y = LabelEncoder().fit_transform(df["species"])

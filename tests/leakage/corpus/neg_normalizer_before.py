@@ -1,7 +1,7 @@
 # expect: none
 import numpy as np
-from sklearn.preprocessing import Normalizer
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import Normalizer
 
 X = np.load("X.npy")
 y = np.load("y.npy")

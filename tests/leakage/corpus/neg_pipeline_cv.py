@@ -1,9 +1,9 @@
 # expect: none
 import pandas as pd
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("d.csv")
 pipe = make_pipeline(StandardScaler(), LogisticRegression())

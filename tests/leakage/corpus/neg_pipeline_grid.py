@@ -1,10 +1,10 @@
 # expect: none
 import pandas as pd
+from sklearn.decomposition import PCA
+from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.decomposition import PCA
 from sklearn.svm import SVC
-from sklearn.model_selection import GridSearchCV, train_test_split
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y, random_state=0)

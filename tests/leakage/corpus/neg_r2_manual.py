@@ -1,7 +1,7 @@
 # expect: none
 import numpy as np
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import train_test_split
 
 X, y = np.load("X.npy"), np.load("y.npy")
 X_train, X_test, y_train, y_test = train_test_split(X, y)

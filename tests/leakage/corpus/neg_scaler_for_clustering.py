@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("customers.csv")
 X = StandardScaler().fit_transform(df[["recency", "frequency", "monetary"]])

@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.preprocessing import StandardScaler
 
 train = pd.read_csv("data/train.csv")
 test = pd.read_csv("data/test.csv")

@@ -1,7 +1,7 @@
 # expect: none
 import numpy as np
-from sklearn.naive_bayes import MultinomialNB
 from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import MultinomialNB
 
 X, y = np.load("X.npy"), np.load("y.npy")
 X = X - X.min()

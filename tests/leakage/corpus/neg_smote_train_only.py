@@ -1,8 +1,8 @@
 # expect: none
 import pandas as pd
 from imblearn.over_sampling import SMOTE
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("fraud.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="c"), df.c, stratify=df.c)

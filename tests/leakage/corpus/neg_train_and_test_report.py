@@ -1,8 +1,8 @@
 # expect: none
 import pandas as pd
+from sklearn.metrics import mean_absolute_error
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeRegressor
-from sklearn.metrics import mean_absolute_error
 
 df = pd.read_csv("d.csv")
 X_train, X_test, y_train, y_test = train_test_split(df[["a"]], df.y, random_state=0)

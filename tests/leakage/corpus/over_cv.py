@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-OVERSAMPLE
 import pandas as pd
 from imblearn.over_sampling import ADASYN
-from sklearn.model_selection import cross_val_score
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.model_selection import cross_val_score
 
 df = pd.read_csv("x.csv")
 X, y = ADASYN().fit_resample(df.drop(columns="t"), df.t)

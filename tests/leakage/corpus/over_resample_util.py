@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-OVERSAMPLE
 import pandas as pd
-from sklearn.utils import resample
 from sklearn.model_selection import train_test_split
+from sklearn.utils import resample
 
 df = pd.read_csv("churn.csv")
 majority = df[df.churn == 0]

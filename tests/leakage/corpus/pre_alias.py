@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler as MMS
 import sklearn.model_selection as ms
+from sklearn.preprocessing import MinMaxScaler as MMS
 
 data = pd.read_csv("data.csv")
 features = data[["a", "b", "c"]]

@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.model_selection import cross_val_score
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("churn.csv")
 y = df.pop("churn")

@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
-from tensorflow.keras import layers
 from sklearn.model_selection import train_test_split
+from tensorflow.keras import layers
 
 X = np.load("X.npy")
 y = np.load("y.npy")

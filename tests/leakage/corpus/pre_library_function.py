@@ -1,6 +1,6 @@
 # expect: LEAK-CODE-PREPROCESS
-from sklearn.preprocessing import StandardScaler
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 
 def prepare(X, y):

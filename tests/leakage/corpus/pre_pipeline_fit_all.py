@@ -1,9 +1,9 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("data.csv")
 prep = make_pipeline(StandardScaler(), PCA(5))

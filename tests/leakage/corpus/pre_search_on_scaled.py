@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 from sklearn.model_selection import GridSearchCV
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 df = pd.read_csv("iris.csv")

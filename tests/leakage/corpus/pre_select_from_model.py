@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.feature_selection import SelectFromModel
-from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier
 from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("d.csv")

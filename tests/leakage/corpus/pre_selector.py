@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.model_selection import train_test_split
-from sklearn.ensemble import RandomForestClassifier
 
 df = pd.read_csv("genes.csv")
 X, y = df.iloc[:, :-1], df.iloc[:, -1]

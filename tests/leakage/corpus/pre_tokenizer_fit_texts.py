@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from tensorflow.keras.preprocessing.text import Tokenizer
 from sklearn.model_selection import train_test_split
+from tensorflow.keras.preprocessing.text import Tokenizer
 
 df = pd.read_csv("tweets.csv")
 tok = Tokenizer(num_words=10000)

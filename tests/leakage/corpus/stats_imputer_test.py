@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-TEST-STATS
+import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
-import numpy as np
 
 X = np.load("X.npy")
 y = np.load("y.npy")

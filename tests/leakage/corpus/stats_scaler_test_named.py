@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-TEST-STATS
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 df = pd.read_csv("d.csv")
 X_train, X_test = train_test_split(df, random_state=0)

@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.model_selection import train_test_split
 
 houses = pd.read_csv("houses.csv")
 X = houses.drop(columns="price")

@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-OVERSAMPLE
-from sklearn.datasets import make_classification
 from imblearn.over_sampling import RandomOverSampler
-from sklearn.model_selection import cross_val_score
+from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
 
 X, y = make_classification(n_samples=2000, weights=[0.95], random_state=3)
 ros = RandomOverSampler()

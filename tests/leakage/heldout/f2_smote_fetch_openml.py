@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-OVERSAMPLE
-from sklearn.datasets import fetch_openml
 from imblearn.over_sampling import SMOTE
-from sklearn.model_selection import train_test_split
+from sklearn.datasets import fetch_openml
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
 
 X, y = fetch_openml("credit-g", version=1, return_X_y=True, as_frame=False)
 X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)  # LEAK

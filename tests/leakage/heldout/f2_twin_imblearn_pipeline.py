@@ -1,10 +1,10 @@
 # expect: none
-from sklearn.datasets import fetch_openml
-from imblearn.pipeline import make_pipeline
 from imblearn.over_sampling import SMOTE
-from sklearn.preprocessing import StandardScaler
+from imblearn.pipeline import make_pipeline
+from sklearn.datasets import fetch_openml
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.preprocessing import StandardScaler
 
 X, y = fetch_openml("diabetes", version=1, return_X_y=True)
 model = make_pipeline(StandardScaler(), SMOTE(), LogisticRegression(max_iter=500))

@@ -1,8 +1,8 @@
 # expect: none
+from imblearn.under_sampling import NearMiss, RandomUnderSampler
 from sklearn.datasets import make_classification
-from imblearn.under_sampling import RandomUnderSampler, NearMiss
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
 X, y = make_classification(n_samples=5000, weights=[0.9], random_state=0)
 X_u, y_u = RandomUnderSampler(random_state=0).fit_resample(X, y)

@@ -1,7 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
+
 
 def zscore(col):
     return (col - col.mean()) / col.std()

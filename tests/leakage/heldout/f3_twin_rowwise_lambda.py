@@ -1,8 +1,8 @@
 # expect: none
-import pandas as pd
 import numpy as np
-from sklearn.model_selection import train_test_split
+import pandas as pd
 from sklearn.linear_model import Ridge
+from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("flats.csv")
 df["price_per_m2"] = df.apply(lambda r: r["price"] / r["area"] if r["area"] else np.nan, axis=1)

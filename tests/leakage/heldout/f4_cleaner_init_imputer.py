@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import cross_val_score
-from sklearn.ensemble import GradientBoostingRegressor
 
 
 class Cleaner:

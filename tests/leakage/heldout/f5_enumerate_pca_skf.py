@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
 from sklearn.decomposition import PCA
-from sklearn.model_selection import StratifiedKFold
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold
 
 df = pd.read_csv("genes.csv")
 y = df.pop("label").values

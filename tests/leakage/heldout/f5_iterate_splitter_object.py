@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.model_selection import ShuffleSplit
+from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import SVC
 
 X = np.genfromtxt("spam.csv", delimiter=",")[:, :-1]

@@ -1,9 +1,9 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
-from sklearn.preprocessing import StandardScaler
-from sklearn.model_selection import KFold
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import StandardScaler
 
 X = np.load("X.npy")
 y = np.load("y.npy")

@@ -1,7 +1,7 @@
 # expect: none
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold
 from lightgbm import LGBMClassifier
+from sklearn.model_selection import StratifiedKFold
 
 train = pd.read_csv("train.csv")
 X = train.drop(columns=["id", "target"])

@@ -1,8 +1,8 @@
 # expect: none
 import numpy as np
-from sklearn.preprocessing import StandardScaler
-from sklearn.model_selection import KFold
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import StandardScaler
 
 X = np.load("X.npy")
 y = np.load("y.npy")

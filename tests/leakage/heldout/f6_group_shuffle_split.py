@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn.preprocessing import RobustScaler
-from sklearn.model_selection import GroupShuffleSplit
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.model_selection import GroupShuffleSplit
+from sklearn.preprocessing import RobustScaler
 
 df = pd.read_csv("visits.csv")
 X = RobustScaler().fit_transform(df[["a", "b", "c"]])  # LEAK

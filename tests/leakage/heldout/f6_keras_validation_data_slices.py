@@ -1,7 +1,7 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
-from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
+from tensorflow.keras.models import Sequential
 
 X = np.load("images_flat.npy").astype("float32")
 y = np.load("labels.npy")

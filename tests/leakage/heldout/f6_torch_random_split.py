@@ -1,6 +1,6 @@
 # expect: LEAK-CODE-PREPROCESS
 import torch
-from torch.utils.data import TensorDataset, random_split, DataLoader
+from torch.utils.data import DataLoader, TensorDataset, random_split
 
 X = torch.load("features.pt") if False else torch.randn(1000, 8)
 y = torch.randint(0, 2, (1000,))

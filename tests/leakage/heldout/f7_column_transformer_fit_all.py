@@ -1,9 +1,9 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.preprocessing import StandardScaler, OneHotEncoder
-from sklearn.model_selection import cross_val_score
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 df = pd.read_csv("telco.csv")
 ct = ColumnTransformer([("num", StandardScaler(), ["tenure", "charges"]), ("cat", OneHotEncoder(), ["contract"])])

@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
 from sklearn import cross_validation
-from sklearn.preprocessing import StandardScaler
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 X = np.loadtxt("ionosphere.csv", delimiter=",")[:, :-1]
 y = np.loadtxt("ionosphere.csv", delimiter=",")[:, -1]

@@ -1,9 +1,9 @@
 # expect: LEAK-CODE-PREPROCESS
 import pandas as pd
-from sklearn_pandas import DataFrameMapper
-from sklearn.preprocessing import StandardScaler, LabelBinarizer
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
+from sklearn_pandas import DataFrameMapper
 
 df = pd.read_csv("customers.csv")
 mapper = DataFrameMapper([(["age", "income"], StandardScaler()), ("city", LabelBinarizer())])

@@ -1,8 +1,8 @@
 # expect: LEAK-CODE-PREPROCESS
 import numpy as np
-from sklearn.preprocessing import Imputer
 from sklearn.cross_validation import train_test_split
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.preprocessing import Imputer
 
 data = np.genfromtxt("horse.csv", delimiter=",")
 X, y = data[:, :-1], data[:, -1]

@@ -1,9 +1,9 @@
 # expect: none
 import pandas as pd
-from sklearn_pandas import DataFrameMapper
-from sklearn.preprocessing import StandardScaler
-from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn_pandas import DataFrameMapper
 
 df = pd.read_csv("customers.csv")
 train_df, test_df = train_test_split(df, test_size=0.2)

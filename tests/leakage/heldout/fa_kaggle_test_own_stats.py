@@ -1,8 +1,8 @@
 # expect: none
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
+from sklearn.preprocessing import StandardScaler
 
 train = pd.read_csv("../input/train.csv")
 test = pd.read_csv("../input/test.csv")

@@ -1,8 +1,8 @@
 # expect: none
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
 
 df = pd.read_csv("loans.csv")
 X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="bad"), df["bad"])
