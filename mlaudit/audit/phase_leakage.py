@@ -37,6 +37,8 @@ def run(ctx: ScanContext) -> None:
                 ctx.record_issue(ScanIssue("leakage", f"not analysed: {result['unreadable']}", entry.path, key))
             for err in result["cell_errors"]:
                 ctx.record_issue(ScanIssue("leakage", f"{err} (rest of the notebook analysed)", entry.path, key))
+            for note in result.get("partial", []):
+                ctx.record_issue(ScanIssue("leakage", f"analysed in part: {note}", entry.path, key))
         save_results(ctx.store, rows, ANALYZER_VERSION)
     ctx.counts["leakage_sources"] = len(entries)
     ctx.counts["leakage_analysed"] = analysed

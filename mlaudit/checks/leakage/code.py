@@ -147,6 +147,8 @@ def code_check_result(check: Check, ctx: CheckContext, what: str) -> CheckResult
     readable = [f for f in report.files if f.unreadable is None]
     unreadable = [Evidence(f"not analysed: {f.unreadable}", path=f.path) for f in report.files if f.unreadable]
     unreadable += [Evidence(f"not analysed: {why}", path=p) for p, why in report.skipped]
+    unreadable += [Evidence(f"analysed in part: {note}", path=f.path) for f in report.files if f.unreadable is None
+                   for note in [*f.cell_errors, *f.partial]]
     if not readable:
         msg = "No Python script or notebook could be analysed." if unreadable else "No Python script or notebook in the tree."
         return check.result(Status.UNKNOWN, 0, message=msg, evidence=unreadable)

@@ -7,7 +7,7 @@ from typing import Any
 
 from mlaudit.checks.base import CheckResult, Status
 
-_ATTACHED = ("cross-check:", "related:", "not analysed:", "target ", "fit:", "split:", "history:")
+_ATTACHED = ("cross-check:", "related:", "not analysed:", "analysed in part:", "target ", "fit:", "split:", "history:")
 
 
 @dataclass(slots=True)

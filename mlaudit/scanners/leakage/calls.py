@@ -47,6 +47,9 @@ class CallRules:
     test_tuned: list[tuple[Site, str, Site | None]]
     cv_splits: set[Site]
     test_preds: list[Site | None]  # splits of held-out data predicted on (a submission, a final check)
+    name_reads: set[Site]  # file reads whose side (train/test) comes from the file's name only
+    whole_reads: set[Site]  # those of them the code then splits: the whole data set, not a test set
+    whole_stats: set[Site]  # statistics taken on such a file (reported as fits on all rows at its split)
 
     def qualname(self, f: ast.expr) -> str | None:
         """The dotted name of a callee when it is an imported or plain name (e.g. sklearn.preprocessing.StandardScaler)."""
@@ -228,8 +231,8 @@ class CallRules:
             items = pos[1:]
             out = self.run_passed(c.args[0], [join(*flatten(v)) for v in items], {})
             return join(out, *items) if out.kind == "data" else join(*items)
-        if name in api.STAT_METHODS and pos and pos[0].kind == "data" and row_wise(c):
-            return pos[0]  # a per-row statistic (axis=1) uses no other row
+        if name in api.STAT_METHODS and pos and pos[0].kind == "data" and (row_wise(c) or pos[0].single):
+            return pos[0]  # a per-row statistic (axis=1), or one of a single sample, uses no other row
         if name in api.STAT_METHODS and pos and pos[0].kind == "data":
             return pos[0].with_(kind="stat", text=name, made=pos[0].made or site)
         if name in ("join", "Path", "PurePath") and pos and all(v.text is not None for v in pos):
@@ -263,8 +266,8 @@ class CallRules:
         if name in api.SELECT_FUNCS and recv.testscore and recv.looped:  # a choice among several candidates' scores
             self.selections.append((site, f".{name}() over test scores", recv.split))
             return recv
-        if recv.kind == "data" and name in api.STAT_METHODS and row_wise(c):
-            return recv  # df.mean(axis=1): each row's own statistic, nothing learned from other rows
+        if recv.kind == "data" and name in api.STAT_METHODS and (row_wise(c) or recv.single):
+            return recv  # df.mean(axis=1) or img.mean() of one image: each sample's own statistic, no other row's
         if recv.kind in ("data", "stat") and name in api.STAT_METHODS:
             return recv.with_(kind="stat", text=name, made=recv.made or site)
         if recv.kind == "data" and name in api.FILL_METHODS:
@@ -277,7 +280,8 @@ class CallRules:
                 return OTHER
             return out
         if recv.kind == "data" and name in VALUE_APPLIERS and c.args and self.passed_code(c.args[0]) is not None:
-            out = self.run_passed(c.args[0], [recv, *pos[1:]], {k: v for k, v in kw.items() if k not in ("axis", "**")})
+            each = recv.with_(single=True) if row_wise(c) else recv  # axis=1: the code is given one row at a time
+            out = self.run_passed(c.args[0], [each, *pos[1:]], {k: v for k, v in kw.items() if k not in ("axis", "**")})
             merged = join(recv, out) if out.kind != "other" else recv
             return merged.with_(kind="data", sides=recv.sides, split=recv.split, carved=recv.carved)
         if recv.kind == "data" and name in ("apply", "transform", "pipe", "agg") and c.args and self.fit_func(c.args[0]):
@@ -394,8 +398,8 @@ class CallRules:
             elif "test" in x.sides and "train" not in x.sides and x.labelled:
                 self.report("LEAK-CODE-TEST-STATS", site, own + ".", fit=site, split=x.split)
             elif "test" in x.sides and "train" not in x.sides:  # a test file or hand-cut rows: a leak only once scored
-                obj.fit_event = Event("stats", site, own)
-                obj.fitted_sides = x.sides
+                obj.fit_event = Event("stats", site, own, own=True)
+                obj.fitted_sides, obj.fit_split = x.sides, x.split
                 return
             elif {"train", "test"} <= x.sides:
                 self.report("LEAK-CODE-PREPROCESS", site, f"{obj.cls} is fitted on training and test rows together.",
@@ -418,6 +422,8 @@ class CallRules:
         if ev is None or obj.role == "stateless":
             return x.with_(kind="data") if x.kind != "other" else x
         fitted = obj.fitted_sides or frozenset()
+        if ev.kind == "stats" and obj.fit_split in self.whole_reads:  # fitted on a file that was then split
+            ev, fitted = as_fit(ev), frozenset()
         if not fitted and "test" in x.sides and x.carved and x.split is not None and ev.kind == "fit":
             self.report("LEAK-CODE-PREPROCESS", site, f"{ev.detail} on all rows before the split, then applied to the test part.",
                         fit=ev.site, split=x.split)
@@ -433,8 +439,9 @@ class CallRules:
         statistics that end up in some model's training data (an imputation model over train and test) are not
         a test set scored with its own statistics.
         """
+        whole = x.split in self.whole_reads  # a file named like a test set that the code splits: the whole data set
         for ev in x.events:
-            if ev.kind == "stats" and not (training and "the test set's" not in ev.detail):
+            if ev.kind == "stats" and not whole and ev.site not in self.whole_stats and not (training and "the test set's" not in ev.detail):
                 self.report("LEAK-CODE-TEST-STATS", ev.site, ev.detail[0].upper() + ev.detail[1:] + ".", fit=ev.site, split=x.split)
 
     def evaluation(self, vals: list[Val], obj: Obj | None, site: Site) -> Val:
@@ -452,6 +459,7 @@ class CallRules:
         return Val("score")
 
     def split(self, arrays: list[Val], site: Site) -> Val:
+        arrays = [self.whole_data(a) for a in arrays]
         self.check_split(arrays, site, "train_test_split")
         items = []
         for a in arrays:
@@ -461,6 +469,7 @@ class CallRules:
 
     def part_split(self, data: Val, sizes: Val, c: ast.Call, site: Site, how: str) -> Val:
         """A split into consecutive parts of one array (first part training, the rest held out)."""
+        data = self.whole_data(data)
         self.check_split([data], site, how)
         n = 2
         if len(c.args) > 1 and isinstance(c.args[1], (ast.List, ast.Tuple)):
@@ -475,9 +484,23 @@ class CallRules:
                 Val("index", sides=frozenset({"test"}), split=splits.split, carved=True, labelled=True))
 
     def cv_split(self, pos: list[Val], site: Site) -> Val:
+        pos = [self.whole_data(p) for p in pos]
         self.check_split(pos, site, "cross-validation folds")
         self.cv_splits.add(site)
         return Val("splits", split=site, src=pos[0] if pos else None)
+
+    def whole_data(self, a: Val) -> Val:
+        """Data whose side came only from its file's name (``Bird Strikes Test.csv``) and that the code splits.
+
+        A name is not a role: a file cut into training and test parts is the whole data set. Its side is dropped
+        and the statistics learned from it (recorded as the test set's own) become fits on all rows, which the
+        split then reports as preprocessing before the split.
+        """
+        if a.kind != "data" or a.carved or a.split is None or a.split not in self.name_reads or not a.sides:
+            return a
+        self.whole_reads.add(a.split)
+        self.whole_stats.update(e.site for e in a.events if e.kind == "stats")
+        return a.with_(sides=frozenset(), split=None, events=frozenset(as_fit(e) for e in a.events))
 
     def check_split(self, arrays: list[Val], site: Site, how: str) -> None:
         """Data reaching a split: a fit or resample it went through saw rows that end up in both parts."""
@@ -498,6 +521,8 @@ class CallRules:
             return Val("data", roots=frozenset({site}))
         self.out.reads.append((path.text, site))
         side = api.name_side(path.text.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        if side:
+            self.name_reads.add(site)
         return Val("data", reads=frozenset({(path.text, site)}), sides=frozenset({side}) if side else frozenset(),
                    split=site if side else None, roots=frozenset({site}))
 
@@ -511,6 +536,15 @@ class CallRules:
 EARLY_STOP = "<early stopping callback>"
 NAMED_TEST = Site("<a variable named test>", 0)  # predictions for a test set whose split the flow could not trace
 EARLY_STOPPERS = frozenset({"EarlyStopping", "early_stopping", "ModelCheckpoint", "EarlyStoppingCallback"})
+
+
+def as_fit(ev: Event) -> Event:
+    """Statistics first taken for a test set's own, seen to be of the whole data set: a fit on all rows."""
+    if ev.kind != "stats":
+        return ev
+    m = re.match(r"(\S+) is fitted on test data|(?:test )?data (\w+) with", ev.detail)
+    what = f"{m.group(1)} fitted" if m and m.group(1) else f"data {m.group(2)}" if m else "statistics learned"
+    return Event("fit", ev.site, f"{what} on the whole data set (its file is named like a test set, but the code splits it)")
 
 
 def stops_early(v: Val) -> bool:

@@ -70,6 +70,9 @@ class Analyzer(CallRules):
         self.test_tuned: list[tuple[Site, str, Site | None]] = []
         self.test_preds: list[Site | None] = []
         self.cv_splits: set[Site] = set()  # splits that are cross-validation folds (their held-out part is validation)
+        self.name_reads: set[Site] = set()
+        self.whole_reads: set[Site] = set()
+        self.whole_stats: set[Site] = set()
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -218,6 +221,8 @@ class Analyzer(CallRules):
                 base = base.value
             if isinstance(base, ast.Name):
                 old = self.env.get(base.id, OTHER)
+                if old.sides == {"train"} and {"train", "test"} <= val.sides and is_subset(getattr(stmt, "value", None)):
+                    val = only_side(val, "train")  # train["Age"] = full.iloc[:n]["Age"]: the training rows of the join
                 merged = join(old, val.with_(sides=old.sides, split=old.split) if old.kind == "data" else val)
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
@@ -258,14 +263,21 @@ class Analyzer(CallRules):
         """
         side = api.name_side(name)
         value = getattr(stmt, "value", None)
+        joined = val.kind == "data" and {"train", "test"} <= val.sides
+        if joined and not side:  # dataset = full[full.is_train == 1]: the row mask names the part
+            side = mask_side(value)
+        if joined and not side and is_subset(value):  # df1 = full.loc[:n]: a part, which one is decided where it lands
+            return val.with_(part=True)
+        if side and val.kind == "data" and val.sides == {OPPOSITE[side]} and is_subset(value):
+            val = self.whole_data(val)  # X_train cut from a file named like a test set: that file is the whole data
         if side and val.kind == "data" and self.is_read(value):
             for path, _ in sorted(val.reads, key=lambda r: r[0]):
                 if (side, path) not in self.out.side_reads:
                     self.out.side_reads.append((side, path))
-        if side and val.kind == "data" and {"train", "test"} <= val.sides and is_subset(value):
+        if side and joined and (is_subset(value) or val.part):
             site = self.site(stmt)  # train and test rows joined (pd.concat), then cut apart again
             self.check_split([val], site, "the joined frame cut apart again")
-            return val.with_(sides=frozenset({side}), split=site, carved=True)
+            return only_side(val, side).with_(split=site, carved=True, part=False)
         if side and val.kind == "data" and not val.sides:
             site = self.site(stmt)
             carved = is_subset(value)
@@ -312,14 +324,31 @@ class Analyzer(CallRules):
                 self.bind(tgt[2], parts[1], s)
             else:
                 self.bind(s.target, Val("tuple", items=tuple(parts)), s)
-        else:
-            self.bind(s.target, join(*flatten(it)) if it.kind == "tuple" else it, s)
+        else:  # iterating data itself (rows, images, iterrows()): the loop variable is one sample
+            self.bind(s.target, join(*flatten(it)) if it.kind == "tuple" else it.with_(single=True) if it.kind == "data" else it, s)
+        before = {k for k, v in self.env.items() if v.single}
         self.loop_depth += 1
         self.block(s.body)
         if self.loop_depth < 3:  # a second pass lets loop-carried values (best score so far) reach the comparisons
             self.block(s.body)
         self.loop_depth -= 1
+        for k, v in list(self.env.items()):  # what the samples were collected into is many samples again
+            if v.single and k not in before:
+                self.env[k] = v.with_(single=False)
+        if it.kind == "splits":
+            self.out_of_fold(s, it)
         self.block(s.orelse)
+
+    def out_of_fold(self, s: ast.For | ast.AsyncFor, it: Val) -> None:
+        """Held-out fold parts collected over every fold (``oof = pd.concat([oof, X.loc[te]])``) cover all rows.
+
+        A variable the loop body accumulates into (assigned from an expression that reads it, ``+=``, ``.append``)
+        and that holds the fold's held-out side after the loop is out-of-fold data of the whole set, not a test set.
+        """
+        for name in accumulators(s.body):
+            v = self.env.get(name)
+            if v is not None and v.kind in ("data", "index") and "test" in v.sides and v.split == it.split:
+                self.env[name] = v.with_(sides=frozenset(), split=None, carved=False, labelled=False)
 
     def condition(self, test: ast.expr, stmt: ast.stmt) -> None:
         val = self.expr(test)
@@ -387,7 +416,8 @@ class Analyzer(CallRules):
         saved = dict(self.env)
         for gen in e.generators:
             it = self.expr(gen.iter)
-            self.bind(gen.target, join(*flatten(it)) if it.kind == "tuple" else it, ast.Pass(lineno=e.lineno))
+            each = join(*flatten(it)) if it.kind == "tuple" else it.with_(single=True) if it.kind == "data" else it
+            self.bind(gen.target, each, ast.Pass(lineno=e.lineno))
         self.loop_depth += 1
         if isinstance(e, ast.DictComp):
             val = join(self.expr(e.key), self.expr(e.value))
@@ -395,7 +425,7 @@ class Analyzer(CallRules):
             val = self.expr(e.elt)
         self.loop_depth -= 1
         self.env = saved
-        return val
+        return val.with_(single=False) if val.single else val  # the collected samples are many samples
 
     def subscript(self, e: ast.Subscript) -> Val:
         base = self.expr(e.value)
@@ -414,6 +444,7 @@ class Analyzer(CallRules):
         if idx.kind == "tuple" and idx.items and isinstance(e.slice, ast.Tuple):  # X.loc[rows, cols]: rows decide
             idx = idx.items[0]
         if idx.kind == "index" and idx.sides:
+            base = self.whole_data(base)  # a file named like a test set indexed by fold indices is the whole data
             if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
                 self.check_split([base], idx.split, "indexed by the folds of a splitter")
             return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True, labelled=idx.labelled)
@@ -460,10 +491,62 @@ class Analyzer(CallRules):
         if "test" in stat.sides and "train" not in stat.sides:
             whose = "its own" if "test" in data.sides else "the test set's"
             target = "test data" if "test" in data.sides else "data"
-            return out.with_(kind="data", events=out.events | {Event("stats", site, f"{target} {how} with {whose} statistics")})
+            ev = Event("stats", site, f"{target} {how} with {whose} statistics", own="test" in data.sides)
+            return out.with_(kind="data", events=out.events | {ev})
         if not stat.sides and not data.sides:
             return out.with_(kind="data", events=out.events | {Event("fit", made if made.line else site, f"data {how} with statistics of all rows")})
         return out.with_(kind="data")
+
+
+OPPOSITE = {"train": "test", "test": "train"}
+
+
+def only_side(val: Val, side: str) -> Val:
+    """The part of a train+test join holding one side's rows; the training part drops what only test rows carry
+    (test rows prepared with their own statistics are not in it)."""
+    events = val.events if side == "test" else frozenset(e for e in val.events if not e.own)
+    return val.with_(sides=frozenset({side}), events=events)
+
+
+def mask_side(node: ast.AST | None) -> str | None:
+    """The part a row mask selects from a train+test join: ``full[full.is_train == 1]`` -> train,
+    ``full.loc[full["set"] != "test"]`` -> train, ``full[full.IsTrain == 0]`` -> test; None when it names none."""
+    if not isinstance(node, ast.Subscript):
+        return None
+    mask = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+    if not (isinstance(mask, ast.Compare) and len(mask.ops) == 1 and isinstance(mask.ops[0], (ast.Eq, ast.NotEq))):
+        return None
+    col, const = mask.left, mask.comparators[0]
+    if not isinstance(const, ast.Constant):
+        return None
+    side = None
+    if isinstance(const.value, str):
+        side = api.name_side(const.value)
+    elif const.value in (0, 1) and not isinstance(const.value, float):
+        name = col.slice.value if isinstance(col, ast.Subscript) and isinstance(col.slice, ast.Constant) else (
+            col.attr if isinstance(col, ast.Attribute) else None)
+        side = api.name_side(name) if isinstance(name, str) else None
+        if side and const.value == 0:
+            side = OPPOSITE[side]
+    if side and isinstance(mask.ops[0], ast.NotEq):
+        side = OPPOSITE[side]
+    return side
+
+
+def accumulators(body: list[ast.stmt]) -> set[str]:
+    """Names a loop body accumulates into: ``x = f(x, ...)``, ``x += ...``, ``x.append(...)`` / ``.extend``."""
+    names: set[str] = set()
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if any(isinstance(n, ast.Name) and n.id == target for n in ast.walk(node.value)):
+                names.add(target)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("append", "extend") \
+                and isinstance(node.func.value, ast.Name):
+            names.add(node.func.value.id)
+    return names
 
 
 class AnalysisTimeout(Exception):

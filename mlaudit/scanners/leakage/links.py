@@ -26,19 +26,20 @@ class FileResult:
     uses_ml: bool = False
     targets: list[str] = field(default_factory=list)
     side_reads: list[list[str]] = field(default_factory=list)  # [train | test, literal path]
+    partial: list[str] = field(default_factory=list)  # what the tolerant parse changed (Python 2 rewritten, lines skipped)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "findings": [f.to_dict() for f in self.findings], "writes": self.writes,
                 "read_splits": self.read_splits, "reads": self.reads, "unreadable": self.unreadable,
                 "cell_errors": self.cell_errors, "uses_ml": self.uses_ml, "targets": self.targets,
-                "side_reads": self.side_reads}
+                "side_reads": self.side_reads, "partial": self.partial}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], path: str | None = None) -> FileResult:
         """Rebuild a result; ``path`` relocates it (the same content cached under another path)."""
         r = cls(d["path"], [CodeFinding.from_dict(f) for f in d["findings"]], d["writes"], d["read_splits"],
                 d["reads"], d["unreadable"], d["cell_errors"], d.get("uses_ml", False), d.get("targets", []),
-                d.get("side_reads", []))
+                d.get("side_reads", []), d.get("partial", []))
         if path is not None and path != r.path:
             r = relocate(r, path)
         return r
@@ -61,7 +62,7 @@ def relocate(r: FileResult, path: str) -> FileResult:
 def analyze_file(path: str, data: bytes, seconds: float = 30.0) -> FileResult:
     """Parse and analyse one .py or .ipynb file (within ``seconds``); unreadable files and cells come back with the reason."""
     parsed = parse_file(path, data)
-    result = FileResult(path, unreadable=parsed.error, cell_errors=parsed.cell_errors)
+    result = FileResult(path, unreadable=parsed.error, cell_errors=parsed.cell_errors, partial=parsed.partial)
     if parsed.error is not None:
         return result
     try:

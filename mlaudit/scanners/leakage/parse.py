@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from mlaudit.scanners.notebooks import NotebookCode, python_of_cell, read_notebook
+from mlaudit.scanners.py2compat import tolerant_parse
 
 _LANGUAGE = re.compile(rb'"language"\s*:\s*"([^"\\]+)"')
 _TIMING_MAGIC = re.compile(r"^\s*%%(time|timeit|capture)\b")
@@ -25,11 +26,13 @@ class Unit:
 
 @dataclass(slots=True)
 class Parsed:
-    """A file's parsed units, plus why the file (error) or some cells (cell_errors) could not be read."""
+    """A file's parsed units, why the file (error) or some cells (cell_errors) could not be read, and what the
+    tolerant parse changed to read the rest (partial: Python 2 syntax rewritten, a failing line skipped)."""
 
     units: list[Unit] = field(default_factory=list)
     error: str | None = None
     cell_errors: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
 
 
 def _syntax_reason(exc: SyntaxError | ValueError, source: str) -> str:
@@ -43,15 +46,26 @@ def _syntax_reason(exc: SyntaxError | ValueError, source: str) -> str:
     return f"syntax error{at}: {msg}"
 
 
-def _parse(source: str) -> tuple[ast.Module | None, str | None]:
+def _parse(source: str) -> tuple[ast.Module | None, str | None, str | None]:
+    """The module, why it could not be parsed, and what the tolerant path changed to parse it.
+
+    Python 2 code goes through ``tolerant_parse``: its tokens are rewritten on the same lines (line numbers stay
+    those of the original) and at most a few failing lines are skipped; the note says which.
+    """
     if "\x00" in source:
-        return None, "contains null bytes (binary or corrupted file)"
-    try:
-        return ast.parse(source), None
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        if isinstance(exc, (RecursionError, MemoryError)):
-            return None, "too deeply nested to parse"
-        return None, _syntax_reason(exc, source)
+        return None, "contains null bytes (binary or corrupted file)", None
+    tolerant = tolerant_parse(source)
+    if tolerant.tree is not None:
+        return tolerant.tree, None, tolerant.note
+    if tolerant.error == "too deeply nested to parse":
+        return None, tolerant.error, None
+    try:  # the reason from the original text (the rewrite would describe the rewritten one)
+        ast.parse(source)
+    except (SyntaxError, ValueError) as exc:
+        return None, _syntax_reason(exc, source), None
+    except (RecursionError, MemoryError):
+        pass
+    return None, tolerant.error or "too deeply nested to parse", None
 
 
 def parse_script(data: bytes) -> Parsed:
@@ -59,10 +73,10 @@ def parse_script(data: bytes) -> Parsed:
     if b"\x00" in data:
         return Parsed(error="contains null bytes (binary or corrupted file)")
     text = data.decode("utf-8", "replace")
-    tree, err = _parse(text)
+    tree, err, note = _parse(text)
     if tree is None:
         return Parsed(error=err)
-    return Parsed([Unit(None, tree, text.split("\n"))])
+    return Parsed([Unit(None, tree, text.split("\n"))], partial=[note] if note else [])
 
 
 def parse_notebook(data: bytes) -> Parsed:
@@ -83,10 +97,12 @@ def parse_notebook(data: bytes) -> Parsed:
         code = cell.python
         if _TIMING_MAGIC.match(cell.source):  # the body of a %%time cell is Python: blank only the magic line
             code = "\n" + python_of_cell(cell.source.split("\n", 1)[1] if "\n" in cell.source else "")
-        tree, cerr = _parse(code)
+        tree, cerr, note = _parse(code)
         if tree is None:
             parsed.cell_errors.append(f"cell {cell.index}: {cerr}")
             continue
+        if note:
+            parsed.partial.append(f"cell {cell.index}: {note}")
         parsed.units.append(Unit(cell.index, tree, code.split("\n")))
     if nb.cells and not parsed.units:
         parsed.error = "no code cell could be parsed (" + "; ".join(parsed.cell_errors[:3]) + ")"

@@ -11,7 +11,7 @@ from mlaudit.core.tree import TreeEntry, TreeSource
 from mlaudit.scanners.notebooks import is_source_path
 
 # Bump when the analysis changes so cached results are recomputed.
-ANALYZER_VERSION = "leak-7"
+ANALYZER_VERSION = "leak-8"
 MAX_SOURCE = define_threshold("leakage.max_source_bytes", 20 * 1024 * 1024,
                               "Largest script or notebook (bytes) the leakage analysis reads; bigger ones are recorded as unreadable.")
 

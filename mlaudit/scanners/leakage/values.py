@@ -46,6 +46,7 @@ class Event:
     kind: str
     site: Site
     detail: str
+    own: bool = False  # 'stats' of test rows computed on those very rows (a property of the test rows alone)
 
 
 @dataclass(slots=True, eq=False)
@@ -60,7 +61,8 @@ class Obj:
     fit_event: Event | None = None
     has_pre: bool = False  # a pipeline or search containing preprocessing
     attrs: dict[str, Val] = field(default_factory=dict)
-    fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)  # instance attributes of a user-defined class (self.x = ...)
+    fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)
+    fit_split: Site | None = None  # the split (or file read) of the data a preprocessor was fitted on
     id: int = field(default_factory=lambda: next(_ids))
 
 
@@ -85,6 +87,8 @@ class Val:
     looped: bool = False  # a test score measured inside a loop (one of several candidates)
     labelled: bool = False  # a part cut by a split API or fold indices (a labelled hold-out, not an unlabelled file)
     insample: bool = False  # predictions made on the very expression the model was fitted on
+    single: bool = False  # one sample (a row, an image) taken by iterating the data: its statistics are its own
+    part: bool = False  # rows cut from a train+test join under a name that says neither (which part: decided by use)
 
     def with_(self, **kw: Any) -> Val:
         return replace(self, **kw)
@@ -120,7 +124,14 @@ def join(*vals: Val) -> Val:
         looped=any(v.looped for v in flat),
         insample=any(v.insample for v in flat),
         labelled=any(v.labelled for v in flat),
+        single=all_single(flat),
     )
+
+
+def all_single(vals: list[Val]) -> bool:
+    """Whether every data-like value among ``vals`` is one sample (so what they make is one sample too)."""
+    datas = [v for v in vals if v.kind in ("data", "index", "stat")]
+    return bool(datas) and all(v.single for v in datas)
 
 
 def flatten(v: Val) -> list[Val]:
