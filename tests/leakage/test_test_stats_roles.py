@@ -65,6 +65,21 @@ def test_per_sample_normalisation_is_not_test_statistics(name: str) -> None:
     assert_clean(PER_SAMPLE[name])
 
 
+def test_twin_loop_over_a_list_of_whole_frames_is_no_sample_loop() -> None:
+    """``zip([df_a, df_b], names)`` yields whole frames: each filled with its own median before a split by hand."""
+    assert_leak("""
+        import numpy as np
+        import pandas as pd
+        df = pd.read_csv("survey.csv")
+        df_us, df_eu = df[df.country == "US"], df[df.country == "EU"]
+        for dataset, zone in zip([df_us, df_eu], ["US", "EU"]):
+            dataset["age"] = dataset["age"].fillna(dataset["age"].median())  #!
+            perm = np.random.permutation(dataset.shape[0])
+            train = dataset.iloc[perm[:100]]
+            test = dataset.iloc[perm[100:]]
+    """, P)
+
+
 def test_twin_whole_test_part_scaled_with_its_own_statistics() -> None:
     """The held-out part scaled with its own column means and stds, then scored: reported."""
     assert_leak(SPLIT + """
@@ -145,6 +160,56 @@ def test_test_named_file_that_is_split_is_the_whole_data_set(name: str) -> None:
     f = assert_leak(WHOLE_FILE[name], P)
     assert "named like a test set" in f.message
     assert T not in checks(WHOLE_FILE[name])
+
+
+def test_scaler_fitted_on_a_test_named_file_applied_to_its_parts() -> None:
+    """A scaler fitted on the whole test-named file, applied to the parts after a split and trained on: preprocessing."""
+    src = """
+        import pandas as pd
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.model_selection import train_test_split
+        from sklearn.linear_model import LogisticRegression
+        data = pd.read_csv("test_data.csv")
+        sc = StandardScaler().fit(data.drop(columns="y"))  #!
+        X_tr, X_te, y_tr, y_te = train_test_split(data.drop(columns="y"), data["y"])
+        m = LogisticRegression().fit(sc.transform(X_tr), y_tr)
+        print(m.score(sc.transform(X_te), y_te))
+    """
+    assert_leak(src, P)
+    assert T not in checks(src)
+
+
+def test_twin_test_file_cut_into_batches_to_predict_keeps_its_role() -> None:
+    """A test file cut by KFold into batches only predicted on (nothing trained on a part) is still the test set:
+    no preprocessing-before-the-split is invented for its own-statistics scaling."""
+    assert_clean("""
+        import pandas as pd
+        from sklearn.model_selection import KFold
+        from sklearn.ensemble import RandomForestClassifier
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+        x_test = test.values / test.values.max()
+        m = RandomForestClassifier().fit(train.drop(columns="y") / 255.0, train["y"])
+        preds = []
+        for i, (skip, batch) in enumerate(KFold(40).split(x_test)):
+            preds.append(m.predict_proba(x_test[batch]))
+    """)
+
+
+def test_twin_training_file_split_keeps_test_statistics_of_the_test_file() -> None:
+    """A training file scaled with the test file's std, then split for validation: the training file keeps its role
+    and the test statistics in it are reported."""
+    assert_leak("""
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.linear_model import LogisticRegression
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+        train_n = (train["links"] - train["links"].mean()) / test["links"].std()  #!
+        X_tr, X_va, y_tr, y_va = train_test_split(train_n.values.reshape(-1, 1), train["toxic"])
+        m = LogisticRegression().fit(X_tr, y_tr)
+        print(m.score(X_va, y_va))
+    """, T)
 
 
 def test_twin_labelled_test_file_scaled_with_its_own_statistics_and_scored() -> None:

@@ -48,8 +48,9 @@ class CallRules:
     cv_splits: set[Site]
     test_preds: list[Site | None]  # splits of held-out data predicted on (a submission, a final check)
     name_reads: set[Site]  # file reads whose side (train/test) comes from the file's name only
-    whole_reads: set[Site]  # those of them the code then splits: the whole data set, not a test set
+    whole_reads: set[Site]  # those of them split and trained on: the whole data set, not a test set
     whole_stats: set[Site]  # statistics taken on such a file (reported as fits on all rows at its split)
+    file_splits: dict[Site, tuple[Site, frozenset[Event]]]  # split of a test-named file -> (its read, its events)
 
     def qualname(self, f: ast.expr) -> str | None:
         """The dotted name of a callee when it is an imported or plain name (e.g. sklearn.preprocessing.StandardScaler)."""
@@ -373,8 +374,8 @@ class CallRules:
             return self.transformed(obj, x, site)
         same = obj.fit_text is not None and bool(c.args) and arg_text(c.args[0]) == obj.fit_text
         if name in api.PREDICT_METHODS:
-            if x.labelled:  # an unlabelled test file (or rows cut by hand) only predicted on is not an evaluation
-                self.consume(x, site)
+            if x.labelled and x.split not in self.file_splits:  # an unlabelled test file (or rows cut by hand, or
+                self.consume(x, site)  # a test file cut into batches) only predicted on is not an evaluation
             self.note_test_prediction(x, c)
             return x.with_(kind="data", preds=x.preds | {obj.id}, insample=same)
         if name in api.MODEL_EVAL_METHODS:
@@ -383,6 +384,7 @@ class CallRules:
 
     def fit(self, obj: Obj, x: Val, pos: list[Val], kw: dict[str, Val], c: ast.Call, site: Site) -> None:
         self.out.uses_ml = True
+        self.decide_whole(x)
         obj.fit_text = arg_text(c.args[0]) if c.args else None
         if any(k in kw for k in ("validation_data", "validation_split", "eval_set", "valid_sets")):
             self.test_evals.append((site, None, True))  # a held-out score exists (training-time validation)
@@ -424,6 +426,10 @@ class CallRules:
         fitted = obj.fitted_sides or frozenset()
         if ev.kind == "stats" and obj.fit_split in self.whole_reads:  # fitted on a file that was then split
             ev, fitted = as_fit(ev), frozenset()
+        pending = self.file_splits.get(x.split) if x.split is not None else None
+        if ev.kind == "stats" and pending is not None and pending[0] == obj.fit_split:  # a part of that very file:
+            self.file_splits[x.split] = (pending[0], pending[1] | {ev})  # whole data set or not is decided by use
+            return x.with_(kind="data", events=x.events | {ev})
         if not fitted and "test" in x.sides and x.carved and x.split is not None and ev.kind == "fit":
             self.report("LEAK-CODE-PREPROCESS", site, f"{ev.detail} on all rows before the split, then applied to the test part.",
                         fit=ev.site, split=x.split)
@@ -459,7 +465,8 @@ class CallRules:
         return Val("score")
 
     def split(self, arrays: list[Val], site: Site) -> Val:
-        arrays = [self.whole_data(a) for a in arrays]
+        for a in arrays:
+            self.test_file_split(a, site)
         self.check_split(arrays, site, "train_test_split")
         items = []
         for a in arrays:
@@ -469,7 +476,7 @@ class CallRules:
 
     def part_split(self, data: Val, sizes: Val, c: ast.Call, site: Site, how: str) -> Val:
         """A split into consecutive parts of one array (first part training, the rest held out)."""
-        data = self.whole_data(data)
+        self.test_file_split(data, site)
         self.check_split([data], site, how)
         n = 2
         if len(c.args) > 1 and isinstance(c.args[1], (ast.List, ast.Tuple)):
@@ -484,23 +491,34 @@ class CallRules:
                 Val("index", sides=frozenset({"test"}), split=splits.split, carved=True, labelled=True))
 
     def cv_split(self, pos: list[Val], site: Site) -> Val:
-        pos = [self.whole_data(p) for p in pos]
+        for p in pos:
+            self.test_file_split(p, site)
         self.check_split(pos, site, "cross-validation folds")
         self.cv_splits.add(site)
         return Val("splits", split=site, src=pos[0] if pos else None)
 
-    def whole_data(self, a: Val) -> Val:
-        """Data whose side came only from its file's name (``Bird Strikes Test.csv``) and that the code splits.
+    def test_file_split(self, a: Val, site: Site) -> None:
+        """Remember a split of data whose side came only from its file's name (``Bird Strikes Test.csv``)."""
+        if a.kind == "data" and not a.carved and a.split in self.name_reads and a.sides == {"test"}:
+            self.file_splits.setdefault(site, (a.split, a.events))  # (a training file split into training and
+            # validation parts keeps its role: only files named like a test set are in question)
 
-        A name is not a role: a file cut into training and test parts is the whole data set. Its side is dropped
-        and the statistics learned from it (recorded as the test set's own) become fits on all rows, which the
-        split then reports as preprocessing before the split.
+    def decide_whole(self, x: Val) -> None:
+        """A model fitted on the training part of a split test-named file: that file is the whole data set.
+
+        A name is not a role. Once the file's rows train something, the statistics taken on the whole file
+        (recorded as the test set's own) are fits on all rows before the split: reported as preprocessing, and no
+        longer as test statistics. A file only cut into batches to predict on keeps its role.
         """
-        if a.kind != "data" or a.carved or a.split is None or a.split not in self.name_reads or not a.sides:
-            return a
-        self.whole_reads.add(a.split)
-        self.whole_stats.update(e.site for e in a.events if e.kind == "stats")
-        return a.with_(sides=frozenset(), split=None, events=frozenset(as_fit(e) for e in a.events))
+        if "train" not in x.sides or x.split not in self.file_splits:
+            return
+        read, events = self.file_splits.pop(x.split)
+        self.whole_reads.add(read)
+        for ev in sorted(events, key=lambda e: (e.site.cell or 0, e.site.line)):
+            if ev.kind in ("stats", "fit"):
+                self.whole_stats.add(ev.site)
+                self.report("LEAK-CODE-PREPROCESS", ev.site, f"{as_fit(ev).detail} before the split, so the test part's "
+                            "statistics leak into training.", fit=ev.site, split=x.split)
 
     def check_split(self, arrays: list[Val], site: Site, how: str) -> None:
         """Data reaching a split: a fit or resample it went through saw rows that end up in both parts."""
@@ -544,7 +562,7 @@ def as_fit(ev: Event) -> Event:
         return ev
     m = re.match(r"(\S+) is fitted on test data|(?:test )?data (\w+) with", ev.detail)
     what = f"{m.group(1)} fitted" if m and m.group(1) else f"data {m.group(2)}" if m else "statistics learned"
-    return Event("fit", ev.site, f"{what} on the whole data set (its file is named like a test set, but the code splits it)")
+    return Event("fit", ev.site, f"{what} on the whole data set (its file is named like a test set, but the code splits it and trains on a part)")
 
 
 def stops_early(v: Val) -> bool:

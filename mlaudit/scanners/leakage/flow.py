@@ -73,6 +73,7 @@ class Analyzer(CallRules):
         self.name_reads: set[Site] = set()
         self.whole_reads: set[Site] = set()
         self.whole_stats: set[Site] = set()
+        self.file_splits: dict[Site, tuple[Site, frozenset[Event]]] = {}
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -268,8 +269,11 @@ class Analyzer(CallRules):
             side = mask_side(value)
         if joined and not side and is_subset(value):  # df1 = full.loc[:n]: a part, which one is decided where it lands
             return val.with_(part=True)
-        if side and val.kind == "data" and val.sides == {OPPOSITE[side]} and is_subset(value):
-            val = self.whole_data(val)  # X_train cut from a file named like a test set: that file is the whole data
+        if side == "train" and val.kind == "data" and val.sides == {"test"} and is_subset(value) and not val.carved:
+            site = self.site(stmt)  # X_train cut from a file named like a test set (whole data or not: decided by use)
+            self.test_file_split(val, site)
+            if site in self.file_splits:
+                return val.with_(sides=frozenset({"train"}), split=site, carved=True)
         if side and val.kind == "data" and self.is_read(value):
             for path, _ in sorted(val.reads, key=lambda r: r[0]):
                 if (side, path) not in self.out.side_reads:
@@ -325,7 +329,7 @@ class Analyzer(CallRules):
             else:
                 self.bind(s.target, Val("tuple", items=tuple(parts)), s)
         else:  # iterating data itself (rows, images, iterrows()): the loop variable is one sample
-            self.bind(s.target, join(*flatten(it)) if it.kind == "tuple" else it.with_(single=True) if it.kind == "data" else it, s)
+            self.bind(s.target, self.each(s.iter, it), s)
         before = {k for k, v in self.env.items() if v.single}
         self.loop_depth += 1
         self.block(s.body)
@@ -338,6 +342,26 @@ class Analyzer(CallRules):
         if it.kind == "splits":
             self.out_of_fold(s, it)
         self.block(s.orelse)
+
+    def each(self, node: ast.expr, it: Val) -> Val:
+        """The value of a loop variable over ``node``: an item of a list, or one sample when rows are iterated."""
+        if it.kind == "tuple":
+            return join(*flatten(it))
+        return it.with_(single=True) if it.kind == "data" and self.iterates_rows(node) else it
+
+    def iterates_rows(self, node: ast.expr) -> bool:
+        """Whether iterating ``node`` yields the samples of data (``X_test``, ``df.iterrows()``, ``zip(X, y)``), not
+        whole frames listed by hand (``zip([train, test], names)``)."""
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Attribute) and f.attr in ("iterrows", "itertuples"):
+                return True
+            if isinstance(f, ast.Name) and f.id in ("enumerate", "zip") and node.args:
+                return all(self.iterates_rows(a) for a in node.args[:1 if f.id == "enumerate" else None])
+            return False
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id, OTHER).kind == "data"
+        return isinstance(node, (ast.Attribute, ast.Subscript))
 
     def out_of_fold(self, s: ast.For | ast.AsyncFor, it: Val) -> None:
         """Held-out fold parts collected over every fold (``oof = pd.concat([oof, X.loc[te]])``) cover all rows.
@@ -416,8 +440,7 @@ class Analyzer(CallRules):
         saved = dict(self.env)
         for gen in e.generators:
             it = self.expr(gen.iter)
-            each = join(*flatten(it)) if it.kind == "tuple" else it.with_(single=True) if it.kind == "data" else it
-            self.bind(gen.target, each, ast.Pass(lineno=e.lineno))
+            self.bind(gen.target, self.each(gen.iter, it), ast.Pass(lineno=e.lineno))
         self.loop_depth += 1
         if isinstance(e, ast.DictComp):
             val = join(self.expr(e.key), self.expr(e.value))
@@ -444,7 +467,6 @@ class Analyzer(CallRules):
         if idx.kind == "tuple" and idx.items and isinstance(e.slice, ast.Tuple):  # X.loc[rows, cols]: rows decide
             idx = idx.items[0]
         if idx.kind == "index" and idx.sides:
-            base = self.whole_data(base)  # a file named like a test set indexed by fold indices is the whole data
             if base.kind == "data" and not base.sides and idx.split is not None:  # rows picked by fold indices
                 self.check_split([base], idx.split, "indexed by the folds of a splitter")
             return join(base, idx).with_(kind="data", sides=idx.sides, split=idx.split, carved=True, labelled=idx.labelled)
