@@ -446,3 +446,55 @@ def test_twin_independent_set_reduced_on_itself_then_scored() -> None:
         truth = pd.read_csv("actual.csv")["cancer"]
         print(confusion_matrix(truth, clf.predict(reduced)))
     """, T)
+
+
+# ---- 6. a column computed from a labelled fold does not make the competition test file labelled --------------
+
+FOLD_HEAD = """
+    import numpy as np
+    import pandas as pd
+    from sklearn.model_selection import KFold
+    from sklearn.ensemble import RandomForestClassifier
+    train = pd.read_csv("train.csv")
+    test_df = pd.read_csv("test.csv")
+    X, y = train.drop(columns="target"), train["target"]
+    for tr, va in KFold(5).split(X):
+        X_tr, X_va, y_tr = X.iloc[tr].copy(), X.iloc[va].copy(), y.iloc[tr]
+        X_test = test_df.copy()
+"""
+FOLD_TAIL = """
+        X_test = X_test.fillna(X_test.mean())
+        m = RandomForestClassifier().fit(X_tr, y_tr)
+        pred_test = m.predict_proba(X_test)[:, 1]
+"""
+NEW_COLUMN = {
+    "tuple_from_helper": """
+        def encode(trn, val, tst, target):
+            means = target.groupby(trn).mean()
+            return trn.map(means), val.map(means), tst.map(means)
+        X_tr["c_avg"], X_va["c_avg"], X_test["c_avg"] = encode(X_tr["c"], X_va["c"], X_test["c"], y_tr)
+""",
+    "map_of_fold_means": """
+        X_test["c_avg"] = X_test["c"].map(y_tr.groupby(X_tr["c"]).mean())
+        X_va["c_avg"] = X_va["c"].map(y_tr.groupby(X_tr["c"]).mean())
+""",
+    "where_with_fold_values": """
+        X_test["flag"] = np.where(X_test["a"] > X_va["a"].median(), 1, 0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_COLUMN))
+def test_column_from_fold_data_keeps_the_test_file_unlabelled(name: str) -> None:
+    """A competition test file given a column computed with a labelled fold, filled with its own mean and only
+    predicted on: still an unlabelled file, nothing reported for it."""
+    assert T not in checks(FOLD_HEAD + NEW_COLUMN[name] + FOLD_TAIL)
+
+
+def test_twin_fold_part_with_new_column_filled_with_its_own_mean_and_scored() -> None:
+    """The labelled fold part given the same column, filled with its own mean and scored: reported."""
+    assert_leak(FOLD_HEAD + NEW_COLUMN["map_of_fold_means"] + """
+        X_va = X_va.fillna(X_va.mean())  #!
+        m = RandomForestClassifier().fit(X_tr, y_tr)
+        print(m.score(X_va, y.iloc[va]))
+""", T)

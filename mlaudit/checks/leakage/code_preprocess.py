@@ -23,7 +23,9 @@ class CodePreprocess(Check):
         "and across scripts through a file one writes and another reads (paths must match as paths). When the data "
         "is in the repository, the evidence gives the measured effect: how far the fitted statistics move with the "
         "test rows in, and the impact (low under 1% of a standard deviation, high from 5%). A Pipeline inside "
-        "cross-validation passes."
+        "cross-validation passes. A file named like a test set that the code splits and trains on a part of is the "
+        "whole data set: statistics taken on it before that split are reported here. Python 2 code is read through "
+        "the tolerant parse path (rewritten on the same lines); lines it had to skip are named in the evidence."
     )
     recommendation = "Split first; fit preprocessing on the training part only (or put it in a Pipeline evaluated with cross-validation)."
     markers = ("data leakage",)

@@ -427,8 +427,8 @@ class CallRules:
         if ev.kind == "stats" and obj.fit_split in self.whole_reads:  # fitted on a file that was then split
             ev, fitted = as_fit(ev), frozenset()
         pending = self.file_splits.get(x.split) if x.split is not None else None
-        if ev.kind == "stats" and pending is not None and pending[0] == obj.fit_split:  # a part of that very file:
-            self.file_splits[x.split] = (pending[0], pending[1] | {ev})  # whole data set or not is decided by use
+        if ev.kind == "stats" and x.split is not None and pending is not None and pending[0] == obj.fit_split:
+            self.file_splits[x.split] = (pending[0], pending[1] | {ev})  # a part of that very file: decided by use
             return x.with_(kind="data", events=x.events | {ev})
         if not fitted and "test" in x.sides and x.carved and x.split is not None and ev.kind == "fit":
             self.report("LEAK-CODE-PREPROCESS", site, f"{ev.detail} on all rows before the split, then applied to the test part.",

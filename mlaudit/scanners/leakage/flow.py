@@ -224,7 +224,8 @@ class Analyzer(CallRules):
                 old = self.env.get(base.id, OTHER)
                 if old.sides == {"train"} and {"train", "test"} <= val.sides and is_subset(getattr(stmt, "value", None)):
                     val = only_side(val, "train")  # train["Age"] = full.iloc[:n]["Age"]: the training rows of the join
-                merged = join(old, val.with_(sides=old.sides, split=old.split) if old.kind == "data" else val)
+                merged = join(old, val.with_(sides=old.sides, split=old.split, labelled=old.labelled)  # a new column:
+                                       if old.kind == "data" else val)  # the frame's rows (and role) stay its own
                 self.env[base.id] = merged.with_(kind=old.kind if old.kind != "other" else merged.kind,
                                                  obj=old.obj, items=old.items if old.kind == "tuple" else ())
 
