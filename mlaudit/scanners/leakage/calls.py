@@ -50,6 +50,9 @@ class CallRules:
     name_reads: set[Site]  # file reads whose side (train/test) comes from the file's name only
     whole_reads: set[Site]  # those of them split and trained on: the whole data set, not a test set
     whole_stats: set[Site]  # statistics taken on such a file (reported as fits on all rows at its split)
+    scopes: list[int]  # ids of the user functions being followed (innermost last)
+    fitting: int  # inside a user estimator's own fit method: its scores on training rows are part of learning
+    cv_scored: bool  # a cross-validated score exists (cross_val_score & co., a search's folds)
     file_splits: dict[Site, tuple[Site, frozenset[Event]]]  # split of a test-named file -> (its read, its events)
 
     def qualname(self, f: ast.expr) -> str | None:
@@ -142,10 +145,15 @@ class CallRules:
             self.env[fn.args.vararg.arg] = Val("tuple", items=tuple(args[len(params):]))
         self.depth += 1
         self.returns.append([])
+        self.scopes.append(id(fn))
+        learning = fn.name in FIT_METHODS and bool(params) and params[0] == "self"  # a user estimator's own fit
+        self.fitting += learning
         try:
             self.block(fn.body)
         finally:
             self.call_sites.pop()
+            self.scopes.pop()
+            self.fitting -= learning
             rets = self.returns.pop()
             self.depth -= 1
             self.env, self.loop_depth = saved_env, saved_loop
@@ -155,6 +163,10 @@ class CallRules:
         if len(rets) == 1:
             return rets[0]
         return join(*rets) if not all(r.kind == "tuple" for r in rets) else rets[-1]
+
+    def scope(self) -> int | None:
+        """The user function whose body is being followed (None at top level)."""
+        return self.scopes[-1] if self.scopes else None
 
     def args(self, c: ast.Call) -> tuple[list[Val], dict[str, Val]]:
         pos: list[Val] = []
@@ -200,6 +212,7 @@ class CallRules:
                 or api.DATASET_MODULES.search(qual)):
             return Val("data", roots=frozenset({site}))
         if name in api.CV_FUNCS:
+            self.cv_scored = True
             data = pos[1:] + [v for k, v in kw.items() if k in ("X", "y", "groups")]
             self.check_split(data, site, "cross-validation")
             return Val("score")
@@ -372,7 +385,8 @@ class CallRules:
             return recv
         if name in api.TRANSFORM_METHODS:
             return self.transformed(obj, x, site)
-        same = obj.fit_text is not None and bool(c.args) and arg_text(c.args[0]) == obj.fit_text
+        same = obj.fit_text is not None and bool(c.args) and arg_text(c.args[0]) == obj.fit_text \
+            and obj.fit_scope == self.scope()  # the same expression in the same function (``X`` of another method differs)
         if name in api.PREDICT_METHODS:
             if x.labelled and x.split not in self.file_splits:  # an unlabelled test file (or rows cut by hand, or
                 self.consume(x, site)  # a test file cut into batches) only predicted on is not an evaluation
@@ -385,10 +399,11 @@ class CallRules:
     def fit(self, obj: Obj, x: Val, pos: list[Val], kw: dict[str, Val], c: ast.Call, site: Site) -> None:
         self.out.uses_ml = True
         self.decide_whole(x)
-        obj.fit_text = arg_text(c.args[0]) if c.args else None
+        obj.fit_text, obj.fit_scope = (arg_text(c.args[0]) if c.args else None), self.scope()
         if any(k in kw for k in ("validation_data", "validation_split", "eval_set", "valid_sets")):
             self.test_evals.append((site, None, True))  # a held-out score exists (training-time validation)
         if obj.role == "search":
+            self.cv_scored = True
             if "test" in x.sides and "train" not in x.sides:
                 self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)", x.split))
             self.check_split(pos[:2], site, f"{obj.cls} cross-validation")
@@ -460,8 +475,8 @@ class CallRules:
             split = next((v.split for v in held_out if v.split is not None), None)
             self.test_evals.append((site, split, self.loop_depth > 0))
             return Val("score", testscore=True, split=split, looped=self.loop_depth > 0)
-        if data and ((obj is not None and obj.role != "search") or any(v.insample for v in data)):
-            self.in_sample.append(site)  # scored on the very rows the model was fitted on
+        if data and not self.fitting and ((obj is not None and obj.role != "search") or any(v.insample for v in data)):
+            self.in_sample.append(site)  # scored on the very rows the model was fitted on (outside a learning step)
         return Val("score")
 
     def split(self, arrays: list[Val], site: Site) -> Val:

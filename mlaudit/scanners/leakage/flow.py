@@ -74,6 +74,9 @@ class Analyzer(CallRules):
         self.whole_reads: set[Site] = set()
         self.whole_stats: set[Site] = set()
         self.file_splits: dict[Site, tuple[Site, frozenset[Event]]] = {}
+        self.scopes: list[int] = []
+        self.fitting = 0
+        self.cv_scored = False
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -100,9 +103,10 @@ class Analyzer(CallRules):
                 self.report("LEAK-CODE-MULTITEST", site,
                             f"Models or hyperparameters are chosen by their score on the test set ({how}); "
                             "the reported test score is then optimistic.", fit=ev, split=split)
-        if self.in_sample and not self.test_evals:
+        if self.in_sample and not self.test_evals and not self.cv_scored:
             self.report("LEAK-CODE-MULTITEST", self.in_sample[0],
-                        "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score exists.")
+                        "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score "
+                        "exists (no test part, no validation data, no cross-validation).")
 
     def final_elsewhere(self, split: Site | None) -> bool:
         """Whether the final check is on another held-out set than the one used to choose.

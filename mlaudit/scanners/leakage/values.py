@@ -62,6 +62,7 @@ class Obj:
     has_pre: bool = False  # a pipeline or search containing preprocessing
     attrs: dict[str, Val] = field(default_factory=dict)
     fit_text: str | None = None  # the expression the model was fitted on (to tell in-sample scoring)
+    fit_scope: int | None = None  # the user function the fit was written in (None: top level)
     fit_split: Site | None = None  # the split (or file read) of the data a preprocessor was fitted on
     id: int = field(default_factory=lambda: next(_ids))
 
