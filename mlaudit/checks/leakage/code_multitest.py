@@ -17,7 +17,9 @@ class CodeMultitest(Check):
         "in a loop or picked with max/argmax/sort, a search or early stopping fitted on the test set) and no other "
         "held-out set gets the final check, or when the only score reported is measured on the very data the model "
         "was fitted on. Sorting one model's per-class scores or importances for display, choosing by cross-validation "
-        "fold scores, and early stopping on a validation split while a separate test set is predicted are not reported."
+        "fold scores, and early stopping on a validation split while a separate test set is predicted are not reported; "
+        "nor is a training score of a model that has a cross-validated score of its own, or training error computed "
+        "inside a user estimator's own fit (part of learning, not a reported score)."
     )
     recommendation = "Tune on a validation split or with cross-validation on the training data; touch the test set once, at the end."
     markers = ("data leakage",)

@@ -52,7 +52,8 @@ class CallRules:
     whole_stats: set[Site]  # statistics taken on such a file (reported as fits on all rows at its split)
     scopes: list[int]  # ids of the user functions being followed (innermost last)
     fitting: int  # inside a user estimator's own fit method: its scores on training rows are part of learning
-    cv_scored: bool  # a cross-validated score exists (cross_val_score & co., a search's folds)
+    cv_models: set[int]  # ids of the models that have a cross-validated score (cross_val_score & co.)
+    in_sample_models: dict[Site, frozenset[int]]  # in-sample score site -> the models scored there
     file_splits: dict[Site, tuple[Site, frozenset[Event]]]  # split of a test-named file -> (its read, its events)
 
     def qualname(self, f: ast.expr) -> str | None:
@@ -212,7 +213,9 @@ class CallRules:
                 or api.DATASET_MODULES.search(qual)):
             return Val("data", roots=frozenset({site}))
         if name in api.CV_FUNCS:
-            self.cv_scored = True
+            est = pos[0] if pos else kw.get("estimator", OTHER)
+            if est.obj is not None:
+                self.cv_models.add(est.obj.id)
             data = pos[1:] + [v for k, v in kw.items() if k in ("X", "y", "groups")]
             self.check_split(data, site, "cross-validation")
             return Val("score")
@@ -403,7 +406,6 @@ class CallRules:
         if any(k in kw for k in ("validation_data", "validation_split", "eval_set", "valid_sets")):
             self.test_evals.append((site, None, True))  # a held-out score exists (training-time validation)
         if obj.role == "search":
-            self.cv_scored = True
             if "test" in x.sides and "train" not in x.sides:
                 self.test_tuned.append((site, f"tune hyperparameters ({obj.cls} fitted on test data)", x.split))
             self.check_split(pos[:2], site, f"{obj.cls} cross-validation")
@@ -477,6 +479,8 @@ class CallRules:
             return Val("score", testscore=True, split=split, looped=self.loop_depth > 0)
         if data and not self.fitting and ((obj is not None and obj.role != "search") or any(v.insample for v in data)):
             self.in_sample.append(site)  # scored on the very rows the model was fitted on (outside a learning step)
+            self.in_sample_models[site] = frozenset({obj.id}) if obj is not None else frozenset().union(
+                *(v.preds for v in data if v.insample))
         return Val("score")
 
     def split(self, arrays: list[Val], site: Site) -> Val:

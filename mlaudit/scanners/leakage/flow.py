@@ -76,7 +76,8 @@ class Analyzer(CallRules):
         self.file_splits: dict[Site, tuple[Site, frozenset[Event]]] = {}
         self.scopes: list[int] = []
         self.fitting = 0
-        self.cv_scored = False
+        self.cv_models: set[int] = set()
+        self.in_sample_models: dict[Site, frozenset[int]] = {}
 
     # ---- driver -------------------------------------------------------------------------------------------
     def run(self, units: list[Unit]) -> FileFlow:
@@ -103,10 +104,12 @@ class Analyzer(CallRules):
                 self.report("LEAK-CODE-MULTITEST", site,
                             f"Models or hyperparameters are chosen by their score on the test set ({how}); "
                             "the reported test score is then optimistic.", fit=ev, split=split)
-        if self.in_sample and not self.test_evals and not self.cv_scored:
-            self.report("LEAK-CODE-MULTITEST", self.in_sample[0],
+        uncovered = [s for s in self.in_sample  # a model with a cross-validated score of its own has a held-out score
+                     if not (self.in_sample_models.get(s) and self.in_sample_models[s] <= self.cv_models)]
+        if uncovered and not self.test_evals:
+            self.report("LEAK-CODE-MULTITEST", uncovered[0],
                         "The model is scored on the data it was trained on (in-sample evaluation) and no held-out score "
-                        "exists (no test part, no validation data, no cross-validation).")
+                        "exists (no test part, no validation data, no cross-validated score of that model).")
 
     def final_elsewhere(self, split: Site | None) -> bool:
         """Whether the final check is on another held-out set than the one used to choose.
