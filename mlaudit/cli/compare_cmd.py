@@ -56,8 +56,8 @@ def print_comparison(c: Comparison) -> None:
         click.echo(click.style("\nTraining data", bold=True))
         for d in changed:
             drift = f"; drift in {', '.join(d['drifted_columns'])}" if d.get("drifted_columns") else ""
-            rows = f" rows {d['rows'][0]} -> {d['rows'][1]}" if d.get("rows") else ""
-            click.echo(f"  {d['path']}: {d['status']}{rows}{drift}")
+            row_counts = f" rows {d['rows'][0]} -> {d['rows'][1]}" if d.get("rows") else ""
+            click.echo(f"  {d['path']}: {d['status']}{row_counts}{drift}")
     code = c.code_changes
     if code.get("commits"):
         roles = ", ".join(f"{n} {r}" for r, n in sorted(code["by_role"].items()))

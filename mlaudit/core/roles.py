@@ -82,7 +82,7 @@ def classify_by_rules(path: str, extra_rules: Iterable[tuple[str, str]] = ()) ->
     hits = []
     for regex, subject in ((by_name, path.rsplit("/", 1)[-1]), (by_path, path)):
         m = regex.match(subject)
-        if m is not None:
+        if m is not None and m.lastgroup is not None:
             hits.append(int(m.lastgroup[1:]))  # the leftmost alternative that matched = the first rule of its kind
     if not hits:
         return "other", ""

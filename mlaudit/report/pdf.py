@@ -279,12 +279,12 @@ def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | 
     shown = c.top_columns()
     rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample (ref / cur)")]]
     for col in shown:
-        verdict = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
+        mark = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
         sample = f"{col.sample_size[0]} / {col.sample_size[1]}" + (" sampled" if col.sampled else "")
         rows.append([_p(col.name, s["cell"]), _p(col.test, s["cell"]), _p(_num(col.statistic), s["cell"]),
                      _p(_num(col.p_value), s["cell"]), _p(f"{_num(col.effect_size)} {col.effect_name}", s["cell"]),
                      _p(threshold_text(col), s["cell"]),
-                     Paragraph(f'<font color="{STATUS_HEX[verdict[1]]}"><b>{verdict[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
+                     Paragraph(f'<font color="{STATUS_HEX[mark[1]]}"><b>{mark[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
     body: list = [_table(rows, [3.0 * cm, 2.5 * cm, 1.7 * cm, 1.5 * cm, 3.0 * cm, 1.6 * cm, 1.5 * cm, WIDTH - 14.8 * cm])]
     if len(c.drift.columns) > len(shown):
         body.append(_p(f"… {len(c.drift.columns) - len(shown)} more columns with smaller effects in the JSON report", s["muted"]))

@@ -19,7 +19,8 @@ def area_scores_figure(scores: Mapping[str, float | None], width: float = 6.0) -
     values = [(scores[n] or 0.0) * 100 for n in names]
     bars = ax.barh(names, values, color=ACCENT, height=0.6)
     for bar, name in zip(bars, names):
-        label = "n/a" if scores[name] is None else f"{scores[name] * 100:.0f}%"
+        score = scores[name]
+        label = "n/a" if score is None else f"{score * 100:.0f}%"
         ax.text(bar.get_width() + 1.5, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
     ax.set_xlim(0, 110)
     ax.set_xticks([0, 25, 50, 75, 100])
