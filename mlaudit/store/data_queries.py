@@ -253,8 +253,7 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
     """
     paths = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions")]
     ancestors = commit_ancestors(store, rev) if rev else None
-    versions = {p: version_at(store, p, rev, ancestors) for p in paths}
-    versions = {p: v for p, v in versions.items() if v is not None}
+    versions = {p: v for p in paths if (v := version_at(store, p, rev, ancestors)) is not None}
     by_template: dict[str, dict[str, str]] = {}
     for p in versions:
         m = list(_SPLIT.finditer(p))

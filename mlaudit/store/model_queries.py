@@ -190,9 +190,9 @@ def list_models(store: Store, rev: str | None = None) -> list[ModelVersion]:
         paths = {r[0] for r in store.db.execute("SELECT DISTINCT path FROM model_versions WHERE source = 'git'")} \
             if "model_versions" in store.db.table_names() else set()
         for path in sorted(paths - set(newest)):
-            v = version_at(store, path, commit)
-            if v is not None and is_model_content(v):
-                newest[path] = v
+            at = version_at(store, path, commit)
+            if at is not None and is_model_content(at):
+                newest[path] = at
     return sorted(newest.values(), key=lambda v: v.path)
 
 
@@ -207,7 +207,8 @@ def commit_ancestry(store: Store, rev: str, limit: int = 1_000_000) -> list[str]
     parents = {sha: (p or "").split() for sha, p in store.db.execute("SELECT sha, parents FROM commits")}
     if rev not in parents:
         return []
-    order, seen, queue = [], {rev}, deque([rev])
+    order: list[str] = []
+    seen, queue = {rev}, deque([rev])
     while queue and len(order) < limit:
         sha = queue.popleft()
         order.append(sha)
