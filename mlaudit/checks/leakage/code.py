@@ -33,7 +33,7 @@ class CodeReport:
 _CACHE: dict[str, tuple[CheckContext, CodeReport]] = {}
 
 
-def per_context(cache: dict, ctx: CheckContext, name: str):  # type: ignore[type-arg]
+def per_context(cache: dict, ctx: CheckContext, name: str):
     """The value cached for this very context (the context is held, so its id cannot be reused meanwhile)."""
     hit = cache.get(name)
     return hit[1] if hit is not None and hit[0] is ctx else None
@@ -122,7 +122,7 @@ def test_share(split_text: str) -> tuple[float, str]:
     return 0.2, "assumed (the split's size is not written on its line)"
 
 
-def effect_evidence(frame, path: str, finding: CodeFinding) -> Evidence:  # type: ignore[no-untyped-def]
+def effect_evidence(frame, path: str, finding: CodeFinding) -> Evidence:
     """The measured effect of fitting on all rows: how far the fitted statistics move with the test rows in."""
     share, how = test_share(finding.split.what if finding.split else "")
     cols = _QUOTED.findall(finding.fit.what if finding.fit else "")

@@ -122,10 +122,10 @@ def load_pairs(tree: TreeSource, max_bytes: int, extra: list[Pair] | None = None
     cache: dict[str, pd.DataFrame] = {}
     found = find_pairs([e.path for e in tree.files()])
     known = {(p.train, p.test) for p in found}
-    for p in extra or []:
-        if (p.train, p.test) not in known:
-            known.add((p.train, p.test))
-            found.append(p)
+    for extra_pair in extra or []:
+        if (extra_pair.train, extra_pair.test) not in known:
+            known.add((extra_pair.train, extra_pair.test))
+            found.append(extra_pair)
     for pair in found:
         try:
             frames = []
