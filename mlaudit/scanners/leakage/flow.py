@@ -175,10 +175,10 @@ class Analyzer(CallRules):
             self.block(s.body)
             self.block(s.orelse)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
-            for item in s.items:
-                v = self.expr(item.context_expr)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, v, s)
+            for with_item in s.items:
+                v = self.expr(with_item.context_expr)
+                if with_item.optional_vars is not None:
+                    self.bind(with_item.optional_vars, v, s)
             self.block(s.body)
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.block(s.body)  # type: ignore[attr-defined]
