@@ -338,7 +338,7 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
             break
     sampled = rows > sample_rows
     if kept:
-        table, prio = _bottom(kept, prios, sample_rows) if sampled else (pa.concat_tables(kept), None)
+        table = _bottom(kept, prios, sample_rows)[0] if sampled else pa.concat_tables(kept)
     else:
         table = schema.empty_table()
     table = table.cast(schema) if table.schema != schema else table
@@ -350,9 +350,9 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
         stats[n], sv = _column_stats(table, n, kind, running)
         if sv is not None:
             sorted_values[n] = sv
-    hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
+    row_hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
     for n in id_names:
-        hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
+        row_hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
     warnings = [f"column {n} holds invalid UTF-8; read as bytes" for n, t in zip(schema.names, schema.types)
                 if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
     coverage = "complete"
@@ -360,7 +360,7 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
         total = declared_rows(source, name)
         of = f" of {total}" if total is not None else ""
         coverage = f"profiled the first {rows} rows{of} (bounded by {stopped}); the rest was not read"
-    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings, coverage)
+    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, row_hashes, warnings, coverage)
 
 
 def _nested_as_text(batch: pa.RecordBatch, nested: list[int]) -> pa.RecordBatch:
