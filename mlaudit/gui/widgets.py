@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlaudit.gui.theme import readable
+from mlaudit.gui.theme import readable as readable_colour
 
 STATUS_COLOURS = {
     "pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#78909c", "not applicable": "#90a4ae",
@@ -226,7 +226,7 @@ class RecordsModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
             colour = col.colour(row)
-            return QBrush(readable(colour)) if colour else None
+            return QBrush(readable_colour(colour)) if colour else None
         return None
 
     def record(self, row: int) -> Any:
