@@ -145,7 +145,7 @@ class CompareView(View):
         self.only_diff.setObjectName("onlyDifferences")
         self.only_diff.setChecked(True)
         self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
-        self.only_diff.toggled.connect(lambda _: self.result is not None and self.show_result(self.result))
+        self.only_diff.toggled.connect(lambda _: self.show_result(self.result) if self.result is not None else None)
         row.addWidget(self.only_diff)
         self.content.addLayout(row)
         self.grid = QTableWidget(0, 3)

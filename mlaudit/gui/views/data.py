@@ -208,8 +208,8 @@ class DataView(View):
         if not a or not b:
             self.diff_summary.setText("One of the versions has no content hash (not available locally).")
             return
-        key = self.diff_key.currentText()
-        key = None if not key or key == AUTO_KEY else key
+        chosen = self.diff_key.currentText()
+        key = None if not chosen or chosen == AUTO_KEY else chosen
         session = self.session
         self.diff_summary.setText("computing the diff\u2026")
         self.pool.submit("data-diff", lambda p: diff_versions(session.store_path, session.root, a, b, key, p),
