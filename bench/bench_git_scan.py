@@ -238,7 +238,7 @@ def time_scan(repo: Path, db: Path) -> tuple[float, float, dict[str, float], dic
     cpu = cpu_seconds() - c0
     end = time.perf_counter()
     phases: dict[str, float] = {}
-    for (name, start), nxt in zip(marks, [m[1] for m in marks[1:]] + [end]):
+    for (name, start), nxt in zip(marks, [m[1] for m in marks[1:]] + [end], strict=True):
         phases[name] = phases.get(name, 0.0) + nxt - start
     return end - t0, cpu, phases, summary.counts
 
@@ -279,7 +279,7 @@ def main() -> None:
             repo = generate(args.out or tmp / "synthetic", args.generate)
             print(f"generated {args.generate} commits in {time.perf_counter() - t0:.2f} s at {repo}")
         assert repo is not None
-        commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--count"], capture_output=True, text=True).stdout.strip()
+        commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--count"], check=False, capture_output=True, text=True).stdout.strip()
         figures = whole_process_figures(repo, tmp, args.repeats)
         full, full_cpu, phases, counts = time_scan(repo, tmp / "store.sqlite")
         noop, noop_cpu, noop_phases, _ = time_scan(repo, tmp / "store.sqlite")

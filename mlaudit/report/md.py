@@ -44,10 +44,10 @@ def _drift(report: Report) -> list[str]:
     drift = report.drift
     if drift is None or (drift.empty and not drift.unavailable):
         return []
-    out = ["", "<details><summary>Drift: "
+    out = ["", ("<details><summary>Drift: "
            f"{sum(bool(c.drift and c.drift.dataset_drift) for c in drift.splits)} of {len(drift.splits)} split pairs and "
            f"{sum(any(s.report.dataset_drift for s in f.steps) for f in drift.files)} of {len(drift.files)} data files "
-           "show dataset drift</summary>", ""]
+           "show dataset drift</summary>"), ""]
     for c in drift.splits:
         out += _comparison(c)
     for f in drift.files:
@@ -69,9 +69,9 @@ def render_md(report: Report) -> bytes:
     out = [
         f"## {report.title}",
         "",
-        f"**Operating stage:** {d.operating} · **meets the needs of:** {d.meets} · "
+        (f"**Operating stage:** {d.operating} · **meets the needs of:** {d.meets} · "
         f"**ML Test Score:** {mlts.final:g} ({mlts.band}) · **Google MLOps level** {card.google.value} · "
-        f"**Microsoft level** {card.microsoft.value}",
+        f"**Microsoft level** {card.microsoft.value}"),
         "",
         "| area | score | pass | warn | fail | unknown | coverage |",
         "|---|---:|---:|---:|---:|---:|---|",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +93,6 @@ def stored_history(store: Store, revs: list[str] | None = None) -> list[HistoryP
         when = int(times.get(sha, 0))
         points.append(point_for(sha, when, ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha], deployment_signals(store, when, sha)))
     points.sort(key=lambda p: (p.time, p.sha))
-    for before, after in zip(points, points[1:]):
+    for before, after in itertools.pairwise(points):
         after.stage_changed = after.stage != before.stage
     return points

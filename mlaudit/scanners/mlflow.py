@@ -267,7 +267,7 @@ def _select(con: sqlite3.Connection, table: str, order: str = "") -> list[dict[s
         return []
     names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
     cur = con.execute(f'SELECT {names} FROM "{table}" {order} LIMIT {MAX_ROWS}')
-    return [_Row(zip(cols, r)) for r in cur]
+    return [_Row(zip(cols, r, strict=True)) for r in cur]
 
 
 class _Row(dict):

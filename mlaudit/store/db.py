@@ -65,7 +65,7 @@ class StoreDatabase:
     def execute_returning_dicts(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cur = self.execute(sql, parameters)
         names = [d[0] for d in cur.description or ()]
-        return [dict(zip(names, row)) for row in cur]
+        return [dict(zip(names, row, strict=True)) for row in cur]
 
     def table_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]

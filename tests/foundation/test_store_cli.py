@@ -117,16 +117,16 @@ def test_corrupt_store_is_one_line(small_repo, store_path: Path, damage: str) ->
 def test_subprocess_errors_and_version(tmp_path: Path) -> None:
     """`python -m mlaudit` prints its version, and a missing path gives one stderr line and exit 2."""
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = subprocess.run([sys.executable, "-m", "mlaudit", "--version"], capture_output=True, text=True, env=env)
+    proc = subprocess.run([sys.executable, "-m", "mlaudit", "--version"], check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 0 and __version__ in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "missing")], capture_output=True, text=True, env=env)
+    proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "missing")], check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and "does not exist" in proc.stderr
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"\x00" * 4096 + b"junk")
     (tmp_path / "repo").mkdir()
     proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "repo"), "--db", str(bad)],
-                          capture_output=True, text=True, env=env)
+                          check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 

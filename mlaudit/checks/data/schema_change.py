@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.data._use import data_use
@@ -47,7 +49,7 @@ class SchemaChanges(Check):
             versions = [v for v in history(ctx, f.path, ancestors) if not usable(ctx, v)]
             if versions and not data_use(ctx, versions[-1]).training:
                 continue  # outputs, submissions and lists are not the training data's schema
-            for before, after in zip(versions, versions[1:]):
+            for before, after in itertools.pairwise(versions):
                 compared += 1
                 ref, cur = dq.profile(ctx.store, before.key), dq.profile(ctx.store, after.key)
                 assert ref is not None and cur is not None

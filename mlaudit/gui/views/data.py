@@ -42,8 +42,8 @@ def diff_summary(diff: Any) -> str:
     if schema:  # every whole-row hash differs once a column changed: rows are compared by key instead
         parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)} (the columns changed, so rows are compared by key)"]
     else:
-        parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)}: {number(diff.rows_added)} added, "
-                 f"{number(diff.rows_removed)} removed, {number(diff.rows_unchanged)} unchanged"]
+        parts = [(f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)}: {number(diff.rows_added)} added, "
+                 f"{number(diff.rows_removed)} removed, {number(diff.rows_unchanged)} unchanged")]
     if diff.key_column is not None and diff.keys_common is not None:
         parts.append(f"key {diff.key_column}: {number(diff.keys_added)} new, {number(diff.keys_removed)} gone, "
                      f"{number(diff.keys_common)} in both")
