@@ -49,7 +49,7 @@ def _notebook(rng: random.Random, i: int) -> list[str]:
     """A notebook rewritten on every save: a few code cells and a long text/base64-ish output."""
     out = [f'{{"cells": [{{"cell_type": "code", "source": ["df = load({i})"], "outputs": [']
     out += [f'"{rng.randbytes(48).hex()}",' for _ in range(rng.randrange(200, 1500))]
-    return out + ["]}]}"]
+    return [*out, "]}]}"]
 
 
 def generate(dest: Path, n_commits: int, seed: int = 7) -> Path:
@@ -73,7 +73,7 @@ def generate(dest: Path, n_commits: int, seed: int = 7) -> Path:
                 d = rng.choice(DIRS)
                 path = f"{d}/f{i}_{rng.randrange(1000)}{EXTS[d]}"
                 if d == "data":
-                    files[path] = ["id,value,count,category"] + _csv_rows(rng, rng.randrange(1000, 15000), i)
+                    files[path] = ["id,value,count,category", *_csv_rows(rng, rng.randrange(1000, 15000), i)]
                 elif d == "notebooks":
                     files[path] = _notebook(rng, i)
                 else:
@@ -284,7 +284,7 @@ def main() -> None:
         full, full_cpu, phases, counts = time_scan(repo, tmp / "store.sqlite")
         noop, noop_cpu, noop_phases, _ = time_scan(repo, tmp / "store.sqlite")
         rate = insert_rate(tmp)
-    load = open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     floor, floor_cpu = figures["git log"]
     print(f"repo: {repo} ({commits} commits); load average {load}; medians of {args.repeats} whole-process runs")
     print(f"floor: git log --all --numstat          {floor:7.2f} s wall  {floor_cpu:6.2f} s cpu")

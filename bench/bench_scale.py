@@ -209,7 +209,7 @@ def main() -> None:
         tmp = Path(tmpdir)
         base = args.out or tmp
         floor = median_of([sys.executable, "-c", "pass"], args.repeats)
-        load = open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+        load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
         print(f"load average {load}; floors: python start-up {floor[0]:.3f} s wall {floor[1]:.3f} s cpu")
         if args.versions:
             t0 = time.perf_counter()

@@ -169,7 +169,7 @@ def run_checks(ctx: CheckContext, ids: list[str] | None = None) -> list[CheckRes
         try:
             result = check.run(ctx)
             result.title, result.area = cls.title, cls.area
-        except Exception as exc:  # a broken check must not break the audit
+        except Exception as exc:  # noqa: BLE001 - a broken check must not break the audit
             tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
             result = CheckResult(
                 check_id, Status.ERROR, 0.0, message=f"the check failed: {tb}",

@@ -94,9 +94,9 @@ def sniff_role(head: bytes) -> str | None:
     """A role from a file's first bytes, for paths the rules leave as 'other' or ambiguous."""
     if head.startswith(PICKLE_MAGIC) or (head[:2] == b"PK" and b"data.pkl" in head[:512]):
         return "model"
-    if head.startswith(b"\x89HDF\r\n\x1a\n") or head.startswith(b"GGUF"):
+    if head.startswith((b"\x89HDF\r\n\x1a\n", b"GGUF")):
         return "model"
-    if head.startswith(b"PAR1") or head.startswith(b"ARROW1"):
+    if head.startswith((b"PAR1", b"ARROW1")):
         return "data"
     if head.startswith(b"\x93NUMPY"):
         return "model"

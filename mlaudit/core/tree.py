@@ -114,7 +114,7 @@ class TreeSource(ABC):
         """File text decoded as UTF-8 (invalid bytes replaced)."""
         return self.read_bytes(path, max_bytes).decode("utf-8", "replace")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless the tree holds git processes
         """Release any git processes held by this tree."""
 
 

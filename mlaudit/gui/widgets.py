@@ -300,7 +300,7 @@ def number(value: float) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
-    if value != value:  # NaN
+    if value != value:  # noqa: PLR0124 - NaN, the one value unequal to itself
         return "n/a"
     if value in (float("inf"), float("-inf")):
         return "\u221e" if value > 0 else "-\u221e"

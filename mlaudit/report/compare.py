@@ -85,12 +85,12 @@ def resolve_spec(store: Store, spec: str) -> ModelVersion:
                 if v is None:
                     raise MlauditError(f"registered model {name} version {ver} points to run {r['run_id']}, whose model file is not in the store")
                 return v
-    if RUN_ID.match(spec) and "mlflow_runs" in store.db.table_names():
-        if store.db.execute("SELECT 1 FROM mlflow_runs WHERE run_id = ?", [spec]).fetchone():
-            v = _by_run(store, spec)
-            if v is None:
-                raise MlauditError(f"MLflow run {spec} has no model file in the store")
-            return v
+    if RUN_ID.match(spec) and "mlflow_runs" in store.db.table_names() \
+            and store.db.execute("SELECT 1 FROM mlflow_runs WHERE run_id = ?", [spec]).fetchone():
+        v = _by_run(store, spec)
+        if v is None:
+            raise MlauditError(f"MLflow run {spec} has no model file in the store")
+        return v
     path, _, rev = spec.rpartition("@") if "@" in spec else (spec, "", "HEAD")
     path = path.lstrip("./")
     if not _real([v for v in all_versions(store) if v.path == path]):

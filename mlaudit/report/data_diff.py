@@ -170,7 +170,7 @@ def _plain(x: Any) -> Any:
             x = x.item()
         except (ValueError, AttributeError):
             pass
-    if isinstance(x, float) and x != x:
+    if isinstance(x, float) and x != x:  # noqa: PLR0124 - NaN
         return None
     return x if isinstance(x, (int, float, str, bool)) or x is None else str(x)
 

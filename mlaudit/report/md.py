@@ -36,7 +36,7 @@ def _comparison(c: DriftComparison) -> list[str]:
                    f"{'yes' if col.sampled else 'no'} |")
     if len(c.drift.columns) > MD_COLUMNS:
         out.append(f"\n_{len(c.drift.columns) - MD_COLUMNS} more columns in the HTML or JSON report._")
-    return out + [""]
+    return [*out, ""]
 
 
 def _drift(report: Report) -> list[str]:
@@ -56,7 +56,7 @@ def _drift(report: Report) -> list[str]:
         out += _comparison(f.shown[0])
     for path, why in drift.unavailable.items():
         out.append(f"- `{_cell(path)}`: history not compared ({_cell(why)})")
-    return out + ["", "</details>"]
+    return [*out, "", "</details>"]
 
 
 def render_md(report: Report) -> bytes:

@@ -53,7 +53,7 @@ def _fonts() -> tuple[str, str]:
         pdfmetrics.registerFont(TTFont("DejaVu", os.path.join(folder, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVu-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu", boldItalic="DejaVu-Bold")
-    except Exception:  # a matplotlib build without its fonts: the base-14 font still works
+    except Exception:  # noqa: BLE001 - a matplotlib build without its fonts: the base-14 font still works
         return "Helvetica", "Helvetica-Bold"
     return "DejaVu", "DejaVu-Bold"
 
@@ -172,7 +172,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
         page = _summary_page(report, s, steps, signals)
         if _height(page) <= HEIGHT:
             break
-    return page + [PageBreak()]
+    return [*page, PageBreak()]
 
 
 def _height(flowables: list) -> float:
@@ -200,7 +200,7 @@ def _summary_page(report: Report, s: dict[str, ParagraphStyle], steps: int, sign
     for need in d.needs:
         found = _signals(d.signals.get(need.stage, []), signals)
         if need.stage == "prototyping":
-            found = ["notebooks and scripts; serving code or a container nothing deploys"] + found
+            found = ["notebooks and scripts; serving code or a container nothing deploys", *found]
         items = "<br/>".join(
             f'<font color="{NEED_HEX.get(_state(n), STATUS_HEX["fail"])}">{escape(_state(n))}</font> '
             f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
@@ -339,7 +339,7 @@ def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
             rest = (WIDTH - first) / (len(sec.table_headers) - 1)
             block.append(_table(rows, [first] + [rest] * (len(sec.table_headers) - 1)))
         if sec.results:
-            out.append(KeepTogether(block + [Spacer(1, 3)]))
+            out.append(KeepTogether([*block, Spacer(1, 3)]))
             out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))
         else:
             out.append(KeepTogether(block))

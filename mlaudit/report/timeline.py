@@ -62,9 +62,7 @@ def deployment_signals(store: Store, at_time: int | None = None, tree_key: str |
     sql = """SELECT fc.path, fc.status FROM file_changes fc
              JOIN commits c ON c.sha = fc.commit_sha JOIN path_roles pr ON pr.path = fc.path
              WHERE pr.role = 'container' AND c.committer_time <= ? ORDER BY c.committer_time, fc.rowid"""
-    last: dict[str, str] = {}
-    for path, status in store.db.execute(sql, [at_time if at_time is not None else 2**62]):
-        last[path] = status
+    last: dict[str, str] = dict(store.db.execute(sql, [at_time if at_time is not None else 2**62]))  # the newest status wins
     containers = [f"container definition {p}" for p, st in sorted(last.items()) if st != "D"]
     return {"small user base": containers + stored_release_signals(store, tree_key, at_time)}
 

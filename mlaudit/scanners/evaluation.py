@@ -178,7 +178,7 @@ def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
             continue
         try:
             text = tree.read_text(entry.path, 256 * 1024)
-        except Exception:  # noqa: BLE001 - an unreadable config is simply not evidence
+        except Exception:  # noqa: BLE001, S112 - an unreadable config is simply not evidence
             continue
         m = SWEEP_CONFIG.search(text)
         wandb = "sweep" in low.rsplit("/", 1)[-1] and re.search(r"^method\s*:", text, re.MULTILINE) and "parameters:" in text

@@ -264,7 +264,7 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
         head, _, tail = (p[:last.start()] + "{}" + p[last.end():]).rpartition("/")
         by_template.setdefault(f"{head}/{tail.split('.')[0]}", {})[word] = p
     pairs = []
-    for template, members in sorted(by_template.items()):
+    for _template, members in sorted(by_template.items()):
         train = members.get("train") or members.get("training")
         if train is None:
             pairs += _unnamed_reference(store, versions, members)

@@ -386,7 +386,7 @@ def lineage(store: Store, version: ModelVersion) -> Lineage:
         ancestry = commit_ancestry(store, commit)
         out.data = files_at(store, commit, "data", ancestry)
         tracking = files_at(store, commit, "tracking", ancestry)
-        out.data.update({p: b for p, b in tracking.items() if p.endswith(".dvc") or p.endswith("dvc.lock")})
+        out.data.update({p: b for p, b in tracking.items() if p.endswith((".dvc", "dvc.lock"))})
         out.params = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "params", ancestry).items() for k, v in kv.items()}
         out.metrics = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "metrics", ancestry).items() for k, v in kv.items()}
     for run in runs:

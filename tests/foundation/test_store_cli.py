@@ -46,7 +46,7 @@ def test_newer_schema_version_is_refused(store_path: Path) -> None:
     """A store whose schema_version is above this mlaudit's is refused with advice."""
     with open_store(store_path) as store:
         store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    with pytest.raises(StoreError, match="newer mlaudit .* upgrade mlaudit"):
+    with pytest.raises(StoreError, match=r"newer mlaudit .* upgrade mlaudit"):
         open_store(store_path)
 
 
@@ -56,7 +56,7 @@ def test_unknown_migration_is_refused(store_path: Path) -> None:
         store.db["_sqlite_migrations"].insert(
             {"migration_set": "mlaudit.core", "name": "m999_future", "applied_at": "2030-01-01"}, alter=True
         )
-    with pytest.raises(StoreError, match="newer mlaudit .*mlaudit.core:m999_future"):
+    with pytest.raises(StoreError, match=r"newer mlaudit .*mlaudit\.core:m999_future"):
         open_store(store_path)
 
 

@@ -21,7 +21,7 @@ def with_renames(changes: list[SchemaChange]) -> list[SchemaChange]:
     added = [c for c in changes if c.kind == "added"]
     if len(removed) == 1 and len(added) == 1 and removed[0].before == added[0].after:
         rest = [c for c in changes if c.kind not in ("removed", "added")]
-        return [SchemaChange("renamed", added[0].column, removed[0].column, added[0].column)] + rest
+        return [SchemaChange("renamed", added[0].column, removed[0].column, added[0].column), *rest]
     return changes
 
 

@@ -93,7 +93,7 @@ def read_frame(data: bytes, path: str) -> pd.DataFrame:
             return pd.read_json(buf, lines=True)
         return pd.read_csv(buf, sep="\t" if low.endswith(".tsv") else ",", low_memory=False,
                            compression="gzip" if low.endswith(".gz") else None)
-    except Exception as exc:  # pandas raises many types for bad files
+    except Exception as exc:  # noqa: BLE001 - pandas raises many types for bad files
         raise ValueError(f"{path} could not be parsed: {type(exc).__name__}: {exc}") from None
 
 

@@ -73,7 +73,7 @@ class DataVersioned(Check):
             target = read["target"]
             if not target:
                 continue
-            where = dict(path=read["path"], line=read["line"], cell=read["cell"], value=target)
+            where = {"path": read["path"], "line": read["line"], "cell": read["cell"], "value": target}
             if URL.match(target):
                 if self._own_raw_file(target, tracked_files):
                     versioned.append(Evidence(f"reads {target} (git: this repository's file, by its raw GitHub URL)", **where))

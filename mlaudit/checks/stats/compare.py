@@ -162,7 +162,7 @@ def schema_changes(ref: dq.Profile, cur: dq.Profile) -> list[SchemaChange]:
 
 def _family(arrow_type: str) -> str:
     for fam in ("int", "uint", "double", "float", "decimal", "string", "bool", "timestamp", "date"):
-        if arrow_type.startswith(fam) or arrow_type.startswith("large_" + fam):
+        if arrow_type.startswith((fam, "large_" + fam)):
             return "number" if fam in ("int", "uint", "double", "float", "decimal") else fam
     return arrow_type
 

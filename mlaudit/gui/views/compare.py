@@ -92,7 +92,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
                 rows += _engine_rows(comparison)
                 result["data"] = _data_rows(comparison.data_drift)
                 result["code"] = comparison.code_changes
-            except Exception as exc:  # the engine's refusal is shown; the side-by-side still is
+            except Exception as exc:  # noqa: BLE001 - the engine's refusal is shown; the side-by-side still is
                 result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
         else:
             result["note"] = "Training-data and code diffs need the compare engine (mlaudit.report.compare), not in this mlaudit yet."

@@ -102,7 +102,7 @@ class DataView(View):
             return
         try:
             files = [as_dict(f) for f in queries.list_data_files(store)]
-        except Exception as exc:  # tables missing until the data phase ran once
+        except Exception as exc:  # noqa: BLE001 - tables missing until the data phase ran once
             self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
             return
         if not files:
@@ -280,7 +280,7 @@ class DataView(View):
         elif digest is not None:
             try:
                 prof = self.queries.profile(self.store(), digest)
-            except Exception as exc:  # absent content, unreadable file: say why
+            except Exception as exc:  # noqa: BLE001 - absent content, unreadable file: say why
                 prof, title = None, f"No profile for {digest[:12]}: {exc}"
             if prof is not None:
                 rows = profile_columns(prof)

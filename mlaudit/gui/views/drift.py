@@ -169,7 +169,7 @@ class DriftView(View):
         try:
             self.choices = version_choices(store, queries)
             self.pairs = pair_choices(store, queries)
-        except Exception as exc:  # tables missing until the data phase ran
+        except Exception as exc:  # noqa: BLE001 - tables missing until the data phase ran
             self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
             return
         if len(self.choices) < 2:

@@ -218,7 +218,7 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
                 elif kind == "bz2":
                     fh = bz2.BZ2File(buffered)  # type: ignore[assignment]
                 else:
-                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]
+                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]  # noqa: SIM115 - closed by the `with fh` below
                 with fh:
                     yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)
             except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:

@@ -389,10 +389,7 @@ class Analyzer(CallRules):
             it = self.expr(gen.iter)
             self.bind(gen.target, join(*flatten(it)) if it.kind == "tuple" else it, ast.Pass(lineno=e.lineno))
         self.loop_depth += 1
-        if isinstance(e, ast.DictComp):
-            val = join(self.expr(e.key), self.expr(e.value))
-        else:
-            val = self.expr(e.elt)
+        val = join(self.expr(e.key), self.expr(e.value)) if isinstance(e, ast.DictComp) else self.expr(e.elt)
         self.loop_depth -= 1
         self.env = saved
         return val

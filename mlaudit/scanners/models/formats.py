@@ -60,7 +60,7 @@ def safetensors(data: bytes, report: ModelReport) -> None:
     body = len(data) - 8 - n
     dtypes: dict[str, int] = {}
     params, bad = 0, 0
-    for name, t in header.items():
+    for t in header.values():
         if not isinstance(t, dict):
             bad += 1
             continue

@@ -54,7 +54,7 @@ def decode_array(obj: Obj, limit: int = MAX_LIST) -> list[Any] | dict[str, Any] 
     dtype: Any = None
     raw: Any = None
     if name.endswith("multiarray._reconstruct") and isinstance(obj.state, tuple) and len(obj.state) >= 5:
-        _, shape, dtype, fortran, raw = obj.state[:5]
+        _, shape, dtype, _fortran, raw = obj.state[:5]
     elif name.endswith("numeric._frombuffer") and len(obj.args) >= 3:
         raw, dtype, shape = obj.args[:3]
     elif name.endswith("NumpyArrayWrapper") and isinstance(obj.state, dict):
