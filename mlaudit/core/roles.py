@@ -72,7 +72,10 @@ def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], re.P
         else:
             body = fnmatch.translate(pattern)[4:-3]
             by_path.append(f"(?P<r{i}>(?:.*/)?{body})")
-    join = lambda parts: re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")
+
+    def join(parts: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")
+
     return join(by_name), join(by_path), list(rules)
 
 

@@ -99,7 +99,7 @@ class SplitPair:
 _VERSION_COLS = "path, key, source, commit_sha, committer_time, status, availability, size"
 
 
-def _versions(rows: list[tuple]) -> list[DataVersion]:
+def _versions(rows: list[tuple[Any, ...]]) -> list[DataVersion]:
     return [DataVersion(*r) for r in rows]
 
 
@@ -149,7 +149,8 @@ def sample_frame(store: Store, key: str) -> pd.DataFrame:
     row = store.db.execute("SELECT parquet FROM data_samples WHERE key = ?", [key]).fetchone()
     if row is None:
         return pd.DataFrame()
-    return pq.read_table(io.BytesIO(row[0])).to_pandas()
+    frame: pd.DataFrame = pq.read_table(io.BytesIO(row[0])).to_pandas()
+    return frame
 
 
 def sorted_values(store: Store, key: str, column: str) -> np.ndarray:

@@ -229,7 +229,8 @@ def resolve_commit(store: Store, rev: str) -> str | None:
         [rev, f"refs/heads/{rev}", f"refs/tags/{rev}", f"refs/remotes/{rev}"],
     ).fetchone()
     if row:
-        return row[0]
+        target: str | None = row[0]
+        return target
     rows = store.db.execute("SELECT sha FROM commits WHERE sha LIKE ? LIMIT 2", [rev.lower() + "%"]).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 

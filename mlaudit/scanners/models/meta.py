@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from mlaudit.scanners.models.pickle_vm import ARRAY_VALUES_KEPT, Global, Key, Obj, Opaque, dtype_info
+from mlaudit.scanners.models.pickle_values import ARRAY_VALUES_KEPT, Global, Key, Obj, Opaque, dtype_info
 
 MAX_LIST = ARRAY_VALUES_KEPT  # values shown of a list or array (bigger arrays are summarised by shape and dtype)
 MAX_NODES = 200_000
@@ -217,7 +217,7 @@ def _numeric_leaf(x: Obj) -> bool:
     return func.name == "_reconstruct" and type(state) is tuple and len(state) >= 5 and type(state[4]) is not list
 
 
-def _walk_dict(state: dict, todo: list[Any], versions: dict[str, str]) -> None:
+def _walk_dict(state: dict[Any, Any], todo: list[Any], versions: dict[str, str]) -> None:
     """Queue the containers among a dict's values and read its ``_<library>_version`` entries."""
     for k, v in state.items():
         t = type(v)

@@ -23,7 +23,8 @@ from mlaudit.scanners.models import formats, pickle_vm
 from mlaudit.scanners.models.compress import Feed, codec_of, open_stream
 from mlaudit.scanners.models.limits import Budget, LimitExceeded, Limits
 from mlaudit.scanners.models.meta import estimator_metadata
-from mlaudit.scanners.models.pickle_vm import GlobalRef, PickleError, PickleMachine, StreamResult
+from mlaudit.scanners.models.pickle_values import GlobalRef, PickleError, StreamResult
+from mlaudit.scanners.models.pickle_vm import PickleMachine
 from mlaudit.scanners.models.policy import DANGEROUS, UNKNOWN, classify_global
 from mlaudit.scanners.models.report import ModelReport
 
