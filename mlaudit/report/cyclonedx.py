@@ -96,7 +96,8 @@ def _data_components(store: Store, parts: _Parts, commits: dict[str, Component],
     return refs
 
 
-def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> dict[str, Any]:
+def _card_parameters(v: model_queries.ModelVersion, datasets: list[str]) -> dict[str, Any]:
+    """The model card's modelParameters: architecture, datasets, input and output shapes (what is known)."""
     params: dict[str, Any] = {}
     if v.estimator:
         params["modelArchitecture"] = v.estimator
@@ -107,18 +108,29 @@ def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datas
         params["inputs"] = [{"format": f"tabular, {n} feature(s)"}]
     if v.classes:
         params["outputs"] = [{"format": f"class label ({len(v.classes)} classes)"}]
-    card: dict[str, Any] = {}
-    if params:
-        card["modelParameters"] = params
-    metrics = [{"type": str(k), "value": str(val)} for k, val in sorted(lin.metrics.items())]
-    if metrics:
-        card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    return params
+
+
+def _card_properties(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> list[dict[str, str]]:
+    """mlaudit's own card properties: how datasets were linked, hyperparameters, features, classes, params."""
     props = [{"name": f"{P}datasets-basis", "value": "data versions present at the model's commit (static lineage), "
               "not proven training inputs"}] if datasets else []
     props += [{"name": f"{P}hyperparameter:{k}", "value": json.dumps(val, default=str)} for k, val in sorted(v.hyperparameters.items())]
     props += [{"name": f"{P}feature", "value": str(name)} for name in (v.features or [])[:MAX_FEATURES]]
     props += [{"name": f"{P}class", "value": str(c)} for c in (v.classes or [])[:MAX_FEATURES]]
     props += [{"name": f"{P}param:{k}", "value": str(val)} for k, val in sorted(lin.params.items())]
+    return props
+
+
+def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> dict[str, Any]:
+    card: dict[str, Any] = {}
+    params = _card_parameters(v, datasets)
+    if params:
+        card["modelParameters"] = params
+    metrics = [{"type": str(k), "value": str(val)} for k, val in sorted(lin.metrics.items())]
+    if metrics:
+        card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    props = _card_properties(v, lin, datasets)
     if props:
         card["properties"] = props
     return card
