@@ -127,7 +127,7 @@ print(json.dumps({"seconds": elapsed, "columns": cols}))
 def evidently(python: str, ref: Path, cur: Path) -> dict | None:
     """Run Evidently's DataDriftPreset in another Python; None when it is not usable there."""
     try:
-        out = subprocess.run([python, "-c", EVIDENTLY_RUNNER, str(ref), str(cur)], capture_output=True, text=True, timeout=3600)
+        out = subprocess.run([python, "-c", EVIDENTLY_RUNNER, str(ref), str(cur)], check=False, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         print(f"evidently: skipped ({exc})")
         return None

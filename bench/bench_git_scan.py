@@ -49,7 +49,7 @@ def _notebook(rng: random.Random, i: int) -> list[str]:
     """A notebook rewritten on every save: a few code cells and a long text/base64-ish output."""
     out = [f'{{"cells": [{{"cell_type": "code", "source": ["df = load({i})"], "outputs": [']
     out += [f'"{rng.randbytes(48).hex()}",' for _ in range(rng.randrange(200, 1500))]
-    return out + ["]}]}"]
+    return [*out, "]}]}"]
 
 
 def generate(dest: Path, n_commits: int, seed: int = 7) -> Path:
@@ -73,7 +73,7 @@ def generate(dest: Path, n_commits: int, seed: int = 7) -> Path:
                 d = rng.choice(DIRS)
                 path = f"{d}/f{i}_{rng.randrange(1000)}{EXTS[d]}"
                 if d == "data":
-                    files[path] = ["id,value,count,category"] + _csv_rows(rng, rng.randrange(1000, 15000), i)
+                    files[path] = ["id,value,count,category", *_csv_rows(rng, rng.randrange(1000, 15000), i)]
                 elif d == "notebooks":
                     files[path] = _notebook(rng, i)
                 else:
@@ -238,7 +238,7 @@ def time_scan(repo: Path, db: Path) -> tuple[float, float, dict[str, float], dic
     cpu = cpu_seconds() - c0
     end = time.perf_counter()
     phases: dict[str, float] = {}
-    for (name, start), nxt in zip(marks, [m[1] for m in marks[1:]] + [end]):
+    for (name, start), nxt in zip(marks, [m[1] for m in marks[1:]] + [end], strict=True):
         phases[name] = phases.get(name, 0.0) + nxt - start
     return end - t0, cpu, phases, summary.counts
 
@@ -279,12 +279,12 @@ def main() -> None:
             repo = generate(args.out or tmp / "synthetic", args.generate)
             print(f"generated {args.generate} commits in {time.perf_counter() - t0:.2f} s at {repo}")
         assert repo is not None
-        commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--count"], capture_output=True, text=True).stdout.strip()
+        commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--count"], check=False, capture_output=True, text=True).stdout.strip()
         figures = whole_process_figures(repo, tmp, args.repeats)
         full, full_cpu, phases, counts = time_scan(repo, tmp / "store.sqlite")
         noop, noop_cpu, noop_phases, _ = time_scan(repo, tmp / "store.sqlite")
         rate = insert_rate(tmp)
-    load = open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     floor, floor_cpu = figures["git log"]
     print(f"repo: {repo} ({commits} commits); load average {load}; medians of {args.repeats} whole-process runs")
     print(f"floor: git log --all --numstat          {floor:7.2f} s wall  {floor_cpu:6.2f} s cpu")

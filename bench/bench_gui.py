@@ -10,6 +10,7 @@ is shown for the first time after the scan (its content built and painted, its p
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -66,7 +67,7 @@ def reopen_seconds(app, window, repo: Path, db: Path, timeout: float = 300.0) ->
     if not done:
         raise SystemExit("the audit did not become ready in time")
     ticks.append(time.perf_counter())
-    return done[0] - start, max(b - a for a, b in zip(ticks, ticks[1:]))
+    return done[0] - start, max(b - a for a, b in itertools.pairwise(ticks))
 
 
 def stall_during_scan(app, window, repo: Path, db: Path) -> tuple[float, float, int]:
@@ -85,7 +86,7 @@ def stall_during_scan(app, window, repo: Path, db: Path) -> tuple[float, float, 
         app.processEvents()
         time.sleep(0.0005)
     timer.stop()
-    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+    gaps = sorted(b - a for a, b in itertools.pairwise(ticks))
     return gaps[-1], gaps[int(len(gaps) * 0.99)], len(ticks)
 
 
@@ -107,7 +108,7 @@ def stall_navigating(app, window, settle_s: float = 0.3) -> dict[str, float]:
         while time.perf_counter() < quiet or window.pool.busy:
             app.processEvents()
             time.sleep(0.0005)
-        worst[name] = max(b - a for a, b in zip(ticks, ticks[1:]))
+        worst[name] = max(b - a for a, b in itertools.pairwise(ticks))
     timer.stop()
     window.show_view(next(iter(window.views)))  # reopen measures the overview, as before
     return worst

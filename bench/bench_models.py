@@ -140,7 +140,7 @@ def run_picklescan(folder: Path, repeat: int) -> tuple[float, dict[str, float], 
             if not r.scanned_files:
                 return "not scanned"
             return "suspicious" if r.suspicious_count else "safe"
-        except Exception as exc:  # picklescan raising is itself a result worth counting
+        except Exception as exc:  # noqa: BLE001 - picklescan raising is itself a result worth counting
             return f"error ({type(exc).__name__})"
 
     return _timed(folder, repeat, scan)
@@ -159,7 +159,7 @@ def run_modelscan(folder: Path, repeat: int) -> tuple[float, dict[str, float], d
     def scan(p: Path, data: bytes) -> str:
         try:
             r = ModelScan().scan(p)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - modelscan raising is itself a result worth counting
             return f"error ({type(exc).__name__})"
         if r.get("issues"):
             return "dangerous"

@@ -114,7 +114,7 @@ def audit_repo(repo: dict[str, Any], path: Path, errata: bool = True) -> RepoOut
         try:
             result = audit(path, db)
             report = build_report(db, path)
-        except Exception as exc:  # one broken repository must not stop the bench
+        except Exception as exc:  # noqa: BLE001 - one broken repository must not stop the bench
             outcome.error = f"{type(exc).__name__}: {exc}"
             outcome.seconds = time.perf_counter() - t0
             return outcome

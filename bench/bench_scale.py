@@ -94,7 +94,7 @@ def csv_rows(rng: np.random.Generator, n: int, shift: float, start: int) -> list
     feats = rng.normal(shift, 1.0, (n, 6)).round(4)
     cats = rng.choice(np.array(["basic", "pro", "team", "enterprise"]), n)
     labels = rng.integers(0, 2, n)
-    return [f"c{start + i},{','.join(map(str, f))},{c},{y}\n".encode() for i, (f, c, y) in enumerate(zip(feats, cats, labels))]
+    return [f"c{start + i},{','.join(map(str, f))},{c},{y}\n".encode() for i, (f, c, y) in enumerate(zip(feats, cats, labels, strict=True))]
 
 
 def build_versions_repo(dest: Path, versions: int, csv_mb: float, seed: int = 3) -> Path:
@@ -128,7 +128,7 @@ def build_small_csvs_repo(dest: Path, files: int, seed: int = 4) -> Path:
         for i in range(c, min(files, c + per)):
             k = int(rng.integers(30, 300))
             body = "a,b,c,label\n" + "".join(f"{x:.3f},{y:.3f},{z},{w}\n" for x, y, z, w in
-                                               zip(rng.normal(size=k), rng.random(k), rng.integers(0, 9, k), rng.integers(0, 2, k)))
+                                               zip(rng.normal(size=k), rng.random(k), rng.integers(0, 9, k), rng.integers(0, 2, k), strict=True))
             batch[f"data/part{i % 20:02d}/file{i:05d}.csv"] = body.encode()
         fi.commit(f"data batch {c // per}", batch)
     fi.close()
@@ -209,7 +209,7 @@ def main() -> None:
         tmp = Path(tmpdir)
         base = args.out or tmp
         floor = median_of([sys.executable, "-c", "pass"], args.repeats)
-        load = open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+        load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
         print(f"load average {load}; floors: python start-up {floor[0]:.3f} s wall {floor[1]:.3f} s cpu")
         if args.versions:
             t0 = time.perf_counter()

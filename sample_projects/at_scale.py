@@ -104,11 +104,11 @@ def uv_lock() -> str:
         lines += [
             "[[package]]", f'name = "{name}"', f'version = "{version}"',
             'source = { registry = "https://pypi.org/simple" }',
-            f'sdist = {{ url = "https://files.pythonhosted.org/packages/source/{name[0]}/{name}/{stem}-{version}.tar.gz", '
-            f'hash = "sha256:{fake_sha256(name, version, "sdist")}" }}',
+            (f'sdist = {{ url = "https://files.pythonhosted.org/packages/source/{name[0]}/{name}/{stem}-{version}.tar.gz", '
+            f'hash = "sha256:{fake_sha256(name, version, "sdist")}" }}'),
             "wheels = [",
-            f'    {{ url = "https://files.pythonhosted.org/packages/py3/{name[0]}/{name}/{stem}-{version}-py3-none-any.whl", '
-            f'hash = "sha256:{fake_sha256(name, version, "wheel")}" }},',
+            (f'    {{ url = "https://files.pythonhosted.org/packages/py3/{name[0]}/{name}/{stem}-{version}-py3-none-any.whl", '
+            f'hash = "sha256:{fake_sha256(name, version, "wheel")}" }},'),
             "]", "",
         ]
     return "\n".join(lines)
@@ -217,7 +217,7 @@ def build(dest: Path) -> Path:
         **layout(), "params.yaml": F.PARAMS.format(n_estimators=first[1], max_depth=first[2]),
         "data/raw.csv.dvc": dvc_file(raws[0]),
     })
-    for i, ((_, n_est, depth), raw) in enumerate(zip(RELEASES, raws), start=1):
+    for i, ((_, n_est, depth), raw) in enumerate(zip(RELEASES, raws, strict=True), start=1):
         if i > 1:
             repo.commit(f"Data snapshot {i}", {
                 "data/raw.csv.dvc": dvc_file(raw),

@@ -106,7 +106,7 @@ class _Profiler:
             error = str(exc)
         except MemoryError:
             error = "unreadable: ran out of memory while profiling; lower data.max_rows or data.sample_rows"
-        except Exception as exc:  # the guard: one bad file is a finding, never the end of the scan
+        except Exception as exc:  # noqa: BLE001 - the guard: one bad file is a finding, never the end of the scan
             error = f"unreadable: {type(exc).__name__}: {str(exc)[:300]}"
         if error is None and profile is not None:
             notes = profile.warnings + (["no data rows (header only)"] if profile.rows == 0 else [])

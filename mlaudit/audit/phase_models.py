@@ -87,6 +87,11 @@ def _unread(reason: str, head: bytes, path: str, kind: str) -> ModelReport:
     return report
 
 
+def _given(data: bytes) -> bytes:
+    """A reader for content already read."""
+    return data
+
+
 def _reraise(exc: Exception) -> bytes:
     """A reader for content that already failed to read: the analyser records the error."""
     raise exc
@@ -125,7 +130,8 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
         "JOIN commits c ON c.sha = fc.commit_sha ORDER BY c.committer_time"
     ).fetchall()
     known = {(r[0], r[1], r[2]) for r in db.execute("SELECT path, key, commit_sha FROM model_versions WHERE source = 'git'")}
-    versions, new_sniffs = [], []
+    versions: list[tuple[str, str, str, str, int, str, None]] = []
+    new_sniffs: list[tuple[str, int]] = []
     limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
     for i, (path, blob, old_blob, status, commit, when) in enumerate(rows):
         if i % 200 == 0:
@@ -147,7 +153,7 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
         if not is_model:
             continue
         if status != "D" and ctx.objects is not None:
-            analyser.ensure(key, path, lambda k=key: ctx.objects.read(k, limit),
+            analyser.ensure(key, path, functools.partial(ctx.objects.read, key, limit),
                             head=head or functools.partial(_safe_head, ctx, key))
         if key in analyser.not_models and roles.get(path) != "model":
             continue  # its first bytes looked like a model, its content is not one: not listed
@@ -166,7 +172,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     tree = WorkingTreeSource(ctx.repo)
     limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
     tree.max_bytes = limit  # the tree's own 64 MiB default must not cap model files below models.max_bytes
-    rows = []
+    rows: list[tuple[str, str, str, str, None, None, str | None]] = []
     local_models = [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]
     covered = {m.path for m in local_models}  # MLflow artifacts carry their run id: keep that row only
     for entry in tree.files():
@@ -188,7 +194,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             analyser.ensure(key, entry.path, functools.partial(_reraise, exc), head=head)
         else:
             key = git_blob_id(data)
-            analyser.ensure(key, entry.path, lambda d=data: d)
+            analyser.ensure(key, entry.path, functools.partial(_given, data))
             if key in analyser.not_models and roles.get(entry.path) != "model":
                 continue
         rows.append((entry.path, key, "worktree", "", None, None, None))
@@ -202,7 +208,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             analyser.ensure(key, local.path, functools.partial(_reraise, exc), head=_file_head(local.file))
         else:
             key = git_blob_id(data)
-            analyser.ensure(key, local.path, lambda d=data: d)
+            analyser.ensure(key, local.path, functools.partial(_given, data))
         rows.append((local.path, key, local.source, "", None, None, local.run_id))
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)

@@ -6,6 +6,7 @@ classified, are looked at; a change of the configured rules reclassifies everyth
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -39,14 +40,14 @@ def run(ctx: ScanContext) -> None:
         store.db.execute("DELETE FROM path_roles")
     rows: dict[str, tuple[str, str, str]] = {}
     for path, blob in list(all_changed_paths(store, since)):
-        role, reason = classify(path, lambda blob=blob: _blob_head(ctx.objects, blob), rules)
+        role, reason = classify(path, functools.partial(_blob_head, ctx.objects, blob), rules)
         rows[path] = (path, role, reason)
     known = known_paths(store)
     tree = WorkingTreeSource(ctx.repo)
     for entry in tree.files():
         if entry.path in rows or entry.path in known:
             continue
-        role, reason = classify(entry.path, lambda p=entry.path: tree.read_head(p, SNIFF_BYTES), rules)
+        role, reason = classify(entry.path, functools.partial(tree.read_head, entry.path, SNIFF_BYTES), rules)
         rows[entry.path] = (entry.path, role, reason)
     save_path_roles(store, rows.values())
     store.set_meta("roles.rowid", str(last_change_rowid(store)))

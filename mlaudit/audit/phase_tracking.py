@@ -49,7 +49,7 @@ def _tracked_paths(ctx: ScanContext, tree: WorkingTreeSource) -> dict[str, str]:
     if tree.exists("dvc.yaml"):
         try:
             paths.update(dvc_declared(tree.read_text("dvc.yaml", MAX_BYTES)))
-        except Exception as exc:  # too large, a bomb, unreadable: a finding, the phase goes on
+        except Exception as exc:  # noqa: BLE001 - too large, a bomb, unreadable: a finding, the phase goes on
             ctx.record_issue(ScanIssue("tracking", f"dvc.yaml not readable: {type(exc).__name__}: {str(exc)[:200]}", "dvc.yaml"))
     return paths
 
@@ -82,7 +82,7 @@ def _save_files(ctx: ScanContext) -> int:
                 try:
                     text = ctx.objects.read(blob, MAX_BYTES).decode("utf-8", "replace")
                     values, error = parse_values(path, text)
-                except Exception as exc:  # too large or unreadable: a finding, not a crash
+                except Exception as exc:  # noqa: BLE001 - too large or unreadable: a finding, not a crash
                     values, error = {}, f"{type(exc).__name__}: {exc}"
                 if error:
                     ctx.record_issue(ScanIssue("tracking", f"metrics/params file unreadable: {error}", path, blob))
@@ -93,7 +93,7 @@ def _save_files(ctx: ScanContext) -> int:
         if tree.exists(path):
             try:
                 values, error = parse_values(path, tree.read_text(path, MAX_BYTES))
-            except Exception as exc:  # the per-file guard: too large, special file, parser bomb
+            except Exception as exc:  # noqa: BLE001 - the per-file guard: too large, special file, parser bomb
                 values, error = {}, f"{type(exc).__name__}: {str(exc)[:200]}"
             if error:
                 ctx.record_issue(ScanIssue("tracking", f"metrics/params file unreadable: {error}", path))

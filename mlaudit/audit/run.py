@@ -162,7 +162,8 @@ def _start_scan(store: Store, repo: RepoInfo) -> int:
             [_now(), str(repo.root), repo.head, repo.branch, None if repo.dirty is None else int(repo.dirty),
              int(repo.is_git), int(repo.shallow), __version__],
         )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # set by every INSERT
+        return cur.lastrowid
 
 
 def _finish_scan(store: Store, scan_id: int, status: str, error: str | None = None) -> None:
@@ -187,7 +188,7 @@ def audit(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None =
     if rev is None and repo.bare and repo.head:
         rev = repo.head  # a bare repository has no working tree: its HEAD commit is what is audited
     with store_errors(summary.store_path), open_store(summary.store_path, repo_root=repo.root) as store:
-        tree = open_tree(repo, rev, config.threshold("limits.max_file_bytes"))
+        tree = open_tree(repo, rev, int(config.threshold("limits.max_file_bytes")))
         try:
             ctx = CheckContext(repo, store, tree, config, summary.scan_id, progress)
             results = run_checks(ctx)

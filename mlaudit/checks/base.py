@@ -59,7 +59,7 @@ class Evidence:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Evidence:
-        return cls(**{k: d.get(k) for k in ("detail", "path", "line", "commit", "cell", "value")} | {"detail": d.get("detail", "")})
+        return cls(d.get("detail", ""), d.get("path"), d.get("line"), d.get("commit"), d.get("cell"), d.get("value"))
 
 
 @dataclass(slots=True)
@@ -158,7 +158,7 @@ def run_checks(ctx: CheckContext, ids: list[str] | None = None) -> list[CheckRes
     coverage (what it analysed, what it skipped); a pass or N/A drawn on skipped input becomes unknown."""
     from mlaudit.checks.coverage import attach
 
-    results = []
+    results: list[CheckResult] = []
     checks = all_checks()
     for check_id, cls in checks.items():
         if ids is not None and check_id not in ids:
@@ -169,7 +169,7 @@ def run_checks(ctx: CheckContext, ids: list[str] | None = None) -> list[CheckRes
         try:
             result = check.run(ctx)
             result.title, result.area = cls.title, cls.area
-        except Exception as exc:  # a broken check must not break the audit
+        except Exception as exc:  # noqa: BLE001 - a broken check must not break the audit
             tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
             result = CheckResult(
                 check_id, Status.ERROR, 0.0, message=f"the check failed: {tb}",

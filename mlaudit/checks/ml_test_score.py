@@ -24,8 +24,8 @@ ML_TEST_SCORE_TESTS: dict[str, tuple[str, str]] = {
     "infra-2": ("infrastructure", "Model specs are unit tested"),
     "infra-3": ("infrastructure", "The full ML pipeline is integration tested"),
     "infra-4": ("infrastructure", "Model quality is validated before serving"),
-    "infra-5": ("infrastructure", "The model allows debugging by observing the step-by-step computation of training or "
-                "inference on a single example"),
+    "infra-5": ("infrastructure", ("The model allows debugging by observing the step-by-step computation of training or "
+                "inference on a single example")),
     "infra-6": ("infrastructure", "Models are canaried before serving"),
     "infra-7": ("infrastructure", "Serving models can be rolled back"),
     "mon-1": ("monitoring", "Dependency changes result in notification"),
@@ -33,7 +33,7 @@ ML_TEST_SCORE_TESTS: dict[str, tuple[str, str]] = {
     "mon-3": ("monitoring", "Training and serving features compute the same values"),
     "mon-4": ("monitoring", "Models are not too stale"),
     "mon-5": ("monitoring", "The model is numerically stable"),
-    "mon-6": ("monitoring", "The model has not experienced regressions in training speed, serving latency, "
-              "throughput, or RAM usage"),
+    "mon-6": ("monitoring", ("The model has not experienced regressions in training speed, serving latency, "
+              "throughput, or RAM usage")),
     "mon-7": ("monitoring", "The model has not experienced a regression in prediction quality on served data"),
 }

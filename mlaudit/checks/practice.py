@@ -84,7 +84,7 @@ def text_files(ctx: CheckContext, suffixes: tuple[str, ...], max_bytes: int = 51
         if e.path.endswith(suffixes) and e.size <= max_bytes and not e.path.startswith(("mlruns/", "node_modules/", ".dvc/")):
             try:
                 out.append((e.path, ctx.tree.read_text(e.path, max_bytes)))
-            except Exception:  # noqa: BLE001 - an unreadable config file is simply not evidence
+            except Exception:  # noqa: BLE001, S112 - an unreadable config file is simply not evidence
                 continue
     return out
 

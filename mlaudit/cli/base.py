@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -20,7 +20,7 @@ class AuditGroup(click.Group):
     """A group whose commands turn MlauditError into one clear line and exit code 2, and whose commands are
     imported on first use from ``lazy_commands`` (name -> (module, short help))."""
 
-    lazy_commands: dict[str, tuple[str, str]] = {}
+    lazy_commands: Mapping[str, tuple[str, str]] = {}  # set on the group instance (mlaudit.cli), read only
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(self.lazy_commands))

@@ -34,34 +34,46 @@ def _fmt(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def print_comparison(c: Comparison) -> None:
-    """Readable side-by-side output."""
-    click.echo(f"A: {c.a.path} @ {c.a.rev_label}  ({c.a.format}, {c.a.verdict})")
-    click.echo(f"B: {c.b.path} @ {c.b.rev_label}  ({c.b.format}, {c.b.verdict})")
+def _print_differences(c: Comparison) -> None:
     if not c.differences:
         click.echo("\nThe two versions are identical.")
-    else:
-        click.echo(click.style("\nDifferences", bold=True))
-        width = max(len(d["field"]) for d in c.differences)
-        for d in c.differences:
-            click.echo(f"  {d['field']:<{width}}  {_fmt(d['a']):<40} -> {_fmt(d['b'])}")
+        return
+    click.echo(click.style("\nDifferences", bold=True))
+    width = max(len(d["field"]) for d in c.differences)
+    for d in c.differences:
+        click.echo(f"  {d['field']:<{width}}  {_fmt(d['a']):<40} -> {_fmt(d['b'])}")
+
+
+def _print_params_and_metrics(c: Comparison) -> None:
     for title, rows in (("Params", c.params_diff), ("Metrics", c.metrics_diff)):
         if rows:
             click.echo(click.style(f"\n{title}", bold=True))
             for r in rows:
                 delta = f"  ({r['delta']:+.4g})" if "delta" in r else ""
                 click.echo(f"  {r['key']}: {_fmt(r['a'])} -> {_fmt(r['b'])}{delta}")
+
+
+def _print_data_and_code(c: Comparison) -> None:
     changed = [d for d in c.data_drift if d["status"] != "unchanged"]
     if changed:
         click.echo(click.style("\nTraining data", bold=True))
         for d in changed:
             drift = f"; drift in {', '.join(d['drifted_columns'])}" if d.get("drifted_columns") else ""
-            rows = f" rows {d['rows'][0]} -> {d['rows'][1]}" if d.get("rows") else ""
-            click.echo(f"  {d['path']}: {d['status']}{rows}{drift}")
+            row_counts = f" rows {d['rows'][0]} -> {d['rows'][1]}" if d.get("rows") else ""
+            click.echo(f"  {d['path']}: {d['status']}{row_counts}{drift}")
     code = c.code_changes
     if code.get("commits"):
         roles = ", ".join(f"{n} {r}" for r, n in sorted(code["by_role"].items()))
         click.echo(click.style("\nCode changes", bold=True) + f"\n  {code['commits']} commit(s), files by role: {roles}")
+
+
+def print_comparison(c: Comparison) -> None:
+    """Readable side-by-side output."""
+    click.echo(f"A: {c.a.path} @ {c.a.rev_label}  ({c.a.format}, {c.a.verdict})")
+    click.echo(f"B: {c.b.path} @ {c.b.rev_label}  ({c.b.format}, {c.b.verdict})")
+    _print_differences(c)
+    _print_params_and_metrics(c)
+    _print_data_and_code(c)
     for name, lin in (("A", c.lineage_a), ("B", c.lineage_b)):
         if lin.missing:
             click.echo(f"\nLineage of {name} lacks: {', '.join(lin.missing)}")

@@ -31,7 +31,7 @@ def run_git(repo: Path, args: Sequence[str], *, check: bool = True, timeout: flo
     """Run one git command in ``repo`` and return its raw stdout."""
     cmd = ["git", "-C", str(repo), "-c", "core.quotepath=off", "-c", "safe.directory=*", *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, env=git_env(), timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, check=False, capture_output=True, env=git_env(), timeout=timeout, stdin=subprocess.DEVNULL)
     except FileNotFoundError as exc:
         raise RepoError("git is not installed or not on PATH; install git and try again") from exc
     if check and proc.returncode != 0:

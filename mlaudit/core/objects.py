@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Self
 
 from mlaudit.core.errors import RepoError
 from mlaudit.core.gitcmd import git_env
@@ -188,7 +188,7 @@ class GitObjects:
                 self._proc.stdout.close()
             self._proc = None
 
-    def __enter__(self) -> GitObjects:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -197,5 +197,5 @@ class GitObjects:
     def __del__(self) -> None:  # pragma: no cover - best effort
         try:
             self.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - best effort at interpreter exit
             pass

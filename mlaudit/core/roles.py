@@ -72,7 +72,10 @@ def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], re.P
         else:
             body = fnmatch.translate(pattern)[4:-3]
             by_path.append(f"(?P<r{i}>(?:.*/)?{body})")
-    join = lambda parts: re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")
+
+    def join(parts: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?s:{'|'.join(parts) or '(?!)'})\Z")
+
     return join(by_name), join(by_path), list(rules)
 
 
@@ -82,7 +85,7 @@ def classify_by_rules(path: str, extra_rules: Iterable[tuple[str, str]] = ()) ->
     hits = []
     for regex, subject in ((by_name, path.rsplit("/", 1)[-1]), (by_path, path)):
         m = regex.match(subject)
-        if m is not None:
+        if m is not None and m.lastgroup is not None:
             hits.append(int(m.lastgroup[1:]))  # the leftmost alternative that matched = the first rule of its kind
     if not hits:
         return "other", ""
@@ -94,9 +97,9 @@ def sniff_role(head: bytes) -> str | None:
     """A role from a file's first bytes, for paths the rules leave as 'other' or ambiguous."""
     if head.startswith(PICKLE_MAGIC) or (head[:2] == b"PK" and b"data.pkl" in head[:512]):
         return "model"
-    if head.startswith(b"\x89HDF\r\n\x1a\n") or head.startswith(b"GGUF"):
+    if head.startswith((b"\x89HDF\r\n\x1a\n", b"GGUF")):
         return "model"
-    if head.startswith(b"PAR1") or head.startswith(b"ARROW1"):
+    if head.startswith((b"PAR1", b"ARROW1")):
         return "data"
     if head.startswith(b"\x93NUMPY"):
         return "model"

@@ -8,7 +8,7 @@ import os
 import stat
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -54,7 +54,7 @@ class TreeSource(ABC):
     def _list(self) -> Iterator[TreeEntry]: ...
 
     @abstractmethod
-    def _open_entry(self, entry: TreeEntry) -> contextmanager[BinaryIO]: ...  # type: ignore[valid-type]
+    def _open_entry(self, entry: TreeEntry) -> AbstractContextManager[BinaryIO]: ...
 
     def entries(self) -> dict[str, TreeEntry]:
         """Every entry of the tree by path (listed once, then cached)."""
@@ -114,7 +114,7 @@ class TreeSource(ABC):
         """File text decoded as UTF-8 (invalid bytes replaced)."""
         return self.read_bytes(path, max_bytes).decode("utf-8", "replace")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op unless the tree holds git processes
         """Release any git processes held by this tree."""
 
 
@@ -205,6 +205,8 @@ class WorkingTreeSource(TreeSource):
 
 class CommitTreeSource(TreeSource):
     """The files of one commit, read from git objects (no checkout, nothing written)."""
+
+    rev: str  # always a resolved commit sha here
 
     def __init__(self, repo: RepoInfo, rev: str, objects: GitObjects | None = None) -> None:
         super().__init__()

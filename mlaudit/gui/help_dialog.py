@@ -59,7 +59,7 @@ class CheckHelpDialog(QDialog):
             item = QListWidgetItem(f"{cid}\n{cls.title}")
             item.setData(Qt.ItemDataRole.UserRole, cid)
             item.setToolTip(f"{AREAS.get(cls.area, cls.area)}: {cls.title}")
-            item.setData(Qt.ItemDataRole.UserRole + 1, " ".join([cid, cls.title, cls.help, cls.area]).lower())
+            item.setData(Qt.ItemDataRole.UserRole + 1, f"{cid} {cls.title} {cls.help} {cls.area}".lower())
             self.list.addItem(item)
         self.list.currentItemChanged.connect(lambda item, _prev: self._show_item(item))
         self.page = QTextBrowser()

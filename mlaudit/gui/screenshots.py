@@ -14,6 +14,7 @@ from mlaudit.gui.window import MainWindow
 def settle(window: MainWindow, timeout: float = 120.0) -> bool:
     """Process events until the worker pool is idle (True) or ``timeout`` seconds passed (False)."""
     app = QApplication.instance()
+    assert app is not None, "settle() needs the running QApplication"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

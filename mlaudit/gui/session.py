@@ -62,7 +62,7 @@ def _report(store_path: Path, repo_root: Path, config: AuditConfig) -> tuple[Any
 
         report = build_report(store_path, repo_root, config=config)
         return report, None, report_charts(report)
-    except Exception as exc:  # the report layer may be mid-change; show why instead of dying
+    except Exception as exc:  # noqa: BLE001 - the report layer may be mid-change; show why instead of dying
         return None, f"The overview could not be built: {type(exc).__name__}: {exc}", {}
 
 

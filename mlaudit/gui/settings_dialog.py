@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -148,12 +148,12 @@ class SettingsDialog(QDialog):
             item = self.rules.item(row, 0)
             combo = self.rules.cellWidget(row, 1)
             if item is not None and item.text().strip():
-                rules.append((item.text().strip(), combo.currentText()))
+                rules.append((item.text().strip(), cast(QComboBox, combo).currentText()))  # each rule row holds a role combo
         return AuditConfig(thresholds=thresholds, path_rules=rules)
 
     def accept(self) -> None:
         save_config(self.edited_config())
         self.window_.settings.setValue("theme", self.theme.currentText())
-        apply_theme(QApplication.instance(), self.theme.currentText())
+        apply_theme(cast(QApplication, QApplication.instance()), self.theme.currentText())  # a dialog runs inside the app
         super().accept()
 

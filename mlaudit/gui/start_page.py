@@ -50,7 +50,8 @@ def sample_recipes() -> dict[str, str]:
     order = []
     for node in ast.walk(ast.parse(registry)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        if any(isinstance(t, ast.Name) and t.id == "RECIPES" for t in targets) and node.value is not None:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and any(isinstance(t, ast.Name) and t.id == "RECIPES" for t in targets) \
+                and node.value is not None:
             comp = node.value
             names = comp.generators[0].iter if isinstance(comp, ast.DictComp) else comp
             order = [n.id for n in ast.walk(names) if isinstance(n, ast.Name)]

@@ -57,7 +57,7 @@ def readable(colour: str) -> QColor:
     """A status/role text colour made legible on the current background (lightened on the dark theme)."""
     c = QColor(colour)
     if _current is DARK:
-        h, s, lightness, a = c.getHslF()
+        h, s, lightness, a = c.hslHueF(), c.hslSaturationF(), c.lightnessF(), c.alphaF()
         if lightness < 0.68:
             c.setHslF(max(h, 0.0), min(s, 0.8), 0.68, a)
     return c

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlaudit.gui.theme import readable
+from mlaudit.gui.theme import readable as readable_colour
 
 STATUS_COLOURS = {
     "pass": "#2e7d32", "warn": "#b7791f", "fail": "#c62828", "unknown": "#78909c", "not applicable": "#90a4ae",
@@ -155,7 +155,7 @@ class PageStack(QWidget):
     def currentIndex(self) -> int:
         return self._layout.currentIndex()
 
-    def currentWidget(self) -> QWidget:
+    def currentWidget(self) -> QWidget | None:
         return self._layout.currentWidget()
 
 
@@ -226,14 +226,14 @@ class RecordsModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
             colour = col.colour(row)
-            return QBrush(readable(colour)) if colour else None
+            return QBrush(readable_colour(colour)) if colour else None
         return None
 
     def record(self, row: int) -> Any:
         return self.rows[row]
 
 
-def table(model: QAbstractTableModel, stretch_last: bool = True,
+def table(model: QAbstractItemModel, stretch_last: bool = True,
           elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> QTableView:
     """A table view with the app's defaults (``elide``: ElideMiddle suits path columns)."""
     view = QTableView()
@@ -300,7 +300,7 @@ def number(value: float) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
-    if value != value:  # NaN
+    if value != value:  # noqa: PLR0124 - NaN, the one value unequal to itself
         return "n/a"
     if value in (float("inf"), float("-inf")):
         return "\u221e" if value > 0 else "-\u221e"
@@ -353,5 +353,7 @@ def auto_columns(rows: Sequence[dict[str, Any]], preferred: Sequence[str] = (), 
             return short(v)
         return key
 
-    return [Column(k.replace("_", " "), lambda r, k=k: short(r.get(k)), tooltip=lambda r, k=k: short(r.get(k), 2000),
-                   sort=sort_key(k)) for k in keys]
+    def shown(k: str, width: int = 80) -> Callable[[dict[str, Any]], str]:
+        return lambda r: short(r.get(k), width)
+
+    return [Column(k.replace("_", " "), shown(k), tooltip=shown(k, 2000), sort=sort_key(k)) for k in keys]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 from typing import Any
@@ -191,7 +192,7 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.recent():
-            self.recent_menu.addAction(path, lambda p=path: self.open_audit(p))
+            self.recent_menu.addAction(path, functools.partial(self.open_audit, path))
         if not self.recent():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def recent(self) -> list[str]:
-        value = self.settings.value("recent", [])
+        value: Any = self.settings.value("recent", [])  # QSettings gives a list, or a str for one entry
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])][:MAX_RECENT]

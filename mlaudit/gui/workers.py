@@ -12,7 +12,7 @@ import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
@@ -69,7 +69,7 @@ class Task(QRunnable):
             self.signals.cancelled.emit(self.channel, self.seq)
         except MlauditError as exc:
             self.signals.failed.emit(self.channel, self.seq, str(exc))
-        except Exception as exc:  # a bug must show as a message, never kill the app
+        except Exception as exc:  # noqa: BLE001 - a bug must show as a message, never kill the app
             tail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-3:])
             self.signals.failed.emit(self.channel, self.seq, f"{type(exc).__name__}: {exc}\n\n{tail}")
         else:
@@ -79,7 +79,7 @@ class Task(QRunnable):
 class WorkerPool(QObject):
     """A thread pool with per-channel sequence numbers, cancel tokens and progress forwarding."""
 
-    instances: weakref.WeakSet[WorkerPool] = weakref.WeakSet()  # live pools (the tests check none is left running)
+    instances: ClassVar[weakref.WeakSet[WorkerPool]] = weakref.WeakSet()  # live pools (the tests check none is left running)
 
     progress = Signal(str, object)  # channel, ProgressEvent (only from the channel's newest task)
     busy_changed = Signal(bool)

@@ -98,8 +98,8 @@ def check_page(check: type[Check]) -> str:
     if inputs:
         what = ("a pass says the practice was found, so it stands when other files were skipped" if claim == "presence"
                 else "a pass is a claim about every input, so with part of it skipped the check is unknown")
-        lines += ["## Inputs and coverage", "", f"Reads: {', '.join(inputs)}. Claim: {claim} — {what}; "
-                  "not applicable on skipped input is unknown.", ""]
+        lines += ["## Inputs and coverage", "", (f"Reads: {', '.join(inputs)}. Claim: {claim} — {what}; "
+                  "not applicable on skipped input is unknown."), ""]
     names = thresholds_of(check)
     if names:
         lines += ["## Thresholds", "", "| threshold | default | meaning |", "|---|---|---|"]
@@ -117,10 +117,10 @@ def check_page(check: type[Check]) -> str:
 def area_page(area: str, checks: list[type[Check]]) -> str:
     """The markdown page of one report section (an area) listing its checks."""
     lines = [HEADER, f"# Report: {AREAS[area]}", "",
-             "One section of the report: its score is the share of points earned over the checks that apply; "
+             ("One section of the report: its score is the share of points earned over the checks that apply; "
              "its coverage line says how many checks were measured and why the others are unknown; each check "
              "shows its status, measured value, threshold, evidence (path, line, notebook cell, commit), its "
-             "coverage (what it analysed, what it skipped and why) and what to do.", "", "| check | title | severity |", "|---|---|---|"]
+             "coverage (what it analysed, what it skipped and why) and what to do."), "", "| check | title | severity |", "|---|---|---|"]
     lines += [f"| [{c.id}](../checks/{c.id}.md) | {c.title} | {c.severity} |" for c in checks]
     if not checks:
         lines.append("| | no check registered in this area yet | |")

@@ -72,25 +72,34 @@ def _by_run(store: Store, run_id: str) -> ModelVersion | None:
     return None
 
 
-def resolve_spec(store: Store, spec: str) -> ModelVersion:
-    """A model version from ``path@rev``, an MLflow run id or a registered ``name/version``; MlauditError otherwise."""
-    spec = spec.strip()
-    spec = spec.removeprefix("models:/")
+def _registered_spec(store: Store, spec: str) -> ModelVersion | None:
+    """``name/version`` or ``name@alias`` of a registered model; None when ``spec`` names none."""
     registered = registered_versions(store)
     name, sep, ver = spec.rpartition("/") if "/" in spec else spec.partition("@")
-    if sep and not ("@" in spec and "/" in spec):
-        for r in registered:
-            if r["name"] == name and (str(r["version"]) == ver or ver in r["aliases"]):
-                v = _by_run(store, r["run_id"]) if r["run_id"] else None
-                if v is None:
-                    raise MlauditError(f"registered model {name} version {ver} points to run {r['run_id']}, whose model file is not in the store")
-                return v
-    if RUN_ID.match(spec) and "mlflow_runs" in store.db.table_names():
-        if store.db.execute("SELECT 1 FROM mlflow_runs WHERE run_id = ?", [spec]).fetchone():
-            v = _by_run(store, spec)
+    if not sep or ("@" in spec and "/" in spec):
+        return None
+    for r in registered:
+        if r["name"] == name and (str(r["version"]) == ver or ver in r["aliases"]):
+            v = _by_run(store, r["run_id"]) if r["run_id"] else None
             if v is None:
-                raise MlauditError(f"MLflow run {spec} has no model file in the store")
+                raise MlauditError(f"registered model {name} version {ver} points to run {r['run_id']}, whose model file is not in the store")
             return v
+    return None
+
+
+def _run_spec(store: Store, spec: str) -> ModelVersion | None:
+    """An MLflow run id the store knows; None when ``spec`` is not one."""
+    if not (RUN_ID.match(spec) and "mlflow_runs" in store.db.table_names()
+            and store.db.execute("SELECT 1 FROM mlflow_runs WHERE run_id = ?", [spec]).fetchone()):
+        return None
+    v = _by_run(store, spec)
+    if v is None:
+        raise MlauditError(f"MLflow run {spec} has no model file in the store")
+    return v
+
+
+def _path_spec(store: Store, spec: str) -> ModelVersion:
+    """``path@rev`` (``path`` alone: HEAD, else the working tree)."""
     path, _, rev = spec.rpartition("@") if "@" in spec else (spec, "", "HEAD")
     path = path.lstrip("./")
     if not _real([v for v in all_versions(store) if v.path == path]):
@@ -103,6 +112,16 @@ def resolve_spec(store: Store, spec: str) -> ModelVersion:
     if v is None:
         raise MlauditError(f"{path} does not exist at {rev} (or {rev} is not a commit, branch or tag in the store)")
     return v
+
+
+def resolve_spec(store: Store, spec: str) -> ModelVersion:
+    """A model version from ``path@rev``, an MLflow run id or a registered ``name/version``; MlauditError otherwise."""
+    spec = spec.strip().removeprefix("models:/")
+    for by_name in (_registered_spec, _run_spec):
+        found = by_name(store, spec)
+        if found is not None:
+            return found
+    return _path_spec(store, spec)
 
 
 def _flat(v: ModelVersion) -> dict[str, Any]:

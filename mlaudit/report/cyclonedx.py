@@ -96,7 +96,8 @@ def _data_components(store: Store, parts: _Parts, commits: dict[str, Component],
     return refs
 
 
-def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> dict[str, Any]:
+def _card_parameters(v: model_queries.ModelVersion, datasets: list[str]) -> dict[str, Any]:
+    """The model card's modelParameters: architecture, datasets, input and output shapes (what is known)."""
     params: dict[str, Any] = {}
     if v.estimator:
         params["modelArchitecture"] = v.estimator
@@ -107,21 +108,59 @@ def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datas
         params["inputs"] = [{"format": f"tabular, {n} feature(s)"}]
     if v.classes:
         params["outputs"] = [{"format": f"class label ({len(v.classes)} classes)"}]
-    card: dict[str, Any] = {}
-    if params:
-        card["modelParameters"] = params
-    metrics = [{"type": str(k), "value": str(val)} for k, val in sorted(lin.metrics.items())]
-    if metrics:
-        card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    return params
+
+
+def _card_properties(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> list[dict[str, str]]:
+    """mlaudit's own card properties: how datasets were linked, hyperparameters, features, classes, params."""
     props = [{"name": f"{P}datasets-basis", "value": "data versions present at the model's commit (static lineage), "
               "not proven training inputs"}] if datasets else []
     props += [{"name": f"{P}hyperparameter:{k}", "value": json.dumps(val, default=str)} for k, val in sorted(v.hyperparameters.items())]
     props += [{"name": f"{P}feature", "value": str(name)} for name in (v.features or [])[:MAX_FEATURES]]
     props += [{"name": f"{P}class", "value": str(c)} for c in (v.classes or [])[:MAX_FEATURES]]
     props += [{"name": f"{P}param:{k}", "value": str(val)} for k, val in sorted(lin.params.items())]
+    return props
+
+
+def _model_card(v: model_queries.ModelVersion, lin: model_queries.Lineage, datasets: list[str]) -> dict[str, Any]:
+    card: dict[str, Any] = {}
+    params = _card_parameters(v, datasets)
+    if params:
+        card["modelParameters"] = params
+    metrics = [{"type": str(k), "value": str(val)} for k, val in sorted(lin.metrics.items())]
+    if metrics:
+        card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    props = _card_properties(v, lin, datasets)
     if props:
         card["properties"] = props
     return card
+
+
+def _model_component(v: model_queries.ModelVersion, lin: model_queries.Lineage, ref: str) -> Component:
+    """The model file as a machine-learning-model component: format, source, verdict, libraries, run, size, sha256."""
+    props = [_prop("format", v.format), _prop("source", v.source), _prop("security-verdict", v.verdict)]
+    props += [_prop(f"library:{k}", val) for k, val in sorted(v.library_versions.items())]
+    if v.run_id:
+        props.append(_prop("mlflow-run", v.run_id))
+    if v.size is not None:
+        props.append(_prop("size", v.size))
+    hashes = [HashType(alg=HashAlgorithm.SHA_256, content=v.sha256)] if v.sha256 else []
+    return Component(type=ComponentType.MACHINE_LEARNING_MODEL, name=v.path, bom_ref=ref, hashes=hashes,
+                     version=(v.commit or lin.commit or v.source)[:12], properties=props)
+
+
+def _lineage_datasets(store: Store, lin: model_queries.Lineage, data_refs: dict[tuple[str, str], str]) -> list[str]:
+    """The dataset components of a model's lineage (a DVC pointer stands for the content it names), in path order."""
+    datasets: list[str] = []
+    ancestors = data_queries.commit_ancestors(store, lin.commit) if lin.commit else None
+    for path, blob in sorted(lin.data.items()):
+        data_ref = data_refs.get((path, blob))
+        if data_ref is None and path.endswith(".dvc") and lin.commit:  # the pointer: the content it names
+            dv = data_queries.version_at(store, path[: -len(".dvc")], lin.commit, ancestors)
+            data_ref = data_refs.get((dv.path, dv.key)) if dv is not None else None
+        if data_ref is not None and data_ref not in datasets:
+            datasets.append(data_ref)
+    return datasets
 
 
 def _models(store: Store, parts: _Parts, commits: dict[str, Component], data_refs: dict[tuple[str, str], str],
@@ -134,25 +173,9 @@ def _models(store: Store, parts: _Parts, commits: dict[str, Component], data_ref
         seen.add((v.path, v.key))
         lin = model_queries.lineage(store, v)
         ref = f"model:{v.path}@{v.key}"
-        props = [_prop("format", v.format), _prop("source", v.source), _prop("security-verdict", v.verdict)]
-        props += [_prop(f"library:{k}", val) for k, val in sorted(v.library_versions.items())]
-        if v.run_id:
-            props.append(_prop("mlflow-run", v.run_id))
-        if v.size is not None:
-            props.append(_prop("size", v.size))
-        hashes = [HashType(alg=HashAlgorithm.SHA_256, content=v.sha256)] if v.sha256 else []
-        comp = Component(type=ComponentType.MACHINE_LEARNING_MODEL, name=v.path, bom_ref=ref, hashes=hashes,
-                         version=(v.commit or lin.commit or v.source)[:12], properties=props)
+        comp = _model_component(v, lin, ref)
         parts.bom.components.add(comp)
-        datasets = []
-        ancestors = data_queries.commit_ancestors(store, lin.commit) if lin.commit else None
-        for path, blob in sorted(lin.data.items()):
-            data_ref = data_refs.get((path, blob))
-            if data_ref is None and path.endswith(".dvc") and lin.commit:  # the pointer: the content it names
-                dv = data_queries.version_at(store, path[: -len(".dvc")], lin.commit, ancestors)
-                data_ref = data_refs.get((dv.path, dv.key)) if dv is not None else None
-            if data_ref is not None and data_ref not in datasets:
-                datasets.append(data_ref)
+        datasets = _lineage_datasets(store, lin, data_refs)
         parts.model_cards[ref] = _model_card(v, lin, datasets)
         depends = [by_ref[r] for r in datasets if r in by_ref]
         if lin.commit:

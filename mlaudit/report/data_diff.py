@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from mlaudit.core.config import AuditConfig
 from mlaudit.core.errors import MlauditError
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_SAMPLE_ROWS = 50  # changed rows shown with their cells
 KEY_WORDS = ("id", "key", "uuid", "code", "number", "no")
@@ -170,9 +173,31 @@ def _plain(x: Any) -> Any:
             x = x.item()
         except (ValueError, AttributeError):
             pass
-    if isinstance(x, float) and x != x:
+    if isinstance(x, float) and x != x:  # noqa: PLR0124 - NaN
         return None
     return x if isinstance(x, (int, float, str, bool)) or x is None else str(x)
+
+
+def _differing_cells(left: pd.DataFrame, right: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per column of two aligned frames, where the values differ (missing on both sides counts as equal)."""
+    differs = {}
+    for c in left.columns:  # column by column, vectorised
+        la, rb = left[c], right[c]
+        try:
+            same = (la == rb) | (la.isna() & rb.isna())
+        except TypeError:  # incomparable types on the two sides: compare as text
+            same = la.astype(str) == rb.astype(str)
+        differs[c] = ~same.to_numpy(dtype=bool)
+    return differs
+
+
+def _sampled_note(diff: DataDiff, n_changed: int, n_keys: int, rows_a: int, rows_b: int) -> str:
+    """Why a count on samples is a lower bound, with the extrapolated total when the common keys are known."""
+    estimate = ""
+    if diff.keys_common and n_keys:
+        estimate = f"; about {round(n_changed * diff.keys_common / n_keys):,} in all, extrapolated from the share"
+    return (f"changed rows counted on the {n_keys:,} sampled rows whose keys are in both versions "
+            f"(samples of {rows_a:,} rows of A and {rows_b:,} of B): a lower bound{estimate}")
 
 
 def _changed_rows(store: Store, diff: DataDiff, pa: dq.Profile, pb: dq.Profile, renames: dict[str, str]) -> None:
@@ -189,14 +214,7 @@ def _changed_rows(store: Store, diff: DataDiff, pa: dq.Profile, pb: dq.Profile, 
     common_cols = [c for c in fa.columns if c in fb.columns]
     keys = fa.index.intersection(fb.index)
     left, right = fa.loc[keys, common_cols], fb.loc[keys, common_cols]
-    differs = {}
-    for c in common_cols:  # column by column, vectorised: equal values, or missing on both sides
-        la, rb = left[c], right[c]
-        try:
-            same = (la == rb) | (la.isna() & rb.isna())
-        except TypeError:  # incomparable types on the two sides: compare as text
-            same = la.astype(str) == rb.astype(str)
-        differs[c] = ~same.to_numpy(dtype=bool)
+    differs = _differing_cells(left, right)
     any_change = np.zeros(len(keys), dtype=bool)
     for mask in differs.values():
         any_change |= mask
@@ -209,11 +227,7 @@ def _changed_rows(store: Store, diff: DataDiff, pa: dq.Profile, pb: dq.Profile, 
     diff.changed_rows, diff.changed_cells, diff.sample = n_changed, counts, changed
     diff.changed_exact = not pa.sampled and not pb.sampled
     if not diff.changed_exact:
-        estimate = ""
-        if diff.keys_common and len(keys):
-            estimate = f"; about {round(n_changed * diff.keys_common / len(keys)):,} in all, extrapolated from the share"
-        diff.notes.append(f"changed rows counted on the {len(keys):,} sampled rows whose keys are in both versions "
-                          f"(samples of {len(fa):,} rows of A and {len(fb):,} of B): a lower bound{estimate}")
+        diff.notes.append(_sampled_note(diff, n_changed, len(keys), len(fa), len(fb)))
 
 
 def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, config: AuditConfig | None = None,

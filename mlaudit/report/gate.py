@@ -35,27 +35,33 @@ def _listed(items: list[str]) -> str:
     return "; ".join(items[:LISTED]) + more
 
 
-def check_gate(report: Report, fail_on: str) -> GateResult:
-    """``fail_on``: a stage (its needs must be met), ``operating`` (the operating stage's needs), a severity, or
-    ``inconclusive``. Expired waivers fail any gate."""
-    key = normalise_gate(fail_on)
+def _expired_waivers(report: Report) -> GateResult | None:
+    """Expired waivers fail any gate."""
     expired = report.waivers.expired() if report.waivers is not None else []
-    if expired:
-        listed = _listed([f"{w.check} at {w.origin} expired on {w.expires}" for w in expired])
-        return GateResult(True, f"{len(expired)} waiver(s) expired: {listed}; renew the date with a reason or fix the finding")
-    if key == INCONCLUSIVE:
-        if report.inconclusive:
-            return GateResult(True, f"{len(report.inconclusive)} file(s) not fully analysed: {_listed(report.inconclusive)}")
-        return GateResult(False, "every model file and every file the checks needed was fully analysed")
+    if not expired:
+        return None
+    listed = _listed([f"{w.check} at {w.origin} expired on {w.expires}" for w in expired])
+    return GateResult(True, f"{len(expired)} waiver(s) expired: {listed}; renew the date with a reason or fix the finding")
+
+
+def _inconclusive_gate(report: Report) -> GateResult:
+    if report.inconclusive:
+        return GateResult(True, f"{len(report.inconclusive)} file(s) not fully analysed: {_listed(report.inconclusive)}")
+    return GateResult(False, "every model file and every file the checks needed was fully analysed")
+
+
+def _stage_gate(report: Report, stage: str) -> GateResult:
+    """The needs of ``stage`` and of the stages below it must be met."""
     decision = report.scorecard.decision
-    if key == "operating" or key.replace("-", " ") in STAGES:
-        stage = decision.operating if key == "operating" else key.replace("-", " ")
-        met = decision.meets != "none" and STAGES.index(decision.meets) >= STAGES.index(stage)
-        if met:
-            return GateResult(False, f"the project meets the needs of the {stage} stage")
-        missing = [n["check"] for s in decision.needs if STAGES.index(s.stage) <= STAGES.index(stage) for n in s.needs if not n["met"]]
-        return GateResult(True, f"the project does not meet the needs of the {stage} stage (meets: {decision.meets}); "
-                                f"unmet: {', '.join(missing)}")
+    if decision.meets != "none" and STAGES.index(decision.meets) >= STAGES.index(stage):
+        return GateResult(False, f"the project meets the needs of the {stage} stage")
+    missing = [n["check"] for s in decision.needs if STAGES.index(s.stage) <= STAGES.index(stage) for n in s.needs if not n["met"]]
+    return GateResult(True, f"the project does not meet the needs of the {stage} stage (meets: {decision.meets}); "
+                            f"unmet: {', '.join(missing)}")
+
+
+def _severity_gate(report: Report, key: str) -> GateResult:
+    """No failing or warning finding of severity ``key`` or worse, unless it is waived."""
     worst = SEVERITIES.index(key)
     severe = [r for r in report.results if r.status in (Status.FAIL, Status.WARN)
               and str(r.severity) in SEVERITIES and SEVERITIES.index(str(r.severity)) <= worst]
@@ -66,3 +72,19 @@ def check_gate(report: Report, fail_on: str) -> GateResult:
         listed = ", ".join(f"{r.check_id} ({r.severity} {r.status})" for r in hits)
         return GateResult(True, f"{len(hits)} finding(s) of severity {key} or worse: {listed}{note}")
     return GateResult(False, f"no finding of severity {key} or worse{note}")
+
+
+def check_gate(report: Report, fail_on: str) -> GateResult:
+    """``fail_on``: a stage (its needs must be met), ``operating`` (the operating stage's needs), a severity, or
+    ``inconclusive``. Expired waivers fail any gate."""
+    key = normalise_gate(fail_on)
+    expired = _expired_waivers(report)
+    if expired is not None:
+        return expired
+    if key == INCONCLUSIVE:
+        return _inconclusive_gate(report)
+    if key == "operating":
+        return _stage_gate(report, report.scorecard.decision.operating)
+    if key.replace("-", " ") in STAGES:
+        return _stage_gate(report, key.replace("-", " "))
+    return _severity_gate(report, key)

@@ -53,7 +53,7 @@ def _fonts() -> tuple[str, str]:
         pdfmetrics.registerFont(TTFont("DejaVu", os.path.join(folder, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVu-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu", boldItalic="DejaVu-Bold")
-    except Exception:  # a matplotlib build without its fonts: the base-14 font still works
+    except Exception:  # noqa: BLE001 - a matplotlib build without its fonts: the base-14 font still works
         return "Helvetica", "Helvetica-Bold"
     return "DejaVu", "DejaVu-Bold"
 
@@ -172,7 +172,7 @@ def _summary(report: Report, s: dict[str, ParagraphStyle]) -> list:
         page = _summary_page(report, s, steps, signals)
         if _height(page) <= HEIGHT:
             break
-    return page + [PageBreak()]
+    return [*page, PageBreak()]
 
 
 def _height(flowables: list) -> float:
@@ -200,7 +200,7 @@ def _summary_page(report: Report, s: dict[str, ParagraphStyle], steps: int, sign
     for need in d.needs:
         found = _signals(d.signals.get(need.stage, []), signals)
         if need.stage == "prototyping":
-            found = ["notebooks and scripts; serving code or a container nothing deploys"] + found
+            found = ["notebooks and scripts; serving code or a container nothing deploys", *found]
         items = "<br/>".join(
             f'<font color="{NEED_HEX.get(_state(n), STATUS_HEX["fail"])}">{escape(_state(n))}</font> '
             f'{escape(n["need"])} ({escape(n["check"])})' for n in need.needs)
@@ -279,12 +279,12 @@ def _comparison(c: DriftComparison, s: dict[str, ParagraphStyle], fig: Figure | 
     shown = c.top_columns()
     rows = [[_p(h, s["cellb"]) for h in ("column", "test", "statistic", "p-value", "effect size", "drifts when", "verdict", "sample (ref / cur)")]]
     for col in shown:
-        verdict = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
+        mark = ("drift", "fail") if col.drifted else ("small", "warn") if col.significant_but_small else ("stable", "pass")
         sample = f"{col.sample_size[0]} / {col.sample_size[1]}" + (" sampled" if col.sampled else "")
         rows.append([_p(col.name, s["cell"]), _p(col.test, s["cell"]), _p(_num(col.statistic), s["cell"]),
                      _p(_num(col.p_value), s["cell"]), _p(f"{_num(col.effect_size)} {col.effect_name}", s["cell"]),
                      _p(threshold_text(col), s["cell"]),
-                     Paragraph(f'<font color="{STATUS_HEX[verdict[1]]}"><b>{verdict[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
+                     Paragraph(f'<font color="{STATUS_HEX[mark[1]]}"><b>{mark[0]}</b></font>', s["cell"]), _p(sample, s["cell"])])
     body: list = [_table(rows, [3.0 * cm, 2.5 * cm, 1.7 * cm, 1.5 * cm, 3.0 * cm, 1.6 * cm, 1.5 * cm, WIDTH - 14.8 * cm])]
     if len(c.drift.columns) > len(shown):
         body.append(_p(f"… {len(c.drift.columns) - len(shown)} more columns with smaller effects in the JSON report", s["muted"]))
@@ -339,7 +339,7 @@ def _areas(report: Report, s: dict[str, ParagraphStyle], figs: dict[str, Figure]
             rest = (WIDTH - first) / (len(sec.table_headers) - 1)
             block.append(_table(rows, [first] + [rest] * (len(sec.table_headers) - 1)))
         if sec.results:
-            out.append(KeepTogether(block + [Spacer(1, 3)]))
+            out.append(KeepTogether([*block, Spacer(1, 3)]))
             out.append(_table(_check_rows(sec.results, s, False), [4.4 * cm, 1.9 * cm, 0.8 * cm, WIDTH - 7.1 * cm]))
         else:
             out.append(KeepTogether(block))

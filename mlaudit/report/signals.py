@@ -33,37 +33,59 @@ def _copies(line: str, path: str) -> bool:
     return any(src in (".", "./") or _mentions(src, path) or src.rstrip("/") in folders for src in sources)
 
 
-def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] | None, ci: dict[str, Any] | None,
-                           registered: Iterable[dict[str, Any]], tags: Iterable[str], model_paths: Iterable[str]) -> list[str]:
-    """Details of each released-model signal found in practice facts, registered versions and tag names."""
-    out: list[str] = []
-    for load in (code or {}).get("model_loads", []):
-        if load.get("serving"):
-            out.append(f"released model: serving code loads a model ({load['path']}:{load.get('line') or '?'} {load.get('call', '')})".rstrip())
-            break
-    models = sorted(set(model_paths))
+def _serving_load(code: dict[str, Any] | None) -> str | None:
+    """Serving code that loads a model."""
+    load = next((x for x in (code or {}).get("model_loads", []) if x.get("serving")), None)
+    if load is None:
+        return None
+    return f"released model: serving code loads a model ({load['path']}:{load.get('line') or '?'} {load.get('call', '')})".rstrip()
+
+
+def _shipped_in_image(docker: dict[str, Any] | None, models: list[str]) -> str | None:
+    """A serving image whose COPY/ADD lines bring a model file in."""
     for f in (docker or {}).get("files", []):
         shipped = [m for m in models if any(_copies(line, m) for line in f.get("copies", []))]
         if shipped and f.get("serving"):
-            out.append(f"released model: {shipped[0]} is copied into the serving image ({f['path']})")
-            break
+            return f"released model: {shipped[0]} is copied into the serving image ({f['path']})"
+    return None
+
+
+def _deploy_step(ci: dict[str, Any] | None, models: list[str]) -> str | None:
+    """A CI deploy job whose step names a model file."""
     for job in (ci or {}).get("jobs", []):
         if "deploy" not in job.get("kinds", []):
             continue
         hit = next(((m, step) for step in job.get("steps", []) for m in models if _mentions(step.get("run") or "", m)), None)
         if hit:
-            out.append(f"released model: deploy step of {job['path']}:{hit[1].get('line') or job.get('line')} ships {hit[0]}")
-            break
+            return f"released model: deploy step of {job['path']}:{hit[1].get('line') or job.get('line')} ships {hit[0]}"
+    return None
+
+
+def _registered_release(registered: Iterable[dict[str, Any]]) -> str | None:
+    """A registered model version staged or aliased for production."""
     for v in registered:
         labels = {str(v.get("stage") or "").lower(), *(str(a).lower() for a in v.get("aliases") or [])}
         if labels & _PRODUCTION:
             where = ", ".join(sorted(x for x in labels if x and x != "none"))
-            out.append(f"released model: registered model {v.get('name')} version {v.get('version')} ({where})")
-            break
+            return f"released model: registered model {v.get('name')} version {v.get('version')} ({where})"
+    return None
+
+
+def _release_tags(tags: Iterable[str]) -> str | None:
+    """Tags that name a model release (the newest by name, and how many more)."""
     release = sorted(t for t in tags if _MODEL_TAG.search(t))
-    if release:
-        out.append(f"released model: release tag {release[-1]}" + (f" and {len(release) - 1} more" if len(release) > 1 else ""))
-    return out
+    if not release:
+        return None
+    return f"released model: release tag {release[-1]}" + (f" and {len(release) - 1} more" if len(release) > 1 else "")
+
+
+def released_model_signals(code: dict[str, Any] | None, docker: dict[str, Any] | None, ci: dict[str, Any] | None,
+                           registered: Iterable[dict[str, Any]], tags: Iterable[str], model_paths: Iterable[str]) -> list[str]:
+    """Details of each released-model signal found in practice facts, registered versions and tag names (one per kind)."""
+    models = sorted(set(model_paths))
+    found = (_serving_load(code), _shipped_in_image(docker, models), _deploy_step(ci, models),
+             _registered_release(registered), _release_tags(tags))
+    return [signal for signal in found if signal is not None]
 
 
 def stored_facts(store: Store, tree_key: str, kind: str) -> dict[str, Any] | None:

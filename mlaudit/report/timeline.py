@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -61,9 +62,7 @@ def deployment_signals(store: Store, at_time: int | None = None, tree_key: str |
     sql = """SELECT fc.path, fc.status FROM file_changes fc
              JOIN commits c ON c.sha = fc.commit_sha JOIN path_roles pr ON pr.path = fc.path
              WHERE pr.role = 'container' AND c.committer_time <= ? ORDER BY c.committer_time, fc.rowid"""
-    last: dict[str, str] = {}
-    for path, status in store.db.execute(sql, [at_time if at_time is not None else 2**62]):
-        last[path] = status
+    last: dict[str, str] = dict(store.db.execute(sql, [at_time if at_time is not None else 2**62]))  # the newest status wins
     containers = [f"container definition {p}" for p, st in sorted(last.items()) if st != "D"]
     return {"small user base": containers + stored_release_signals(store, tree_key, at_time)}
 
@@ -92,6 +91,6 @@ def stored_history(store: Store, revs: list[str] | None = None) -> list[HistoryP
         when = int(times.get(sha, 0))
         points.append(point_for(sha, when, ", ".join(tags.get(sha, [])) or sha[:8], by_rev[sha], deployment_signals(store, when, sha)))
     points.sort(key=lambda p: (p.time, p.sha))
-    for before, after in zip(points, points[1:]):
+    for before, after in itertools.pairwise(points):
         after.stage_changed = after.stage != before.stage
     return points

@@ -30,13 +30,13 @@ def remote_url(root: str | Path) -> str | None:
         import git
 
         repo = git.Repo(str(root), search_parent_directories=False)
-    except Exception:  # not a git repo, or git unusable: the report just has no remote
+    except Exception:  # noqa: BLE001 - not a git repo, or git unusable: the report just has no remote
         return None
     try:
         remotes = list(repo.remotes)
         chosen = next((r for r in remotes if r.name == "origin"), remotes[0] if remotes else None)
         urls = list(chosen.urls) if chosen is not None else []
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken remote config: the report just has no remote
         return None
     finally:
         repo.close()

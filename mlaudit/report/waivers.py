@@ -124,7 +124,7 @@ def build_index(project: ProjectConfig | None, results: list[CheckResult], read:
     for path in paths[:MAX_SOURCE_FILES]:
         try:
             data = read(path)
-        except Exception as exc:  # an unreadable file only means no inline waiver is seen there
+        except Exception as exc:  # noqa: BLE001 - an unreadable file only means no inline waiver is seen there
             index.problems.append(f"{path}: not read for inline waivers ({type(exc).__name__})")
             continue
         if data is None or b"mlaudit" not in data:

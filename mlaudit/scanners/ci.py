@@ -205,7 +205,7 @@ def _run_line(step: yaml.MappingNode) -> int:
     return step.start_mark.line + 1
 
 
-def _github(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
+def _github(f: _Facts, path: str, text: str, doc: dict[Any, Any]) -> None:  # YAML 1.1 reads `on:` as the key True
     on = doc.get("on", doc.get(True))
     events = {on: None} if isinstance(on, str) else dict.fromkeys(map(str, on)) if isinstance(on, list) else on
     events = events if isinstance(events, dict) else {}
@@ -257,7 +257,7 @@ def _gitlab(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
 
 def _circleci(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
     scheduled = False
-    workflows = doc.get("workflows") if isinstance(doc.get("workflows"), dict) else {}
+    workflows = found if isinstance(found := doc.get("workflows"), dict) else {}
     for wf in workflows.values():
         for trig in _list(wf.get("triggers") if isinstance(wf, dict) else None):
             schedule = trig.get("schedule") if isinstance(trig, dict) else None
@@ -267,7 +267,7 @@ def _circleci(f: _Facts, path: str, text: str, doc: dict[str, Any]) -> None:
                 f.trigger(path, "circleci", "schedule", str(cron), _line(text, str(cron)))
     if not scheduled or len(workflows) > 1:
         f.trigger(path, "circleci", "push", "every push (CircleCI default)", None)
-    jobs = doc.get("jobs") if isinstance(doc.get("jobs"), dict) else {}
+    jobs = found if isinstance(found := doc.get("jobs"), dict) else {}
     for name, job in jobs.items():
         f.job(path, "circleci", str(name), text, [(str(name), c) for c in _commands(job.get("steps"))] if isinstance(job, dict) else [])
 

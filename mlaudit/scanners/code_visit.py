@@ -29,9 +29,9 @@ _RAW_BODY_ATTRS = {"json", "form", "args", "data", "files", "values", "query_par
 def _raw_request_input(node: ast.AST) -> str | None:
     """``await request.json()``, ``request.get_json()``, ``request.form[...]``: the handler reads a raw request body."""
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in _REQUEST_NAMES:
-            if sub.attr in _RAW_BODY_CALLS | _RAW_BODY_ATTRS:
-                return f"{sub.value.id}.{sub.attr}"
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in _REQUEST_NAMES \
+                and sub.attr in _RAW_BODY_CALLS | _RAW_BODY_ATTRS:
+            return f"{sub.value.id}.{sub.attr}"
     return None
 
 
@@ -233,9 +233,9 @@ class ModuleVisitor(ast.NodeVisitor):
                 return True
             if isinstance(sub, ast.Call):
                 name = sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")
-                if name in ("validate", "abort", "model_validate", "parse_obj", "load", "validate_input"):
-                    if name != "load" or "schema" in ast.unparse(sub.func).lower():
-                        return True
+                if name in ("validate", "abort", "model_validate", "parse_obj", "load", "validate_input") \
+                        and (name != "load" or "schema" in ast.unparse(sub.func).lower()):
+                    return True
         return False
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:

@@ -183,7 +183,7 @@ def _pyproject(c: _Collector, path: str, text: str) -> None:
     _pep508_list(c, project.get("dependencies"), "runtime", path, text)
     for extra, items in (project.get("optional-dependencies") or {}).items():
         _pep508_list(c, items, group_of(extra), path, text)
-    for grp, items in (data.get("dependency-groups") or {}).items():
+    for items in (data.get("dependency-groups") or {}).values():
         _pep508_list(c, items, "dev", path, text)
     _pep508_list(c, (data.get("build-system") or {}).get("requires"), "build", path, text)
     if project.get("requires-python"):

@@ -79,7 +79,8 @@ def _exec_form(args: str) -> str:
 def dockerfile_facts(path: str, text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """FROM images and the file summary of one Dockerfile."""
     images, copies, runs, expose = [], [], [], []
-    entry, lines, stages = None, {}, set()
+    entry, stages = None, set()
+    lines: dict[str, int] = {}
     for line, instr, args in _instructions(text):
         lines.setdefault(instr.lower(), line)
         if instr == "FROM":

@@ -111,7 +111,7 @@ class _Visitor:
         text = ast.unparse(node) if isinstance(node, ast.expr) else tool
         self.found.append((kind, getattr(node, "lineno", 0), tool, text if len(text) <= 90 else text[:89] + "…"))
 
-    def _imported(self, module: str, node: ast.AST) -> None:
+    def _imported(self, module: str, node: ast.Import | ast.ImportFrom) -> None:
         if tool := _match(module, FAIRNESS):
             self.found.append(("fairness", node.lineno, tool, f"import {module}"))
 
@@ -128,26 +128,25 @@ class _Visitor:
         return any(isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr == "groupby" for s in ast.walk(node))
 
     def _node(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind is ast.Call:
+        if isinstance(node, ast.Call):
             self._call(node)
-        elif kind is ast.Name or kind is ast.arg:
+        elif isinstance(node, ast.Name | ast.arg):
             if self.names:
-                self._name(node, node.id if kind is ast.Name else node.arg)
-        elif kind is ast.Constant:
+                self._name(node, node.id if isinstance(node, ast.Name) else node.arg)
+        elif isinstance(node, ast.Constant):
             if self.names and isinstance(node.value, str) and len(node.value) <= 60 and id(node) not in self.docstrings \
                     and BASELINE_NAME.search(node.value):
                 self._add("baseline", node, "baseline metric key")
-        elif kind is ast.Assert or kind is ast.If:
+        elif isinstance(node, ast.Assert | ast.If):
             if self.nan:
                 for sub in ast.walk(node.test):
                     if isinstance(sub, ast.Call) and (tool := _match(self.qualname(sub.func), NAN_TESTS)):
                         self._add("numeric", sub, tool)
-        elif self.groupby and kind is ast.For:
+        elif self.groupby and isinstance(node, ast.For):
             if self._has_groupby(node.iter) and any(self._is_metric(s) for s in node.body):
                 self._add("slices", node.iter, "metric per group")
-        elif self.groupby and kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
-            body = [node.key, node.value] if kind is ast.DictComp else [node.elt]
+        elif self.groupby and isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            body = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             if any(self._has_groupby(g.iter) for g in node.generators) and any(self._is_metric(b) for b in body):
                 self._add("slices", node, "metric per group")
 
@@ -179,7 +178,7 @@ def _sweep_configs(tree: TreeSource, facts: dict[str, Any]) -> None:
             continue
         try:
             text = tree.read_text(entry.path, 256 * 1024)
-        except Exception:  # noqa: BLE001 - an unreadable config is simply not evidence
+        except Exception:  # noqa: BLE001, S112 - an unreadable config is simply not evidence
             continue
         m = SWEEP_CONFIG.search(text)
         wandb = "sweep" in low.rsplit("/", 1)[-1] and re.search(r"^method\s*:", text, re.MULTILINE) and "parameters:" in text

@@ -40,7 +40,7 @@ def _package(path: str) -> list[str]:
 
 
 def _imports(tree: ast.AST, path: str) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out.extend({"module": a.name, "line": node.lineno} for a in node.names)
@@ -58,7 +58,7 @@ def _imports(tree: ast.AST, path: str) -> list[dict[str, Any]]:
 
 def _body_hash(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     body = list(fn.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         body = body[1:]
     text = ast.dump(fn.args, annotate_fields=False) + "".join(ast.dump(s, annotate_fields=False) for s in body)
@@ -108,7 +108,7 @@ def feature_code_facts(tree: TreeSource) -> dict[str, Any]:
     for src in python_sources(tree):
         if not src.error and not is_test_path(src.path):
             groups[src.path].append(src)
-    files = []
+    files: list[dict[str, Any]] = []
     for units in groups.values():
         if len(files) >= MAX_FILES:
             break

@@ -129,7 +129,7 @@ def _git_with_input(repo: Path, args: list[str], data: bytes) -> bytes:
     """Run a git command that answers while it reads its stdin (so input and output flow together)."""
     cmd = ["git", "-C", str(repo), "-c", "core.quotepath=off", "-c", "safe.directory=*", *args]
     try:
-        proc = subprocess.run(cmd, input=data, capture_output=True, env=git_env(), timeout=600)
+        proc = subprocess.run(cmd, check=False, input=data, capture_output=True, env=git_env(), timeout=600)
     except FileNotFoundError as exc:
         raise RepoError("git is not installed or not on PATH; install git and try again") from exc
     if proc.returncode != 0:

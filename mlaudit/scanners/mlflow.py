@@ -196,11 +196,11 @@ def read_file_store(mlruns: Path, root: Path) -> TrackingData:
                 return data
             try:
                 _read_run(run_dir, exp_dir, data, root)
-            except Exception as exc:  # one broken run is a finding; the others are still read
+            except Exception as exc:  # noqa: BLE001 - one broken run is a finding; the others are still read
                 data.errors.append(f"{_rel(run_dir, root)}: run not readable ({type(exc).__name__}: {str(exc)[:200]})")
     try:
         _file_registry(mlruns / "models", data, root)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken registry is a finding; the runs are still reported
         data.errors.append(f"{_rel(mlruns / 'models', root)}: registry not readable ({type(exc).__name__}: {str(exc)[:200]})")
     return data
 
@@ -267,7 +267,7 @@ def _select(con: sqlite3.Connection, table: str, order: str = "") -> list[dict[s
         return []
     names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
     cur = con.execute(f'SELECT {names} FROM "{table}" {order} LIMIT {MAX_ROWS}')
-    return [_Row(zip(cols, r)) for r in cur]
+    return [_Row(zip(cols, r, strict=True)) for r in cur]
 
 
 class _Row(dict):
@@ -335,7 +335,7 @@ def read_all(root: Path, config: Any = None) -> list[TrackingData]:
     for path in find_stores(root):
         try:
             out.append(read_file_store(path, root) if is_real_dir(path) else read_sqlite_store(path, root))
-        except Exception as exc:  # a store that breaks the reader is a finding, never a crash
+        except Exception as exc:  # noqa: BLE001 - a store that breaks the reader is a finding, never a crash
             failed = TrackingData(_rel(path, root), "file" if is_real_dir(path) else "sqlite")
             failed.errors.append(f"{failed.store_path}: not readable ({type(exc).__name__}: {str(exc)[:200]})")
             out.append(failed)

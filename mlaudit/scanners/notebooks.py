@@ -139,5 +139,5 @@ def python_sources(tree: TreeSource, max_bytes: int = MAX_SOURCE_BYTES) -> Itera
             yield SourceFile(entry.path, "", None, 0, entry.blob, nb.error)
             continue
         _, starts = nb.script()
-        for cell, (_, start) in zip(nb.cells, starts):
+        for cell, (_, start) in zip(nb.cells, starts, strict=True):
             yield SourceFile(entry.path, cell.python, cell.index, start - 1, entry.blob)

@@ -86,6 +86,7 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
             data["errors"].append({"path": path, "error": f"unreadable: {exc}"})
             return None
 
+    text: str | None
     for entry in tree.files():
         path, name = entry.path, entry.path.rsplit("/", 1)[-1]
         if path.startswith(("mlruns/", "node_modules/")) or "/site-packages/" in path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(
 _STAT_KEYS = ("distinct", "missing", "mean", "std", "min", "max")
 
 
-def _same_content(a: dict, b: dict) -> bool:
+def _same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two columns' stored statistics agree (a rename keeps the values)."""
     keys = [k for k in _STAT_KEYS if k in a or k in b]
     if not keys or a.get("distinct") is None:
@@ -72,7 +73,7 @@ def is_row_id(prof: dq.Profile, name: str) -> bool:
         return False
     if float(lo) != int(lo) or float(hi) != int(hi):
         return False
-    return (hi - lo + 1) <= 1.1 * rows  # unique and dense: a counter, not a measurement
+    return bool((hi - lo + 1) <= 1.1 * rows)  # unique and dense: a counter, not a measurement
 
 
 def is_text_date(store: Store, prof: dq.Profile, name: str) -> bool:

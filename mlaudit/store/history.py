@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from mlaudit.core.records import CommitRecord, FileChange, RefRecord
 from mlaudit.store.db import Store
@@ -23,8 +24,8 @@ def save_history(store: Store, history: Iterable[tuple[CommitRecord, list[FileCh
     conn = store.db.conn
     commit_sql = f"INSERT OR IGNORE INTO commits ({', '.join(_COMMIT_COLS)}) VALUES ({', '.join('?' * len(_COMMIT_COLS))})"
     change_sql = f"INSERT INTO file_changes ({', '.join(_CHANGE_COLS)}) VALUES ({', '.join('?' * len(_CHANGE_COLS))})"
-    commits: list[tuple] = []
-    changes: list[tuple] = []
+    commits: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
     stored = [0]
 
     def flush() -> None:
@@ -89,11 +90,11 @@ def all_changed_paths(store: Store, after_rowid: int = 0) -> Iterator[tuple[str,
 
 
 def last_change_rowid(store: Store) -> int:
-    return store.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM file_changes").fetchone()[0]
+    return int(store.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM file_changes").fetchone()[0])
 
 
 def commit_count(store: Store) -> int:
-    return store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0]
+    return int(store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0])
 
 
 def commits_touching(store: Store, role: str) -> list[str]:

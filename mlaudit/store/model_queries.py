@@ -190,9 +190,9 @@ def list_models(store: Store, rev: str | None = None) -> list[ModelVersion]:
         paths = {r[0] for r in store.db.execute("SELECT DISTINCT path FROM model_versions WHERE source = 'git'")} \
             if "model_versions" in store.db.table_names() else set()
         for path in sorted(paths - set(newest)):
-            v = version_at(store, path, commit)
-            if v is not None and is_model_content(v):
-                newest[path] = v
+            at = version_at(store, path, commit)
+            if at is not None and is_model_content(at):
+                newest[path] = at
     return sorted(newest.values(), key=lambda v: v.path)
 
 
@@ -207,7 +207,8 @@ def commit_ancestry(store: Store, rev: str, limit: int = 1_000_000) -> list[str]
     parents = {sha: (p or "").split() for sha, p in store.db.execute("SELECT sha, parents FROM commits")}
     if rev not in parents:
         return []
-    order, seen, queue = [], {rev}, deque([rev])
+    order: list[str] = []
+    seen, queue = {rev}, deque([rev])
     while queue and len(order) < limit:
         sha = queue.popleft()
         order.append(sha)
@@ -228,7 +229,8 @@ def resolve_commit(store: Store, rev: str) -> str | None:
         [rev, f"refs/heads/{rev}", f"refs/tags/{rev}", f"refs/remotes/{rev}"],
     ).fetchone()
     if row:
-        return row[0]
+        target: str | None = row[0]
+        return target
     rows = store.db.execute("SELECT sha FROM commits WHERE sha LIKE ? LIMIT 2", [rev.lower() + "%"]).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 
@@ -385,7 +387,7 @@ def lineage(store: Store, version: ModelVersion) -> Lineage:
         ancestry = commit_ancestry(store, commit)
         out.data = files_at(store, commit, "data", ancestry)
         tracking = files_at(store, commit, "tracking", ancestry)
-        out.data.update({p: b for p, b in tracking.items() if p.endswith(".dvc") or p.endswith("dvc.lock")})
+        out.data.update({p: b for p, b in tracking.items() if p.endswith((".dvc", "dvc.lock"))})
         out.params = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "params", ancestry).items() for k, v in kv.items()}
         out.metrics = {f"{p}:{k}": v for p, kv in tracked_at(store, commit, "metrics", ancestry).items() for k, v in kv.items()}
     for run in runs:

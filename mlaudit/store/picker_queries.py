@@ -78,6 +78,6 @@ def version_choices(store: Store, versions: list[Any]) -> list[VersionChoice]:
             parts.append(" ".join(p for p in ("run", run_name, run_id[:8]) if p))
             parts += registered.get(run_id, [])
         label = " \u00b7 ".join(p for p in parts if p)
-        search = " ".join([v.path, commit, where, label, run_id]).lower()
+        search = f"{v.path} {commit} {where} {label} {run_id}".lower()
         out.append(VersionChoice(v.path, label, search, i))
     return out

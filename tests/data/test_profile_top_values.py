@@ -43,7 +43,7 @@ def test_identifier_column_profile_uses_the_same_order(tmp_path: Path) -> None:
     ids = [f"u{i:05d}" for i in RNG.permutation(2000)]
     notes = [f"note {int(x) % 30} {'long text ' * 5}" for x in RNG.integers(0, 1000, 2000)]
     path = tmp_path / "users.csv"
-    path.write_text("user_id,note\n" + "".join(f"{i},{n}\n" for i, n in zip(ids, notes)))
+    path.write_text("user_id,note\n" + "".join(f"{i},{n}\n" for i, n in zip(ids, notes, strict=True)))
     prof = profile_file(path, "users.csv")
     for name, values in (("user_id", ids), ("note", notes)):
         stats = prof.stats[name]

@@ -108,14 +108,14 @@ def test_missing_content_is_recorded_not_dropped(history) -> None:
     _, store, _, _, _ = history
     gone = dq.data_versions(store, "data/gone.csv")[0]
     assert gone.availability == "not available locally" and gone.key == "md5:" + "cd" * 16
-    lfs = [v for v in dq.data_versions(store, "data/lfs_missing.csv") if v.commit][0]
+    lfs = next(v for v in dq.data_versions(store, "data/lfs_missing.csv") if v.commit)
     assert lfs.source == "lfs" and lfs.availability == "not available locally" and lfs.key == "sha256:" + "ab" * 32
 
 
 def test_lfs_object_present_locally_is_profiled(history) -> None:
     """An LFS pointer whose object is in .git/lfs/objects is profiled from the object."""
     _, store, _, _, _ = history
-    v = [v for v in dq.data_versions(store, "data/lfs.csv") if v.commit][0]
+    v = next(v for v in dq.data_versions(store, "data/lfs.csv") if v.commit)
     assert v.source == "lfs" and v.available and dq.profile(store, v.key).rows == 300
 
 

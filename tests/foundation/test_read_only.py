@@ -29,7 +29,7 @@ def scan_watching(root: Path, store: Path) -> tuple[subprocess.CompletedProcess,
     watcher.start()
     try:
         proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(root), "--db", str(store)],
-                              capture_output=True, text=True)
+                              check=False, capture_output=True, text=True)
     finally:
         done.set()
         watcher.join()

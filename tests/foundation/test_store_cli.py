@@ -46,7 +46,7 @@ def test_newer_schema_version_is_refused(store_path: Path) -> None:
     """A store whose schema_version is above this mlaudit's is refused with advice."""
     with open_store(store_path) as store:
         store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    with pytest.raises(StoreError, match="newer mlaudit .* upgrade mlaudit"):
+    with pytest.raises(StoreError, match=r"newer mlaudit .* upgrade mlaudit"):
         open_store(store_path)
 
 
@@ -56,7 +56,7 @@ def test_unknown_migration_is_refused(store_path: Path) -> None:
         store.db["_sqlite_migrations"].insert(
             {"migration_set": "mlaudit.core", "name": "m999_future", "applied_at": "2030-01-01"}, alter=True
         )
-    with pytest.raises(StoreError, match="newer mlaudit .*mlaudit.core:m999_future"):
+    with pytest.raises(StoreError, match=r"newer mlaudit .*mlaudit\.core:m999_future"):
         open_store(store_path)
 
 
@@ -117,16 +117,16 @@ def test_corrupt_store_is_one_line(small_repo, store_path: Path, damage: str) ->
 def test_subprocess_errors_and_version(tmp_path: Path) -> None:
     """`python -m mlaudit` prints its version, and a missing path gives one stderr line and exit 2."""
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = subprocess.run([sys.executable, "-m", "mlaudit", "--version"], capture_output=True, text=True, env=env)
+    proc = subprocess.run([sys.executable, "-m", "mlaudit", "--version"], check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 0 and __version__ in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "missing")], capture_output=True, text=True, env=env)
+    proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "missing")], check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and "does not exist" in proc.stderr
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"\x00" * 4096 + b"junk")
     (tmp_path / "repo").mkdir()
     proc = subprocess.run([sys.executable, "-m", "mlaudit", "scan", str(tmp_path / "repo"), "--db", str(bad)],
-                          capture_output=True, text=True, env=env)
+                          check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 

@@ -401,7 +401,7 @@ def test_newest_pair_never_pairs_two_files() -> None:
     choices = [("a.csv @ 1", "h1"), ("a.csv @ 2", "h2"), ("b.csv @ 3", "h3")]
     assert newest_pair(choices) == (0, 1)
     assert newest_pair([("a.csv @ 1", "h1"), ("b.csv @ 2", "h2")]) is None
-    assert newest_pair(choices + [("b.csv @ 4", "h4")]) == (2, 3)
+    assert newest_pair([*choices, ("b.csv @ 4", "h4")]) == (2, 3)
 
 
 def test_drift_view_says_not_comparable(qtbot, window, make_repo, store_path):

@@ -58,7 +58,7 @@ def run_cli(args: list[str], env: dict[str, str], out_dir: Path, timeout: float 
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     with open(out_dir / "stdout", "wb") as out, open(out_dir / "stderr", "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "mlaudit", *args], stdout=out, stderr=err, env=env, preexec_fn=preexec)
+        proc = subprocess.Popen([sys.executable, "-m", "mlaudit", *args], stdout=out, stderr=err, env=env, preexec_fn=preexec)  # noqa: PLW1509 - sets the child's rlimits; the harness starts no threads
         sent = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -154,7 +154,7 @@ def test_decompressed_bytes_cap(tmp_path: Path) -> None:
     text = "a,b\n" + "".join(f"{x:.6f},{y:.6f}\n" for x, y in rng.random((80_000, 2)))
     path = tmp_path / "d.csv.gz"
     path.write_bytes(gzip.compress(text.encode()))
-    with pytest.raises(DataReadError, match="data.max_decompressed"):
+    with pytest.raises(DataReadError, match=r"data\.max_decompressed"):
         profile_file(path, "d.csv.gz", bounds=ReadBounds(max_decompressed=1 << 20))
     assert profile_file(path, "d.csv.gz").rows == 80_000
 

@@ -98,9 +98,8 @@ def test_busy_store_is_reported_clearly(make_repo, store_path: Path) -> None:
     repo = make_repo()
     repo.commit("one", {"a.py": "1\n"})
     store_path.parent.mkdir(parents=True)
-    with scan_lock(store_path):
-        with pytest.raises(StoreBusyError, match="another mlaudit scan is writing to .*wait for it to finish"):
-            scan(repo.root, store_path, wait_seconds=0.2)
+    with scan_lock(store_path), pytest.raises(StoreBusyError, match=r"another mlaudit scan is writing to .*wait for it to finish"):
+        scan(repo.root, store_path, wait_seconds=0.2)
 
 
 def test_cli_scan_waits_for_the_lock_holder(make_repo, store_path: Path) -> None:

@@ -30,7 +30,7 @@ SLOW = settings(max_examples=6, deadline=None, database=None,
 WITH_TMP = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # File names git and the file system accept: spaces, tabs, newlines, quotes, unicode, leading dashes.
-name_chars = st.sampled_from(list(string.ascii_letters + string.digits + " -_.\t\n'\"\\é漢") + ["ü"])
+name_chars = st.sampled_from([*list(string.ascii_letters + string.digits + " -_.\t\n'\"\\é漢"), "ü"])
 file_names = st.text(name_chars, min_size=1, max_size=12).filter(lambda n: n not in (".", "..") and not n.startswith(".git"))
 paths = st.lists(file_names, min_size=1, max_size=3).map("/".join)
 contents = st.one_of(st.integers(1, 30).map(lambda n: ("text", n)), st.binary(min_size=1, max_size=64).map(lambda b: ("bin", b)))

@@ -116,7 +116,7 @@ def _readme_commands(section: str) -> list[str]:
     blocks = re.findall(r"```[a-z]*\n(.*?)```", section, re.DOTALL)
     spans = [sp for sp in re.findall(r"`(mlaudit [^`]+)`", re.sub(r"```.*?```", "", section, flags=re.DOTALL))
              if sp.split()[1] in cli.commands]
-    command = r"mlaudit (?:%s)\b.*" % "|".join(map(re.escape, cli.commands))
+    command = r"mlaudit (?:{})\b.*".format("|".join(map(re.escape, cli.commands)))
     found = [m.group(0) for block in blocks for m in re.finditer(command, block)]
     return [c.split(" #")[0].strip() for c in found + spans]
 

@@ -19,7 +19,7 @@ NO_FCNTL = textwrap.dedent("""
 
 def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MPLBACKEND": "Agg", "PYTHONPATH": str(PROJECT_ROOT)}
-    return subprocess.run([sys.executable, "-c", NO_FCNTL + textwrap.dedent(code)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", NO_FCNTL + textwrap.dedent(code)], check=False, capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=240)
 
 

@@ -74,7 +74,7 @@ def score_corpus(root: Path = CORPUS) -> Score:
     for group in groups(root):
         results = [analyze_file(str(p.relative_to(root)), p.read_bytes()) for p in group]
         cross = link_files(results)
-        for p, r in zip(group, results):
+        for p, r in zip(group, results, strict=True):
             got = {f.check_id for f in r.findings} | {f.check_id for f in cross if f.site.path == r.path}
             want = expected(p)
             s.expected += len(want)

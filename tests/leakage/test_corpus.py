@@ -26,7 +26,7 @@ def test_corpus_file_findings_match_label(group) -> None:
     """Each file (or linked project folder) reports exactly the checks it is labelled with."""
     results = [analyze_file(str(p.relative_to(CORPUS)), p.read_bytes()) for p in group]
     cross = link_files(results)
-    for p, r in zip(group, results):
+    for p, r in zip(group, results, strict=True):
         assert r.unreadable is None, r.unreadable
         got = {f.check_id for f in r.findings} | {f.check_id for f in cross if f.site.path == r.path}
         assert got == expected(p), [f.message for f in r.findings]

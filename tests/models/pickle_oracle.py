@@ -95,7 +95,7 @@ def oracle(data: bytes, python_impl: bool = False) -> Record:
     cls = _unpickler_class(pickle._Unpickler if python_impl else pickle.Unpickler, record)  # type: ignore[attr-defined]
     try:
         cls(io.BytesIO(data)).load()
-    except Exception as exc:  # every failure of the real unpickler is a result here
+    except Exception as exc:  # noqa: BLE001 - every failure of the real unpickler is a result here
         record.error = f"{type(exc).__name__}: {exc}"
     return record
 

@@ -89,7 +89,7 @@ def test_fast_path_and_table_build_the_same_results() -> None:
 def _genops_args(data: bytes) -> list[tuple[int, str, Any]] | None:
     try:
         return [(pos, op.name, arg) for op, arg, pos in pickletools.genops(data)]
-    except Exception:  # genops refuses what CPython's C unpickler may accept (e.g. octal INT); compared elsewhere
+    except Exception:  # noqa: BLE001 - genops refuses what CPython's C unpickler may accept (e.g. octal INT); compared elsewhere
         return None
 
 
@@ -98,7 +98,7 @@ def _normal(name: str, arg: Any) -> Any:
         return " ".join(arg)
     if isinstance(arg, (memoryview, bytearray)):
         return bytes(arg)
-    if isinstance(arg, float) and arg != arg:
+    if isinstance(arg, float) and arg != arg:  # noqa: PLR0124 - NaN
         return "nan"  # nan != nan
     return arg
 

@@ -62,7 +62,7 @@ def test_installed_wheel_runs_demo_without_checkout(dists, tmp_path: Path) -> No
     version = subprocess.run([str(venv / "bin" / "mlaudit"), "--version"], cwd=work, env=env,
                              capture_output=True, text=True, check=True)
     assert "0." in version.stdout
-    run = subprocess.run([str(venv / "bin" / "mlaudit"), "demo", "--out", str(work / "demo")], cwd=work, env=env,
+    run = subprocess.run([str(venv / "bin" / "mlaudit"), "demo", "--out", str(work / "demo")], check=False, cwd=work, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert (work / "demo" / "mlaudit-notebook_prototype.html").stat().st_size > 0

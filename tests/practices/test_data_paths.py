@@ -17,8 +17,8 @@ def reads(tree_of, files: dict[str, str]) -> list[tuple[str, int, str | None]]:
 @pytest.mark.parametrize("code, target", [
     ("import os\nimport pandas as pd\npd.read_csv(os.path.join('data', 'train.csv'))\n", "data/train.csv"),
     ("import os\nimport pandas as pd\nD = 'data'\npd.read_csv(os.path.join(D, 'raw', 'train.csv'))\n", "data/raw/train.csv"),
-    ("import os\nimport pandas as pd\nhere = os.path.dirname(os.path.abspath(__file__))\n"
-     "pd.read_csv(os.path.join(here, 'wine.csv'))\n", "./wine.csv"),
+    (("import os\nimport pandas as pd\nhere = os.path.dirname(os.path.abspath(__file__))\n"
+     "pd.read_csv(os.path.join(here, 'wine.csv'))\n"), "./wine.csv"),
     ("from pathlib import Path\nimport pandas as pd\npd.read_parquet(Path(__file__).parent / 'd.parquet')\n", "./d.parquet"),
     ("import pandas as pd\nB = 's3://bucket'\npd.read_csv(f'{B}/train.csv')\n", "s3://bucket/train.csv"),
     ("import pandas as pd\nroot = 'data'\npd.read_csv('%s/test.csv' % root)\n", "data/test.csv"),

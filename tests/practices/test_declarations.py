@@ -119,8 +119,8 @@ def test_a_validation_suite_under_tests_that_ci_runs_is_data_validation(judge) -
     (".devcontainer.json", '{"image": "mcr.microsoft.com/devcontainers/python:3.10"}', "3.10", True),
     (".devcontainer/devcontainer.json", '// dev\n{"image": "python:3.12-slim"}', "3.12", True),
     ("deploy/cluster_env.yaml", "base_image: anyscale/ray:2.7.0optimized-py310-cu118\n", "3.10", True),
-    (".github/workflows/m.yml", "on: [push]\njobs:\n  t:\n    strategy:\n      matrix:\n        python-version: ['3.9', '3.10']\n"
-     "    steps:\n      - uses: actions/setup-python@v4\n        with:\n          python-version: ${{ matrix.python-version }}\n",
+    (".github/workflows/m.yml", ("on: [push]\njobs:\n  t:\n    strategy:\n      matrix:\n        python-version: ['3.9', '3.10']\n"
+     "    steps:\n      - uses: actions/setup-python@v4\n        with:\n          python-version: ${{ matrix.python-version }}\n"),
      "3.9, 3.10", False),
 ])
 def test_interpreter_declared_outside_manifests(tree_of, path: str, text: str, value: str, exact: bool) -> None:

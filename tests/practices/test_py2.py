@@ -91,7 +91,7 @@ def test_a_line_that_still_fails_is_skipped_and_named(tree_of) -> None:
 
 def test_what_cannot_be_recovered_is_unreadable_with_its_cell(tree_of) -> None:
     """A cell broken beyond the retry bound is named in ``unreadable`` with its cell; the other cells count."""
-    broken = "\n".join(["def f(:", "  x = (", "class :", "for in :", "))"])
+    broken = "def f(:\n  x = (\nclass :\nfor in :\n))"
     nb = {"cells": [{"cell_type": "code", "source": "import random\nrandom.seed(0)"},
                     {"cell_type": "code", "source": broken}]}
     facts = facts_of(tree_of, {"nb.ipynb": json.dumps(nb)})
@@ -149,8 +149,7 @@ def test_old_sklearn_grid_search_module_is_a_tuning_search(tree_of) -> None:
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-PY_ALPHABET = st.sampled_from(list("abcxyz019_ ()[]{}:;,.'\"`<>=+-*/%!#\\\n\t") + ["print ", "except ", "exec ", "raise ",
-                                                                                    "ur'", "0777", "10L", "\"\"\"", "if x:"])
+PY_ALPHABET = st.sampled_from([*list("abcxyz019_ ()[]{}:;,.'\"`<>=+-*/%!#\\\n\t"), "print ", "except ", "exec ", "raise ", "ur'", "0777", "10L", '"""', "if x:"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -59,7 +59,7 @@ def test_most_drifting_column_on_top() -> None:
     """Bars are ordered by score: the KS column with p = 1e-9 first, the z-test with p = 0.5 last."""
     fig = drift_bars_figure(REPORT, width=6.0)
     labels = sorted(fig.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
-    assert [t.get_text() for t in labels][0] == "age" and labels[-1].get_text() == "flag"
+    assert next(t.get_text() for t in labels) == "age" and labels[-1].get_text() == "flag"
 
 
 def test_long_names_truncated_with_full_name_as_svg_title() -> None:

@@ -56,7 +56,7 @@ def test_unreadable_data_stays_inconclusive_on_a_rescan(make_repo, tmp_path: Pat
     """A corrupt data file still fails the gate on the next (incremental) run, which does not re-read it."""
     repo = make_repo()
     repo.commit("data", {"train.py": TRAIN, "data/train.parquet": b"PAR1 this is not really parquet PAR1"})
-    first, data1 = _run(repo.root, tmp_path)
+    first, _data1 = _run(repo.root, tmp_path)
     second, data2 = _run(repo.root, tmp_path)
     assert first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
     assert any("data/train.parquet" in line for line in data2["inconclusive"]), data2["inconclusive"]

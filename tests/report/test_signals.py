@@ -78,6 +78,22 @@ def test_release_tag_alone_is_not_operation() -> None:
     assert any("release tag model-v1" in r.detail for r in decision.signals["prototyping"])
 
 
+def test_every_kind_of_signal_is_named_once_in_a_fixed_order() -> None:
+    """Serving code, image, deploy step, registry, tags: one line each, in that order, the first hit of each kind."""
+    loads = [{"path": "app.py", "line": 9, "call": "joblib.load", "serving": True}, {"path": "b.py", "serving": True}]
+    docker = {"files": [{"path": "Dockerfile", "copies": ["models/ /app/models/"], "serving": "uvicorn"}]}
+    step = {"line": 12, "run": "aws s3 cp models/churn.joblib s3://bucket/"}
+    ci = {"jobs": [{"path": "deploy.yml", "kinds": ["deploy"], "steps": [step]}]}
+    registered = [{"name": "churn", "version": 3, "stage": "Production", "aliases": ["champion"]}]
+    assert signals(code={"model_loads": loads}, docker=docker, ci=ci, registered=registered, tags=["model-v1", "model-v2"]) == [
+        "released model: serving code loads a model (app.py:9 joblib.load)",
+        "released model: models/churn.joblib is copied into the serving image (Dockerfile)",
+        "released model: deploy step of deploy.yml:12 ships models/churn.joblib",
+        "released model: registered model churn version 3 (champion, production)",
+        "released model: release tag model-v2 and 1 more",
+    ]
+
+
 def test_stored_signals_follow_the_revision(tmp_path: Path) -> None:
     """From the store: facts of the judged tree, tags up to the commit's date, the registry only for now."""
     with open_store(tmp_path / "s.sqlite") as store:

@@ -105,7 +105,7 @@ def test_manual_practice_does_not_meet_an_automated_need() -> None:
 ])
 def test_undetermined_need_is_not_met(status: str, state: str) -> None:
     """Only a pass meets a need: unknown is "not measured", N/A is "n/a", warn "partly met" — none is met."""
-    results = passing(PROTO[1:]) + [result(PROTO[0], status, 0.5 if status == "warn" else 0)]
+    results = [*passing(PROTO[1:]), result(PROTO[0], status, 0.5 if status == "warn" else 0)]
     decision = decide(results)
     assert decision.meets == "none"
     need = next(n for n in decision.needs[0].needs if n["check"] == PROTO[0])
@@ -114,12 +114,7 @@ def test_undetermined_need_is_not_met(status: str, state: str) -> None:
 
 def test_next_steps_ranking() -> None:
     """Critical findings first, then the own stage's needs (lower stages first), then the next stage's."""
-    results = passing(PROTO[:-1]) + [
-        result("INFRA-CD", "pass", 1),
-        result("LEAK-OVERLAP", "fail", 0, severity=Severity.HIGH, evidence=[Evidence("12 rows", path="data/test.csv")]),
-        result("MODEL-UNSAFE", "fail", 0, severity=Severity.CRITICAL),
-        result("REPRO-PARAMS", "fail", 0),
-    ]
+    results = [*passing(PROTO[:-1]), result("INFRA-CD", "pass", 1), result("LEAK-OVERLAP", "fail", 0, severity=Severity.HIGH, evidence=[Evidence("12 rows", path="data/test.csv")]), result("MODEL-UNSAFE", "fail", 0, severity=Severity.CRITICAL), result("REPRO-PARAMS", "fail", 0)]
     steps = decide(results).next_steps
     assert [s.check_id for s in steps[:3]] == ["MODEL-UNSAFE", "LEAK-OVERLAP", "REPRO-PARAMS"]
     assert [s.kind for s in steps[:3]] == ["critical", "critical", "own stage"]
@@ -140,20 +135,14 @@ def test_prototype_next_steps_stop_at_the_next_stage() -> None:
 
 def test_everything_met_leaves_only_critical_findings() -> None:
     """A project meeting every need gets no practice steps; a leak is still reported."""
-    results = passing(PROTO + SMALL + SCALE) + [result("LEAK-TEMPORAL", "fail", 0, severity=Severity.HIGH)]
+    results = [*passing(PROTO + SMALL + SCALE), result("LEAK-TEMPORAL", "fail", 0, severity=Severity.HIGH)]
     steps = decide(results).next_steps
     assert [(s.check_id, s.kind) for s in steps] == [("LEAK-TEMPORAL", "critical")]
 
 
 def test_improvements_follow_every_stage_need() -> None:
     """Failing or warning checks no stage needs come last as improvements, by severity, failures before warnings."""
-    results = passing(PROTO) + [
-        result("MODEL-TUNING", "fail", 0, severity=Severity.LOW),
-        result("MODEL-PICKLE", "warn", 0.5, severity=Severity.HIGH),
-        result("MODEL-FAIRNESS", "fail", 0, severity=Severity.MEDIUM),
-        result("MODEL-BASELINE", "pass", 1),
-        result("MODEL-SLICES", "unknown", 0),
-    ]
+    results = [*passing(PROTO), result("MODEL-TUNING", "fail", 0, severity=Severity.LOW), result("MODEL-PICKLE", "warn", 0.5, severity=Severity.HIGH), result("MODEL-FAIRNESS", "fail", 0, severity=Severity.MEDIUM), result("MODEL-BASELINE", "pass", 1), result("MODEL-SLICES", "unknown", 0)]
     steps = decide(results).next_steps
     kinds = [s.kind for s in steps]
     assert "improvement" in kinds and kinds.index("improvement") > max(i for i, k in enumerate(kinds) if k != "improvement")

@@ -83,8 +83,12 @@ def data_use(ctx: CheckContext, version: dq.DataVersion) -> DataUse:
 
 def training_versions(ctx: CheckContext, versions: list[dq.DataVersion]) -> tuple[list[dq.DataVersion], list[DataUse]]:
     """(versions that are training data, the uses of those left out)."""
-    kept, left = [], []
+    kept: list[dq.DataVersion] = []
+    left: list[DataUse] = []
     for v in versions:
         use = data_use(ctx, v)
-        (kept if use.training else left).append(v if use.training else use)  # type: ignore[arg-type]
-    return kept, left  # type: ignore[return-value]
+        if use.training:
+            kept.append(v)
+        else:
+            left.append(use)
+    return kept, left

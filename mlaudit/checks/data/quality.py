@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.data._use import training_versions
@@ -53,14 +56,14 @@ def problems(ctx: CheckContext, v: dq.DataVersion) -> list[Evidence]:
     prof = dq.profile(ctx.store, v.key)
     if prof is None:
         return []
-    at = dict(path=v.path, commit=v.commit or None)
+    at: dict[str, Any] = {"path": v.path, "commit": v.commit or None}
     if prof.error:
         return [Evidence(f"unreadable: {prof.error}", **at)]
     if not prof.rows:
         return [Evidence("no data rows (header only)", **at)]
     out = [Evidence(r[0], **at) for r in ctx.store.db.execute(
         "SELECT DISTINCT reason FROM scan_errors WHERE phase = 'data' AND blob = ? AND reason != 'no data rows (header only)'", [v.key])]
-    dups = ctx.content_fact("quality.duplicates/1", v.key, lambda: _duplicates(ctx, v.key, prof.rows))
+    dups = ctx.content_fact("quality.duplicates/1", v.key, functools.partial(_duplicates, ctx, v.key, prof.rows))
     if dups / prof.rows > ctx.threshold(DUPLICATES):
         out.append(Evidence(f"{dups} duplicate rows ({dups / prof.rows:.1%})", value=dups, **at))
     for c in prof.columns:

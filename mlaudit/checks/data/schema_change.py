@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.data._use import data_use
@@ -19,7 +21,7 @@ def with_renames(changes: list[SchemaChange]) -> list[SchemaChange]:
     added = [c for c in changes if c.kind == "added"]
     if len(removed) == 1 and len(added) == 1 and removed[0].before == added[0].after:
         rest = [c for c in changes if c.kind not in ("removed", "added")]
-        return [SchemaChange("renamed", added[0].column, removed[0].column, added[0].column)] + rest
+        return [SchemaChange("renamed", added[0].column, removed[0].column, added[0].column), *rest]
     return changes
 
 
@@ -47,7 +49,7 @@ class SchemaChanges(Check):
             versions = [v for v in history(ctx, f.path, ancestors) if not usable(ctx, v)]
             if versions and not data_use(ctx, versions[-1]).training:
                 continue  # outputs, submissions and lists are not the training data's schema
-            for before, after in zip(versions, versions[1:]):
+            for before, after in itertools.pairwise(versions):
                 compared += 1
                 ref, cur = dq.profile(ctx.store, before.key), dq.profile(ctx.store, after.key)
                 assert ref is not None and cur is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.data._use import data_use
@@ -56,7 +58,7 @@ class HistoryDrift(Check):
             versions = history(ctx, f.path, ancestors)
             if versions and not data_use(ctx, versions[-1]).training:
                 continue  # predictions, submissions, one-column lists: their drift says nothing about the training data
-            for before, after in list(zip(versions, versions[1:]))[-limit:]:
+            for before, after in list(itertools.pairwise(versions))[-limit:]:
                 if usable(ctx, before) or usable(ctx, after):
                     continue
                 report = compare(ctx.store, before.key, after.key, ctx.config)

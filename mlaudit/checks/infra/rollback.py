@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
@@ -36,7 +37,7 @@ class Rollback(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         if not serving_items(ctx):
             return self.result(Status.NOT_APPLICABLE, message="No served model, so nothing to roll back.")
-        found = []
+        found: list[dict[str, Any]] = []
         for path, text in text_files(ctx, (".yaml", ".yml", ".json", ".tf", ".sh")):
             if path.startswith((".github/", ".gitlab", ".circleci/")) or path in ("dvc.yaml", "dvc.lock", "params.yaml"):
                 continue

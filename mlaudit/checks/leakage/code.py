@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
 from mlaudit.checks.context import CheckContext
@@ -14,6 +15,9 @@ from mlaudit.scanners.leakage import CodeFinding, FileResult, analyze_file, link
 from mlaudit.scanners.leakage.links import same_file
 from mlaudit.scanners.leakage.sources import ANALYZER_VERSION, MAX_SOURCE, content_id, python_sources
 from mlaudit.store.leakage_queries import cached_results
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(slots=True)
@@ -30,10 +34,11 @@ class CodeReport:
         return own + [(by_path.get(x.site.path), x) for x in self.cross if x.check_id == check_id]
 
 
+T = TypeVar("T")
 _CACHE: dict[str, tuple[CheckContext, CodeReport]] = {}
 
 
-def per_context(cache: dict, ctx: CheckContext, name: str):  # type: ignore[type-arg]
+def per_context(cache: dict[str, tuple[CheckContext, T]], ctx: CheckContext, name: str) -> T | None:
     """The value cached for this very context (the context is held, so its id cannot be reused meanwhile)."""
     hit = cache.get(name)
     return hit[1] if hit is not None and hit[0] is ctx else None
@@ -59,8 +64,8 @@ def code_report(ctx: CheckContext) -> CodeReport:
     ids = {e.path: content_id(e, datas[e.path]) for e in entries if e.path in datas}
     known = cached_results(ctx.store, ids.values(), ANALYZER_VERSION)
     for path, blob in ids.items():
-        cached = known.get(blob)
-        report.files.append(FileResult.from_dict(cached, path) if cached
+        stored = known.get(blob)
+        report.files.append(FileResult.from_dict(stored, path) if stored
                             else analyze_file(path, datas[path], ctx.threshold("limits.file_seconds")))
     report.cross = link_files(report.files)
     _CACHE["code"] = (ctx, report)
@@ -122,7 +127,7 @@ def test_share(split_text: str) -> tuple[float, str]:
     return 0.2, "assumed (the split's size is not written on its line)"
 
 
-def effect_evidence(frame, path: str, finding: CodeFinding) -> Evidence:  # type: ignore[no-untyped-def]
+def effect_evidence(frame: pd.DataFrame, path: str, finding: CodeFinding) -> Evidence:
     """The measured effect of fitting on all rows: how far the fitted statistics move with the test rows in."""
     share, how = test_share(finding.split.what if finding.split else "")
     cols = _QUOTED.findall(finding.fit.what if finding.fit else "")

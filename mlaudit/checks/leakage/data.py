@@ -58,7 +58,7 @@ class PastPair:
 
 def pairs(ctx: CheckContext) -> PairLoad:
     """The loaded train/test pairs of the judged tree (computed once per audit and tree)."""
-    load = per_context(_CACHE, ctx, "pairs")
+    load: PairLoad | None = per_context(_CACHE, ctx, "pairs")
     if load is None:
         reads = [(f.path, side, path) for f in code_report(ctx).files for side, path in f.side_reads]
         extra = code_pairs(reads, [e.path for e in ctx.tree.files()])

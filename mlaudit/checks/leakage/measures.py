@@ -209,6 +209,7 @@ def single_feature_scores(frame: pd.DataFrame, target: str, max_rows: int = 20_0
         if c == target or c in ids:
             continue
         x = data[c]
+        X: np.ndarray
         if pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
             X = x.astype(float).fillna(-1e12).to_numpy().reshape(-1, 1)
         elif x.nunique() <= 50:

@@ -93,7 +93,7 @@ def read_frame(data: bytes, path: str) -> pd.DataFrame:
             return pd.read_json(buf, lines=True)
         return pd.read_csv(buf, sep="\t" if low.endswith(".tsv") else ",", low_memory=False,
                            compression="gzip" if low.endswith(".gz") else None)
-    except Exception as exc:  # pandas raises many types for bad files
+    except Exception as exc:  # noqa: BLE001 - pandas raises many types for bad files
         raise ValueError(f"{path} could not be parsed: {type(exc).__name__}: {exc}") from None
 
 
@@ -122,10 +122,10 @@ def load_pairs(tree: TreeSource, max_bytes: int, extra: list[Pair] | None = None
     cache: dict[str, pd.DataFrame] = {}
     found = find_pairs([e.path for e in tree.files()])
     known = {(p.train, p.test) for p in found}
-    for p in extra or []:
-        if (p.train, p.test) not in known:
-            known.add((p.train, p.test))
-            found.append(p)
+    for extra_pair in extra or []:
+        if (extra_pair.train, extra_pair.test) not in known:
+            known.add((extra_pair.train, extra_pair.test))
+            found.append(extra_pair)
     for pair in found:
         try:
             frames = []

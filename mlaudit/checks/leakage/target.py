@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.leakage.data import TARGET_SCORE, code_frames, find_target, pairs
 from mlaudit.checks.leakage.measures import target_leaks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @register
@@ -25,7 +30,7 @@ class TargetLeak(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         load = pairs(ctx)
-        frames = [(lp.pair.train, lp.train, lp.test) for lp in load.loaded]
+        frames: list[tuple[str, pd.DataFrame, pd.DataFrame | None]] = [(lp.pair.train, lp.train, lp.test) for lp in load.loaded]
         if not frames:
             frames = [(p, f, None) for p, f in code_frames(ctx)]
         if not frames:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from typing import Any
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
@@ -19,9 +20,9 @@ def _norm(name: str) -> str:
     return ALIASES.get(name, name)
 
 
-def pinned_versions(deps: dict) -> dict[str, tuple[str, dict]]:
+def pinned_versions(deps: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """{package: (exact version, declaring item)} for runtime packages pinned with ==."""
-    out: dict[str, tuple[str, dict]] = {}
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
     for pkg in deps.get("packages", []):
         m = re.match(r"^\s*===?\s*([\w.!+-]+)", str(pkg.get("spec", "")))
         if pkg.get("pin") == "pinned" and m:
@@ -29,9 +30,9 @@ def pinned_versions(deps: dict) -> dict[str, tuple[str, dict]]:
     return out
 
 
-def locked_versions(ctx: CheckContext, deps: dict) -> dict[str, tuple[str, dict]]:
+def locked_versions(ctx: CheckContext, deps: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """{package: (version, item)} from the lock files the deps facts found (uv.lock, poetry.lock, Pipfile.lock)."""
-    out: dict[str, tuple[str, dict]] = {}
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
     for lock in deps.get("locks", []):
         path = lock.get("path", "")
         try:

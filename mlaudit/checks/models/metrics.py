@@ -7,7 +7,7 @@ from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
 from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.core.config import define_threshold
-from mlaudit.store.model_queries import lineage, versions_in_scope
+from mlaudit.store.model_queries import ModelVersion, lineage, versions_in_scope
 
 SHARE = define_threshold("models.metrics_share", 1.0, "Share of model versions that must have recorded metrics for MODEL-METRICS to pass.")
 
@@ -28,27 +28,27 @@ class ModelMetrics(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        seen: dict[tuple[str, str], object] = {}
+        seen: dict[tuple[str, str], ModelVersion] = {}
         for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
             declared = declared_models(ctx)
             if declared:  # DVC-declared model versions: metrics files the same pipeline declares
-                with_metrics = [m for m in declared if m["metrics"]]
-                shown = declared_evidence(with_metrics, f"metrics {', '.join(with_metrics[0]['metrics'][:3])}" if with_metrics else "")
+                declared_with = [m for m in declared if m["metrics"]]
+                shown = declared_evidence(declared_with, f"metrics {', '.join(declared_with[0]['metrics'][:3])}" if declared_with else "")
                 shown += declared_evidence([m for m in declared if not m["metrics"]], "no metrics declared")
-                status = Status.PASS if len(with_metrics) == len(declared) else Status.WARN if with_metrics else Status.FAIL
-                return self.result(status, len(with_metrics) / len(declared), value={"declared": len(declared), "with_metrics": len(with_metrics)},
-                                   message=f"{len(with_metrics)} of {len(declared)} DVC-declared model(s) have metrics declared by the pipeline.",
+                status = Status.PASS if len(declared_with) == len(declared) else Status.WARN if declared_with else Status.FAIL
+                return self.result(status, len(declared_with) / len(declared), value={"declared": len(declared), "with_metrics": len(declared_with)},
+                                   message=f"{len(declared_with)} of {len(declared)} DVC-declared model(s) have metrics declared by the pipeline.",
                                    evidence=shown)
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         with_metrics, without = [], []
         for v in seen.values():
-            lin = lineage(ctx.store, v)  # type: ignore[arg-type]
+            lin = lineage(ctx.store, v)
             if lin.metrics:
-                with_metrics.append(evidence(v, f"{len(lin.metrics)} metric(s), e.g. {next(iter(lin.metrics))}"))  # type: ignore[arg-type]
+                with_metrics.append(evidence(v, f"{len(lin.metrics)} metric(s), e.g. {next(iter(lin.metrics))}"))
             else:
-                without.append(evidence(v, "no metrics file or run at this version"))  # type: ignore[arg-type]
+                without.append(evidence(v, "no metrics file or run at this version"))
         share = len(with_metrics) / len(seen)
         threshold = ctx.threshold(SHARE)
         value = round(share, 3)

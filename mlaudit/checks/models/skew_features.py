@@ -25,7 +25,7 @@ def columns_of(ctx: CheckContext, path: str) -> list[str] | None:
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(io.BytesIO(ctx.tree.read_bytes(path))).names)
-    except Exception:  # unreadable data is the data checks' business; here it is just not evidence
+    except Exception:  # noqa: BLE001 - unreadable data is the data checks' business; here it is just not evidence
         return None
     return None
 

@@ -73,7 +73,7 @@ class DataVersioned(Check):
             target = read["target"]
             if not target:
                 continue
-            where = dict(path=read["path"], line=read["line"], cell=read["cell"], value=target)
+            where = {"path": read["path"], "line": read["line"], "cell": read["cell"], "value": target}
             if URL.match(target):
                 if self._own_raw_file(target, tracked_files):
                     versioned.append(Evidence(f"reads {target} (git: this repository's file, by its raw GitHub URL)", **where))
@@ -96,8 +96,8 @@ class DataVersioned(Check):
                                message=f"All {len(versioned)} data read(s) use versioned files.", evidence=versioned[:25])
         data = [p for p, in ctx.store.db.execute("SELECT path FROM path_roles WHERE role = 'data'")]
         if dvc or data:
-            ev = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
-            return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=ev)
+            tracked = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
+            return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=tracked)
         return self.result(Status.UNKNOWN, 0, message="No data files and no data reads found.")
 
     @staticmethod

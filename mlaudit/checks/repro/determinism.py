@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.store.model_queries import ModelVersion, versions_in_scope
@@ -30,7 +32,7 @@ class Determinism(Check):
         for v in versions_in_scope(ctx.store, ctx.rev):
             if v.source == "git" and v.status != "D" and v.format not in ("mlmodel", "unknown"):
                 by_path.setdefault(v.path, []).append(v)
-        pairs = [(a, b) for vs in by_path.values() for a, b in zip(vs, vs[1:]) if a.key != b.key]
+        pairs = [(a, b) for vs in by_path.values() for a, b in itertools.pairwise(vs) if a.key != b.key]
         if not by_path:
             return self.result(Status.NOT_APPLICABLE, 0, message="No committed model file in HEAD's history.")
         if not pairs:

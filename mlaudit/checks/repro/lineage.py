@@ -8,7 +8,7 @@ from mlaudit.checks.models._common import real_models
 from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.checks.models._declared import traced as dvc_traced
 from mlaudit.core.config import define_threshold
-from mlaudit.store.model_queries import lineage, versions_in_scope
+from mlaudit.store.model_queries import ModelVersion, lineage, versions_in_scope
 
 SHARE = define_threshold("repro.lineage_share", 0.8, "Share of model versions that must be traceable to commit, data and params for REPRO-LINEAGE to pass.")
 REQUIRED = ("commit", "data", "params")
@@ -30,7 +30,7 @@ class Lineage(Check):
     severity = Severity.MEDIUM
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        seen = {}
+        seen: dict[tuple[str, str], ModelVersion] = {}
         for v in real_models(versions_in_scope(ctx.store, ctx.rev)):
             seen.setdefault((v.path, v.key), v)
         if not seen:
@@ -44,7 +44,8 @@ class Lineage(Check):
                                    message=f"{len(ok)} of {len(declared)} DVC-declared model version(s) traceable through dvc.lock.",
                                    evidence=evidence)
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
-        traced, broken = [], []
+        traced: list[Evidence] = []
+        broken: list[Evidence] = []
         for v in seen.values():
             lin = lineage(ctx.store, v)
             gaps = [m for m in lin.missing if m in REQUIRED]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlaudit.checks.base import Check, CheckResult, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import MAX_EVIDENCE, ev, has_python, only_unreadable, unreadable_evidence
@@ -33,7 +35,7 @@ class Seeds(Check):
             return self.result(Status.NOT_APPLICABLE, message="No Python code in this tree.")
         code = ctx.facts("code")
         seeded_libs = {s["lib"] for s in code["seeds"]}
-        unseeded_libs = {}
+        unseeded_libs: dict[str, dict[str, Any]] = {}
         for use in code["rng_use"]:
             if use["lib"] not in seeded_libs:
                 unseeded_libs.setdefault(use["lib"], use)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.checks.base import CheckResult, Evidence, Severity, Status
-from mlaudit.checks.scoring.common import Reason, Requirement, describe, evaluate
+from mlaudit.checks.scoring.common import Reason, Requirement, RequirementOutcome, describe, evaluate
 
 R = Requirement
 STAGES = ["prototyping", "small user base", "at scale"]
@@ -201,7 +201,7 @@ def decide(results: list[CheckResult], extra_signals: dict[str, list[str]] | Non
     needs: list[StageNeeds] = []
     meets = NONE
     climbing = True
-    unmet: dict[str, list] = {}
+    unmet: dict[str, list[RequirementOutcome]] = {}
     for stage in STAGES:
         outcomes = evaluate(NEEDS[stage], by_id)
         met = all(o.met for o in outcomes)

@@ -8,6 +8,7 @@ samples make tiny effects significant). Datetime, text and identifier columns ar
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -161,7 +162,7 @@ def schema_changes(ref: dq.Profile, cur: dq.Profile) -> list[SchemaChange]:
 
 def _family(arrow_type: str) -> str:
     for fam in ("int", "uint", "double", "float", "decimal", "string", "bool", "timestamp", "date"):
-        if arrow_type.startswith(fam) or arrow_type.startswith("large_" + fam):
+        if arrow_type.startswith((fam, "large_" + fam)):
             return "number" if fam in ("int", "uint", "double", "float", "decimal") else fam
     return arrow_type
 
@@ -288,4 +289,4 @@ def version_steps(store: Store, path: str, config: AuditConfig | None = None, co
         if prof is None or prof.error or not prof.rows or (versions and versions[-1].key == v.key):
             continue
         versions.append(v)
-    return [VersionStep(a, b, compare(store, a.key, b.key, config)) for a, b in zip(versions, versions[1:])]
+    return [VersionStep(a, b, compare(store, a.key, b.key, config)) for a, b in itertools.pairwise(versions)]

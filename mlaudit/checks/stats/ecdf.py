@@ -91,7 +91,7 @@ def ecdf_distances(a: np.ndarray, b: np.ndarray) -> EcdfDistances:
     ib = [0, *np.searchsorted(vb, cuts, "right").tolist(), len(vb)]
     largest = total = 0.0
     previous: float | None = None  # the largest value of the blocks merged so far
-    for a0, a1, b0, b1 in zip(ia, ia[1:], ib, ib[1:]):
+    for a0, a1, b0, b1 in zip(ia, ia[1:], ib, ib[1:], strict=False):
         if a0 == a1 and b0 == b1:
             continue
         start = sa.below(a0) * nb - sb.below(b0) * na  # n_a n_b (F_a - F_b) just below this block

@@ -24,7 +24,8 @@ def sorted_quantiles(a: np.ndarray, q: np.ndarray) -> np.ndarray:
     pos = q * (len(a) - 1)
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, len(a) - 1)
-    return a[lo] + (a[hi] - a[lo]) * (pos - lo)
+    out: np.ndarray = a[lo] + (a[hi] - a[lo]) * (pos - lo)
+    return out
 
 
 def quantile_shares(a: np.ndarray, b: np.ndarray, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ class ColumnData:
             return self.counts
         assert self.values is not None
         uniq, cnt = np.unique(self.values, return_counts=True)
-        return {repr(float(u)): int(c) for u, c in zip(uniq, cnt)}
+        return {repr(float(u)): int(c) for u, c in zip(uniq, cnt, strict=True)}
 
 
 @dataclass(slots=True)

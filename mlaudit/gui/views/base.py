@@ -73,7 +73,7 @@ class View(QWidget):
             self.loaded_generation = session.generation
             try:
                 self.reload()
-            except Exception as exc:  # a view must never take the window down
+            except Exception as exc:  # noqa: BLE001 - a view must never take the window down
                 self.show_message(f"This view could not be shown: {type(exc).__name__}: {exc}", error=True)
 
     def reload(self) -> None:

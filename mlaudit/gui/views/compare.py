@@ -92,7 +92,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
                 rows += _engine_rows(comparison)
                 result["data"] = _data_rows(comparison.data_drift)
                 result["code"] = comparison.code_changes
-            except Exception as exc:  # the engine's refusal is shown; the side-by-side still is
+            except Exception as exc:  # noqa: BLE001 - the engine's refusal is shown; the side-by-side still is
                 result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
         else:
             result["note"] = "Training-data and code diffs need the compare engine (mlaudit.report.compare), not in this mlaudit yet."
@@ -145,7 +145,7 @@ class CompareView(View):
         self.only_diff.setObjectName("onlyDifferences")
         self.only_diff.setChecked(True)
         self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
-        self.only_diff.toggled.connect(lambda _: self.result is not None and self.show_result(self.result))
+        self.only_diff.toggled.connect(lambda _: self.show_result(self.result) if self.result is not None else None)
         row.addWidget(self.only_diff)
         self.content.addLayout(row)
         self.grid = QTableWidget(0, 3)

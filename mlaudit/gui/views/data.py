@@ -42,8 +42,8 @@ def diff_summary(diff: Any) -> str:
     if schema:  # every whole-row hash differs once a column changed: rows are compared by key instead
         parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)} (the columns changed, so rows are compared by key)"]
     else:
-        parts = [f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)}: {number(diff.rows_added)} added, "
-                 f"{number(diff.rows_removed)} removed, {number(diff.rows_unchanged)} unchanged"]
+        parts = [(f"rows {number(diff.rows_a)} \u2192 {number(diff.rows_b)}: {number(diff.rows_added)} added, "
+                 f"{number(diff.rows_removed)} removed, {number(diff.rows_unchanged)} unchanged")]
     if diff.key_column is not None and diff.keys_common is not None:
         parts.append(f"key {diff.key_column}: {number(diff.keys_added)} new, {number(diff.keys_removed)} gone, "
                      f"{number(diff.keys_common)} in both")
@@ -102,7 +102,7 @@ class DataView(View):
             return
         try:
             files = [as_dict(f) for f in queries.list_data_files(store)]
-        except Exception as exc:  # tables missing until the data phase ran once
+        except Exception as exc:  # noqa: BLE001 - tables missing until the data phase ran once
             self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
             return
         if not files:
@@ -208,8 +208,8 @@ class DataView(View):
         if not a or not b:
             self.diff_summary.setText("One of the versions has no content hash (not available locally).")
             return
-        key = self.diff_key.currentText()
-        key = None if not key or key == AUTO_KEY else key
+        chosen = self.diff_key.currentText()
+        key = None if not chosen or chosen == AUTO_KEY else chosen
         session = self.session
         self.diff_summary.setText("computing the diff\u2026")
         self.pool.submit("data-diff", lambda p: diff_versions(session.store_path, session.root, a, b, key, p),
@@ -280,7 +280,7 @@ class DataView(View):
         elif digest is not None:
             try:
                 prof = self.queries.profile(self.store(), digest)
-            except Exception as exc:  # absent content, unreadable file: say why
+            except Exception as exc:  # noqa: BLE001 - absent content, unreadable file: say why
                 prof, title = None, f"No profile for {digest[:12]}: {exc}"
             if prof is not None:
                 rows = profile_columns(prof)

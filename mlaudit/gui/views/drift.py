@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QWidget
@@ -21,6 +21,9 @@ from mlaudit.gui.widgets import (
     short,
     table,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_DISTRIBUTIONS = 4
 CHART_WIDTH = 5.0  # inches at 100 dpi: two charts side by side
@@ -87,6 +90,8 @@ def drift_figures(store: Any, report: Any, ref: str, cur: str, path: str | None)
     figures = [charts.drift_bars_figure(report, width=CHART_WIDTH)]
     ref_prof, cur_prof = dq.profile(store, ref), dq.profile(store, cur)
     for column in sorted(report.columns, key=lambda c: -c.effect_size)[:MAX_DISTRIBUTIONS]:
+        a: np.ndarray | dict[str, int] | None
+        b: np.ndarray | dict[str, int] | None
         if column.type == "numeric":
             a, b = dq.sorted_values(store, ref, column.name), dq.sorted_values(store, cur, column.name)
         else:
@@ -112,6 +117,8 @@ def column_figure(store_path: Any, repo_root: Any, ref: str, cur: str, column: A
 
     progress.update("drift", 0, 0, f"distribution of {column.name}")
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        a: np.ndarray | dict[str, int] | None
+        b: np.ndarray | dict[str, int] | None
         if column.type == "numeric":
             a, b = dq.sorted_values(store, ref, column.name), dq.sorted_values(store, cur, column.name)
         else:
@@ -162,7 +169,7 @@ class DriftView(View):
         try:
             self.choices = version_choices(store, queries)
             self.pairs = pair_choices(store, queries)
-        except Exception as exc:  # tables missing until the data phase ran
+        except Exception as exc:  # noqa: BLE001 - tables missing until the data phase ran
             self.show_message(f"The data tables cannot be read yet ({type(exc).__name__}: {exc}); rescan with F5.", error=True)
             return
         if len(self.choices) < 2:

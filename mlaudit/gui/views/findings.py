@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
@@ -77,7 +77,7 @@ class FindingsFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        record = self.sourceModel().record(row)
+        record = cast(RecordsModel, self.sourceModel()).record(row)  # the filter sits on a RecordsModel
         if self.status == "problems" and str(record.status) not in ("fail", "warn", "error"):
             return False
         if self.status not in (ALL, "problems") and str(record.status) != self.status:
@@ -130,7 +130,7 @@ class CodeViewer(QPlainTextEdit):
 
     def _diff_selections(self) -> list[QTextEdit.ExtraSelection]:
         theme = current_theme()
-        out = []
+        out: list[QTextEdit.ExtraSelection] = []
         block = self.document().begin()
         while block.isValid() and len(out) < 5000:
             text = block.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
@@ -171,7 +171,7 @@ class HistoryView(View):
     def _on_commit(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        row = self.commits.record(self.commits_view.model().mapToSource(current).row())
+        row = self.commits.record(cast(QSortFilterProxyModel, self.commits_view.model()).mapToSource(current).row())
         self.open_commit(row["sha"])
 
     def open_commit(self, sha: str) -> None:

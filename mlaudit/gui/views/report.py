@@ -44,7 +44,7 @@ class ReportView(View):
 
     def reload(self) -> None:
         report = self.session.report
-        if optional_module("mlaudit.report") is None:
+        if (report_module := optional_module("mlaudit.report")) is None:
             self.show_message("Reports are not available in this mlaudit yet.")
             return
         if report is None:
@@ -53,7 +53,7 @@ class ReportView(View):
             return
         self.reset()
         bar = QHBoxLayout()
-        formats = optional_module("mlaudit.report").FORMATS
+        formats = report_module.FORMATS
         for fmt in formats:
             button = QPushButton(f"Export {fmt.upper()}\u2026")
             button.setObjectName(f"export_{fmt}")

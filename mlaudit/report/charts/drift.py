@@ -80,7 +80,7 @@ def drift_bars_figure(report: DriftReport, width: float = 7.0, max_bars: int = M
     top = max(min(max(score for score, _ in shown), CLIP), 1.25)
     right = top * 1.45  # room for the value labels right of the bars
     ys = np.arange(len(shown))[::-1] + (1 if more else 0)
-    for y, (score, col) in zip(ys, shown):
+    for y, (score, col) in zip(ys, shown, strict=True):
         ax.barh(y, min(score, top), color=BAR_COLORS[_kind(col)], height=0.7)
         label = _decider_text(col) + (f" (×{score:.3g})" if top < score < math.inf else "")
         ax.text(min(score, top) + right * 0.01, y, label, va="center", fontsize=7, color="#424242")
@@ -92,7 +92,7 @@ def drift_bars_figure(report: DriftReport, width: float = 7.0, max_bars: int = M
     ax.set_xlim(0, right)
     ax.set_ylim(-0.6, rows - 0.4)
     ax.set_yticks(ys, [_short_name(c.name) for _, c in shown], fontsize=8)
-    for tick, (_, col) in zip(ax.get_yticklabels(), shown):
+    for tick, (_, col) in zip(ax.get_yticklabels(), shown, strict=True):
         if len(col.name) > MAX_NAME:
             tick.set_gid(SVG_TITLE_PREFIX + col.name)
     ax.set_xlabel("drift score: 1 = threshold, drifts at 1 or more\n"

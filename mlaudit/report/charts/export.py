@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure
 
-_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "mlaudit"}  # text stays text; ids are deterministic
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+_SVG_RC: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": "mlaudit"}  # text stays text; ids are deterministic
 SVG_TITLE_PREFIX = "svg-title:"  # a Text with gid SVG_TITLE_PREFIX + s gets s as its SVG <title> (a tooltip)
 
 

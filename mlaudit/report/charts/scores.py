@@ -18,8 +18,9 @@ def area_scores_figure(scores: Mapping[str, float | None], width: float = 6.0) -
     ax = fig.add_subplot()
     values = [(scores[n] or 0.0) * 100 for n in names]
     bars = ax.barh(names, values, color=ACCENT, height=0.6)
-    for bar, name in zip(bars, names):
-        label = "n/a" if scores[name] is None else f"{scores[name] * 100:.0f}%"
+    for bar, name in zip(bars, names, strict=True):
+        score = scores[name]
+        label = "n/a" if score is None else f"{score * 100:.0f}%"
         ax.text(bar.get_width() + 1.5, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=9)
     ax.set_xlim(0, 110)
     ax.set_xticks([0, 25, 50, 75, 100])
@@ -39,7 +40,7 @@ def status_figure(counts: Mapping[str, Mapping[str, int]], width: float = 6.0) -
         values = [counts[n].get(status, 0) for n in names]
         if any(values):
             ax.barh(names, values, left=left, color=STATUS_COLORS[status], height=0.6, label=status)
-            left = [a + b for a, b in zip(left, values)]
+            left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel("checks", fontsize=9)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=6, fontsize=8, frameon=False)
     tidy(ax)
@@ -55,7 +56,7 @@ def ml_test_score_figure(sections: Mapping[str, float], final: float, width: flo
     values = [sections[n] for n in names]
     colors = [ACCENT if v > final else "#c62828" for v in values]
     bars = ax.bar([n.capitalize() for n in names], values, color=colors, width=0.6)
-    for bar, v in zip(bars, values):
+    for bar, v in zip(bars, values, strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, v + 0.1, f"{v:g}", ha="center", fontsize=9)
     for limit in (1, 2, 3, 5):
         ax.axhline(limit, color="#9e9e9e", linewidth=0.7, linestyle=":")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -14,7 +16,7 @@ ACCENT = "#1565c0"
 GRID = "#e0e0e0"
 
 
-def new_figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
+def new_figure(width: float, height: float, layout: Literal["constrained", "compressed", "tight"] | None = "constrained") -> Figure:
     """A white Figure (never pyplot); ``layout=None`` for charts that place their margins with ``fit_margins``."""
     fig = Figure(figsize=(width, height), layout=layout)
     fig.set_facecolor("white")

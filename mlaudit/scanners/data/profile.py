@@ -96,10 +96,10 @@ class _Running:
     def __init__(self, schema: pa.Schema) -> None:
         self.missing = {n: 0 for n in schema.names}
         self.moments: dict[str, list[float]] = {n: [0.0, 0.0, 0.0, np.inf, -np.inf] for n, t in
-                                                 zip(schema.names, schema.types) if _is_numeric(t)}
+                                                 zip(schema.names, schema.types, strict=True) if _is_numeric(t)}
 
     def add(self, batch: pa.RecordBatch) -> None:
-        for name, col in zip(batch.schema.names, batch.columns):
+        for name, col in zip(batch.schema.names, batch.columns, strict=True):
             missing = col.null_count
             if name in self.moments:
                 arr = np.asarray(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
@@ -162,7 +162,7 @@ def hash_rows(batch: pa.RecordBatch | pa.Table) -> np.ndarray:
 
 def id_like_names(schema: pa.Schema) -> list[str]:
     """Columns whose name marks an identifier and whose type can hold one (integers or text)."""
-    return [n for n, t in zip(schema.names, schema.types)
+    return [n for n, t in zip(schema.names, schema.types, strict=True)
             if ID_NAME.search(n) and (pa.types.is_integer(t) or pa.types.is_string(t) or pa.types.is_large_string(t))]
 
 
@@ -206,7 +206,7 @@ def _top_strings(vc: pa.StructArray) -> tuple[int, list[tuple[str, int]]]:
     values, counts = pc.filter(values, valid), pc.filter(counts, valid)
     keys = [("c", "descending"), ("v", "ascending")]  # a total order: values are distinct
     order = pc.select_k_unstable(pa.table({"c": counts, "v": values}), k=min(TOP_K, len(values)), sort_keys=keys)
-    top = list(zip(pc.take(values, order).to_pylist(), (int(c) for c in pc.take(counts, order).to_pylist())))
+    top = list(zip(pc.take(values, order).to_pylist(), (int(c) for c in pc.take(counts, order).to_pylist()), strict=True))
     return len(values), top
 
 
@@ -231,7 +231,7 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
             st["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
             if st["distinct"] <= 5:
                 uniq, cnt = np.unique(sorted_values, return_counts=True)
-                st["counts"] = {repr(float(u)): int(c) for u, c in zip(uniq, cnt)}
+                st["counts"] = {repr(float(u)): int(c) for u, c in zip(uniq, cnt, strict=True)}
     else:
         vc = pc.value_counts(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
         if kind not in ("categorical", "boolean") and pa.types.is_string(vc.field("values").type):
@@ -239,7 +239,7 @@ def _column_stats(sample: pa.Table, name: str, kind: str, running: _Running) -> 
         else:
             values = vc.field("values").to_pylist()
             counts = vc.field("counts").to_pylist()
-            pairs = sorted(((str(v), int(c)) for v, c in zip(values, counts) if v is not None), key=lambda p: (-p[1], p[0]))
+            pairs = sorted(((str(v), int(c)) for v, c in zip(values, counts, strict=True) if v is not None), key=lambda p: (-p[1], p[0]))
             st["distinct"] = len(pairs)
             st["top"] = pairs[:TOP_K]
             if kind in ("categorical", "boolean"):
@@ -338,29 +338,29 @@ def _profile_batches(source: Source, name: str, sample_rows: int, schema: pa.Sch
             break
     sampled = rows > sample_rows
     if kept:
-        table, prio = _bottom(kept, prios, sample_rows) if sampled else (pa.concat_tables(kept), None)
+        table = _bottom(kept, prios, sample_rows)[0] if sampled else pa.concat_tables(kept)
     else:
         table = schema.empty_table()
     table = table.cast(schema) if table.schema != schema else table
     columns, stats, sorted_values = [], {}, {}
-    for n, t in zip(schema.names, schema.types):
+    for n, t in zip(schema.names, schema.types, strict=True):
         col = table.column(n)
         kind = _semantic(n, t, col, id_names)
         columns.append({"name": n, "type": kind, "arrow_type": str(t)})
         stats[n], sv = _column_stats(table, n, kind, running)
         if sv is not None:
             sorted_values[n] = sv
-    hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
+    row_hashes = {"": np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.uint64)}
     for n in id_names:
-        hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
-    warnings = [f"column {n} holds invalid UTF-8; read as bytes" for n, t in zip(schema.names, schema.types)
+        row_hashes[n] = np.sort(np.concatenate(per_id[n])) if per_id[n] else np.zeros(0, np.uint64)
+    warnings = [f"column {n} holds invalid UTF-8; read as bytes" for n, t in zip(schema.names, schema.types, strict=True)
                 if pa.types.is_binary(t) or pa.types.is_large_binary(t)]
     coverage = "complete"
     if stopped:
         total = declared_rows(source, name)
         of = f" of {total}" if total is not None else ""
         coverage = f"profiled the first {rows} rows{of} (bounded by {stopped}); the rest was not read"
-    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, hashes, warnings, coverage)
+    return DataProfile(data_format(name) or "csv", rows, columns, stats, sampled, table, sorted_values, row_hashes, warnings, coverage)
 
 
 def _nested_as_text(batch: pa.RecordBatch, nested: list[int]) -> pa.RecordBatch:

@@ -206,11 +206,11 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
         head = raw.read(8)
         kind = _sniff_compression(head)
         if kind is None:
-            yield io.BufferedReader(_Counting(raw, head), 1 << 20)  # type: ignore[arg-type]
+            yield io.BufferedReader(_Counting(raw, head), 1 << 20)
             return
         if kind != "zip":
             counting = _Counting(raw, head)
-            buffered = io.BufferedReader(counting, 1 << 16)  # type: ignore[arg-type]
+            buffered = io.BufferedReader(counting, 1 << 16)
             try:
                 fh: BinaryIO
                 if kind == "gzip":
@@ -218,9 +218,9 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
                 elif kind == "bz2":
                     fh = bz2.BZ2File(buffered)  # type: ignore[assignment]
                 else:
-                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]
+                    fh = lzma.LZMAFile(buffered)  # type: ignore[assignment]  # noqa: SIM115 - closed by the `with fh` below
                 with fh:
-                    yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
+                    yield io.BufferedReader(_Bounded(fh, counting, kind, bounds), 1 << 20)
             except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
                 raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
             return
@@ -237,7 +237,7 @@ def _decompressed(source: Source, bounds: ReadBounds) -> Iterator[BinaryIO]:
                 counting = _Counting(io.BytesIO(b""))
                 counting.count = max(member.compress_size, 1)
                 with zf.open(member) as member_fh:
-                    yield io.BufferedReader(_Bounded(member_fh, counting, kind, bounds), 1 << 20)  # type: ignore[arg-type]
+                    yield io.BufferedReader(_Bounded(member_fh, counting, kind, bounds), 1 << 20)
         except (zipfile.BadZipFile, EOFError, OSError, lzma.LZMAError, zlib.error, NotImplementedError) as exc:
             raise DataReadError(f"broken {kind} stream: {_first_line(exc)}") from exc
 
@@ -276,7 +276,7 @@ def _csv_batches(source: Source, fmt: str, as_text: bool, bounds: ReadBounds) ->
         first = head.split(b"\n", 1)[0]
         if first.count(delimiter.encode()) + 1 > MAX_COLUMNS:
             raise DataReadError(f"header has more than {MAX_COLUMNS} columns; not profiled")
-        stream = io.BufferedReader(_Counting(fh, head), 1 << 20)  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Counting(fh, head), 1 << 20)
         try:
             reader = pacsv.open_csv(
                 stream, read_options=pacsv.ReadOptions(block_size=max(BLOCK_SIZE, 4 * len(first)), encoding=encoding),
@@ -432,7 +432,7 @@ def _jsonl_batches(source: Source, bounds: ReadBounds) -> Iterator[pa.RecordBatc
             raise DataReadError("empty file")
         if b"\x00" in head[:8192]:
             raise DataReadError("binary content, not JSON lines")
-        checked = io.BufferedReader(_DepthChecked(io.BufferedReader(_Counting(fh, head)), MAX_JSON_DEPTH), 1 << 20)  # type: ignore[arg-type]
+        checked = io.BufferedReader(_DepthChecked(io.BufferedReader(_Counting(fh, head)), MAX_JSON_DEPTH), 1 << 20)
         try:
             reader = pajson.open_json(checked, read_options=pajson.ReadOptions(block_size=BLOCK_SIZE))
             yield reader.schema
@@ -471,7 +471,7 @@ def open_batches(path: Path | Source, name: str, as_text: bool = False,
         schema = next(gen)
     except StopIteration:
         raise DataReadError("no header and no rows") from None
-    return schema, gen  # type: ignore[return-value]
+    return schema, gen
 
 
 def _batches(source: Source, name: str, as_text: bool, bounds: ReadBounds) -> Iterator[pa.RecordBatch | pa.Schema]:
@@ -481,14 +481,14 @@ def _batches(source: Source, name: str, as_text: bool, bounds: ReadBounds) -> It
             head = fh.read(8)
         fmt = "parquet" if head.startswith(b"PAR1") else "arrow" if head.startswith(b"ARROW1") else "csv"
     if fmt == "parquet":
-        return _parquet_batches(source, bounds)  # type: ignore[return-value]
+        return _parquet_batches(source, bounds)
     if fmt == "arrow":
-        return _arrow_batches(source)  # type: ignore[return-value]
+        return _arrow_batches(source)
     if fmt == "jsonl":
-        return _jsonl_batches(source, bounds)  # type: ignore[return-value]
+        return _jsonl_batches(source, bounds)
     if fmt == "excel":
-        return _excel_batches(source)  # type: ignore[return-value]
-    return _csv_batches(source, fmt, as_text, bounds)  # type: ignore[return-value]
+        return _excel_batches(source)
+    return _csv_batches(source, fmt, as_text, bounds)
 
 
 def read_table(path: Path | Source, name: str) -> pa.Table:

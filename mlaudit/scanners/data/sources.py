@@ -65,7 +65,7 @@ def dvc_cache_file(root: Path, md5: str) -> Path | None:
 def repo_relative(path: str) -> str:
     """A repo path from DVC metadata, normalised; raise OutsideRepo when it leaves the repository."""
     norm = posixpath.normpath(str(path).replace("\\", "/"))
-    if norm.startswith("/") or norm == ".." or norm.startswith("../") or "\x00" in norm:
+    if norm.startswith(("/", "../")) or norm == ".." or "\x00" in norm:
         raise OutsideRepo(f"DVC path {str(path)[:200]!r} points outside the repository; not read")
     return norm
 

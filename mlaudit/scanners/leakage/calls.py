@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from mlaudit.scanners.code_names import dotted_name
 from mlaudit.scanners.leakage import api
@@ -55,6 +56,14 @@ class CallRules:
     cv_models: set[int]  # ids of the models that have a cross-validated score (cross_val_score & co.)
     in_sample_models: dict[Site, frozenset[int]]  # in-sample score site -> the models scored there
     file_splits: dict[Site, tuple[Site, frozenset[Event]]]  # split of a test-named file -> (its read, its events)
+
+    if TYPE_CHECKING:  # provided by the Analyzer
+        def expr(self, e: ast.expr | None) -> Val: ...
+        def block(self, body: list[ast.stmt]) -> None: ...
+        def site(self, node: ast.AST, what: str = "") -> Site: ...
+        def report(self, check_id: str, site: Site, message: str, fit: Site | None = None, split: Site | None = None,
+                   related: list[Site] | None = None) -> None: ...
+        def apply_stat(self, out: Val, data: Val, stat: Val, node: ast.AST, how: str) -> Val: ...
 
     def qualname(self, f: ast.expr) -> str | None:
         """The dotted name of a callee when it is an imported or plain name (e.g. sklearn.preprocessing.StandardScaler)."""
@@ -216,8 +225,8 @@ class CallRules:
             est = pos[0] if pos else kw.get("estimator", OTHER)
             if est.obj is not None:
                 self.cv_models.add(est.obj.id)
-            data = pos[1:] + [v for k, v in kw.items() if k in ("X", "y", "groups")]
-            self.check_split(data, site, "cross-validation")
+            cv_data = pos[1:] + [v for k, v in kw.items() if k in ("X", "y", "groups")]
+            self.check_split(cv_data, site, "cross-validation")
             return Val("score")
         if api.METRICS_RE.search(name) and name not in api.SELECT_FUNCS:
             if any(api.name_side(n) == "test" for n in arg_names(c)):  # a held-out score the flow could not trace

@@ -187,10 +187,10 @@ class Analyzer(CallRules):
             self.block(s.body)
             self.block(s.orelse)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
-            for item in s.items:
-                v = self.expr(item.context_expr)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, v, s)
+            for with_item in s.items:
+                v = self.expr(with_item.context_expr)
+                if with_item.optional_vars is not None:
+                    self.bind(with_item.optional_vars, v, s)
             self.block(s.body)
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.block(s.body)  # type: ignore[attr-defined]
@@ -451,10 +451,7 @@ class Analyzer(CallRules):
             it = self.expr(gen.iter)
             self.bind(gen.target, self.each(gen.iter, it), ast.Pass(lineno=e.lineno))
         self.loop_depth += 1
-        if isinstance(e, ast.DictComp):
-            val = join(self.expr(e.key), self.expr(e.value))
-        else:
-            val = self.expr(e.elt)
+        val = join(self.expr(e.key), self.expr(e.value)) if isinstance(e, ast.DictComp) else self.expr(e.elt)
         self.loop_depth -= 1
         self.env = saved
         return val.with_(single=False) if val.single else val  # the collected samples are many samples

@@ -139,7 +139,7 @@ def _pieces(data: bytes, codec: str) -> Iterator[bytes]:
         off -= len(rest)  # unused bytes are the start of what follows
         tail = view[off:]
         if codec == "gzip":
-            skip = len(tail) - len(bytes(tail[:1 << 16]).lstrip(b"\x00")) if tail[:1] == b"\x00" else 0
+            skip = len(tail) - len(bytes(tail[:1 << 16]).lstrip(b"\x00")) if bytes(tail[:1]) == b"\x00" else 0
             off += skip  # gzip readers skip NUL padding between members
             tail = view[off:]
         if not len(tail) or codec == "lzma":  # FORMAT_ALONE has no end marker readers continue after

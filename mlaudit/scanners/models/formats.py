@@ -58,8 +58,9 @@ def safetensors(data: bytes, report: ModelReport) -> None:
         return
     meta = header.pop("__metadata__", None)
     body = len(data) - 8 - n
-    params, dtypes, bad = 0, {}, 0
-    for name, t in header.items():
+    dtypes: dict[str, int] = {}
+    params, bad = 0, 0
+    for t in header.values():
         if not isinstance(t, dict):
             bad += 1
             continue
@@ -168,6 +169,7 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 def fields(data: bytes) -> list[tuple[int, Any]]:
     """(field number, value) pairs of one protobuf message; length-delimited values stay bytes."""
     out, pos = [], 0
+    val: int | bytes
     while pos < len(data):
         key, pos = _varint(data, pos)
         num, wire = key >> 3, key & 7

@@ -190,14 +190,14 @@ def _step(m: PickleMachine, array: Obj, pos: int, count: int, size: int) -> int:
     return 0
 
 
-class _CopyOnPop(list):  # type: ignore[type-arg]
+class _CopyOnPop(list[Any]):
     """The probe's MARK stack: a level it pops is a copy, so the real levels are never appended to."""
 
     def pop(self, index: int = -1) -> Any:  # type: ignore[override]
         return list(super().pop(index))
 
 
-class _MemoOverlay(dict):  # type: ignore[type-arg]
+class _MemoOverlay(dict[Any, Any]):
     """The probe's memo: reads fall through to the real memo, writes stay here."""
 
     def __init__(self, parent: dict[int, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from mlaudit.scanners.models.pickle_vm import ARRAY_VALUES_KEPT, Global, Key, Obj, Opaque, dtype_info
+from mlaudit.scanners.models.pickle_values import ARRAY_VALUES_KEPT, Global, Key, Obj, Opaque, dtype_info
 
 MAX_LIST = ARRAY_VALUES_KEPT  # values shown of a list or array (bigger arrays are summarised by shape and dtype)
 MAX_NODES = 200_000
@@ -54,7 +54,7 @@ def decode_array(obj: Obj, limit: int = MAX_LIST) -> list[Any] | dict[str, Any] 
     dtype: Any = None
     raw: Any = None
     if name.endswith("multiarray._reconstruct") and isinstance(obj.state, tuple) and len(obj.state) >= 5:
-        _, shape, dtype, fortran, raw = obj.state[:5]
+        _, shape, dtype, _fortran, raw = obj.state[:5]
     elif name.endswith("numeric._frombuffer") and len(obj.args) >= 3:
         raw, dtype, shape = obj.args[:3]
     elif name.endswith("NumpyArrayWrapper") and isinstance(obj.state, dict):
@@ -217,7 +217,7 @@ def _numeric_leaf(x: Obj) -> bool:
     return func.name == "_reconstruct" and type(state) is tuple and len(state) >= 5 and type(state[4]) is not list
 
 
-def _walk_dict(state: dict, todo: list[Any], versions: dict[str, str]) -> None:
+def _walk_dict(state: dict[Any, Any], todo: list[Any], versions: dict[str, str]) -> None:
     """Queue the containers among a dict's values and read its ``_<library>_version`` entries."""
     for k, v in state.items():
         t = type(v)

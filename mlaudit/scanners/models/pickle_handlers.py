@@ -44,7 +44,7 @@ Decoder = Callable[["PickleMachine", int], tuple[Any, int]]
 SMALL = 4096  # byte strings up to this are copied; longer ones stay views into the input
 
 
-class SetItems(list):  # type: ignore[type-arg]
+class SetItems(list[Any]):
     """A set being built (EMPTY_SET / ADDITEMS / FROZENSET keep their items in order)."""
 
 

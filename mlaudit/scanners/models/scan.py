@@ -23,7 +23,8 @@ from mlaudit.scanners.models import formats, pickle_vm
 from mlaudit.scanners.models.compress import Feed, codec_of, open_stream
 from mlaudit.scanners.models.limits import Budget, LimitExceeded, Limits
 from mlaudit.scanners.models.meta import estimator_metadata
-from mlaudit.scanners.models.pickle_vm import GlobalRef, PickleError, PickleMachine, StreamResult
+from mlaudit.scanners.models.pickle_values import GlobalRef, PickleError, StreamResult
+from mlaudit.scanners.models.pickle_vm import PickleMachine
 from mlaudit.scanners.models.policy import DANGEROUS, UNKNOWN, classify_global
 from mlaudit.scanners.models.report import ModelReport
 
@@ -137,7 +138,7 @@ def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None) 
     except (RecursionError, MemoryError) as exc:
         report.error = type(exc).__name__
         report.inconclusive(f"analysis stopped: {type(exc).__name__}", kind="limit", severity="high")
-    except Exception as exc:  # a reader bug must not stop the scan; the file is reported as not analysed
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the scan; the file is reported as not analysed
         report.error = f"{type(exc).__name__}: {exc}"
         report.inconclusive(f"unreadable: {report.error}", kind="malformed", severity="high")
     _finish(report)
@@ -263,7 +264,7 @@ def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int
     """A tar archive (``.pkl.tar.gz``, legacy torch): every regular member sniffed by content and analysed."""
     limits = budget.limits
     try:
-        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")  # noqa: SIM115 - over in-memory bytes: nothing to release
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
         report.inconclusive(f"broken tar archive: {exc}", name, kind="malformed", severity="high")
         return
