@@ -145,6 +145,28 @@ def test_a_fake_wrapper_in_a_plain_pickle_does_not_hide_its_payload() -> None:
     assert verdict(_joblib_wrapper(len(RUN)) + RUN + b".")[0] == "dangerous"
 
 
+def test_an_unknown_call_read_by_plain_pickle_load_after_a_wrapper_is_inconclusive() -> None:
+    """Bytes after a fake wrapper that plain pickle.load runs as a call off the allowlist, or of a computed value: inconclusive."""
+    run = g0("calendar", "TextCalendar") + b"(" + binstr("x") + b"tR0"  # a stdlib class no allowlist entry covers
+    got, kinds = verdict(_joblib_wrapper(len(run)) + run + b".")
+    assert got == "inconclusive" and "joblib-plain-unknown-callable" in kinds
+    computed = g0("collections", "OrderedDict") + b")R(" + binstr("x") + b"tR0"  # calls the result of a call
+    got, kinds = verdict(_joblib_wrapper(len(computed)) + computed + b".")
+    assert got == "inconclusive" and "joblib-plain-computed-call" in kinds
+
+
+def test_a_plain_reading_that_cannot_call_adds_no_reason() -> None:
+    """A name no installed module provides (find_class fails first) or a literal (not callable): no reason."""
+    for run in (g0("NumpyArrayWrapper", "dtype") + b")R0", b"}(" + binstr("x") + b"tR0"):
+        assert verdict(_joblib_wrapper(len(run)) + run + b".") == ("safe", []), run
+
+
+def test_an_allowed_call_read_by_plain_pickle_load_after_a_wrapper_stays_safe() -> None:
+    """A plain reading that only calls allow-listed names (harmless with any arguments) adds no reason."""
+    run = g0("collections", "OrderedDict") + b")R0"
+    assert verdict(_joblib_wrapper(len(run)) + run + b".") == ("safe", [])
+
+
 def test_a_declared_size_that_does_not_match_the_bytes_does_not_desync() -> None:
     """Too short: joblib runs what follows; too long: plain pickle.load runs it; both are found."""
     assert verdict(_joblib_wrapper(4) + b"\x00" * 4 + RUN + b".")[0] == "dangerous"
