@@ -121,8 +121,6 @@ def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None, 
     (format ``unknown``, the reason in ``metadata["not_a_model"]``).
     """
     limits = limits or Limits()
-    if named is None:
-        named = named_as_model(name)
     report = ModelReport(size=len(data), sha256=hashlib.sha256(data).hexdigest())
     if len(data) > limits.max_bytes:
         report.format = sniff_format(data[:SNIFF_BYTES], name) or "unknown"
@@ -180,8 +178,9 @@ def _finish(report: ModelReport) -> None:
             report.reasons.append(f"{report.format}: fully read; the format holds no code a loader runs")
 
 
-def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool) -> None:
-    """Analyse ``data`` by the format its first bytes show; ``named``: the file (or member) is named as a model."""
+def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
+    """Analyse ``data`` by the format its first bytes show; ``named``: the file (or member) is named as a model
+    (None: decided from ``name`` when it matters, which is only for bytes that may not be a pickle at all)."""
     if depth > budget.limits.max_depth:
         raise LimitExceeded("containers nested too deep")
     kind = sniff_format(data[:SNIFF_BYTES], name)
@@ -214,7 +213,7 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
             report.format = "unknown"
 
 
-def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool) -> None:
+def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
     """A file that starts like a pickle; a pickle-zip polyglot (a zip directory at the end) is read as a zip too.
 
     Named as a model, it is a pickle whatever its damage; else it is one only if an unpickler would act on it.
@@ -239,7 +238,7 @@ def _not_a_model(report: ModelReport, why: str) -> None:
     report.metadata.setdefault("not_a_model", why)
 
 
-def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool) -> None:
+def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
     """A compressed stream under any name: what it decompresses to is sniffed and analysed like a file."""
     codec = codec_of(data[:8]) or ""
     limits = budget.limits
@@ -275,9 +274,10 @@ def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, dep
         report.inconclusive(f"damaged {codec} stream: {feed.error}", where, kind="malformed", severity="high")
 
 
-def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool) -> None:
+def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
     """A tar archive (``.pkl.tar.gz``, legacy torch): every regular member sniffed by content and analysed."""
     limits = budget.limits
+    named = named if named is not None else named_as_model(name)
     try:
         archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
@@ -334,15 +334,15 @@ def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> N
 
 
 def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: int | None,
-                 strong: bool) -> tuple[StreamResult, list[Any], list[tuple[str, str]], bool]:
+                 strong: bool | None, where: str) -> tuple[StreamResult, list[Any], list[tuple[str, str]], bool]:
     """Every concatenated stream: (result, roots, reasons the analysis is incomplete, legacy torch).
 
     ``strong=False``: the bytes may not be a pickle at all; ``_NotPickle`` (with the reason) when the unpickler
-    would stop before acting on anything (``inert.inert_reason``).
+    would stop before acting on anything (``inert.inert_reason``). None: strong when ``where`` is named as a model.
     """
     result = pickle_vm.analyse_pickle(data, budget, feed=feed, max_streams=max_streams)
     roots = list(result.roots)
-    if not strong and not roots:
+    if not roots and not (strong if strong is not None else named_as_model(where)):
         why = inert_reason(result, data)
         if why is not None:
             raise _NotPickle(why)
@@ -364,12 +364,12 @@ def _finding_kind(reason_kind: str, verdict: str = "inconclusive") -> str:
 
 
 def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True,
-            feed: Feed | None = None, max_streams: int | None = None, strong: bool = True, strict: bool = True) -> None:
+            feed: Feed | None = None, max_streams: int | None = None, strong: bool | None = True, strict: bool = True) -> None:
     """Analyse the pickle streams of ``data`` (``feed``: the rest of a streamed input) into ``report``.
 
     ``strict=False`` (raw storages a loader never unpickles): only dangerous globals count, damage does not.
     """
-    result, roots, reasons, legacy = _run_streams(data, budget, feed, max_streams, strong)
+    result, roots, reasons, legacy = _run_streams(data, budget, feed, max_streams, strong, where)
     if strict:
         _record_globals(result.globals, report, where)
         for kind, reason in reasons:
