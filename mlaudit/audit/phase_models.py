@@ -70,8 +70,10 @@ class _Analyser:
             report = _unread(f"not read: {exc} (raise models.max_bytes to analyse it)", head() if callable(head) else head, path, "limit")
             self.ctx.record_issue(ScanIssue("models", f"not analysed: {exc}", path, key))
         except (OSError, KeyError) as exc:
-            report = _unread(f"unreadable: {exc}", head() if callable(head) else head, path, "malformed")
-            self.ctx.record_issue(ScanIssue("models", f"unreadable: {exc}", path, key))
+            why = (f"content absent: git object {key[:12]} is not in this clone (a partial or damaged clone); "
+                   "fetch it and scan again") if isinstance(exc, KeyError) else f"unreadable: {exc}"
+            report = _unread(why, head() if callable(head) else head, path, "malformed")
+            self.ctx.record_issue(ScanIssue("models", why, path, key))
         else:
             report = scan_model_bytes(data, path, self.limits, named=named)
             if report.error:

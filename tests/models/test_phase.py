@@ -256,3 +256,19 @@ def test_large_payload_under_a_data_name_is_found(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.sqlite") as store:
         found = {v.path: v.verdict for v in q.all_versions(store) if v.source == "git"}
     assert found == {"data/cache.bin": "dangerous"}
+
+
+def test_a_model_whose_blob_is_absent_says_so(tmp_path: Path) -> None:
+    """A model blob missing from the clone's objects is inconclusive with 'content absent', never safe or dropped."""
+    import subprocess
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("model", {"models/m.pkl": pickle.dumps({"w": [1.0]}, protocol=4), "train.py": "print(1)\n"})
+    sha = subprocess.run(["git", "-C", str(repo.root), "rev-parse", "HEAD:models/m.pkl"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    (repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()  # a loose object: the clone lost it
+    (repo.root / "models" / "m.pkl").unlink()
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        (version,) = [v for v in q.all_versions(store) if v.source == "git"]
+    assert version.verdict == "inconclusive" and version.error.startswith("content absent: git object")
