@@ -78,7 +78,9 @@ def explain(module: str, name: str) -> str:
     return _classify(module, name)[1]
 
 
+@functools.lru_cache(maxsize=65536)
 def _classify(module: str, name: str) -> tuple[str, str]:
+    """(class, why) of ``module.name``; cached, as the same names recur in every file of a scan."""
     pol = policy()
     if module.startswith("<") or name.startswith("<"):
         return DANGEROUS, "a module or name computed while loading: any callable can be imported"
