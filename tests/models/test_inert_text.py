@@ -121,3 +121,15 @@ def test_text_named_payloads_are_still_found(text_repo: dict) -> None:
         found = {v.path: v.verdict for v in q.all_versions(store)}
     assert found == {"notes/payload.txt": "dangerous", "notes/prefix.txt": "inconclusive", "models/m.pkl": "safe"}
     assert _result(text_repo["payload"], "MODEL-UNSAFE").status == Status.FAIL
+
+
+def test_text_that_only_starts_like_a_pickle_with_a_zip_at_its_end_is_read_as_the_zip() -> None:
+    """Requirements text followed by a zip holding a payload: the zip (read from the end) is analysed: dangerous."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("archive/data.pkl", bypass_corpus.call_global("os", "system", "true"))
+    report = scan_model_bytes(REQUIREMENTS + buf.getvalue(), "requirements.txt")
+    assert report.verdict == "dangerous" and not any(f.kind == "polyglot" for f in report.findings)

@@ -218,18 +218,21 @@ def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, de
 
     Named as a model, it is a pickle whatever its damage; else it is one only if an unpickler would act on it.
     """
+    pickled = True
     try:
         _pickle(data, report, budget, name, strong=named)
     except _NotPickle as exc:
         _not_a_model(report, str(exc))
+        pickled = False
     tail = data[-(65536 + 22):]
     if b"PK\x05\x06" in tail and depth < budget.limits.max_depth:
         try:
             zipfile.ZipFile(io.BytesIO(data)).infolist()
         except (zipfile.BadZipFile, ValueError, OSError, EOFError):
             return  # no zip reader would open it either
-        report.add("polyglot", "high", "the file is both a pickle and a zip archive; both were analysed", name)
-        _zip(data, name, report, budget, depth + 1)
+        if pickled:
+            report.add("polyglot", "high", "the file is both a pickle and a zip archive; both were analysed", name)
+        _zip(data, name, report, budget, depth + 1)  # zip readers find the archive from the end, whatever precedes it
 
 
 def _not_a_model(report: ModelReport, why: str) -> None:
