@@ -11,6 +11,10 @@ Part 2 (mixed files): prints the folder size, mlaudit's time per file, picklesca
 their ratio, MB/s with the file read and the metadata included, and where the verdicts disagree. Each file counts its best time over --repeat passes (the
 first pass is shown too). Also printed: the ratio on the plain pickles picklescan parses to the end, and
 the time of only decompressing the compressed joblib files (work picklescan skips: it cannot read them).
+
+Part 3 (--sniff N): the first bytes of N blobs of 2, 8 and 32 MiB read from a git repo the two ways the models
+phase could: one ``git cat-file`` process per blob, and the phase's own reader (the persistent batch process,
+the rest of the blob drained in bounded chunks, up to its drain limit). Wall-clock times, same process.
 Nothing is ever loaded: the malicious files would create a canary file, and the script checks that it
 does not exist afterwards.
 """
