@@ -6,15 +6,20 @@ import gzip
 import pickle
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mlaudit.sample_projects.gitrepo import GitRepo
 
 from mlaudit.audit import audit
 from mlaudit.checks.base import Status
 from mlaudit.scanners.models import scan_model_bytes
 from mlaudit.scanners.models.inert import named_as_model
+from mlaudit.scanners.models.policy import classify_global
 from mlaudit.store import model_queries as q
 from mlaudit.store.db import open_store
 from tests.models import bypass_corpus, corpus
+from tests.models.opcode_corpus import programs
+from tests.models.pickle_oracle import oracle
 
 # Real text files whose first bytes are protocol-0 opcodes (GLOBAL "lick"."Sphinx" ...): none completes a pickle.
 REQUIREMENTS = b"click\nSphinx\ncoverage\nawscli\nflake8\npython-dotenv>=0.5.1\n"
@@ -133,3 +138,18 @@ def test_text_that_only_starts_like_a_pickle_with_a_zip_at_its_end_is_read_as_th
         zf.writestr("archive/data.pkl", bypass_corpus.call_global("os", "system", "true"))
     report = scan_model_bytes(REQUIREMENTS + buf.getvalue(), "requirements.txt")
     assert report.verdict == "dangerous" and not any(f.kind == "polyglot" for f in report.findings)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=st.one_of(programs(0), programs()), cut=st.floats(0.2, 1.0))
+def test_not_a_model_only_when_cpython_would_call_nothing(program: bytes, cut: float) -> None:
+    """Random opcode programs, cut short, named .txt: 'not a model' only when CPython's unpicklers call nothing
+    and import nothing dangerous before they stop (recording stubs, never a real import)."""
+    data = program[:max(1, int(len(program) * cut))]
+    report = scan_model_bytes(data, "notes.txt")
+    if "not_a_model" not in report.metadata:
+        return
+    for python_impl in (False, True):
+        record = oracle(data, python_impl)
+        assert record.calls == [], (data, record)
+        assert all(classify_global(m, n) != "dangerous" for m, n in record.globals), (data, record)
