@@ -1,6 +1,6 @@
 """Static model scanners side by side: the team's bypass corpus, then throughput on 200+ mixed model files.
 
-Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR] [--history 40] [--repeat 3] [--no-bypass]
+Usage: python bench/bench_models.py [--files 240] [--rows 2000] [--keep DIR] [--history 40] [--repeat 3] [--no-bypass] [--sniff 40]
 
 Part 1 (bypass corpus, tests/models/bypass_corpus.py, written to a folder): for mlaudit, picklescan and modelscan
 (the last two when installed: pip install '.[bench]'), each file's verdict in three words (dangerous / inconclusive:
@@ -11,6 +11,10 @@ Part 2 (mixed files): prints the folder size, mlaudit's time per file, picklesca
 their ratio, MB/s with the file read and the metadata included, and where the verdicts disagree. Each file counts its best time over --repeat passes (the
 first pass is shown too). Also printed: the ratio on the plain pickles picklescan parses to the end, and
 the time of only decompressing the compressed joblib files (work picklescan skips: it cannot read them).
+
+Part 3 (--sniff N): the first bytes of N blobs of 2, 8 and 32 MiB read from a git repo the two ways the models
+phase could: one ``git cat-file`` process per blob, and the phase's own reader (the persistent batch process,
+the rest of the blob drained in bounded chunks, up to its drain limit). Wall-clock times, same process.
 Nothing is ever loaded: the malicious files would create a canary file, and the script checks that it
 does not exist afterwards.
 """
@@ -27,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -41,6 +46,12 @@ from mlaudit.scanners.models import Limits, scan_model_bytes
 from mlaudit.scanners.models.compress import codec_of, decompress
 from tests.models import corpus
 from tests.models.bypass_corpus import write_corpus
+
+blob_head: Any
+try:
+    from mlaudit.audit.phase_models import SNIFF_DRAIN_LIMIT, blob_head
+except ImportError:  # before the models phase read large heads through the batch process
+    SNIFF_DRAIN_LIMIT, blob_head = 4 << 20, None
 
 OLD_VERDICTS = {"unknown-globals": "inconclusive", "malformed": "inconclusive", "unread": "inconclusive"}  # mlaudit < 3
 
@@ -255,6 +266,54 @@ def bench_history(tmp: Path, commits: int, rows: int) -> None:
           f"rescan {t_again:.2f} s (ratio {t_first / t_again:.1f}x), rescan + all checks {t_audit:.2f} s")
 
 
+def bench_sniff(tmp: Path, blobs: int, mib: int) -> None:
+    """The first bytes of every large blob (the models phase's sniff): one ``git cat-file`` process per blob versus
+    the phase's reader (the persistent batch process with the rest drained in bounded chunks, up to its drain
+    limit; its own process past it), same blobs, same process."""
+    from mlaudit.sample_projects.gitrepo import GitRepo
+
+    from mlaudit.core.objects import GitObjects
+    from mlaudit.scanners.models.scan import SNIFF_BYTES
+
+    repo = GitRepo(tmp / f"sniff-{mib}")
+    rng = np.random.default_rng(mib)
+    files = {f"data/part{i}.bin": rng.integers(0, 256, mib << 20, dtype=np.uint8).tobytes() for i in range(blobs)}
+    repo.commit("large blobs", files)
+    import subprocess
+
+    ids = subprocess.run(["git", "-C", str(repo.root), "rev-parse", *[f"HEAD:{p}" for p in files]],
+                         capture_output=True, text=True, check=True).stdout.split()
+    with GitObjects(repo.root) as objects:
+        def one_process_each() -> list[bytes]:
+            out = []
+            for sha in ids:
+                with objects.open(sha) as fh:
+                    out.append(fh.read(SNIFF_BYTES))
+            return out
+
+        def batched() -> list[bytes]:
+            if blob_head is not None:  # the models phase's own reader
+                return [blob_head(objects, sha) for sha in ids]
+            out = []
+            for sha in ids:
+                with objects.stream(sha, drain_limit=SNIFF_DRAIN_LIMIT) as fh:
+                    out.append(fh.read(SNIFF_BYTES))
+            return out
+
+        times = {}
+        for name, fn in (("one process per blob", one_process_each), ("batch process", batched)):
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                heads = fn()
+                best = min(best, time.perf_counter() - start)
+            assert heads == [files[p][:SNIFF_BYTES] for p in files]
+            times[name] = best
+    a, b = times["one process per blob"], times["batch process"]
+    print(f"sniff {blobs} blobs of {mib} MiB: one process per blob {a * 1000:.1f} ms, batch process {b * 1000:.1f} ms "
+          f"(ratio {a / b:.2f}x, >1 means the batch is faster)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=240)
@@ -263,6 +322,7 @@ def main() -> None:
     ap.add_argument("--history", type=int, default=40, help="commits of a retrained-model repo to scan (0: skip)")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the folder; each file counts its best time")
     ap.add_argument("--no-bypass", action="store_true", help="skip part 1 (the bypass corpus)")
+    ap.add_argument("--sniff", type=int, default=40, help="large blobs whose first bytes are read both ways (0: skip)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
     scan_model_bytes(b"\x80\x04N.", "warm.pkl")  # imports, policy cache
@@ -323,6 +383,8 @@ def main() -> None:
         print(f"   {kind:<18} {len(names):4d}: {ours_s:7.3f} / {theirs_s:7.3f}" + (f"  ratio {theirs_s / ours_s:.2f}x" if ps and ours_s else ""))
     if args.history:
         bench_history(tmp, args.history, args.rows)
+    for mib in (2, 8, 32) if args.sniff else ():
+        bench_sniff(tmp, args.sniff if mib < 32 else max(1, args.sniff // 4), mib)
     print(f"canary created: {canary.exists()}")
     if args.keep is None:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -6,10 +6,11 @@ import functools
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from mlaudit.audit.phases import Phase, ScanContext
 from mlaudit.core.config import define_threshold
-from mlaudit.core.objects import BlobTooLarge
+from mlaudit.core.objects import HEAD_DRAIN_LIMIT, BlobTooLarge, GitObjects
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.tree import FileTooLarge, WorkingTreeSource
 from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_model_bytes, sniff_format
@@ -19,6 +20,7 @@ from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlfl
 # Every file is sniffed by content (its first SNIFF_BYTES), whatever its name or extension: a pickle committed as
 # notes.md or data.csv is still found. Only the files whose first bytes look like a model, pickle or archive are read.
 SMALL_BLOB = 1 << 20
+SNIFF_DRAIN_LIMIT = HEAD_DRAIN_LIMIT  # a sniffed blob's rest up to this is drained from the batch process; past it, a restart
 SNIFFER_KEY = "sniffer-version"  # a row of sniffed_blobs recording which analyser version answered the others
 MODEL_MAX_BYTES = define_threshold("models.max_bytes", 256 * 1024 * 1024,
                                    "Largest model file analysed; bigger ones are reported as inconclusive (not read).")
@@ -54,8 +56,10 @@ class _Analyser:
             "SELECT key FROM model_blobs WHERE analyzer = ? AND format = 'unknown' AND error IS NULL", [ANALYZER_VERSION])}
         self.count = 0
 
-    def ensure(self, key: str, path: str, read: Callable[[], bytes], head: bytes | Callable[[], bytes] = b"") -> None:
-        """Analyse one content unless already done; ``head``: its first bytes (or how to get them), to name the format of an unread file."""
+    def ensure(self, key: str, path: str, read: Callable[[], bytes], head: bytes | Callable[[], bytes] = b"",
+               named: bool | None = None) -> None:
+        """Analyse one content unless already done; ``head``: its first bytes (or how to get them), to name the format
+        of an unread file; ``named``: the path is a model by the role rules (None: the default rules decide)."""
         if key in self.done:
             return
         self.done.add(key)
@@ -66,16 +70,24 @@ class _Analyser:
             report = _unread(f"not read: {exc} (raise models.max_bytes to analyse it)", head() if callable(head) else head, path, "limit")
             self.ctx.record_issue(ScanIssue("models", f"not analysed: {exc}", path, key))
         except (OSError, KeyError) as exc:
-            report = _unread(f"unreadable: {exc}", head() if callable(head) else head, path, "malformed")
-            self.ctx.record_issue(ScanIssue("models", f"unreadable: {exc}", path, key))
+            why = (f"content absent: git object {key[:12]} is not in this clone (a partial or damaged clone); "
+                   "fetch it and scan again") if isinstance(exc, KeyError) else f"unreadable: {exc}"
+            report = _unread(why, head() if callable(head) else head, path, "malformed")
+            self.ctx.record_issue(ScanIssue("models", why, path, key))
         else:
-            report = scan_model_bytes(data, path, self.limits)
+            report = scan_model_bytes(data, path, self.limits, named=named)
             if report.error:
                 self.ctx.record_issue(ScanIssue("models", report.error, path, key))
         self.ctx.store.db.execute(_INSERT, _row(key, report, time.monotonic() - start))
         if report.format == "unknown" and report.error is None:
             self.not_models.add(key)
         self.count += 1
+
+
+def _roles(db: Any) -> tuple[dict[str, str], set[str]]:
+    """(role of every path, the paths whose role is model by a rule: named as a model, not only by content)."""
+    rows = db.execute("SELECT path, role, reason FROM path_roles").fetchall()
+    return {p: r for p, r, _ in rows}, {p for p, r, why in rows if r == "model" and why != "content"}
 
 
 def _unread(reason: str, head: bytes, path: str, kind: str) -> ModelReport:
@@ -98,13 +110,25 @@ def _reraise(exc: Exception) -> bytes:
 
 
 def _blob_head(ctx: ScanContext, blob: str) -> bytes:
-    objects = ctx.objects
-    assert objects is not None
+    assert ctx.objects is not None
+    return blob_head(ctx.objects, blob)
+
+
+def blob_head(objects: GitObjects, blob: str) -> bytes:
+    """A blob's first SNIFF_BYTES, through the persistent batch process when that is the cheaper way.
+
+    Up to SMALL_BLOB the blob is read whole; up to SNIFF_DRAIN_LIMIT bytes more it is streamed (the head read,
+    the rest drained in bounded chunks); a bigger one gets its own ``git cat-file`` that stops after the head
+    (cheaper than moving the rest through the pipe, and the batch process is kept).
+    """
     size = objects.size(blob)
     if size is None:
         return b""
     if size <= SMALL_BLOB:
         return objects.read(blob)[:SNIFF_BYTES]
+    if size <= SMALL_BLOB + SNIFF_DRAIN_LIMIT:
+        with objects.stream(blob, drain_limit=SNIFF_DRAIN_LIMIT) as fh:
+            return fh.read(SNIFF_BYTES)
     with objects.open(blob) as fh:
         return fh.read(SNIFF_BYTES)
 
@@ -119,7 +143,7 @@ def _safe_head(ctx: ScanContext, blob: str) -> bytes:
 def _history(ctx: ScanContext, analyser: _Analyser) -> int:
     """Model versions from git history: model-role paths, plus any blob whose first bytes are a model."""
     db = ctx.store.db
-    roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
+    roles, named = _roles(db)
     sniffed = dict(db.execute("SELECT blob, is_model FROM sniffed_blobs").fetchall())
     if sniffed.get(SNIFFER_KEY) != ANALYZER_VERSION:  # answers of an older sniffer are asked again
         db.execute("DELETE FROM sniffed_blobs")
@@ -154,8 +178,8 @@ def _history(ctx: ScanContext, analyser: _Analyser) -> int:
             continue
         if status != "D" and ctx.objects is not None:
             analyser.ensure(key, path, functools.partial(ctx.objects.read, key, limit),
-                            head=head or functools.partial(_safe_head, ctx, key))
-        if key in analyser.not_models and roles.get(path) != "model":
+                            head=head or functools.partial(_safe_head, ctx, key), named=path in named)
+        if key in analyser.not_models and path not in named:
             continue  # its first bytes looked like a model, its content is not one: not listed
         if (path, key, commit) not in known:
             versions.append((path, key, "git", commit, when, status, None))
@@ -168,7 +192,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     """Model files on disk now (tracked or not), keyed by the blob id of their content."""
     db = ctx.store.db
     db.execute("DELETE FROM model_versions WHERE source IN ('worktree', 'mlflow', 'dvc')")
-    roles = dict(db.execute("SELECT path, role FROM path_roles").fetchall())
+    roles, named = _roles(db)
     tree = WorkingTreeSource(ctx.repo)
     limit = int(ctx.config.threshold(MODEL_MAX_BYTES))
     tree.max_bytes = limit  # the tree's own 64 MiB default must not cap model files below models.max_bytes
@@ -194,8 +218,8 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
             analyser.ensure(key, entry.path, functools.partial(_reraise, exc), head=head)
         else:
             key = git_blob_id(data)
-            analyser.ensure(key, entry.path, functools.partial(_given, data))
-            if key in analyser.not_models and roles.get(entry.path) != "model":
+            analyser.ensure(key, entry.path, functools.partial(_given, data), named=entry.path in named)
+            if key in analyser.not_models and entry.path not in named:
                 continue
         rows.append((entry.path, key, "worktree", "", None, None, None))
     for local in local_models:

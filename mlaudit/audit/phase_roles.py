@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from mlaudit.audit.phases import Phase, ScanContext
-from mlaudit.core.objects import GitObjects
+from mlaudit.core.objects import HEAD_DRAIN_LIMIT, GitObjects
 from mlaudit.core.roles import classify
 from mlaudit.core.tree import WorkingTreeSource
 from mlaudit.store.history import all_changed_paths, known_paths, last_change_rowid, save_path_roles
@@ -27,7 +27,10 @@ def _blob_head(objects: GitObjects | None, blob: str | None) -> bytes:
         return b""
     if size <= 1 << 20:
         return objects.read(blob)[:SNIFF_BYTES]
-    with objects.open(blob) as fh:
+    if size <= (1 << 20) + HEAD_DRAIN_LIMIT:  # through the batch process, the rest drained (no process per blob)
+        with objects.stream(blob, drain_limit=HEAD_DRAIN_LIMIT) as fh:
+            return fh.read(SNIFF_BYTES)
+    with objects.open(blob) as fh:  # bigger: its own process, stopped after the head
         return fh.read(SNIFF_BYTES)
 
 

@@ -14,6 +14,7 @@ it is merged with the computed one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,27 @@ def _models_input(ctx: CheckContext, cov: Coverage) -> None:
         else:
             read += 1
     cov.analysed.append(f"{read} current model file(s) analysed by content")
+    _not_model_contents(ctx, cov)
+
+
+def _not_model_contents(ctx: CheckContext, cov: Coverage) -> None:
+    """Contents whose first bytes looked like a model, pickle or archive but which, read in full, are none."""
+    db = ctx.store.db
+    if "model_blobs" not in db.table_names():
+        return
+    rows = db.execute("SELECT key, metadata FROM model_blobs WHERE format = 'unknown' AND error IS NULL "
+                      "ORDER BY metadata NOT LIKE '%not_a_model%', key").fetchall()
+    if not rows:
+        return
+    key, meta = rows[0]
+    try:
+        why = (json.loads(meta or "{}").get("verdict_reasons") or ["not a model file"])[0]
+    except (ValueError, AttributeError, IndexError):
+        why = "not a model file"
+    path = db.execute("SELECT path FROM file_changes WHERE blob = ? LIMIT 1", [key]).fetchone() \
+        if "file_changes" in db.table_names() else None
+    cov.analysed.append(f"{len(rows)} other content(s) that start like a pickle, archive or compressed stream read in "
+                        f"full: not model files (e.g. {path[0] if path else key[:12]}: {why})")
 
 
 def _history_input(ctx: CheckContext, cov: Coverage) -> None:

@@ -13,6 +13,11 @@ from typing import IO, Any, BinaryIO, Self
 from mlaudit.core.errors import RepoError
 from mlaudit.core.gitcmd import git_env
 
+DRAIN_CHUNK = 1 << 20  # bytes read at a time when the rest of a blob is skipped
+# A blob whose head only is wanted: past this many bytes left, restarting the batch process is cheaper than
+# moving the rest through the pipe (bench/bench_models.py --sniff measures both).
+HEAD_DRAIN_LIMIT = 2 << 20
+
 
 class BlobTooLarge(Exception):
     """A blob is larger than the reader's cap; the caller records it as a finding."""
@@ -48,8 +53,13 @@ class _BlobReader(io.RawIOBase):
         return len(data)
 
     def drain(self) -> None:
+        """Read and drop the rest in bounded chunks, into one reused buffer (no allocation per chunk)."""
+        buf = memoryview(bytearray(min(self.remaining, DRAIN_CHUNK)))
         while self.remaining > 0:
-            self.read(1 << 20)
+            got = self._pipe.readinto(buf[:min(self.remaining, len(buf))])  # type: ignore[attr-defined]
+            if not got:
+                raise RepoError("git cat-file stopped in the middle of a blob")
+            self.remaining -= got
 
 
 class GitObjects:

@@ -218,3 +218,57 @@ def test_sniff_answers_of_an_older_mlaudit_are_asked_again(tmp_path: Path) -> No
     scan(repo.root, store_path)
     with open_store(store_path) as store:
         assert {v.path: v.verdict for v in q.all_versions(store) if v.source == "git"} == {"notes.md": "dangerous"}
+
+
+def test_heads_of_large_blobs_come_through_one_batch_process(tmp_path: Path) -> None:
+    """Blobs over 1 MiB are sniffed through the persistent batch process: same process for all, exact heads."""
+    import subprocess
+
+    from mlaudit.audit.phase_models import SMALL_BLOB, SNIFF_DRAIN_LIMIT, blob_head
+    from mlaudit.core.objects import GitObjects
+    from mlaudit.scanners.models.scan import SNIFF_BYTES
+
+    rng = np.random.default_rng(7)
+    files = {f"data/part{i}.bin": rng.integers(0, 256, SMALL_BLOB + 1 + i * 300_000, dtype=np.uint8).tobytes()
+             for i in range(4)}
+    files["data/small.bin"] = b"\x80\x04N."
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("blobs", files)
+    ids = subprocess.run(["git", "-C", str(repo.root), "rev-parse", *[f"HEAD:{p}" for p in files]],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert all(len(d) <= SNIFF_DRAIN_LIMIT for d in files.values())
+    with GitObjects(repo.root) as objects:
+        heads, pids = [], set()
+        for sha in [*ids, *ids]:  # twice: after each drain the process is still in step
+            heads.append(blob_head(objects, sha))
+            pids.add(objects._proc.pid if objects._proc is not None else None)
+    assert heads == [d[:SNIFF_BYTES] for d in files.values()] * 2
+    assert len(pids) == 1 and None not in pids
+
+
+def test_large_payload_under_a_data_name_is_found(tmp_path: Path) -> None:
+    """A 1.5 MiB pickle named .bin that calls os.system is dangerous; a 1.5 MiB random .bin next to it is no model."""
+    big = b"\x80\x04\x8e" + (3 << 19).to_bytes(8, "little") + b"\x00" * (3 << 19) + b"0" + corpus.global_call("os", "system", "true")[2:]
+    noise = np.random.default_rng(3).integers(0, 256, 3 << 19, dtype=np.uint8).tobytes()
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("blobs", {"data/cache.bin": big, "data/noise.bin": b"\x80\x02" + noise, "train.py": "print(1)\n"})
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        found = {v.path: v.verdict for v in q.all_versions(store) if v.source == "git"}
+    assert found == {"data/cache.bin": "dangerous"}
+
+
+def test_a_model_whose_blob_is_absent_says_so(tmp_path: Path) -> None:
+    """A model blob missing from the clone's objects is inconclusive with 'content absent', never safe or dropped."""
+    import subprocess
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("model", {"models/m.pkl": pickle.dumps({"w": [1.0]}, protocol=4), "train.py": "print(1)\n"})
+    sha = subprocess.run(["git", "-C", str(repo.root), "rev-parse", "HEAD:models/m.pkl"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    (repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()  # a loose object: the clone lost it
+    (repo.root / "models" / "m.pkl").unlink()
+    scan(repo.root, tmp_path / "s.sqlite")
+    with open_store(tmp_path / "s.sqlite") as store:
+        (version,) = [v for v in q.all_versions(store) if v.source == "git"]
+    assert version.verdict == "inconclusive" and version.error.startswith("content absent: git object")

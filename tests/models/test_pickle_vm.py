@@ -145,6 +145,28 @@ def test_a_fake_wrapper_in_a_plain_pickle_does_not_hide_its_payload() -> None:
     assert verdict(_joblib_wrapper(len(RUN)) + RUN + b".")[0] == "dangerous"
 
 
+def test_an_unknown_call_read_by_plain_pickle_load_after_a_wrapper_is_inconclusive() -> None:
+    """Bytes after a fake wrapper that plain pickle.load runs as a call off the allowlist, or of a computed value: inconclusive."""
+    run = g0("calendar", "TextCalendar") + b"(" + binstr("x") + b"tR0"  # a stdlib class no allowlist entry covers
+    got, kinds = verdict(_joblib_wrapper(len(run)) + run + b".")
+    assert got == "inconclusive" and "joblib-plain-unknown-callable" in kinds
+    computed = g0("collections", "OrderedDict") + b")R(" + binstr("x") + b"tR0"  # calls the result of a call
+    got, kinds = verdict(_joblib_wrapper(len(computed)) + computed + b".")
+    assert got == "inconclusive" and "joblib-plain-computed-call" in kinds
+
+
+def test_a_plain_reading_that_cannot_call_adds_no_reason() -> None:
+    """A name no installed module provides (find_class fails first) or a literal (not callable): no reason."""
+    for run in (g0("NumpyArrayWrapper", "dtype") + b")R0", b"}(" + binstr("x") + b"tR0"):
+        assert verdict(_joblib_wrapper(len(run)) + run + b".") == ("safe", []), run
+
+
+def test_an_allowed_call_read_by_plain_pickle_load_after_a_wrapper_stays_safe() -> None:
+    """A plain reading that only calls allow-listed names (harmless with any arguments) adds no reason."""
+    run = g0("collections", "OrderedDict") + b")R0"
+    assert verdict(_joblib_wrapper(len(run)) + run + b".") == ("safe", [])
+
+
 def test_a_declared_size_that_does_not_match_the_bytes_does_not_desync() -> None:
     """Too short: joblib runs what follows; too long: plain pickle.load runs it; both are found."""
     assert verdict(_joblib_wrapper(4) + b"\x00" * 4 + RUN + b".")[0] == "dangerous"
@@ -168,3 +190,36 @@ def test_a_joblib_array_inside_an_unfinished_frame_is_inconclusive() -> None:
     body = wrapper + b"N0N0\x00."
     data = b"\x80\x04\x95" + struct.pack("<Q", len(body)) + body
     assert verdict(data)[0] == "inconclusive"
+
+
+def test_real_sklearn_joblib_files_stay_safe_under_the_plain_reading() -> None:
+    """Forests, boosting and a ColumnTransformer pipeline dumped by joblib (protocols 2-5, raw and zlib): all safe.
+
+    Their array bytes, read the plain pickle.load way, call names such as ``estimator.dtype`` built from the outer
+    memo: no module provides them, so find_class fails before any call and they add no reason.
+    """
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from mlaudit.scanners.models import scan_model_bytes
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120), "c": rng.choice(["x", "y"], 120)})
+    labels = np.where(frame["a"] > 0, "yes", "no")
+    models = [RandomForestClassifier(n_estimators=3, max_depth=3, random_state=0).fit(frame[["a", "b"]], labels),
+              GradientBoostingRegressor(n_estimators=3, random_state=0).fit(frame[["a", "b"]], frame["a"]),
+              Pipeline([("ct", ColumnTransformer([("oh", OneHotEncoder(), ["c"]), ("sc", StandardScaler(), ["a", "b"])])),
+                        ("lr", LogisticRegression())]).fit(frame, labels)]
+    verdicts = set()
+    for model in models:
+        for proto in (2, 3, 4, 5):
+            for compress in (0, 3):
+                buf = io.BytesIO()
+                joblib.dump(model, buf, protocol=proto, compress=compress)
+                report = scan_model_bytes(buf.getvalue(), "model.joblib")
+                verdicts.add((report.verdict, tuple(report.reasons[:1])))
+    assert {v for v, _ in verdicts} == {"safe"}, verdicts

@@ -20,7 +20,10 @@ class UnsafeModel(Check):
         "can run code, start processes, import modules or write files: fails, critical), inconclusive (something was "
         "not fully analysed: a global outside the allow-list, a damaged or truncated stream, an archive member not read, "
         "a size or time cap reached; warns with the reason, never passes) and safe (every pickle stream and archive "
-        "member fully analysed, every callable on the allow-list). A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected."
+        "member fully analysed, every callable on the allow-list). A file not named as a model whose bytes only start like a "
+        "pickle (a requirements.txt beginning 'click', read as protocol-0 opcodes) is not a model when a pickle loader would "
+        "stop on it before calling anything or importing a dangerous name; the coverage says how many such files were read. "
+        "A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected."
     )
     recommendation = (
         "Delete a dangerous file from history (git filter-repo) and rotate anything it could reach; never load it. "

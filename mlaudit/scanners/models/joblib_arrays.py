@@ -247,18 +247,25 @@ def _note(m: PickleMachine, probe: PickleMachine, message: str, pos: int) -> Non
     probe.result.notes.append(Reason("joblib-desync", message, m.base + pos, "inconclusive"))
 
 
-def _merge(m: PickleMachine, found: StreamResult) -> None:
-    """What the plain reading reaches that is dangerous, added to the stream's (it runs under a plain pickle.load).
+PLAIN_READ = "read by a plain pickle.load after a joblib array wrapper"
 
-    Only dangerous findings are kept (deny-listed or computed imports, extension codes): read the plain way, the
-    array bytes of a real joblib file are noise (an object array's nested pickle then indexes the outer memo),
-    and noise must not make real files inconclusive. A plain reading that reaches a callable neither allowed nor
-    denied is therefore not reported (the joblib reading of the same file still is).
+
+def _merge(m: PickleMachine, found: StreamResult) -> None:
+    """What the plain reading reaches that is not proven harmless, added to the stream's (it runs under a plain
+    pickle.load): dangerous imports and findings, and every invocation of a callable outside the allowlist or
+    computed while loading (inconclusive; it runs before the load fails).
+
+    Imports alone of names neither allowed nor denied are not kept: read the plain way, the array bytes of a real
+    joblib file are noise (an object array's nested pickle then indexes the outer memo), and an import that is
+    never called must not make real files inconclusive (the joblib reading of the same file still reports it).
     """
-    from mlaudit.scanners.models.policy import DANGEROUS, classify_global
+    from mlaudit.scanners.models.policy import DANGEROUS, call_reasons, classify_global
 
     for ref in found.globals:
         if classify_global(ref.module, ref.name) == DANGEROUS:
-            ref.opcode += " (read by a plain pickle.load after a joblib array wrapper)"
+            ref.opcode += f" ({PLAIN_READ})"
             m.result.globals.append(ref)
     m.result.notes.extend(r for r in found.notes if r.verdict == DANGEROUS)
+    for r in call_reasons(found):
+        if r.verdict != DANGEROUS or not any(n.message == r.message for n in m.result.notes):
+            m.result.notes.append(Reason(f"joblib-plain-{r.kind}", f"{r.message} ({PLAIN_READ})", r.pos, r.verdict))

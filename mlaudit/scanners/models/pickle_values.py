@@ -38,14 +38,14 @@ class Stopped(Exception):
 
 @dataclass(slots=True, eq=False)
 class Global:
-    """An imported name, never resolved."""
+    """An imported name, never resolved; ``qualname`` (``module.name``) is computed once."""
 
     module: str
     name: str
+    qualname: str = field(init=False, repr=False)
 
-    @property
-    def qualname(self) -> str:
-        return f"{self.module}.{self.name}"
+    def __post_init__(self) -> None:
+        self.qualname = f"{self.module}.{self.name}"
 
 
 @dataclass(slots=True, eq=False)
@@ -65,6 +65,8 @@ class Obj:
     def cls_name(self) -> str:
         """``module.name`` of the class or callable that builds this object, when it is a plain global."""
         func = self.func
+        if type(func) is Global and not func.name.endswith(("_reconstructor", "__newobj__")):
+            return func.qualname  # the usual case: a plain class
         if isinstance(func, Global) and func.qualname.endswith(("copyreg._reconstructor", "copy_reg._reconstructor")):
             func = self.args[0] if self.args else func
         if isinstance(func, Global) and func.name == "__newobj__" and self.args:

@@ -27,7 +27,7 @@ from mlaudit.scanners.models.compress import Feed
 from mlaudit.scanners.models.limits import Budget, LimitExceeded
 from mlaudit.scanners.models.pickle_handlers import ARGS
 from mlaudit.scanners.models.pickle_names import canonical
-from mlaudit.scanners.models.pickle_ops import NAMES
+from mlaudit.scanners.models.pickle_ops import F64, I32, NAMES
 from mlaudit.scanners.models.pickle_values import (  # noqa: F401  (re-exported: meta.py and scan.py import them here)
     ARRAY_VALUES_KEPT,
     JOBLIB_WRAPPERS,
@@ -245,9 +245,10 @@ class PickleMachine:
         return PickleError(str(exc), pos)
 
     def _loop(self, st: State, pos: int) -> int:
-        """The opcode loop: nine frequent opcodes inline, the rest through the table; budgets every CHECK_EVERY."""
+        """The opcode loop: the most frequent opcodes inline (each exactly as its table handler), the rest through the
+        table; budgets every CHECK_EVERY opcodes."""
         raw, table, feed, lim = self.raw, self.table, self.feed, self.limit()
-        stack, memo = st.stack, st.memo
+        stack, memo, calls = st.stack, st.memo, self.result.calls
         try:
             while True:
                 for _ in _CHUNK:
@@ -280,6 +281,32 @@ class PickleMachine:
                         pos += 1
                     elif op == 0x2E:  # STOP (the table's handler raises Stopped; inline it is a return)
                         return pos + 1
+                    elif op == 0x88:  # NEWTRUE
+                        stack.append(True)
+                        pos += 1
+                    elif op == 0x89:  # NEWFALSE
+                        stack.append(False)
+                        pos += 1
+                    elif op == 0x87:  # TUPLE3
+                        c = stack.pop()
+                        b = stack.pop()
+                        stack[-1] = (stack[-1], b, c)
+                        pos += 1
+                    elif op == 0x29:  # EMPTY_TUPLE
+                        stack.append(())
+                        pos += 1
+                    elif op == 0x4A:  # BININT
+                        stack.append(I32.unpack_from(raw, pos + 1)[0])
+                        pos += 5
+                    elif op == 0x52:  # REDUCE (as pickle_handlers.op_reduce)
+                        args = stack.pop()
+                        obj = stack[-1] = Obj(stack[-1], args if type(args) is tuple else (args,))
+                        calls.append(CallRef(obj, "REDUCE", self.base + pos, st.stream))
+                        st.made += 1
+                        pos += 1
+                    elif op == 0x47:  # BINFLOAT
+                        stack.append(F64.unpack_from(raw, pos + 1)[0])
+                        pos += 9
                     else:  # st.stack is the same list as ``stack`` here (only MARK replaces it, and it syncs)
                         pos = table[op](self, st, pos + 1)
                         stack = st.stack

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import importlib.util
 import json
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +78,9 @@ def explain(module: str, name: str) -> str:
     return _classify(module, name)[1]
 
 
+@functools.lru_cache(maxsize=65536)
 def _classify(module: str, name: str) -> tuple[str, str]:
+    """(class, why) of ``module.name``; cached, as the same names recur in every file of a scan."""
     pol = policy()
     if module.startswith("<") or name.startswith("<"):
         return DANGEROUS, "a module or name computed while loading: any callable can be imported"
@@ -147,6 +151,53 @@ def judge(result: StreamResult) -> tuple[str, list[Reason]]:
             reasons.append(Reason("unknown-global", f"imports {full}, which is not on the allowlist "
                                   "(importing runs its module's code)", ref.pos))
     return verdict_of(reasons), reasons
+
+
+def call_reasons(result: StreamResult) -> list[Reason]:
+    """A reason for every invocation in ``result`` that could run something not proven harmless; imports alone give none.
+
+    Dangerous callables are dangerous. Inconclusive: a callable outside the allowlist whose top-level module the
+    standard library or an installed distribution provides (for any other name ``find_class`` fails with
+    ModuleNotFoundError before the call), and a call of a value computed while loading (an object or an opaque
+    value; a literal tuple, dict or string is not callable: the unpickler fails on it). An allow-listed callable
+    that calls some of its arguments has those arguments judged as calls.
+    """
+    pol = policy()
+    reasons: list[Reason] = []
+    for call in result.calls:
+        func = call.obj.func
+        targets = [func]
+        if isinstance(func, Global):
+            targets += [call.obj.args[i] for i in pol.calls_arguments.get(func.qualname, ()) if i < len(call.obj.args)]
+        for target in targets:
+            if isinstance(target, Global):
+                cls, why = _classify(target.module, target.name)
+                if cls == DANGEROUS:
+                    reasons.append(Reason("dangerous-global", f"calls {target.qualname}: {why}", call.pos, DANGEROUS_VERDICT))
+                elif cls == UNKNOWN and importable(target.module):
+                    reasons.append(Reason("unknown-callable", f"calls {target.qualname}, which is not on the allowlist",
+                                          call.pos))
+            elif type(target).__name__ in ("Obj", "Opaque"):
+                reasons.append(Reason("computed-call", f"{call.opcode} calls {call.target}, a value computed while "
+                                      "loading (not an allow-listed global)", call.pos))
+    return reasons
+
+
+@functools.lru_cache(maxsize=4096)
+def importable(module: str) -> bool:
+    """Whether the top-level package of ``module`` exists here: the standard library's or an installed one's.
+
+    Located by ``importlib.util.find_spec`` on the top-level name only, which searches the path and runs no module code.
+    """
+    top = module.split(".", 1)[0]
+    if not top.isidentifier():
+        return False
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return True
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError, AttributeError):
+        return True  # could not tell: assume a loader could import it
 
 
 def verdict_of(reasons: list[Reason]) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from mlaudit.scanners.models import formats, pickle_vm
 from mlaudit.scanners.models.compress import Feed, codec_of, open_stream
+from mlaudit.scanners.models.inert import inert_reason, named_as_model
 from mlaudit.scanners.models.limits import Budget, LimitExceeded, Limits
 from mlaudit.scanners.models.meta import estimator_metadata
 from mlaudit.scanners.models.pickle_values import GlobalRef, PickleError, StreamResult
@@ -54,12 +55,6 @@ class _NotPickle(Exception):
 def _is_truncation(exc: Exception) -> bool:
     text = str(exc)
     return "truncated" in text or "unterminated" in text
-
-
-def _stopped_early(exc: Exception, size: int) -> bool:
-    """A "truncated" error well before the end of the data is the machine's own cap, not the end of the input."""
-    pos = getattr(exc, "pos", None)
-    return _is_truncation(exc) and pos is not None and pos + getattr(pickle_vm, "MAX_LINE", 1 << 20) < size
 
 
 def probe_pickle(head: bytes) -> bool:
@@ -119,8 +114,13 @@ def sniff_format(head: bytes, name: str = "") -> str | None:
     return None
 
 
-def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None) -> ModelReport:
-    """Analyse one model file's bytes: format, security verdict with its reasons and globals, metadata, findings."""
+def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None, named: bool | None = None) -> ModelReport:
+    """Analyse one model file's bytes: format, security verdict with its reasons and globals, metadata, findings.
+
+    ``named``: whether the file is named as a model (default: from ``name`` by the path rules). Bytes of a file
+    not named as one that only start like a pickle, and that no unpickler would act on, are not a model
+    (format ``unknown``, the reason in ``metadata["not_a_model"]``).
+    """
     limits = limits or Limits()
     report = ModelReport(size=len(data), sha256=hashlib.sha256(data).hexdigest())
     if len(data) > limits.max_bytes:
@@ -131,7 +131,7 @@ def scan_model_bytes(data: bytes, name: str = "", limits: Limits | None = None) 
         return report
     budget = Budget(limits)
     try:
-        _dispatch(data, name, report, budget, 0)
+        _dispatch(data, name, report, budget, 0, named)
     except LimitExceeded as exc:
         report.error = str(exc)
         report.inconclusive(f"analysis stopped: {exc}", kind="limit", severity="high")
@@ -167,7 +167,8 @@ def _finish(report: ModelReport) -> None:
         report.verdict = "inconclusive"
     elif report.format == "unknown":
         report.verdict = "inconclusive"
-        report.reasons.append("content matches no model, pickle or archive format mlaudit reads")
+        report.reasons.append(report.metadata.get("not_a_model")
+                              or "content matches no model, pickle or archive format mlaudit reads")
     else:
         report.verdict = "safe"
         streams = report.metadata.get("pickle_streams", 0)
@@ -178,7 +179,9 @@ def _finish(report: ModelReport) -> None:
             report.reasons.append(f"{report.format}: fully read; the format holds no code a loader runs")
 
 
-def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
+    """Analyse ``data`` by the format its first bytes show; ``named``: the file (or member) is named as a model
+    (None: decided from ``name`` when it matters, which is only for bytes that may not be a pickle at all)."""
     if depth > budget.limits.max_depth:
         raise LimitExceeded("containers nested too deep")
     kind = sniff_format(data[:SNIFF_BYTES], name)
@@ -187,11 +190,11 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
     if report.format == "unknown" and kind not in ("compressed", "tar"):
         report.format = kind
     if kind == "pickle":
-        _pickle_file(data, name, report, budget, depth)
+        _pickle_file(data, name, report, budget, depth, named)
     elif kind == "compressed":
-        _compressed(data, name, report, budget, depth)
+        _compressed(data, name, report, budget, depth, named)
     elif kind == "tar":
-        _tar(data, name, report, budget, depth)
+        _tar(data, name, report, budget, depth, named)
     elif kind == "zip":
         _zip(data, name, report, budget, depth)
     elif kind == "npy":
@@ -211,26 +214,35 @@ def _dispatch(data: bytes, name: str, report: ModelReport, budget: Budget, depth
             report.format = "unknown"
 
 
-def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
-    """A file that starts like a pickle; a pickle-zip polyglot (a zip directory at the end) is read as a zip too."""
-    strong = bool(PICKLE_PROTO.match(data) or PICKLE_TEXT.match(data))
+def _pickle_file(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
+    """A file that starts like a pickle; a pickle-zip polyglot (a zip directory at the end) is read as a zip too.
+
+    Named as a model, it is a pickle whatever its damage; else it is one only if an unpickler would act on it.
+    """
+    pickled = True
     try:
-        _pickle(data, report, budget, name, strong=strong)
-    except _NotPickle:
-        if report.format == "pickle":
-            report.format = "unknown"
-        return
+        _pickle(data, report, budget, name, strong=named)
+    except _NotPickle as exc:
+        _not_a_model(report, str(exc))
+        pickled = False
     tail = data[-(65536 + 22):]
     if b"PK\x05\x06" in tail and depth < budget.limits.max_depth:
         try:
             zipfile.ZipFile(io.BytesIO(data)).infolist()
         except (zipfile.BadZipFile, ValueError, OSError, EOFError):
             return  # no zip reader would open it either
-        report.add("polyglot", "high", "the file is both a pickle and a zip archive; both were analysed", name)
-        _zip(data, name, report, budget, depth + 1)
+        if pickled:
+            report.add("polyglot", "high", "the file is both a pickle and a zip archive; both were analysed", name)
+        _zip(data, name, report, budget, depth + 1)  # zip readers find the archive from the end, whatever precedes it
 
 
-def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+def _not_a_model(report: ModelReport, why: str) -> None:
+    if report.format == "pickle":
+        report.format = "unknown"
+    report.metadata.setdefault("not_a_model", why)
+
+
+def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
     """A compressed stream under any name: what it decompresses to is sniffed and analysed like a file."""
     codec = codec_of(data[:8]) or ""
     limits = budget.limits
@@ -243,26 +255,33 @@ def _compressed(data: bytes, name: str, report: ModelReport, budget: Budget, dep
     kind = sniff_format(inner[:SNIFF_BYTES])
     if kind is None:
         return  # compressed data, not a model (a damaged tail is no concern then)
+    before = (report.format, dict(report.metadata))
     report.metadata.setdefault("compression", codec)  # the outermost codec
-    report.metadata.setdefault("containers", []).append(codec)
+    report.metadata["containers"] = [*report.metadata.get("containers", []), codec]
     where = f"{name} ({codec})"
     if kind == "pickle":
         if report.format == "unknown":
             report.format = "joblib"
-        _pickle(inner, report, budget, where, feed=feed, strong=True)
+        try:
+            _pickle(inner, report, budget, where, feed=feed, strong=named)
+        except _NotPickle as exc:  # compressed text (a .csv.gz) that only starts like a pickle: not a model
+            report.format, report.metadata = before
+            _not_a_model(report, f"{exc} (inside a {codec} stream)")
+            return
         if feed is not None:
             feed.skip(1 << 62)  # decompress the rest: damage past the last pickle is a finding too (a bomb still raises)
     else:
         if feed is not None:
             inner += feed.read(limits.max_decompressed)
-        _dispatch(inner, name, report, budget, depth + 1)
+        _dispatch(inner, name, report, budget, depth + 1, named)
     if feed is not None and feed.error:
         report.inconclusive(f"damaged {codec} stream: {feed.error}", where, kind="malformed", severity="high")
 
 
-def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int) -> None:
+def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int, named: bool | None) -> None:
     """A tar archive (``.pkl.tar.gz``, legacy torch): every regular member sniffed by content and analysed."""
     limits = budget.limits
+    named = named if named is not None else named_as_model(name)
     try:
         archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")  # noqa: SIM115 - over in-memory bytes: nothing to release
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
@@ -291,7 +310,9 @@ def _tar(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int
             content = fh.read(limits.max_bytes + 1)
             if sniff_format(content[:SNIFF_BYTES], member.name) is None:
                 continue  # raw data (README, CSV ...): nothing a loader unpickles
-            _dispatch(content, where, report, budget, depth + 1)
+            base = member.name.rsplit("/", 1)[-1]
+            _dispatch(content, where, report, budget, depth + 1,
+                      named or base in LEGACY_TAR_MEMBERS or named_as_model(member.name))
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
         report.inconclusive(f"tar archive damaged after {count} member(s): {exc}", name, kind="malformed", severity="high")
     if {n.rsplit("/", 1)[-1] for n in names} & LEGACY_TAR_MEMBERS and report.format in ("pickle", "unknown"):
@@ -317,47 +338,21 @@ def _record_globals(refs: list[GlobalRef], report: ModelReport, where: str) -> N
 
 
 def _run_streams(data: bytes, budget: Budget, feed: Feed | None, max_streams: int | None,
-                 strong: bool) -> tuple[StreamResult, list[Any], list[tuple[str, str]], bool]:
-    """Every concatenated stream: (result, roots, reasons the analysis is incomplete, legacy torch)."""
-    analyse = getattr(pickle_vm, "analyse_pickle", None)
-    if analyse is not None:  # the stream core's own judgement, reasons included
-        result = analyse(data, budget, feed=feed, max_streams=max_streams)
-        roots = list(result.roots)
-        core_reasons = [(_finding_kind(getattr(r, "kind", ""), getattr(r, "verdict", "inconclusive")), str(r))
-                        for r in getattr(result, "reasons", []) if getattr(r, "verdict", "inconclusive") != "safe"
-                        and getattr(r, "kind", "") not in ("dangerous-global", "unknown-global")]
-        legacy = bool(getattr(result, "legacy_torch", False) or (roots and roots[0] == TORCH_MAGIC))
-        if not strong and not roots and not _imports_valid_global(result) and not any(
-                getattr(r, "kind", "") == "limit" for r in getattr(result, "reasons", [])):
-            raise _NotPickle
-        return result, roots, core_reasons, legacy
-    result = StreamResult()
-    machine = PickleMachine(data, budget, result, feed)
-    pos, roots, more, legacy = 0, [], bool(data), False
-    reasons: list[tuple[str, str]] = []
-    try:
-        while more:
-            try:
-                root, pos = machine.run_stream(pos)
-            except PickleError as exc:
-                if not roots:
-                    raise
-                # A loader calling pickle.load again would run this stream up to the error: its globals count.
-                reasons.append(("trailing-data", f"{machine.size_after(pos)} bytes after the last complete pickle are not a pickle ({exc})"))
-                break
-            roots.append(root)
-            if roots[0] == TORCH_MAGIC and len(roots) >= LEGACY_TORCH_STREAMS:
-                legacy = True
-                break
-            if max_streams is not None and len(roots) >= max_streams:
-                break
-            pos, more = machine.more_after(pos)
-    except PickleError as exc:
-        if not strong and not _imports_valid_global(result) and not _stopped_early(exc, len(data)):
-            raise _NotPickle from None
-        reasons.append(("malformed", f"pickle stream damaged: {exc}"))
-    except LimitExceeded as exc:
-        reasons.append(("limit", f"analysis stopped: {exc}"))
+                 strong: bool | None, where: str) -> tuple[StreamResult, list[Any], list[tuple[str, str]], bool]:
+    """Every concatenated stream: (result, roots, reasons the analysis is incomplete, legacy torch).
+
+    ``strong=False``: the bytes may not be a pickle at all; ``_NotPickle`` (with the reason) when the unpickler
+    would stop before acting on anything (``inert.inert_reason``). None: strong when ``where`` is named as a model.
+    """
+    result = pickle_vm.analyse_pickle(data, budget, feed=feed, max_streams=max_streams)
+    roots = list(result.roots)
+    if not roots and not (strong if strong is not None else named_as_model(where)):
+        why = inert_reason(result, data)
+        if why is not None:
+            raise _NotPickle(why)
+    reasons = [(_finding_kind(r.kind, r.verdict), str(r)) for r in result.reasons
+               if r.verdict != "safe" and r.kind not in ("dangerous-global", "unknown-global")]
+    legacy = bool(result.legacy_torch or (roots and roots[0] == TORCH_MAGIC))
     return result, roots, reasons, legacy
 
 
@@ -373,12 +368,12 @@ def _finding_kind(reason_kind: str, verdict: str = "inconclusive") -> str:
 
 
 def _pickle(data: bytes, report: ModelReport, budget: Budget, where: str, metadata: bool = True,
-            feed: Feed | None = None, max_streams: int | None = None, strong: bool = True, strict: bool = True) -> None:
+            feed: Feed | None = None, max_streams: int | None = None, strong: bool | None = True, strict: bool = True) -> None:
     """Analyse the pickle streams of ``data`` (``feed``: the rest of a streamed input) into ``report``.
 
     ``strict=False`` (raw storages a loader never unpickles): only dangerous globals count, damage does not.
     """
-    result, roots, reasons, legacy = _run_streams(data, budget, feed, max_streams, strong)
+    result, roots, reasons, legacy = _run_streams(data, budget, feed, max_streams, strong, where)
     if strict:
         _record_globals(result.globals, report, where)
         for kind, reason in reasons:
@@ -505,8 +500,7 @@ def _zip(data: bytes, name: str, report: ModelReport, budget: Budget, depth: int
                 except _NotPickle:
                     pass
             continue
-        modelled = True
-        _zip_member(info.filename, content, kind, report, budget, depth, member)
+        modelled |= _zip_member(info.filename, content, kind, report, budget, depth, member)
     if report.format == "zip" and not modelled:
         report.format = "unknown"  # an archive of data files, not a model
     if kind == "pytorch" and not report.metadata.get("pickle_streams"):
@@ -590,14 +584,18 @@ def _interesting(member: str, kind: str) -> bool:
     return base == "mlmodel" or base.endswith(".onnx")
 
 
-def _zip_member(member: str, content: bytes, kind: str, report: ModelReport, budget: Budget, depth: int, where: str) -> None:
+def _zip_member(member: str, content: bytes, kind: str, report: ModelReport, budget: Budget, depth: int,
+                where: str) -> bool:
+    """Analyse one member; False when it only starts like a pickle and is not one (a member of a model
+    archive, or one named as a model, is a pickle whatever its damage)."""
     base = member.rsplit("/", 1)[-1]
+    named = kind != "zip" or named_as_model(member)
     if kind == "keras" and base == "config.json":
         try:
             formats.keras_config(json.loads(content), report)
         except ValueError:
             report.add("malformed", "high", "Keras config.json is not valid JSON", where)
-        return
+        return True
     if kind == "keras" and base == "metadata.json":
         try:
             meta = json.loads(content)
@@ -605,23 +603,23 @@ def _zip_member(member: str, content: bytes, kind: str, report: ModelReport, bud
                 report.library_versions["keras"] = str(meta["keras_version"])
         except ValueError:
             report.add("malformed", "medium", "Keras metadata.json is not valid JSON", where)
-        return
+        return True
     if kind == "keras" and base.endswith(".h5"):
-        return  # weights only: read by h5py, never unpickled
+        return True  # weights only: read by h5py, never unpickled
     if kind == "skops" and base == "schema.json":
         _skops_schema(content, report, where)
-        return
+        return True
     if content[:6] == b"\x93NUMPY":
         _npy(content, where, report, budget)
-        return
+        return True
     if sniff_format(content[:SNIFF_BYTES], member) == "pickle":
-        strong = bool(PICKLE_PROTO.match(content) or PICKLE_TEXT.match(content))
         try:
-            _pickle(content, report, budget, where, metadata=(kind in ("pytorch", "zip", "torchserve-mar")), strong=strong)
+            _pickle(content, report, budget, where, metadata=(kind in ("pytorch", "zip", "torchserve-mar")), strong=named)
         except _NotPickle:
-            pass
-        return
-    _dispatch(content, member, report, budget, depth + 1)
+            return False
+        return True
+    _dispatch(content, member, report, budget, depth + 1, named)
+    return True
 
 
 def _skops_schema(content: bytes, report: ModelReport, where: str) -> None:
