@@ -52,6 +52,8 @@ def timed(fn, repeats: int = 5) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for the repo and store, reused when it already holds them (skips the scan)")
     args = parser.parse_args()
     from mlaudit.sample_projects.gitrepo import GitRepo
 
@@ -60,17 +62,20 @@ def main() -> None:
     from mlaudit.store import data_queries as dq
     from mlaudit.store.db import open_store
 
-    work = Path(tempfile.mkdtemp(prefix="bench-data-diff-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-data-diff-"))
     a, b = make_versions(args.rows)
-    repo = GitRepo(work / "repo")
-    repo.commit("v1", {"data/orders.csv": a.to_csv(index=False)})
-    repo.tag("v1")
-    repo.commit("v2", {"data/orders.csv": b.to_csv(index=False)})
     db = work / "store.sqlite"
-    t0 = time.perf_counter()
-    scan(repo.root, db)
-    scanned = time.perf_counter() - t0
-    with open_store(db, repo_root=repo.root, readonly=True) as store:
+    scanned = 0.0
+    if not (db.is_file() and (work / "repo").is_dir()):
+        repo = GitRepo(work / "repo")
+        repo.commit("v1", {"data/orders.csv": a.to_csv(index=False)})
+        repo.tag("v1")
+        repo.commit("v2", {"data/orders.csv": b.to_csv(index=False)})
+        t0 = time.perf_counter()
+        scan(repo.root, db)
+        scanned = time.perf_counter() - t0
+    root = work / "repo"
+    with open_store(db, repo_root=root, readonly=True) as store:
         versions = [v for v in dq.data_versions(store, "data/orders.csv") if v.commit]
         ka, kb = versions[0].key, versions[-1].key
 
@@ -83,7 +88,8 @@ def main() -> None:
         first, diff_s = timed(lambda: data_diff(store, ka, kb, drift=False))
         first_drift, drift_s = timed(lambda: data_diff(store, ka, kb), repeats=3)
         diff = data_diff(store, ka, kb, drift=False)
-    print(f"rows {args.rows:,} x {a.shape[1]} columns; scan of both versions {scanned:.1f} s")
+    print(f"rows {args.rows:,} x {a.shape[1]} columns; " + (f"scan of both versions {scanned:.1f} s" if scanned
+                                                            else f"store reused from {work}"))
     print(f"diff: key {diff.key_column}, keys +{diff.keys_added:,} -{diff.keys_removed:,}, changed rows "
           f"{diff.changed_rows:,} ({'exact' if diff.changed_exact else 'on the stored samples'})")
     print(f"floor (read + sort the hash arrays): median {floor_s * 1000:.0f} ms (first {first_floor * 1000:.0f} ms)")

@@ -25,7 +25,7 @@ from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
-from mlaudit.gui.widgets import RecordsModel, auto_columns, human_size, label, short, table
+from mlaudit.gui.widgets import RecordsModel, auto_columns, fit_columns, human_size, label, plural, short, table
 
 
 def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> dict[str, str]:
@@ -52,9 +52,12 @@ def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> di
 def _engine_rows(comparison: Any) -> list[tuple[str, str, str]]:
     """Lineage, params and metrics of both sides (from the compare engine), as side-by-side rows."""
     la, lb = comparison.lineage_a, comparison.lineage_b
+    def listed(items: list[str]) -> str:
+        return ", ".join(dict.fromkeys(items))  # one entry per identity (runs and registry entries repeat across commits)
+
     rows = [("lineage commit", (la.commit or "")[:10], (lb.commit or "")[:10]),
-            ("lineage runs", ", ".join(la.runs), ", ".join(lb.runs)),
-            ("registered as", ", ".join(la.registered), ", ".join(lb.registered)),
+            ("lineage runs", listed(la.runs), listed(lb.runs)),
+            ("registered as", listed(la.registered), listed(lb.registered)),
             ("lineage missing", ", ".join(la.missing), ", ".join(lb.missing))]
     for kind, a, b in (("param", la.params, lb.params), ("metric", la.metrics, lb.metrics)):
         for key in sorted(set(a) | set(b)):
@@ -62,17 +65,26 @@ def _engine_rows(comparison: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _data_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The training-data diff as flat rows: path, status, rows before/after, drifted columns."""
-    out = []
-    for item in items:
-        rows = item.get("rows") or [None, None]
-        drifted = item.get("drifted_columns")
-        out.append({"path": item.get("path"), "status": item.get("status"), "A": (item.get("a") or "")[:10],
-                    "B": (item.get("b") or "")[:10], "rows A": rows[0], "rows B": rows[1],
-                    "dataset drift": item.get("dataset_drift"),
-                    "drifted columns": ", ".join(drifted) if drifted else item.get("drift_error", "")})
-    return out
+def training_data(store: Any, a: Any, b: Any, la: Any, lb: Any) -> tuple[list[dict[str, Any]], str]:
+    """The data files at the commits that produced A and B, diffed from the store, and a sentence on what was compared."""
+    from mlaudit.report.data_diff import diff_at_commits
+
+    unplaced = [side for side, v, lin in (("A", a, la), ("B", b, lb)) if not lin.commit and v.source != "worktree"]
+    if unplaced:
+        return [], (f"{' and '.join(unplaced)} cannot be placed in the git history (an MLflow artifact with no commit), "
+                    "so the data it was trained on is unknown.")
+    rows = diff_at_commits(store, la.commit or None, lb.commit or None)
+    where = " vs ".join((lin.commit or "")[:10] or "the working tree" for lin in (la, lb))
+    if not rows:
+        return [], f"No data file is recorded at either commit ({where}): there is no training data to compare."
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    skipped = sum(1 for r in rows if r.get("note", "").startswith("not compared"))
+    text = f"Data files at the commits of A and B ({where}): " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if skipped:
+        text += f"; {skipped} changed file{'s' if skipped != 1 else ''} not compared (content not available locally)"
+    return rows, text + ". Rows and drift come from the stored row hashes and profiles (Data view > Diff shows the changed cells)."
 
 
 def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: Any) -> dict[str, Any]:
@@ -82,7 +94,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
     progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
     queries = optional_module("mlaudit.store.model_queries")
     engine = optional_module("mlaudit.report.compare")
-    result: dict[str, Any] = {"data": [], "code": {}, "note": ""}
+    result: dict[str, Any] = {"data": [], "data_note": "", "code": {}, "note": ""}
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         fa, fb = version_fields(a, store, queries, engine is None), version_fields(b, store, queries, engine is None)
         rows = [(k, fa.get(k, ""), fb.get(k, "")) for k in dict.fromkeys([*fa, *fb])]
@@ -90,7 +102,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
             try:
                 comparison = engine.compare_models(store, a, b)
                 rows += _engine_rows(comparison)
-                result["data"] = _data_rows(comparison.data_drift)
+                result["data"], result["data_note"] = training_data(store, a, b, comparison.lineage_a, comparison.lineage_b)
                 result["code"] = comparison.code_changes
             except Exception as exc:  # the engine's refusal is shown; the side-by-side still is
                 result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
@@ -160,8 +172,15 @@ class CompareView(View):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compareTabs")
         self.data_model = RecordsModel([])
-        self.data_view = table(self.data_model)
+        self.data_view = table(self.data_model, elide=Qt.TextElideMode.ElideMiddle)
         self.data_view.setObjectName("compareData")
+        data_page = QWidget()
+        data_box = QVBoxLayout(data_page)
+        data_box.setContentsMargins(0, 4, 0, 0)
+        self.data_summary = label("", "viewSubtitle")
+        self.data_summary.setObjectName("compareDataSummary")
+        data_box.addWidget(self.data_summary)
+        data_box.addWidget(self.data_view, 1)
         self.code_model = RecordsModel([])
         self.code_view = table(self.code_model, elide=Qt.TextElideMode.ElideMiddle)
         self.code_view.setObjectName("compareCode")
@@ -193,7 +212,7 @@ class CompareView(View):
         code_split.setSizes([360, 640])
         code_box.addWidget(code_split, 1)
         self.file_diff: FileDiff | None = None
-        self.tabs.addTab(self.data_view, "Training data")
+        self.tabs.addTab(data_page, "Training data")
         self.tabs.addTab(code, "Code changes between the commits")
         self.content.addWidget(self.tabs, 2)
         a, b = self.default_pair()
@@ -252,23 +271,27 @@ class CompareView(View):
                     item.setForeground(dark_text)
                 self.grid.setItem(i, j, item)
         self._fill(self.data_model, self.data_view, result["data"],
-                   ("path", "status", "A", "B", "rows A", "rows B", "dataset drift", "drifted columns"))
+                   ("path", "status", "A", "B", "rows A", "rows B", "rows added", "rows removed", "key", "changed rows",
+                    "schema changes", "drifted columns", "note"), skip=("a_key", "b_key"))
+        self.data_summary.setText(result.get("data_note") or result["note"])
         code = result["code"] or {}
         self.code = code
         roles = ", ".join(f"{n} {r}" for r, n in sorted((code.get("by_role") or {}).items()))
         messages = "; ".join((code.get("messages") or [])[:5])
         files = code.get("files") or []
         total = int(code.get("total_files") or len(files))
-        listed = f"{total} files changed" + (f", the first {len(files)} listed" if total > len(files) else "")
-        self.code_summary.setText(result["note"] or (f"{code.get('commits', 0)} commits between A and B; {listed}" +
+        listed = f"{plural(total, 'file')} changed" + (f", the first {len(files)} listed" if total > len(files) else "")
+        self.code_summary.setText(result["note"] or (f"{plural(int(code.get('commits', 0)), 'commit')} between A and B; {listed}" +
                                                      (f" \u2014 files by role: {roles}" if roles else "") +
                                                      (f" \u2014 {messages}" if messages else "")))
-        self._fill(self.code_model, self.code_view, files, ("path", "role", "status", "commits"))
+        self._fill(self.code_model, self.code_view, files, ("path", "status", "role", "commits", "added", "deleted"))
+        self.code_view.setColumnWidth(0, min(self.code_view.columnWidth(0), 300))  # the path elides in the middle
         self.diff_viewer.setPlainText("")
         self.diff_title.setText("Select a file to see its diff between the two commits." if files else "")
         self.diff_more.hide()
-        self.tabs.setTabText(0, f"Training data ({len(result['data'])} files)")
-        self.tabs.setTabText(1, f"Code changes between the commits ({total} files)")
+        n_data = len(result["data"])
+        self.tabs.setTabText(0, f"Training data ({plural(n_data, 'file')})")
+        self.tabs.setTabText(1, f"Code changes between the commits ({plural(total, 'file')})")
         self.tabs.setCurrentIndex(0 if result["data"] or not code.get("files") else 1)
         if result["note"]:
             self.summary.setText(self.summary.text() + " " + result["note"])
@@ -302,9 +325,10 @@ class CompareView(View):
         row = self.code_view.currentIndex().row()
         self.open_file_diff(row, self.file_diff.next_offset)
 
-    def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...],
+              skip: tuple[str, ...] = ()) -> None:
         model.beginResetModel()
-        model.columns = auto_columns(rows, keys)
+        model.columns = auto_columns(rows, keys, skip)
         model.rows = rows
         model.endResetModel()
-        view.resizeColumnsToContents()
+        fit_columns(view, 420)  # long notes and paths elide (the tooltip holds them whole)
