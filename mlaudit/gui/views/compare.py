@@ -112,6 +112,18 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
     return result
 
 
+def load_choices(store_path: Any, repo_root: Any, progress: Any) -> tuple[list[Any], list[Any]]:
+    """The comparable model versions (deleted ones left out) and their picker entries, read in a worker."""
+    from mlaudit.store import model_queries
+    from mlaudit.store.db import open_store
+    from mlaudit.store.picker_queries import version_choices
+
+    progress.update("compare", 0, 0, "reading the model versions")
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        versions = [v for v in model_queries.all_versions(store) if v.status != "D"]
+        return versions, version_choices(store, versions)
+
+
 class CompareView(View):
     name = "compare"
     title = "Compare"
@@ -120,23 +132,65 @@ class CompareView(View):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.versions: list[Any] = []
+        self.loading = False  # the versions are being read in the pool
+        self.pending: tuple[Any, Any] | None = None  # a pair chosen (from Models) while they were
+        self.page: QWidget | None = None
+        self.file_diff: FileDiff | None = None
         self.result: dict[str, Any] | None = None
 
     def reload(self) -> None:
+        """Read the versions and their picker labels in the pool (hundreds of versions), then build the view."""
         queries = optional_module("mlaudit.store.model_queries")
-        store = self.store()
+        session = self.session
         self.reset()
-        if queries is None or store is None:
+        self.loading = True
+        if queries is None or session is None or self.store() is None:
+            self.loading = False
             self.show_message("Model comparison is not available yet (no models scan in this mlaudit, or no store).")
             return
-        self.versions = [v for v in queries.all_versions(store) if v.status != "D"]
+        self.show_message("Reading the model versions and their runs, tags and registry entries\u2026")
+        self.pool.submit("compare-versions", lambda progress: load_choices(session.store_path, session.root, progress),
+                         lambda loaded: self._versions_loaded(session, *loaded),
+                         lambda message: self.show_message(f"The model versions could not be read: {message}", error=True))
+
+    def _versions_loaded(self, session: Any, versions: list[Any], choices: list[Any]) -> None:
+        if session is not self.session:
+            return
+        self.loading = False
+        self.reset()
+        self.versions = versions
         if len(self.versions) < 2:
             self.show_message("Fewer than two model versions in this repository: nothing to compare.")
             return
-        # one picker per side: type to filter, entries grouped by path and labelled by ref/tag, date, run, registry
-        from mlaudit.store.picker_queries import version_choices
+        if self.page is None:  # built once: a reload only refills the pickers and the results
+            self.page = self._build_page()
+        self.result = None
+        for picker in (self.pick_a, self.pick_b):
+            picker.filter.blockSignals(True)
+            picker.filter.clear()
+            picker.filter.blockSignals(False)
+            picker.set_choices(choices)
+        self.grid.setRowCount(0)
+        self.summary.setText("")
+        self.content.addWidget(self.page, 1)
+        self.page.show()
+        pending, self.pending = self.pending, None
+        a, b = pending or self.default_pair()
+        self.select(a, b)
 
-        choices = version_choices(store, self.versions)
+    def reset(self) -> None:
+        """Clear the content but keep the built page (taken out of the layout, hidden) for the next load."""
+        if self.page is not None:
+            self.content.removeWidget(self.page)
+            self.page.hide()
+        super().reset()
+
+    def _build_page(self) -> QWidget:
+        """Pickers (type to filter; grouped by path, labelled by ref/tag, date, run, registry), the side-by-side
+        table and the training-data and code tabs."""
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.pick_a, self.pick_b = VersionPicker("compareA"), VersionPicker("compareB")
         self.box_a, self.box_b = self.pick_a.box, self.pick_b.box
         go = QPushButton("Compare")
@@ -145,11 +199,10 @@ class CompareView(View):
         go.clicked.connect(self.run_compare)
         pickers = QHBoxLayout()
         for side, picker in (("A", self.pick_a), ("B", self.pick_b)):
-            picker.set_choices(choices)
             pickers.addWidget(label(side, wrap=False))
             pickers.addWidget(picker, 1)
         pickers.addWidget(go, 0, Qt.AlignmentFlag.AlignBottom)
-        self.content.addLayout(pickers)
+        outer.addLayout(pickers)
         row = QHBoxLayout()
         self.summary = label("", "viewSubtitle")
         row.addWidget(self.summary, 1)
@@ -159,7 +212,7 @@ class CompareView(View):
         self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
         self.only_diff.toggled.connect(lambda _: self.result is not None and self.show_result(self.result))
         row.addWidget(self.only_diff)
-        self.content.addLayout(row)
+        outer.addLayout(row)
         self.grid = QTableWidget(0, 3)
         self.grid.setObjectName("compareTable")
         self.grid.setHorizontalHeaderLabels(["field", "A", "B"])
@@ -168,7 +221,7 @@ class CompareView(View):
         self.grid.setColumnWidth(0, 240)
         self.grid.setColumnWidth(1, 380)
         self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.content.addWidget(self.grid, 3)
+        outer.addWidget(self.grid, 3)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compareTabs")
         self.data_model = RecordsModel([])
@@ -211,12 +264,10 @@ class CompareView(View):
         code_split.addWidget(diff_pane)
         code_split.setSizes([360, 640])
         code_box.addWidget(code_split, 1)
-        self.file_diff: FileDiff | None = None
         self.tabs.addTab(data_page, "Training data")
         self.tabs.addTab(code, "Code changes between the commits")
-        self.content.addWidget(self.tabs, 2)
-        a, b = self.default_pair()
-        self.select(a, b)
+        outer.addWidget(self.tabs, 2)
+        return page
 
     def default_pair(self) -> tuple[Any, Any]:
         """The two newest distinct contents: of one path when a path changed, else of one file name (e.g. run artifacts)."""
@@ -230,9 +281,12 @@ class CompareView(View):
         return self.versions[-2], self.versions[-1]
 
     def select(self, a: Any, b: Any) -> None:
-        """Choose A and B (by path and commit) and compare them."""
+        """Choose A and B (by path and commit) and compare them (once the versions are read, when still loading)."""
         if not self.versions or self.loaded_generation != self.session.generation:
             self.refresh()
+        if self.loading:
+            self.pending = (a, b)
+            return
         keys = [(v.path, v.key, v.commit) for v in self.versions]
         for picker, v in ((self.pick_a, a), (self.pick_b, b)):
             if (v.path, v.key, v.commit) in keys:
