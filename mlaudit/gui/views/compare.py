@@ -210,7 +210,7 @@ class CompareView(View):
         self.only_diff.setObjectName("onlyDifferences")
         self.only_diff.setChecked(True)
         self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
-        self.only_diff.toggled.connect(lambda _: self.result is not None and self.show_result(self.result))
+        self.only_diff.toggled.connect(self._reshow)
         row.addWidget(self.only_diff)
         outer.addLayout(row)
         self.grid = QTableWidget(0, 3)
@@ -304,6 +304,10 @@ class CompareView(View):
         self.summary.setText(f"comparing {version_label(a)} with {version_label(b)}\u2026")
         self.pool.submit("compare", lambda progress: compare_versions(session.store_path, session.root, a, b, progress),
                          self.show_result, lambda message: self.summary.setText(f"The comparison failed: {message}"))
+
+    def _reshow(self, _checked: bool = False) -> None:
+        if self.result is not None:
+            self.show_result(self.result)
 
     def show_result(self, result: dict[str, Any]) -> None:
         self.result = result
