@@ -136,6 +136,7 @@ class CompareView(View):
         self.pending: tuple[Any, Any] | None = None  # a pair chosen (from Models) while they were
         self.page: QWidget | None = None
         self.file_diff: FileDiff | None = None
+        self.diff_spans: dict[int, list[tuple[int, int, str]]] = {}
         self.result: dict[str, Any] | None = None
 
     def reload(self) -> None:
@@ -369,10 +370,15 @@ class CompareView(View):
                          lambda message: self.diff_title.setText(f"The diff could not be read: {message}"))
 
     def _show_file_diff(self, diff: FileDiff) -> None:
-        shown_before = self.diff_viewer.toPlainText() if diff.offset and self.file_diff is not None else ""
-        self.file_diff = diff
+        continued = bool(diff.offset) and self.file_diff is not None
+        shown_before = self.diff_viewer.toPlainText() if continued else ""
+        spans = dict(self.diff_spans) if continued else {}
+        first = shown_before.count("\n")  # a page starts on a new line: its line 0 follows the lines shown
+        spans.update({first + line: parts for line, parts in diff.spans.items()})
+        self.file_diff, self.diff_spans = diff, spans
         text = shown_before + diff.text
-        self.diff_viewer.show_text(EvidenceText(diff.path, text or "(no textual difference: binary or mode change)", kind="diff"))
+        self.diff_viewer.show_text(EvidenceText(diff.path, text or "(no textual difference: binary or mode change)",
+                                                kind="diff", spans=spans))
         lines = text.count("\n")
         self.diff_title.setText(f"{diff.path}: {lines} diff lines shown" + (" \u2014 more below" if diff.more else ""))
         self.diff_more.setVisible(diff.more)
