@@ -334,6 +334,15 @@ def readable(value: Any) -> str:
     return str(value)
 
 
+CHANGE_WORDS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "copied", "T": "type changed"}
+
+
+def change_word(status: Any) -> str:
+    """git's one-letter file status in words (R100 -> renamed); anything else as given."""
+    text = "" if status is None else str(status)
+    return CHANGE_WORDS.get(text[:1], text) if text else ""
+
+
 def plural(count: int, word: str) -> str:
     """``1 file``, ``3 files``: a count with its noun (thousands separated)."""
     return f"{count:,} {word}{'' if count == 1 else 's'}"

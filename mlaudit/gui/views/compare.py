@@ -25,7 +25,17 @@ from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
-from mlaudit.gui.widgets import RecordsModel, auto_columns, fit_columns, human_size, label, plural, short, table
+from mlaudit.gui.widgets import (
+    RecordsModel,
+    auto_columns,
+    change_word,
+    fit_columns,
+    human_size,
+    label,
+    plural,
+    short,
+    table,
+)
 
 
 def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> dict[str, str]:
@@ -263,7 +273,9 @@ class CompareView(View):
         self.diff_viewer.setObjectName("compareDiff")
         diff_box.addWidget(self.diff_viewer, 1)
         code_split.addWidget(diff_pane)
-        code_split.setSizes([360, 640])
+        code_split.setStretchFactor(0, 2)
+        code_split.setStretchFactor(1, 3)
+        code_split.setSizes([400, 600])
         code_box.addWidget(code_split, 1)
         self.tabs.addTab(data_page, "Training data")
         self.tabs.addTab(code, "Code changes between the commits")
@@ -337,7 +349,7 @@ class CompareView(View):
         self.code = code
         roles = ", ".join(f"{n} {r}" for r, n in sorted((code.get("by_role") or {}).items()))
         messages = "; ".join((code.get("messages") or [])[:5])
-        files = code.get("files") or []
+        files = [dict(f, status=change_word(f.get("status"))) for f in code.get("files") or []]
         total = int(code.get("total_files") or len(files))
         listed = f"{plural(total, 'file')} changed" + (f", the first {len(files)} listed" if total > len(files) else "")
         self.code_summary.setText(result["note"] or (f"{plural(int(code.get('commits', 0)), 'commit')} between A and B; {listed}" +

@@ -25,6 +25,7 @@ from mlaudit.gui.widgets import (
     RecordsModel,
     as_dict,
     auto_columns,
+    change_word,
     fit_columns,
     human_size,
     label,
@@ -125,6 +126,7 @@ class DataView(View):
                                      "versions, then a version to see its profile or diff it against another.", "viewSubtitle"))
         self.files = RecordsModel(auto_columns(files, ("path", "versions", "rows", "columns", "available", "availability", "size")), files)
         files_view = proxy_table(self.files, self, "dataFiles")
+        fit_columns(files_view, 480)  # whole paths (they elide in the middle past that)
         files_view.selectionModel().currentRowChanged.connect(
             lambda cur, _p: self._select_file(files_view.model().mapToSource(cur).row()) if cur.isValid() else None)
         self.versions = RecordsModel([])
@@ -288,6 +290,7 @@ class DataView(View):
         self.diff_schema.columns = auto_columns(rows, ("column", "change", "type A", "type B", "renamed from", "how"))
         self.diff_schema.rows = rows
         self.diff_schema.endResetModel()
+        fit_columns(self.diff_schema_view, 300)
         more = "" if len(diff.sample) >= (diff.changed_rows or 0) else f", first {len(diff.sample)} rows shown"
         shown = (f"Changed cells ({len(cells)} in {diff.changed_rows} rows{more})" if diff.changed_rows
                  else "Changed cells (none)")
@@ -316,6 +319,8 @@ class DataView(View):
         out["commit"] = str(sha)[:10] if sha else "working tree"
         out["date"] = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M") if when else ""
         out["bytes"], out["size"] = d.get("size"), human_size(d.get("size"))
+        if "status" in d:  # git's letters in words
+            out["status"] = change_word(d.get("status"))
         return out
 
     def _select_version(self, current: QModelIndex, _previous: QModelIndex) -> None:
