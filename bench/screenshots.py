@@ -162,7 +162,7 @@ class Shooter:
             tabs.setCurrentIndex(i)
             self.save(f"settings-{tabs.tabText(i).lower().replace(' ', '-')}", dialog)
         dialog.reject()
-        helper = CheckHelpDialog(self.window, "DRIFT-FEATURES")
+        helper = CheckHelpDialog(self.window, "REPRO-SEEDS")
         helper.show()
         self.save("help-check-reference", helper)
         helper.search.setText("leak")

@@ -341,6 +341,8 @@ class CompareView(View):
                     item.setBackground(highlight)
                     item.setForeground(dark_text)
                 self.grid.setItem(i, j, item)
+        self.grid.resizeColumnToContents(0)  # field names on one line, within reason
+        self.grid.setColumnWidth(0, max(200, min(self.grid.columnWidth(0), 360)))
         self._fill(self.data_model, self.data_view, result["data"],
                    ("path", "status", "A", "B", "rows A", "rows B", "rows added", "rows removed", "key", "changed rows",
                     "schema changes", "drifted columns", "note"), skip=("a_key", "b_key"))

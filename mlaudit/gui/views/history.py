@@ -133,6 +133,9 @@ class HistoryView(View):
         view.setObjectName("commitTable")
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        for column, widest in ((2, 170), (6, 150)):  # tags and author as wide as they need, within reason
+            view.resizeColumnToContents(column)
+            view.setColumnWidth(column, max(columns[column].width or 0, min(view.columnWidth(column), widest)))
         view.setToolTip("Select a commit to see its details; Show the diff opens its patch.")
         self.commits, self.commits_view = model, view
         view.selectionModel().currentRowChanged.connect(self._on_commit)
