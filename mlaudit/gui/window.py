@@ -59,9 +59,11 @@ def warm_up(progress: Any) -> None:
         from mlaudit.checks.base import all_checks
         from mlaudit.gui import charts, session  # noqa: F401  (imported for their dependencies)
         from mlaudit.report import figures  # noqa: F401
+        from mlaudit.store.sqlite_utils_lazy import load_sqlite_utils
 
         all_phases()
         all_checks()
+        load_sqlite_utils()  # the store's writer API: imported here, never first on the GUI thread (0.2-0.8 s)
         font_manager.findfont("DejaVu Sans")
         gc.freeze()
         _warmed = True

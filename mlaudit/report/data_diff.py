@@ -23,6 +23,7 @@ from mlaudit.core.config import AuditConfig
 from mlaudit.core.errors import MlauditError
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import Store
+from mlaudit.store.history_queries import table_names
 
 MAX_SAMPLE_ROWS = 50  # changed rows shown with their cells
 KEY_WORDS = ("id", "key", "uuid", "code", "number", "no")
@@ -298,7 +299,7 @@ def diff_at_commits(store: Store, commit_a: str | None, commit_b: str | None,
     drifted columns; otherwise a ``note`` saying why it could not be compared (content not available locally,
     no stored profile).
     """
-    if "data_versions" not in store.db.table_names():
+    if "data_versions" not in table_names(store):
         return []
     anc_a = dq.commit_ancestors(store, commit_a) if commit_a else None
     anc_b = dq.commit_ancestors(store, commit_b) if commit_b else None
