@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -173,8 +173,12 @@ class CompareView(View):
         if len(self.versions) < 2:
             self.show_message("Fewer than two model versions in this repository: nothing to compare.")
             return
-        if self.page is None:  # built once: a reload only refills the pickers and the results
+        if self.page is None:  # built once, alone in its event-loop turn; a reload only refills the pickers and results
             self.page = self._build_page()
+            self.page.hide()
+            self.loading = True
+            QTimer.singleShot(0, lambda: self._versions_loaded(session, versions, choices))
+            return
         self.result = None
         for picker in (self.pick_a, self.pick_b):
             picker.filter.blockSignals(True)
