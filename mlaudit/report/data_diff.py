@@ -318,7 +318,7 @@ def diff_at_commits(store: Store, commit_a: str | None, commit_b: str | None,
             missing = [side for side, v in (("A", va), ("B", vb)) if v.availability != "available"]
             if missing:
                 item["note"] = (f"not compared: {' and '.join(missing)} not available locally "
-                                f"({vb.source if 'B' in missing else va.source} cache missing; recorded by hash only)")
+                                f"(no {vb.source if 'B' in missing else va.source} cache here)")
             else:
                 try:
                     d = data_diff(store, va.key, vb.key, config=config)
