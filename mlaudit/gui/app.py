@@ -22,6 +22,9 @@ def application() -> QApplication:
     """The running QApplication, created and themed on first use."""
     app = QApplication.instance()
     if app is None:
+        # a worker running Python hands the GIL back to the GUI thread within 1 ms instead of 5 (the default):
+        # every call the GUI thread makes into Python (a table cell, a slot) waits at most that long
+        sys.setswitchinterval(0.001)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("mlaudit")
         app.setOrganizationName("mlaudit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,6 +31,7 @@ class EvidenceText:
     line: int = 0
     kind: str = "file"  # file | diff | note
     file_note: str = ""  # why the evidence's file cannot be shown (binary, too large, gone); empty when it can
+    spans: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # syntax colours by line (gui.syntax)
 
 
 def _cells(data: bytes) -> list[dict[str, object]] | None:
@@ -181,7 +182,18 @@ def _commit_text(root: Path, sha: str) -> EvidenceText:
 
 
 def load_evidence(root: Path, ev: Evidence, progress: Progress, prefer_commit: bool = False) -> EvidenceText:
-    """The file at the evidence's line (at its commit when it names one), else the commit and its diff."""
+    """The file at the evidence's line (at its commit when it names one), else the commit and its diff; syntax-coloured."""
+    from mlaudit.gui.syntax import code_spans, diff_spans
+
+    shown = _load_evidence(root, ev, progress, prefer_commit)
+    if shown.kind == "diff":
+        shown.spans = diff_spans(shown.text)
+    elif shown.kind == "file" and ev.path:
+        shown.spans = code_spans(shown.text, ev.path)
+    return shown
+
+
+def _load_evidence(root: Path, ev: Evidence, progress: Progress, prefer_commit: bool = False) -> EvidenceText:
     progress.update("evidence", 0, 0, ev.path or ev.commit or "")
     try:
         if ev.commit and (prefer_commit or not ev.path):
@@ -210,6 +222,7 @@ class FileDiff:
     more: bool
     offset: int  # bytes of the diff already shown before this page
     next_offset: int  # where the next page starts
+    spans: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # syntax colours by line of the page
 
 
 def file_diff(root: Path, commit_a: str, commit_b: str, path: str, offset: int = 0,
@@ -231,4 +244,6 @@ def file_diff(root: Path, commit_a: str, commit_b: str, path: str, offset: int =
     if more and b"\n" in page:
         page = page[: page.rindex(b"\n") + 1]
     text = page.decode("utf-8", "replace")
-    return FileDiff(path, text, text.count("\n"), more, offset, offset + len(page))
+    from mlaudit.gui.syntax import diff_spans
+
+    return FileDiff(path, text, text.count("\n"), more, offset, offset + len(page), diff_spans(text, path, in_hunk=offset > 0))

@@ -55,6 +55,9 @@ class CheckHelpDialog(QDialog):
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.setObjectName("checkList")
+        self.list.setWordWrap(True)  # long titles wrap under their id instead of being cut
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(1)
         for cid, cls in all_checks().items():
             item = QListWidgetItem(f"{cid}\n{cls.title}")
             item.setData(Qt.ItemDataRole.UserRole, cid)
@@ -144,7 +147,11 @@ class ShortcutsDialog(QDialog):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, 520)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(True)  # the descriptions wrap in their column instead of running off to the right
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
@@ -153,4 +160,4 @@ class ShortcutsDialog(QDialog):
         row.addStretch(1)
         row.addWidget(buttons)
         box.addLayout(row)
-        self.resize(720, 460)
+        self.resize(860, 560)

@@ -35,6 +35,7 @@ class VersionPicker(QWidget):
         box.addWidget(self.filter)
         box.addWidget(self.box)
         self.choices: list[VersionChoice] = []
+        self.rows: dict[int, int] = {}  # version index -> its row in the combo box (as filtered now)
         self.filter.textChanged.connect(self._refill)
         self.box.currentIndexChanged.connect(self._emit)
 
@@ -49,19 +50,23 @@ class VersionPicker(QWidget):
         shown = [c for c in self.choices if all(w in c.search for w in words)]
         self.box.blockSignals(True)
         self.model.clear()
+        self.rows = {}
         groups: dict[str, list[VersionChoice]] = {}
         for c in shown:
             groups.setdefault(c.group, []).append(c)
+        rows: list[QStandardItem] = []
         for group, items in groups.items():
             header = QStandardItem(f"{group}  ({len(items)})")
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             header.setData(-1, INDEX_ROLE)
-            self.model.appendRow(header)
+            rows.append(header)
             for c in items:
                 item = QStandardItem(f"    {c.label}")
                 item.setData(c.index, INDEX_ROLE)
                 item.setToolTip(f"{c.group} @ {c.label}")
-                self.model.appendRow(item)
+                self.rows[c.index] = len(rows)
+                rows.append(item)
+        self.model.invisibleRootItem().appendRows(rows)  # one call: the view and combo box update once
         self.box.blockSignals(False)
         if not self.select(current) and shown:
             self.select(shown[-1].index)
@@ -69,13 +74,10 @@ class VersionPicker(QWidget):
 
     def select(self, index: int | None) -> bool:
         """Choose the version at ``index`` (of the original list); False when it is filtered out."""
-        if index is None:
+        if index is None or index not in self.rows:
             return False
-        for row in range(self.model.rowCount()):
-            if self.model.item(row).data(INDEX_ROLE) == index:
-                self.box.setCurrentIndex(row)
-                return True
-        return False
+        self.box.setCurrentIndex(self.rows[index])
+        return True
 
     def current_index(self) -> int | None:
         row = self.box.currentIndex()

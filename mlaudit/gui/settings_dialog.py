@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from mlaudit.core.config import THRESHOLDS, AuditConfig, load_config, save_config
 from mlaudit.core.roles import ROLES
 from mlaudit.gui.theme import THEME_CHOICES, apply_theme
+from mlaudit.gui.widgets import human_size
 
 
 def _load_every_threshold() -> None:
@@ -71,11 +72,14 @@ class SettingsDialog(QDialog):
             # counts, sizes and seconds are whole numbers; shares and p-values keep four decimals
             spin.setDecimals(0 if float(spec.default).is_integer() and abs(spec.default) >= 2 else 4)
             spin.setRange(-1e12, 1e12)
+            spin.setGroupSeparatorShown(True)  # 4,294,967,296 rather than 4294967296
             spin.setValue(self.config.threshold(name))
             spin.setToolTip(f"{spec.help}\nDefault: {spec.default:g}")
             caption = QLabel(name)
             caption.setToolTip(spec.help)
-            default = f"{spec.default:.0f}" if float(spec.default).is_integer() else f"{spec.default:g}"
+            default = f"{spec.default:,.0f}" if float(spec.default).is_integer() else f"{spec.default:g}"
+            if "bytes" in name or name.endswith("_size"):
+                default += f" bytes = {human_size(int(spec.default))}"
             meaning = QLabel(f"{spec.help} (default {default})")
             meaning.setObjectName("viewSubtitle")
             meaning.setWordWrap(True)

@@ -256,6 +256,14 @@ def table(model: QAbstractItemModel, stretch_last: bool = True,
     return view
 
 
+def fit_columns(view: QTableView, widest: int = 360) -> QTableView:
+    """Size columns to their contents, none wider than ``widest`` (long values elide; the tooltip has them whole)."""
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount()):
+        view.setColumnWidth(column, min(view.columnWidth(column), widest))
+    return view
+
+
 def fit_rows(view: QTableView, max_rows: int | None = None) -> QTableView:
     """Fix a table's height to its rows (up to ``max_rows``, then it scrolls): short tables inside scrolling views."""
     count = view.model().rowCount()
@@ -324,6 +332,34 @@ def readable(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(readable(v) for v in value)
     return str(value)
+
+
+CHANGE_WORDS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "copied", "T": "type changed"}
+
+
+def change_word(status: Any) -> str:
+    """git's one-letter file status in words (R100 -> renamed); anything else as given."""
+    text = "" if status is None else str(status)
+    return CHANGE_WORDS.get(text[:1], text) if text else ""
+
+
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``3 files``: a count with its noun (thousands separated)."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def when_text(stamp: Any) -> str:
+    """An ISO timestamp (or epoch seconds) as ``2026-12-04 18:35 UTC``; anything unparsable is shown as given."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = (datetime.fromtimestamp(float(stamp), UTC) if isinstance(stamp, (int, float))
+                  else datetime.fromisoformat(str(stamp)))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return "" if stamp is None else str(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M") + " UTC"
 
 
 def short(value: Any, width: int = 80) -> str:

@@ -30,7 +30,7 @@ from mlaudit.gui.start_page import StartPage
 from mlaudit.gui.theme import icon
 from mlaudit.gui.views import VIEW_CLASSES
 from mlaudit.gui.views.base import View
-from mlaudit.gui.widgets import PageStack
+from mlaudit.gui.widgets import PageStack, when_text
 from mlaudit.gui.workers import WorkerPool
 
 MAX_RECENT = 10
@@ -60,9 +60,11 @@ def warm_up(progress: Any) -> None:
         from mlaudit.checks.base import all_checks
         from mlaudit.gui import charts, session  # noqa: F401  (imported for their dependencies)
         from mlaudit.report import figures  # noqa: F401
+        from mlaudit.store.sqlite_utils_lazy import load_sqlite_utils
 
         all_phases()
         all_checks()
+        load_sqlite_utils()  # the store's writer API: imported here, never first on the GUI thread (0.2-0.8 s)
         font_manager.findfont("DejaVu Sans")
         gc.freeze()
         _warmed = True
@@ -216,12 +218,18 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog = dialog
         dialog.open()
 
-    def about(self) -> None:
-        QMessageBox.about(self, "About mlaudit", (
+    def about_box(self) -> QMessageBox:
+        """The About box (version, what mlaudit does, where its stores live)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "About mlaudit", (
             f"<h3>mlaudit {__version__}</h3><p>An offline auditor for machine-learning repositories: "
             "reproducibility, data drift, leakage and model safety, each verdict with its evidence.</p>"
             "<p>mlaudit reads repositories without executing or writing anything in them; "
-            f"its stores live in {data_dir()}.</p>"))
+            f"its stores live in {data_dir()}.</p>"), QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        return box
+
+    def about(self) -> None:
+        self.about_box().exec()
 
     # ---- settings -------------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -321,7 +329,7 @@ class MainWindow(QMainWindow):
         session.apply(loaded)
         self._remember(loaded.repo.root)
         if loaded.report is not None:
-            when = loaded.report.provenance.scanned_at
+            when = when_text(loaded.report.provenance.scanned_at)
             self.idle_message = f"Audit of {session.name} (scanned {when})" + (" \u2014 scan finished" if loaded.scanned else "")
         else:
             self.idle_message = f"Audit of {session.name}: " + (loaded.report_error or "no stored audit yet").splitlines()[0]

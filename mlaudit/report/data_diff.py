@@ -23,6 +23,7 @@ from mlaudit.core.config import AuditConfig
 from mlaudit.core.errors import MlauditError
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import Store
+from mlaudit.store.history_queries import table_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,11 +108,25 @@ def is_unique(a: np.ndarray) -> bool:
 
 
 def multiset_overlap(a: np.ndarray, b: np.ndarray) -> int:
-    """How many elements the two multisets share (each value counted min(count in a, count in b) times)."""
+    """How many elements the two multisets share (each value counted min(count in a, count in b) times).
+
+    Both are sorted (as stored), so their distinct values are merged with a stable sort, which on two sorted
+    runs is a single linear merge (timsort); a value in both then sits next to itself. ``np.intersect1d``
+    would sort both arrays again from scratch (about 30x slower on a million hashes).
+    """
     ua, ca = sorted_counts(_sorted(a))
     ub, cb = sorted_counts(_sorted(b))
-    _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    return int(np.minimum(ca[ia], cb[ib]).sum())
+    if len(ua) == 0 or len(ub) == 0:
+        return 0
+    merged = np.concatenate([ua, ub])
+    if len(ua) == len(a) and len(ub) == len(b):  # no duplicates (the usual case): count equal neighbours
+        merged.sort(kind="stable")
+        return int(np.count_nonzero(merged[1:] == merged[:-1]))
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    pairs = np.flatnonzero(ordered[1:] == ordered[:-1])  # ua's copy first (stable), ub's right after it
+    counts = np.concatenate([ca, cb])
+    return int(np.minimum(counts[order[pairs]], counts[order[pairs + 1]]).sum())
 
 
 def column_changes(pa: dq.Profile, pb: dq.Profile) -> list[ColumnChange]:
@@ -146,8 +161,23 @@ def _same_content(pa: dq.Profile, pb: dq.Profile, ca: str, cb: str) -> bool:
     return bool(keys) and all(sa.get(k) == sb.get(k) for k in keys)
 
 
-def detect_key(store: Store, pa: dq.Profile, pb: dq.Profile, wanted: str | None = None) -> tuple[str | None, str]:
+class HashReader:
+    """Row-hash arrays read from the store once per diff (key detection and the key counts use the same arrays)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.arrays: dict[tuple[str, str | None], np.ndarray] = {}
+
+    def __call__(self, key: str, column: str | None = None) -> np.ndarray:
+        if (key, column) not in self.arrays:
+            self.arrays[(key, column)] = dq.row_hashes(self.store, key, column)
+        return self.arrays[(key, column)]
+
+
+def detect_key(store: Store, pa: dq.Profile, pb: dq.Profile, wanted: str | None = None,
+               hashes: HashReader | None = None) -> tuple[str | None, str]:
     """The key column: ``wanted`` when given, else an identifier-like column unique in both versions."""
+    read = hashes or HashReader(store)
     cols_a, cols_b = set(pa.column_types()), set(pb.column_types())
     if wanted is not None:
         if wanted not in cols_a or wanted not in cols_b:
@@ -161,7 +191,7 @@ def detect_key(store: Store, pa: dq.Profile, pb: dq.Profile, wanted: str | None 
         return (0 if any(low == w or low.endswith(("_" + w, w)) for w in KEY_WORDS) else 1, name)
 
     for name in sorted(hashed, key=rank):
-        ha, hb = dq.row_hashes(store, pa.key, name), dq.row_hashes(store, pb.key, name)
+        ha, hb = read(pa.key, name), read(pb.key, name)
         if len(ha) and is_unique(ha) and is_unique(hb):
             return name, "detected: unique in both versions"
     return None, "no identifier-like column is unique in both versions"
@@ -234,7 +264,8 @@ def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, conf
               drift: bool = True) -> DataDiff:
     """The diff of stored contents ``a_key`` -> ``b_key`` (store only; milliseconds for millions of rows)."""
     pa, pb = stored_profile(store, a_key), stored_profile(store, b_key)
-    ha, hb = dq.row_hashes(store, a_key), dq.row_hashes(store, b_key)
+    read = HashReader(store)
+    ha, hb = read(a_key), read(b_key)
     rows_a, rows_b = int(pa.rows or 0), int(pb.rows or 0)
     notes: list[str] = []
     if len(ha) != rows_a or len(hb) != rows_b:
@@ -247,12 +278,12 @@ def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, conf
     unchanged = multiset_overlap(ha, hb) if len(ha) and len(hb) else 0
     diff = DataDiff(a_key, b_key, rows_a, rows_b, rows_added=len(hb) - unchanged, rows_removed=len(ha) - unchanged,
                     rows_unchanged=unchanged, columns=columns, notes=notes)
-    key_column, why = detect_key(store, pa, pb, key)
+    key_column, why = detect_key(store, pa, pb, key, read)
     diff.key_column = key_column
     if key_column is None:
         diff.notes.append(f"changed rows and cells need a key column: {why} (choose one with --key)")
     else:
-        ka, kb = dq.row_hashes(store, a_key, key_column), dq.row_hashes(store, b_key, key_column)
+        ka, kb = read(a_key, key_column), read(b_key, key_column)
         if len(ka) and len(kb):
             common = multiset_overlap(ka, kb)
             diff.keys_common, diff.keys_added, diff.keys_removed = common, len(kb) - common, len(ka) - common
@@ -265,3 +296,55 @@ def data_diff(store: Store, a_key: str, b_key: str, key: str | None = None, conf
             diff.notes.append("no column could be compared for distribution drift (not comparable): "
                               + "; ".join(f"{c}: {r}" for c, r in list(diff.drift.skipped.items())[:5]))
     return diff
+
+
+def _version_label(v: dq.DataVersion | None) -> str:
+    if v is None:
+        return ""
+    return (v.commit[:10] if v.commit else "working tree") + f" {v.key.split(':')[-1][:10]}"
+
+
+def diff_at_commits(store: Store, commit_a: str | None, commit_b: str | None,
+                    config: AuditConfig | None = None) -> list[dict[str, Any]]:
+    """Every data file's version at ``commit_a`` vs ``commit_b`` (None: the working tree), diffed from the store.
+
+    One record per file that exists at either commit: its status (added, removed, unchanged, changed), and for
+    a changed file whose both contents were read: rows, rows added/removed, key, changed rows, schema changes and
+    drifted columns; otherwise a ``note`` saying why it could not be compared (content not available locally,
+    no stored profile).
+    """
+    if "data_versions" not in table_names(store):
+        return []
+    anc_a = dq.commit_ancestors(store, commit_a) if commit_a else None
+    anc_b = dq.commit_ancestors(store, commit_b) if commit_b else None
+    out: list[dict[str, Any]] = []
+    for f in dq.list_data_files(store):
+        va, vb = dq.version_at(store, f.path, commit_a, anc_a), dq.version_at(store, f.path, commit_b, anc_b)
+        if va is None and vb is None:
+            continue
+        item: dict[str, Any] = {"path": f.path, "A": _version_label(va), "B": _version_label(vb)}
+        if va is None or vb is None:
+            item["status"] = "added" if va is None else "removed"
+        elif va.key == vb.key:
+            item["status"] = "unchanged"
+        else:
+            item["status"] = "changed"
+            missing = [side for side, v in (("A", va), ("B", vb)) if v.availability != "available"]
+            if missing:
+                item["note"] = (f"not compared: {' and '.join(missing)} not available locally "
+                                f"(no {vb.source if 'B' in missing else va.source} cache here)")
+            else:
+                try:
+                    d = data_diff(store, va.key, vb.key, config=config)
+                except MlauditError as exc:
+                    item["note"] = str(exc)
+                else:
+                    item |= {"rows A": d.rows_a, "rows B": d.rows_b, "rows added": d.rows_added, "rows removed": d.rows_removed,
+                             "key": d.key_column or "", "changed rows": d.changed_rows,
+                             "schema changes": sum(c.change != "same" for c in d.columns),
+                             "drifted columns": ", ".join(c.name for c in d.drift.drifted_columns) if d.drift else "",
+                             "a_key": va.key, "b_key": vb.key}
+                    if d.drift is not None and not d.drift.columns:
+                        item["note"] = "not comparable for drift: no column could be tested"
+        out.append(item)
+    return out

@@ -19,8 +19,12 @@ VERSION_EVENTS = {
 NEEDS = {"data": {"data_versions"}, "model": {"model_versions", "model_blobs"}}
 
 
-def _tables(store: Store) -> set[str]:
-    return set(store.db.table_names()) | set(store.db.view_names())
+def table_names(store: Store) -> set[str]:
+    """The store's tables and views, from sqlite_master (no sqlite_utils import: these queries run on the GUI thread)."""
+    return {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+
+
+_tables = table_names
 
 
 def tags_by_commit(store: Store) -> dict[str, list[str]]:

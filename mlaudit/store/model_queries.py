@@ -393,7 +393,8 @@ def lineage(store: Store, version: ModelVersion) -> Lineage:
     for run in runs:
         out.params.update({f"mlflow:{k}": v for k, v in run_params(store, run).items()})
         out.metrics.update({f"mlflow:{k}": v for k, v in run_metrics(store, run).items()})
-    out.registered = [f"{r['name']}/{r['version']}" for r in registered_versions(store) if r["run_id"] in runs]
+    out.registered = list(dict.fromkeys(  # one entry per (name, version): the registry is read at several commits
+        f"{r['name']}/{r['version']}" for r in registered_versions(store) if r["run_id"] in runs))
     for name, present in (("commit", commit), ("data", out.data), ("params", out.params), ("metrics", out.metrics)):
         if not present:
             out.missing.append(name)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mlaudit.store.db import Store
+from mlaudit.store.history_queries import table_names
 
 
 @dataclass(slots=True)
@@ -23,7 +24,7 @@ class VersionChoice:
 def refs_by_commit(store: Store) -> dict[str, list[str]]:
     """Tag and branch names pointing at each commit (tags first)."""
     out: dict[str, list[str]] = {}
-    if "refs" not in store.db.table_names():
+    if "refs" not in table_names(store):
         return out
     rows = store.db.execute("SELECT name, kind, target FROM refs WHERE kind IN ('tag', 'branch') "
                             "ORDER BY CASE kind WHEN 'tag' THEN 0 ELSE 1 END, name").fetchall()
@@ -35,7 +36,7 @@ def refs_by_commit(store: Store) -> dict[str, list[str]]:
 
 def run_names(store: Store) -> dict[str, tuple[str, int | None]]:
     """MLflow run id -> (run name, start time in seconds); the name is empty when the run has none."""
-    if "mlflow_runs" not in store.db.table_names():
+    if "mlflow_runs" not in table_names(store):
         return {}
     rows = store.db.execute("SELECT run_id, run_name, start_time FROM mlflow_runs")
     return {r[0]: (r[1] or "", int(r[2]) // 1000 if r[2] else None) for r in rows}
@@ -44,7 +45,7 @@ def run_names(store: Store) -> dict[str, tuple[str, int | None]]:
 def registered_by_run(store: Store) -> dict[str, list[str]]:
     """MLflow run id -> its registered versions as ``name vN @alias``."""
     out: dict[str, list[str]] = {}
-    if "mlflow_model_versions" not in store.db.table_names():
+    if "mlflow_model_versions" not in table_names(store):
         return out
     for name, version, run_id, aliases in store.db.execute(
             "SELECT name, version, run_id, aliases FROM mlflow_model_versions ORDER BY name, CAST(version AS INTEGER)"):

@@ -119,3 +119,19 @@ def test_multiset_helpers_match_numpy() -> None:
         ca, cb = Counter(a.tolist()), Counter(b.tolist())
         assert multiset_overlap(a, b) == sum((ca & cb).values())
         assert is_unique(a) == (len(set(a.tolist())) == len(a))
+
+
+def test_multiset_overlap_of_unique_hashes_matches_python_sets() -> None:
+    """On duplicate-free 64-bit hashes (the fast merge path), the overlap is the size of the set intersection."""
+    from mlaudit.report.data_diff import multiset_overlap
+
+    rng = np.random.default_rng(5)
+    for size in (1, 2, 1000, 50_000):
+        a = np.unique(rng.integers(0, 2**63, size, dtype=np.uint64))
+        fresh = np.unique(rng.integers(0, 2**63, size // 3 + 1, dtype=np.uint64))
+        b = np.unique(np.concatenate([a[size // 4:], fresh]))
+        expected = len(set(a.tolist()) & set(b.tolist()))
+        assert multiset_overlap(a, b) == expected
+        assert multiset_overlap(b, a) == expected
+    top = np.array([2**64 - 1], dtype=np.uint64)
+    assert multiset_overlap(top, top) == 1 and multiset_overlap(top, np.array([0], dtype=np.uint64)) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,17 @@ from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
-from mlaudit.gui.widgets import RecordsModel, auto_columns, human_size, label, short, table
+from mlaudit.gui.widgets import (
+    RecordsModel,
+    auto_columns,
+    change_word,
+    fit_columns,
+    human_size,
+    label,
+    plural,
+    short,
+    table,
+)
 
 
 def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> dict[str, str]:
@@ -52,9 +62,12 @@ def version_fields(v: Any, store: Any, queries: Any, tracked: bool = True) -> di
 def _engine_rows(comparison: Any) -> list[tuple[str, str, str]]:
     """Lineage, params and metrics of both sides (from the compare engine), as side-by-side rows."""
     la, lb = comparison.lineage_a, comparison.lineage_b
+    def listed(items: list[str]) -> str:
+        return ", ".join(dict.fromkeys(items))  # one entry per identity (runs and registry entries repeat across commits)
+
     rows = [("lineage commit", (la.commit or "")[:10], (lb.commit or "")[:10]),
-            ("lineage runs", ", ".join(la.runs), ", ".join(lb.runs)),
-            ("registered as", ", ".join(la.registered), ", ".join(lb.registered)),
+            ("lineage runs", listed(la.runs), listed(lb.runs)),
+            ("registered as", listed(la.registered), listed(lb.registered)),
             ("lineage missing", ", ".join(la.missing), ", ".join(lb.missing))]
     for kind, a, b in (("param", la.params, lb.params), ("metric", la.metrics, lb.metrics)):
         for key in sorted(set(a) | set(b)):
@@ -62,17 +75,26 @@ def _engine_rows(comparison: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _data_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The training-data diff as flat rows: path, status, rows before/after, drifted columns."""
-    out = []
-    for item in items:
-        rows = item.get("rows") or [None, None]
-        drifted = item.get("drifted_columns")
-        out.append({"path": item.get("path"), "status": item.get("status"), "A": (item.get("a") or "")[:10],
-                    "B": (item.get("b") or "")[:10], "rows A": rows[0], "rows B": rows[1],
-                    "dataset drift": item.get("dataset_drift"),
-                    "drifted columns": ", ".join(drifted) if drifted else item.get("drift_error", "")})
-    return out
+def training_data(store: Any, a: Any, b: Any, la: Any, lb: Any) -> tuple[list[dict[str, Any]], str]:
+    """The data files at the commits that produced A and B, diffed from the store, and a sentence on what was compared."""
+    from mlaudit.report.data_diff import diff_at_commits
+
+    unplaced = [side for side, v, lin in (("A", a, la), ("B", b, lb)) if not lin.commit and v.source != "worktree"]
+    if unplaced:
+        return [], (f"{' and '.join(unplaced)} cannot be placed in the git history (an MLflow artifact with no commit), "
+                    "so the data it was trained on is unknown.")
+    rows = diff_at_commits(store, la.commit or None, lb.commit or None)
+    where = " vs ".join((lin.commit or "")[:10] or "the working tree" for lin in (la, lb))
+    if not rows:
+        return [], f"No data file is recorded at either commit ({where}): there is no training data to compare."
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    skipped = sum(1 for r in rows if r.get("note", "").startswith("not compared"))
+    text = f"Data files at the commits of A and B ({where}): " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if skipped:
+        text += f"; {skipped} changed file{'s' if skipped != 1 else ''} not compared (content not available locally)"
+    return rows, text + ". Rows and drift come from the stored row hashes and profiles (Data view > Diff shows the changed cells)."
 
 
 def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: Any) -> dict[str, Any]:
@@ -82,7 +104,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
     progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
     queries = optional_module("mlaudit.store.model_queries")
     engine = optional_module("mlaudit.report.compare")
-    result: dict[str, Any] = {"data": [], "code": {}, "note": ""}
+    result: dict[str, Any] = {"data": [], "data_note": "", "code": {}, "note": ""}
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         fa, fb = version_fields(a, store, queries, engine is None), version_fields(b, store, queries, engine is None)
         rows = [(k, fa.get(k, ""), fb.get(k, "")) for k in dict.fromkeys([*fa, *fb])]
@@ -90,7 +112,7 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
             try:
                 comparison = engine.compare_models(store, a, b)
                 rows += _engine_rows(comparison)
-                result["data"] = _data_rows(comparison.data_drift)
+                result["data"], result["data_note"] = training_data(store, a, b, comparison.lineage_a, comparison.lineage_b)
                 result["code"] = comparison.code_changes
             except Exception as exc:  # noqa: BLE001 - the engine's refusal is shown; the side-by-side still is
                 result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
@@ -98,6 +120,18 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
             result["note"] = "Training-data and code diffs need the compare engine (mlaudit.report.compare), not in this mlaudit yet."
     result["rows"] = rows
     return result
+
+
+def load_choices(store_path: Any, repo_root: Any, progress: Any) -> tuple[list[Any], list[Any]]:
+    """The comparable model versions (deleted ones left out) and their picker entries, read in a worker."""
+    from mlaudit.store import model_queries
+    from mlaudit.store.db import open_store
+    from mlaudit.store.picker_queries import version_choices
+
+    progress.update("compare", 0, 0, "reading the model versions")
+    with open_store(store_path, repo_root=repo_root, readonly=True) as store:
+        versions = [v for v in model_queries.all_versions(store) if v.status != "D"]
+        return versions, version_choices(store, versions)
 
 
 class CompareView(View):
@@ -108,23 +142,70 @@ class CompareView(View):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.versions: list[Any] = []
+        self.loading = False  # the versions are being read in the pool
+        self.pending: tuple[Any, Any] | None = None  # a pair chosen (from Models) while they were
+        self.page: QWidget | None = None
+        self.file_diff: FileDiff | None = None
+        self.diff_spans: dict[int, list[tuple[int, int, str]]] = {}
         self.result: dict[str, Any] | None = None
 
     def reload(self) -> None:
+        """Read the versions and their picker labels in the pool (hundreds of versions), then build the view."""
         queries = optional_module("mlaudit.store.model_queries")
-        store = self.store()
+        session = self.session
         self.reset()
-        if queries is None or store is None:
+        self.loading = True
+        if queries is None or session is None or self.store() is None:
+            self.loading = False
             self.show_message("Model comparison is not available yet (no models scan in this mlaudit, or no store).")
             return
-        self.versions = [v for v in queries.all_versions(store) if v.status != "D"]
+        self.show_message("Reading the model versions and their runs, tags and registry entries\u2026")
+        self.pool.submit("compare-versions", lambda progress: load_choices(session.store_path, session.root, progress),
+                         lambda loaded: self._versions_loaded(session, *loaded),
+                         lambda message: self.show_message(f"The model versions could not be read: {message}", error=True))
+
+    def _versions_loaded(self, session: Any, versions: list[Any], choices: list[Any]) -> None:
+        if session is not self.session:
+            return
+        self.loading = False
+        self.reset()
+        self.versions = versions
         if len(self.versions) < 2:
             self.show_message("Fewer than two model versions in this repository: nothing to compare.")
             return
-        # one picker per side: type to filter, entries grouped by path and labelled by ref/tag, date, run, registry
-        from mlaudit.store.picker_queries import version_choices
+        if self.page is None:  # built once, alone in its event-loop turn; a reload only refills the pickers and results
+            self.page = self._build_page()
+            self.page.hide()
+            self.loading = True
+            QTimer.singleShot(0, lambda: self._versions_loaded(session, versions, choices))
+            return
+        self.result = None
+        for picker in (self.pick_a, self.pick_b):
+            picker.filter.blockSignals(True)
+            picker.filter.clear()
+            picker.filter.blockSignals(False)
+            picker.set_choices(choices)
+        self.grid.setRowCount(0)
+        self.summary.setText("")
+        self.content.addWidget(self.page, 1)
+        self.page.show()
+        pending, self.pending = self.pending, None
+        a, b = pending or self.default_pair()
+        self.select(a, b)
 
-        choices = version_choices(store, self.versions)
+    def reset(self) -> None:
+        """Clear the content but keep the built page (taken out of the layout, hidden) for the next load."""
+        if self.page is not None:
+            self.content.removeWidget(self.page)
+            self.page.hide()
+        super().reset()
+
+    def _build_page(self) -> QWidget:
+        """Pickers (type to filter; grouped by path, labelled by ref/tag, date, run, registry), the side-by-side
+        table and the training-data and code tabs."""
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.pick_a, self.pick_b = VersionPicker("compareA"), VersionPicker("compareB")
         self.box_a, self.box_b = self.pick_a.box, self.pick_b.box
         go = QPushButton("Compare")
@@ -133,11 +214,10 @@ class CompareView(View):
         go.clicked.connect(self.run_compare)
         pickers = QHBoxLayout()
         for side, picker in (("A", self.pick_a), ("B", self.pick_b)):
-            picker.set_choices(choices)
             pickers.addWidget(label(side, wrap=False))
             pickers.addWidget(picker, 1)
         pickers.addWidget(go, 0, Qt.AlignmentFlag.AlignBottom)
-        self.content.addLayout(pickers)
+        outer.addLayout(pickers)
         row = QHBoxLayout()
         self.summary = label("", "viewSubtitle")
         row.addWidget(self.summary, 1)
@@ -145,9 +225,9 @@ class CompareView(View):
         self.only_diff.setObjectName("onlyDifferences")
         self.only_diff.setChecked(True)
         self.only_diff.setToolTip("Hide the fields that are the same in A and B.")
-        self.only_diff.toggled.connect(lambda _: self.show_result(self.result) if self.result is not None else None)
+        self.only_diff.toggled.connect(self._reshow)
         row.addWidget(self.only_diff)
-        self.content.addLayout(row)
+        outer.addLayout(row)
         self.grid = QTableWidget(0, 3)
         self.grid.setObjectName("compareTable")
         self.grid.setHorizontalHeaderLabels(["field", "A", "B"])
@@ -156,12 +236,19 @@ class CompareView(View):
         self.grid.setColumnWidth(0, 240)
         self.grid.setColumnWidth(1, 380)
         self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.content.addWidget(self.grid, 3)
+        outer.addWidget(self.grid, 3)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compareTabs")
         self.data_model = RecordsModel([])
-        self.data_view = table(self.data_model)
+        self.data_view = table(self.data_model, elide=Qt.TextElideMode.ElideMiddle)
         self.data_view.setObjectName("compareData")
+        data_page = QWidget()
+        data_box = QVBoxLayout(data_page)
+        data_box.setContentsMargins(0, 4, 0, 0)
+        self.data_summary = label("", "viewSubtitle")
+        self.data_summary.setObjectName("compareDataSummary")
+        data_box.addWidget(self.data_summary)
+        data_box.addWidget(self.data_view, 1)
         self.code_model = RecordsModel([])
         self.code_view = table(self.code_model, elide=Qt.TextElideMode.ElideMiddle)
         self.code_view.setObjectName("compareCode")
@@ -190,14 +277,14 @@ class CompareView(View):
         self.diff_viewer.setObjectName("compareDiff")
         diff_box.addWidget(self.diff_viewer, 1)
         code_split.addWidget(diff_pane)
-        code_split.setSizes([360, 640])
+        code_split.setStretchFactor(0, 2)
+        code_split.setStretchFactor(1, 3)
+        code_split.setSizes([400, 600])
         code_box.addWidget(code_split, 1)
-        self.file_diff: FileDiff | None = None
-        self.tabs.addTab(self.data_view, "Training data")
+        self.tabs.addTab(data_page, "Training data")
         self.tabs.addTab(code, "Code changes between the commits")
-        self.content.addWidget(self.tabs, 2)
-        a, b = self.default_pair()
-        self.select(a, b)
+        outer.addWidget(self.tabs, 2)
+        return page
 
     def default_pair(self) -> tuple[Any, Any]:
         """The two newest distinct contents: of one path when a path changed, else of one file name (e.g. run artifacts)."""
@@ -211,9 +298,12 @@ class CompareView(View):
         return self.versions[-2], self.versions[-1]
 
     def select(self, a: Any, b: Any) -> None:
-        """Choose A and B (by path and commit) and compare them."""
+        """Choose A and B (by path and commit) and compare them (once the versions are read, when still loading)."""
         if not self.versions or self.loaded_generation != self.session.generation:
             self.refresh()
+        if self.loading:
+            self.pending = (a, b)
+            return
         keys = [(v.path, v.key, v.commit) for v in self.versions]
         for picker, v in ((self.pick_a, a), (self.pick_b, b)):
             if (v.path, v.key, v.commit) in keys:
@@ -231,6 +321,10 @@ class CompareView(View):
         self.summary.setText(f"comparing {version_label(a)} with {version_label(b)}\u2026")
         self.pool.submit("compare", lambda progress: compare_versions(session.store_path, session.root, a, b, progress),
                          self.show_result, lambda message: self.summary.setText(f"The comparison failed: {message}"))
+
+    def _reshow(self, _checked: bool = False) -> None:
+        if self.result is not None:
+            self.show_result(self.result)
 
     def show_result(self, result: dict[str, Any]) -> None:
         self.result = result
@@ -251,24 +345,30 @@ class CompareView(View):
                     item.setBackground(highlight)
                     item.setForeground(dark_text)
                 self.grid.setItem(i, j, item)
+        self.grid.resizeColumnToContents(0)  # field names on one line, within reason
+        self.grid.setColumnWidth(0, max(200, min(self.grid.columnWidth(0), 360)))
         self._fill(self.data_model, self.data_view, result["data"],
-                   ("path", "status", "A", "B", "rows A", "rows B", "dataset drift", "drifted columns"))
+                   ("path", "status", "A", "B", "rows A", "rows B", "rows added", "rows removed", "key", "changed rows",
+                    "schema changes", "drifted columns", "note"), skip=("a_key", "b_key"))
+        self.data_summary.setText(result.get("data_note") or result["note"])
         code = result["code"] or {}
         self.code = code
         roles = ", ".join(f"{n} {r}" for r, n in sorted((code.get("by_role") or {}).items()))
         messages = "; ".join((code.get("messages") or [])[:5])
-        files = code.get("files") or []
+        files = [dict(f, status=change_word(f.get("status"))) for f in code.get("files") or []]
         total = int(code.get("total_files") or len(files))
-        listed = f"{total} files changed" + (f", the first {len(files)} listed" if total > len(files) else "")
-        self.code_summary.setText(result["note"] or (f"{code.get('commits', 0)} commits between A and B; {listed}" +
+        listed = f"{plural(total, 'file')} changed" + (f", the first {len(files)} listed" if total > len(files) else "")
+        self.code_summary.setText(result["note"] or (f"{plural(int(code.get('commits', 0)), 'commit')} between A and B; {listed}" +
                                                      (f" \u2014 files by role: {roles}" if roles else "") +
                                                      (f" \u2014 {messages}" if messages else "")))
-        self._fill(self.code_model, self.code_view, files, ("path", "role", "status", "commits"))
+        self._fill(self.code_model, self.code_view, files, ("path", "status", "role", "commits", "added", "deleted"))
+        self.code_view.setColumnWidth(0, min(self.code_view.columnWidth(0), 300))  # the path elides in the middle
         self.diff_viewer.setPlainText("")
         self.diff_title.setText("Select a file to see its diff between the two commits." if files else "")
         self.diff_more.hide()
-        self.tabs.setTabText(0, f"Training data ({len(result['data'])} files)")
-        self.tabs.setTabText(1, f"Code changes between the commits ({total} files)")
+        n_data = len(result["data"])
+        self.tabs.setTabText(0, f"Training data ({plural(n_data, 'file')})")
+        self.tabs.setTabText(1, f"Code changes between the commits ({plural(total, 'file')})")
         self.tabs.setCurrentIndex(0 if result["data"] or not code.get("files") else 1)
         if result["note"]:
             self.summary.setText(self.summary.text() + " " + result["note"])
@@ -288,10 +388,15 @@ class CompareView(View):
                          lambda message: self.diff_title.setText(f"The diff could not be read: {message}"))
 
     def _show_file_diff(self, diff: FileDiff) -> None:
-        shown_before = self.diff_viewer.toPlainText() if diff.offset and self.file_diff is not None else ""
-        self.file_diff = diff
+        continued = bool(diff.offset) and self.file_diff is not None
+        shown_before = self.diff_viewer.toPlainText() if continued else ""
+        spans = dict(self.diff_spans) if continued else {}
+        first = shown_before.count("\n")  # a page starts on a new line: its line 0 follows the lines shown
+        spans.update({first + line: parts for line, parts in diff.spans.items()})
+        self.file_diff, self.diff_spans = diff, spans
         text = shown_before + diff.text
-        self.diff_viewer.show_text(EvidenceText(diff.path, text or "(no textual difference: binary or mode change)", kind="diff"))
+        self.diff_viewer.show_text(EvidenceText(diff.path, text or "(no textual difference: binary or mode change)",
+                                                kind="diff", spans=spans))
         lines = text.count("\n")
         self.diff_title.setText(f"{diff.path}: {lines} diff lines shown" + (" \u2014 more below" if diff.more else ""))
         self.diff_more.setVisible(diff.more)
@@ -302,9 +407,10 @@ class CompareView(View):
         row = self.code_view.currentIndex().row()
         self.open_file_diff(row, self.file_diff.next_offset)
 
-    def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    def _fill(self, model: RecordsModel, view: Any, rows: list[dict[str, Any]], keys: tuple[str, ...],
+              skip: tuple[str, ...] = ()) -> None:
         model.beginResetModel()
-        model.columns = auto_columns(rows, keys)
+        model.columns = auto_columns(rows, keys, skip)
         model.rows = rows
         model.endResetModel()
-        view.resizeColumnsToContents()
+        fit_columns(view, 420)  # long notes and paths elide (the tooltip holds them whole)

@@ -21,7 +21,19 @@ from PySide6.QtWidgets import (
 
 from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View, optional_module
-from mlaudit.gui.widgets import RecordsModel, as_dict, auto_columns, human_size, label, number, readable, table
+from mlaudit.gui.widgets import (
+    RecordsModel,
+    as_dict,
+    auto_columns,
+    change_word,
+    fit_columns,
+    human_size,
+    label,
+    number,
+    plural,
+    readable,
+    table,
+)
 
 AUTO_KEY = "(detect the key)"
 
@@ -110,13 +122,15 @@ class DataView(View):
             return
         self.reset()
         self.queries = queries
-        self.content.addWidget(label(f"{len(files)} data files", "viewSubtitle"))
+        self.content.addWidget(label(f"{plural(len(files), 'data file')}: select one to see its "
+                                     "versions, then a version to see its profile or diff it against another.", "viewSubtitle"))
         self.files = RecordsModel(auto_columns(files, ("path", "versions", "rows", "columns", "available", "availability", "size")), files)
         files_view = proxy_table(self.files, self, "dataFiles")
+        fit_columns(files_view, 480)  # whole paths (they elide in the middle past that)
         files_view.selectionModel().currentRowChanged.connect(
             lambda cur, _p: self._select_file(files_view.model().mapToSource(cur).row()) if cur.isValid() else None)
         self.versions = RecordsModel([])
-        self.versions_view = table(self.versions)
+        self.versions_view = table(self.versions, elide=Qt.TextElideMode.ElideMiddle)
         self.versions_view.setObjectName("dataVersions")
         self.versions_view.selectionModel().currentRowChanged.connect(self._select_version)
         self.profile = RecordsModel([])
@@ -191,7 +205,9 @@ class DataView(View):
     def _fill_diff_choices(self, versions: list[dict[str, Any]]) -> None:
         self.diff_base.clear()
         for v in versions:
-            self.diff_base.addItem(f"{v.get('commit')}  {v.get('date', '')}  {str(v.get('hash', ''))[:10]}", v.get("hash"))
+            missing = v.get("availability", "available") != "available"
+            self.diff_base.addItem(f"{v.get('commit')}  {v.get('date', '')}  {str(v.get('hash', ''))[:10]}"
+                                   + ("  (not available locally)" if missing else ""), v.get("hash"))
         newest = versions[-1].get("hash") if versions else None
         older = [i for i, v in enumerate(versions) if v.get("hash") != newest]
         if older:  # default A: the newest version whose content differs from the newest one (B)
@@ -208,12 +224,32 @@ class DataView(View):
         if not a or not b:
             self.diff_summary.setText("One of the versions has no content hash (not available locally).")
             return
+        missing = [f"{side} ({str(r.get('commit'))[:10]}: {r.get('availability')})" for side, r in
+                   (("A", self._record_of(a)), ("B", self.versions.record(current.row())))
+                   if r is not None and r.get("availability", "available") != "available"]
+        if missing:  # known before asking the store: a content recorded by hash only has no profile or row hashes
+            self.diff_summary.setText(
+                f"Cannot diff: {' and '.join(missing)}. Its content is not in the DVC cache or LFS store here, so "
+                "mlaudit recorded it by hash without reading it. Fetch the content (dvc pull / git lfs pull), rescan "
+                "(F5), then diff again.")
+            self._clear_diff()
+            return
         chosen = self.diff_key.currentText()
         key = None if not chosen or chosen == AUTO_KEY else chosen
         session = self.session
         self.diff_summary.setText("computing the diff\u2026")
         self.pool.submit("data-diff", lambda p: diff_versions(session.store_path, session.root, a, b, key, p),
                          self.show_diff, lambda msg: self.diff_summary.setText(f"The diff could not be computed: {msg}"))
+
+    def _record_of(self, digest: str) -> dict[str, Any] | None:
+        """The listed version record holding content ``digest``."""
+        return next((r for r in self.versions.rows if content_hash(r) == digest), None)
+
+    def _clear_diff(self) -> None:
+        self.diff_cells.clearSpans()
+        self.diff_cells.setRowCount(0)
+        self.diff_schema.set_rows([])
+        self.diff_tabs.setTabText(0, "Changed cells")
 
     def show_diff(self, diff: Any) -> None:
         self.diff_result = diff
@@ -222,6 +258,7 @@ class DataView(View):
         changed = QBrush(QColor(theme.highlight_line))
         text = QBrush(QColor(theme.foreground))
         cells = [(row.key, col, va, vb) for row in diff.sample for col, (va, vb) in row.cells.items()]
+        self.diff_cells.clearSpans()
         self.diff_cells.setRowCount(len(cells))
         for r, values in enumerate(cells):
             for c, value in enumerate(values):
@@ -230,13 +267,30 @@ class DataView(View):
                     item.setBackground(changed)
                     item.setForeground(text)
                 self.diff_cells.setItem(r, c, item)
-        self.diff_cells.resizeColumnsToContents()
+        if not cells:  # an empty table says why it is empty
+            if diff.key_column is None:
+                why = "No key column identifies rows in both versions, so changed cells cannot be matched; choose a key."
+            elif not diff.keys_common:
+                why = f"No {diff.key_column} value is in both versions: every row was added or removed, none changed."
+            elif diff.changed_rows:
+                why = (f"{number(diff.changed_rows)} rows changed, but none of them is among the stored sample rows, "
+                       "so their cells cannot be shown.")
+            else:
+                why = f"The {number(diff.keys_common)} rows in both versions (by {diff.key_column}) hold the same values."
+            self.diff_cells.setRowCount(1)
+            self.diff_cells.setItem(0, 0, QTableWidgetItem(why))
+            self.diff_cells.setSpan(0, 0, 1, 4)
+        else:
+            self.diff_cells.resizeColumnsToContents()
+            for column, least in enumerate((120, 140, 160)):
+                self.diff_cells.setColumnWidth(column, max(least, min(self.diff_cells.columnWidth(column), 360)))
         rows = [{"column": c.column, "change": c.change, "type A": c.type_a or "", "type B": c.type_b or "",
                  "renamed from": c.renamed_from or "", "how": c.how} for c in diff.columns]
         self.diff_schema.beginResetModel()
         self.diff_schema.columns = auto_columns(rows, ("column", "change", "type A", "type B", "renamed from", "how"))
         self.diff_schema.rows = rows
         self.diff_schema.endResetModel()
+        fit_columns(self.diff_schema_view, 300)
         more = "" if len(diff.sample) >= (diff.changed_rows or 0) else f", first {len(diff.sample)} rows shown"
         shown = (f"Changed cells ({len(cells)} in {diff.changed_rows} rows{more})" if diff.changed_rows
                  else "Changed cells (none)")
@@ -251,7 +305,7 @@ class DataView(View):
                                              skip=("path", "time", "committer_time", "bytes"))
         self.versions.rows = versions
         self.versions.endResetModel()
-        self.versions_view.resizeColumnsToContents()
+        fit_columns(self.versions_view, 150)
         self._fill_diff_choices(versions)
         if versions:
             self.versions_view.selectRow(len(versions) - 1)
@@ -265,6 +319,8 @@ class DataView(View):
         out["commit"] = str(sha)[:10] if sha else "working tree"
         out["date"] = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M") if when else ""
         out["bytes"], out["size"] = d.get("size"), human_size(d.get("size"))
+        if "status" in d:  # git's letters in words
+            out["status"] = change_word(d.get("status"))
         return out
 
     def _select_version(self, current: QModelIndex, _previous: QModelIndex) -> None:

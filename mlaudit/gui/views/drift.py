@@ -18,6 +18,7 @@ from mlaudit.gui.widgets import (
     clear_layout,
     fit_rows,
     label,
+    number,
     short,
     table,
 )
@@ -225,6 +226,7 @@ class DriftView(View):
         self.content.addWidget(self.schema)
         self.charts = QWidget()
         self.charts_grid = QGridLayout(self.charts)
+        self.charts_grid.setColumnStretch(2, 1)  # two columns of charts at their own width, packed to the left
         self.charts_grid.setContentsMargins(0, 0, 0, 0)
         self.content.addWidget(self.charts)
         self.content.addStretch(1)
@@ -311,6 +313,10 @@ class DriftView(View):
         clear_layout(self.column_chart_box)
         d = as_dict(report)
         rows = [as_dict(c) for c in d.get("columns", [])]
+        for r in rows:  # (reference rows, current rows) read as such, not as a bare pair of numbers
+            size = r.get("sample_size")
+            if isinstance(size, (list, tuple)) and len(size) == 2:
+                r["sample_size"] = f"{number(size[0])} reference, {number(size[1])} current"
         drifted = sum(bool(r.get("drifted")) for r in rows)
         share = d.get("share_drifted")
         verdict = "dataset drift" if d.get("dataset_drift") else "no dataset drift"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from mlaudit.checks.base import AREAS, Status, all_checks
 from mlaudit.gui.evidence import EvidenceText, load_evidence
+from mlaudit.gui.syntax import LazyHighlighter
 from mlaudit.gui.theme import current as current_theme
 from mlaudit.gui.views.base import View
 from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, label, short, table
@@ -102,6 +103,12 @@ class CodeViewer(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.setFont(font)
         self.setObjectName("evidenceText")
+        self.highlighter = LazyHighlighter(self)
+
+    def setPlainText(self, text: str) -> None:
+        """Plain text (and no syntax colours left from the previous text)."""
+        self.highlighter.spans = {}
+        super().setPlainText(text)
 
     def show_text(self, shown: EvidenceText) -> None:
         # code and diffs keep their lines; an explanation (binary, too large, no file) wraps to the pane
@@ -119,11 +126,13 @@ class CodeViewer(QPlainTextEdit):
                 self.centerCursor()
                 selections.append(self._selection(cursor, current_theme().highlight_line))
         self.setExtraSelections(selections)
+        self.highlighter.set_spans(shown.spans)
 
-    def _selection(self, cursor: QTextCursor, colour: str) -> QTextEdit.ExtraSelection:
+    def _selection(self, cursor: QTextCursor, colour: str, keep_colours: bool = False) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         sel.format.setBackground(QColor(colour))
-        sel.format.setForeground(QColor(current_theme().foreground))
+        if not keep_colours:  # a diff line keeps its syntax colours; the evidence line is drawn in the text colour
+            sel.format.setForeground(QColor(current_theme().foreground))
         sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         sel.cursor = cursor
         return sel
@@ -135,9 +144,9 @@ class CodeViewer(QPlainTextEdit):
         while block.isValid() and len(out) < 5000:
             text = block.text()
             if text.startswith("+") and not text.startswith("+++"):
-                out.append(self._selection(QTextCursor(block), theme.diff_add))
+                out.append(self._selection(QTextCursor(block), theme.diff_add, keep_colours=True))
             elif text.startswith("-") and not text.startswith("---"):
-                out.append(self._selection(QTextCursor(block), theme.diff_del))
+                out.append(self._selection(QTextCursor(block), theme.diff_del, keep_colours=True))
             block = block.next()
         return out
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser,
 from mlaudit.gui.evidence import EvidenceText
 from mlaudit.gui.views.base import View, optional_module
 from mlaudit.gui.views.findings import CodeViewer
-from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, table
+from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, plural, table
 
 EVENT_ROLES = ("data", "model", "code", "notebook", "config-params", "metrics", "deps", "ci", "test", "container", "tracking")
 MAX_COMMITS = 2000
@@ -36,7 +36,7 @@ def detail_html(d: Any) -> str:
     for f in d.files:
         by_role.setdefault(f["role"], []).append(f)
     if d.files:
-        parts.append(f"<b>{len(d.files)} files changed</b>")
+        parts.append(f"<b>{plural(len(d.files), 'file')} changed</b>")
         for role in sorted(by_role, key=lambda r: EVENT_ROLES.index(r) if r in EVENT_ROLES else 99):
             items = ", ".join(esc(f"{f['status']} {f['path']}" + (f" (from {f['old path']})" if f["old path"] else ""))
                               for f in by_role[role][:40])
@@ -112,18 +112,18 @@ class HistoryView(View):
         if not events:
             self.content.addWidget(label("No commits: this is a plain folder or an empty repository.", "notice"))
             return
-        columns = [
-            Column("date", lambda r: _when(r["time"]), sort=lambda r: r["time"] or 0, width=140),
-            Column("commit", lambda r: r["sha"][:10], tooltip=lambda r: r["sha"], width=95),
-            Column("tags", lambda r: ", ".join(r["tags"]), width=80),
-            Column("data", lambda r: r["roles"].get("data", "") or "", sort=lambda r: r["roles"].get("data", 0), width=50,
+        columns = [  # the message last, stretched: it is what a reader scans for; the author narrow, its tooltip full
+            Column("date", lambda r: _when(r["time"]), sort=lambda r: r["time"] or 0, width=118),
+            Column("commit", lambda r: r["sha"][:10], tooltip=lambda r: r["sha"], width=88),
+            Column("tags", lambda r: ", ".join(r["tags"]), tooltip=lambda r: ", ".join(r["tags"]), width=90),
+            Column("data", lambda r: r["roles"].get("data", "") or "", sort=lambda r: r["roles"].get("data", 0), width=48,
                    colour=lambda r: "#3d8fd6" if "data" in r["roles"] else None),
             Column("model", lambda r: r["roles"].get("model", "") or "", sort=lambda r: r["roles"].get("model", 0), width=58,
                    colour=lambda r: "#a45ec0" if "model" in r["roles"] else None),
             Column("code", lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")) or "",
-                   sort=lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")), width=45),
-            Column("author", lambda r: r["author"], width=120),
-            Column("message", lambda r: r["message"], tooltip=lambda r: _events(r)),
+                   sort=lambda r: sum(r["roles"].get(k, 0) for k in ("code", "notebook")), width=42),
+            Column("author", lambda r: r["author"], tooltip=lambda r: r["author"], width=84),
+            Column("message", lambda r: r["message"], tooltip=lambda r: f"{r['message']}\n{_events(r)}"),
         ]
         model = RecordsModel(columns, events)
         proxy = QSortFilterProxyModel(self)
@@ -133,6 +133,9 @@ class HistoryView(View):
         view.setObjectName("commitTable")
         view.setSortingEnabled(True)
         view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        for column, widest in ((2, 170), (6, 150)):  # tags and author as wide as they need, within reason
+            view.resizeColumnToContents(column)
+            view.setColumnWidth(column, max(columns[column].width or 0, min(view.columnWidth(column), widest)))
         view.setToolTip("Select a commit to see its details; Show the diff opens its patch.")
         self.commits, self.commits_view = model, view
         view.selectionModel().currentRowChanged.connect(self._on_commit)
@@ -164,7 +167,9 @@ class HistoryView(View):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(view)
         split.addWidget(pane)
-        split.setSizes([560, 480])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([700, 380])
         self.content.addWidget(split, 1)
         self.selected_sha: str | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
@@ -100,7 +101,8 @@ class ModelsView(View):
             f"{counts['dangerous']} with a dangerous version, {counts['inconclusive']} inconclusive (not proven harmless), "
             f"{counts['safe']} safe", "viewSubtitle"))
         self.inventory = RecordsModel([
-            Column("path", lambda m: m.path, tooltip=lambda m: m.path, width=360),
+            Column("file", lambda m: PurePosixPath(m.path).name, tooltip=lambda m: m.path, sort=lambda m: m.path, width=130),
+            Column("folder", lambda m: str(PurePosixPath(m.path).parent), tooltip=lambda m: m.path, width=300),
             Column("format", lambda m: m.latest.format, width=110),
             Column("worst verdict", lambda m: m.worst, width=130, colour=lambda m: VERDICT_COLOURS.get(m.worst),
                    sort=lambda m: VERDICT_RANK.get(m.worst, 1),
@@ -116,7 +118,7 @@ class ModelsView(View):
         self.inventory_view = table(proxy, elide=Qt.TextElideMode.ElideMiddle)
         self.inventory_view.setObjectName("modelInventory")
         self.inventory_view.setSortingEnabled(True)
-        self.inventory_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # the riskiest first
+        self.inventory_view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # the riskiest first
         self.inventory_view.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._select(self.inventory.record(proxy.mapToSource(cur).row())) if cur.isValid() else None)
         self.versions = RecordsModel([

@@ -18,6 +18,7 @@ from mlaudit.gui.widgets import (
     fit_rows,
     label,
     table,
+    when_text,
 )
 
 TOP_STEPS = 8
@@ -102,7 +103,7 @@ class OverviewView(View):
         prov = report.provenance
         dirty = " (uncommitted changes)" if prov.dirty else ""
         self.content.addWidget(label(f"{prov.repo} \u2014 HEAD {str(prov.head or 'none')[:10]} on {prov.branch or 'detached HEAD'}{dirty}"
-                                     f" \u2014 scanned {prov.scanned_at}", "viewSubtitle"))
+                                     f" \u2014 scanned {when_text(prov.scanned_at)}", "viewSubtitle"))
         self.content.addWidget(label("Decision matrix", "sectionTitle"))
         self.content.addWidget(_matrix_table(card_.decision))
         self.content.addWidget(label(f"Top next steps ({min(TOP_STEPS, len(card_.decision.next_steps))} of {len(card_.decision.next_steps)})", "sectionTitle"))
