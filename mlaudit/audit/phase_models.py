@@ -169,7 +169,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     rows = []
     local_models = [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]
     covered = {m.path for m in local_models}  # MLflow artifacts carry their run id: keep that row only
-    for entry in tree.files():
+    for entry in tree.all_files():  # template folders too: a pickle is dangerous wherever it sits
         if entry.path in covered:
             continue
         is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlaudit.checks.base import CheckResult, Status
+from mlaudit.core.templates import TEMPLATE_TEXT_WHY, TEMPLATE_WHY, is_template_path
 
 if TYPE_CHECKING:
     from mlaudit.checks.context import CheckContext
 
 PRESENCE, ALL = "presence", "all"
+FILE_INPUTS = {"code", "ci", "deps", "docker", "pipeline", "data"}  # inputs read from the tree's project files
 MAX_SKIPPED = 50
 
 # check id -> (inputs read, claim). Inputs: code (scripts and notebook cells), ci, deps, docker, pipeline
@@ -92,29 +94,41 @@ class Coverage:
     skipped: list[dict[str, str]] = field(default_factory=list)
     skipped_total: int = 0
     claim: str = PRESENCE
+    # Left out because they are not this project's inputs (cookiecutter/copier templates): named, never blocking.
+    excluded: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"inputs": list(self.inputs), "analysed": list(self.analysed), "skipped": [dict(s) for s in self.skipped],
-                "skipped_total": self.skipped_total, "claim": self.claim}
+                "skipped_total": self.skipped_total, "claim": self.claim, "excluded": [dict(e) for e in self.excluded]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Coverage | None:
         if not d:
             return None
         return cls(list(d.get("inputs") or []), list(d.get("analysed") or []), [dict(s) for s in d.get("skipped") or []],
-                   int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE)
+                   int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE,
+                   [dict(e) for e in d.get("excluded") or []])
 
     def add_skipped(self, what: str, why: str) -> None:
         self.skipped_total += 1
         if len(self.skipped) < MAX_SKIPPED:
             self.skipped.append({"what": what, "why": why})
 
+    def add_excluded(self, what: str, why: str) -> None:
+        """A file left out because it is not an input of this project (a template): it never makes a verdict unknown."""
+        if len(self.excluded) < MAX_SKIPPED and not any(e["what"] == what for e in self.excluded):
+            self.excluded.append({"what": what, "why": why})
+
     def summary(self) -> str:
-        """One line: what was analysed, and how much was skipped."""
+        """One line: what was analysed, how much was skipped, and what was left out as not the project's."""
         seen = "; ".join(self.analysed) or "nothing"
-        if not self.skipped_total:
-            return f"analysed {seen}"
-        return f"analysed {seen}; skipped {self.skipped_total} ({self.skipped[0]['why']}{', …' if self.skipped_total > 1 else ''})"
+        out = f"analysed {seen}"
+        if self.skipped_total:
+            out += f"; skipped {self.skipped_total} ({self.skipped[0]['why']}{', …' if self.skipped_total > 1 else ''})"
+        if self.excluded:
+            out += f"; not the project's: {self.excluded[0]['what']} ({self.excluded[0]['why']})"
+            out += f" and {len(self.excluded) - 1} more" if len(self.excluded) > 1 else ""
+        return out
 
 
 def _where(item: dict[str, Any]) -> str:
@@ -127,6 +141,8 @@ def _where(item: dict[str, Any]) -> str:
 def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
     facts = ctx.facts(kind)
     errors = facts.get("errors") or []
+    for t in facts.get("templates") or []:
+        cov.add_excluded(_where(t), str(t.get("reason") or t.get("error") or TEMPLATE_TEXT_WHY))
     if kind == "code":
         cov.analysed.append(f"{facts.get('files', 0)} Python script(s) and notebook(s) parsed")
         for u in facts.get("unreadable") or []:
@@ -212,7 +228,20 @@ def compute(ctx: CheckContext, check_id: str) -> Coverage:
             cov.add_skipped(kind, f"coverage could not be computed: {type(exc).__name__}: {exc}")
     if not inputs:
         cov.analysed.append("inputs not declared for this check")
+    if set(inputs) & FILE_INPUTS:
+        _template_folders(ctx, cov)
     return cov
+
+
+def _template_folders(ctx: CheckContext, cov: Coverage) -> None:
+    """Name the files under Jinja-placeholder folders (a cookiecutter/copier template) that no scanner read."""
+    try:
+        templates = ctx.tree.template_files()
+    except Exception:  # noqa: BLE001 - the tree listing failed: the inputs' own coverage already says so
+        return
+    if templates:
+        roots = sorted({_template_root(t.path) for t in templates})
+        cov.add_excluded(f"{len(templates)} file(s) under template folder(s) {', '.join(roots[:3])}", TEMPLATE_WHY)
 
 
 def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
@@ -237,3 +266,12 @@ def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
             result.recommendation = ("Make the skipped inputs readable (see coverage: files not parsed, content absent "
                                      "from the cache, files over a limit) and audit again.")
     return result
+
+
+def _template_root(path: str) -> str:
+    """The path up to its first Jinja-placeholder part (``{{ cookiecutter.repo_name }}/``)."""
+    parts = path.split("/")
+    for i in range(len(parts)):
+        if is_template_path(parts[i]):
+            return "/".join(parts[: i + 1]) + ("/" if i + 1 < len(parts) else "")
+    return path

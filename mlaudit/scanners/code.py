@@ -4,6 +4,8 @@ Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` â€
 
     files: int                     scripts and notebooks parsed
     unreadable: [{path, cell, reason}]   syntax errors, Python 2, null bytes (recorded, never raised)
+    templates: [{path, cell, reason}]    files with Jinja markup that do not parse: cookiecutter/copier templates
+                                   (skipped: not this project's code; files under a ``{{ ... }}`` folder are never read)
     partial: [{path, cell, reason}]      analysed after a Python 2 rewrite, or with a failing line skipped
     imports: [module]              top-level modules imported anywhere
     seeds: [{lib, call}]           random.seed, np.random.seed, torch.manual_seed, default_rng(42), ...
@@ -37,6 +39,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlaudit.core.templates import TEMPLATE_TEXT_WHY, is_template_text
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners import code_names as N
 from mlaudit.scanners.code_paths import MAX_CONFIG_BYTES, resolve
@@ -46,7 +49,7 @@ from mlaudit.scanners.notebooks import SourceFile, python_sources
 from mlaudit.scanners.py2compat import TolerantParse, tolerant_parse
 
 MAX_ITEMS = 500
-LIST_KEYS = ("unreadable", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
+LIST_KEYS = ("unreadable", "templates", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
              "serving", "handlers", "pydantic_models", "model_loads", "monitoring", "prediction_logs", "tests",
              "hyper_literals", "params_reads", "training", "data_reads")
 KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseeded", "rng_use": "rng_use",
@@ -223,8 +226,11 @@ def analyse(units: list[SourceFile]) -> Analysis:
 def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     path = units[0].path
     result = analyse(units)
-    facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
-                               for line, cell, reason in result.unreadable)
+    if result.unreadable and is_template_text(joined_text(units)):  # Jinja markup: a template, not broken code
+        facts["templates"].append({"path": path, "line": None, "cell": None, "reason": TEMPLATE_TEXT_WHY})
+    else:
+        facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
+                                   for line, cell, reason in result.unreadable)
     facts["partial"].extend({"path": path, "line": None, "cell": cell, "reason": reason} for cell, reason in result.partial)
     if not result.parsed:
         return

@@ -8,13 +8,21 @@ import re
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.scanners.dvc import parse_dvc_yaml
-from mlaudit.scanners.notebooks import python_sources
+from mlaudit.scanners.notebooks import SourceFile, python_sources
 
 READ = re.compile(
     r"\b(?:read_csv|read_parquet|read_json|read_table|read_excel|read_feather|read_pickle|loadtxt|genfromtxt|"
     r"load_dataset|read_orc)\(\s*[rbf]?[\"']([^\"'\n]+)[\"']")
 URL = re.compile(r"^(https?|s3|gs|gcs|az|abfss?|hdfs|ftp)://", re.IGNORECASE)
 RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com/[^/]+/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob)/[^/]+)/(.+)$")
+# Public datasets a library downloads at run time: the project does not version what it trains on.
+DOWNLOAD = re.compile(
+    r"\b(?P<torch>[A-Z][A-Za-z0-9]*)\((?=[^()]*\bdownload\s*=\s*True)"
+    r"|\b(?P<sk>fetch_[a-z0-9_]+)\("
+    r"|\b(?P<keras>(?:mnist|fashion_mnist|cifar10|cifar100|imdb|reuters|boston_housing)\.load_data)\("
+    r"|\b(?P<tfds>tfds\.load)\("
+    r"|\bload_dataset\(\s*[\"'](?P<hub>[\w.-]+(?:/[\w.-]+)?)[\"']")
+HF_BUILDERS = {"csv", "json", "parquet", "text", "imagefolder", "audiofolder", "arrow", "pandas", "webdataset"}
 DATA_SUFFIX = re.compile(r"\.(csv|tsv|parquet|pq|json|jsonl|feather|arrow|xlsx?|txt|gz|zip|orc)$", re.IGNORECASE)
 
 
@@ -37,7 +45,10 @@ class DataVersioned(Check):
         "Finds the data files the code reads (read_csv, read_parquet, open, ... with a literal path or one built "
         "statically: constants, os.path.join, config attributes, YAML/JSON config values) and checks each is "
         "tracked by git, DVC (.dvc / dvc.lock outputs) or Git LFS. Reads from URLs or from files that are not "
-        "versioned fail (a raw GitHub URL of a file committed here counts as git); a mix warns. Without read sites, versioned data files alone pass; nothing is unknown."
+        "versioned fail (a raw GitHub URL of a file committed here counts as git), and so do public datasets a library "
+        "downloads at run time (torchvision download=True, fetch_openml, keras load_data, tfds.load, a Hugging Face hub "
+        "load_dataset); a mix warns. Without read sites, versioned data files alone pass. With no training code and no "
+        "data it is not applicable; training code whose data source cannot be found is unknown."
     )
     recommendation = "Track training data with DVC or Git LFS (or commit small files), and read it from versioned paths, not URLs."
     markers = ("reproducibility", "data versioning")
@@ -69,6 +80,7 @@ class DataVersioned(Check):
                 how = self._how(_resolve(src.path, literal), tracked_files, dvc, lfs)
                 ev = Evidence(f"reads {literal}" + (f" ({how})" if how else " — not versioned"), path=src.path, line=line, cell=cell, value=literal)
                 (versioned if how else unversioned).append(ev)
+            unversioned += self._downloads(src)
         for read in ctx.facts("code")["data_reads"]:  # paths built in code (os.path.join, constants, configs)
             target = read["target"]
             if not target:
@@ -96,9 +108,27 @@ class DataVersioned(Check):
                                message=f"All {len(versioned)} data read(s) use versioned files.", evidence=versioned[:25])
         data = [p for p, in ctx.store.db.execute("SELECT path FROM path_roles WHERE role = 'data'")]
         if dvc or data:
-            ev = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
-            return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=ev)
-        return self.result(Status.UNKNOWN, 0, message="No data files and no data reads found.")
+            shown = [Evidence("tracked by DVC", path=p) for p in sorted(dvc)[:10]] + [Evidence("data file in git", path=p) for p in data[:10]]
+            return self.result(Status.PASS, 1, value={"dvc": len(dvc), "git": len(data)}, message="Data files are versioned.", evidence=shown)
+        if not ctx.facts("code")["training"]:
+            return self.result(Status.NOT_APPLICABLE, 0, message="No training code, no data files and no data reads: "
+                               "there is no training data to version.")
+        return self.result(Status.UNKNOWN, 0, message="The code trains a model, but no data file and no data read was "
+                           "found: where its data comes from could not be determined.")
+
+    @staticmethod
+    def _downloads(src: SourceFile) -> list[Evidence]:
+        """Public datasets fetched by a library at run time (torchvision ``download=True``, ``fetch_openml``,
+        keras ``load_data``, ``tfds.load``, a Hugging Face hub ``load_dataset``): not versioned by the project."""
+        out = []
+        for m in DOWNLOAD.finditer(src.text):
+            name = next(v for v in m.groupdict().values() if v)
+            if m.group("hub") and (name in HF_BUILDERS or DATA_SUFFIX.search(name)):
+                continue
+            line, cell = src.position(src.text.count("\n", 0, m.start()) + 1)
+            out.append(Evidence(f"downloads the public dataset {name} at run time — not versioned with the project",
+                                path=src.path, line=line, cell=cell, value=name))
+        return out
 
     @staticmethod
     def _own_raw_file(url: str, tracked: set[str]) -> bool:
