@@ -45,9 +45,9 @@ class DataVersioned(Check):
         "Finds the data files the code reads (read_csv, read_parquet, open, ... with a literal path or one built "
         "statically: constants, os.path.join, config attributes, YAML/JSON config values) and checks each is "
         "tracked by git, DVC (.dvc / dvc.lock outputs) or Git LFS. Reads from URLs or from files that are not "
-        "versioned fail (a raw GitHub URL of a file committed here counts as git), and so do public datasets a library "
-        "downloads at run time (torchvision download=True, fetch_openml, keras load_data, tfds.load, a Hugging Face hub "
-        "load_dataset); a mix warns. Without read sites, versioned data files alone pass. With no training code and no "
+        "versioned fail (a raw GitHub URL of a file committed here counts as git); a mix warns. Public datasets a "
+        "library downloads by name at run time (torchvision download=True, fetch_openml, keras load_data, tfds.load, a "
+        "Hugging Face hub load_dataset) warn: named, but not pinned by the project. Without read sites, versioned data files alone pass. With no training code and no "
         "data it is not applicable; training code whose data source cannot be found is unknown."
     )
     recommendation = "Track training data with DVC or Git LFS (or commit small files), and read it from versioned paths, not URLs."
@@ -61,7 +61,7 @@ class DataVersioned(Check):
         tracked_files = in_tree if ctx.tree.rev else in_tree & committed
         dvc = {t["path"].rstrip("/") for t in ctx.facts("pipeline").get("dvc", {}).get("tracked", [])} | self._dvc_outs(ctx)
         lfs = self._lfs_patterns(ctx)
-        versioned, unversioned = [], []
+        versioned, unversioned, downloads = [], [], []
         for src in python_sources(ctx.tree):
             if src.error:
                 continue
@@ -80,7 +80,7 @@ class DataVersioned(Check):
                 how = self._how(_resolve(src.path, literal), tracked_files, dvc, lfs)
                 ev = Evidence(f"reads {literal}" + (f" ({how})" if how else " — not versioned"), path=src.path, line=line, cell=cell, value=literal)
                 (versioned if how else unversioned).append(ev)
-            unversioned += self._downloads(src)
+            downloads += self._downloads(src)
         for read in ctx.facts("code")["data_reads"]:  # paths built in code (os.path.join, constants, configs)
             target = read["target"]
             if not target:
@@ -98,11 +98,18 @@ class DataVersioned(Check):
             ev = Evidence(f"reads {target}" + (f" ({how})" if how else " — not versioned"), **where)
             (versioned if how else unversioned).append(ev)
         if unversioned and versioned:
-            return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "unversioned": len(unversioned)},
-                               message=f"{len(unversioned)} data read(s) are not versioned.", evidence=(unversioned + versioned)[:25])
+            return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "unversioned": len(unversioned) + len(downloads)},
+                               message=f"{len(unversioned) + len(downloads)} data read(s) are not versioned.",
+                               evidence=(unversioned + downloads + versioned)[:25])
+        if downloads and not unversioned:
+            return self.result(Status.WARN, 0.5, value={"versioned": len(versioned), "downloaded": len(downloads)},
+                               message=f"{len(downloads)} public dataset(s) are downloaded by name at run time: named, but "
+                                       "not pinned to a version the project controls.", evidence=(downloads + versioned)[:25],
+                               recommendation="Pin the dataset's revision (or a checksum) or snapshot it with DVC, so a "
+                                              "retrain reads the same data.")
         if unversioned:
-            return self.result(Status.FAIL, 0, value={"versioned": 0, "unversioned": len(unversioned)},
-                               message="The code reads data that is not versioned.", evidence=unversioned[:25])
+            return self.result(Status.FAIL, 0, value={"versioned": 0, "unversioned": len(unversioned) + len(downloads)},
+                               message="The code reads data that is not versioned.", evidence=(unversioned + downloads)[:25])
         if versioned:
             return self.result(Status.PASS, 1, value={"versioned": len(versioned), "unversioned": 0},
                                message=f"All {len(versioned)} data read(s) use versioned files.", evidence=versioned[:25])
