@@ -12,6 +12,7 @@ from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import BlobTooLarge
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.tree import FileTooLarge, WorkingTreeSource
+from mlaudit.scanners.mlflow import logged_model_run
 from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_model_bytes, sniff_format
 from mlaudit.scanners.models.scan import SNIFF_BYTES
 from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlflow_artifacts
@@ -203,7 +204,8 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
         else:
             key = git_blob_id(data)
             analyser.ensure(key, local.path, lambda d=data: d)
-        rows.append((local.path, key, local.source, "", None, None, local.run_id))
+        run_id = (logged_model_run(ctx.repo.root, local.path) or local.run_id) if local.source == "mlflow" else local.run_id
+        rows.append((local.path, key, local.source, "", None, None, run_id))
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
 
