@@ -34,15 +34,26 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
+def _is_difference(node: ast.AST) -> bool:
+    """``abs(a - b)`` (or math.fabs / np.abs): how far two values are apart, not a metric. ``new - old > margin``
+    (an improvement over a baseline) is not this."""
+    if not (isinstance(node, ast.Call) and _name(node.func) in ("abs", "math.fabs", "np.abs", "numpy.abs") and node.args):
+        return False
+    return isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Sub)
+
+
 def is_quality_gate(test: ast.expr) -> bool:
     """A comparison of a model metric with a bar it must clear: a threshold value or a named bound.
 
-    Range sanity checks are not gates: ``0 < precision < 1``, ``acc >= 0``, ``auc <= 1``.
+    Range sanity checks are not gates: ``0 < precision < 1``, ``acc >= 0``, ``auc <= 1``; nor are agreement
+    checks between two computations of a metric: ``abs(train_acc - eval_acc) < 0.001``.
     """
     for node in ast.walk(test):
         if not isinstance(node, ast.Compare) or not all(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops):
             continue
         operands = [node.left, *node.comparators]
+        if any(_is_difference(o) for o in operands):
+            continue  # abs(a - b) < 1e-3: two computations of a metric agree (a consistency check), not a quality bar
         named = [o for o in operands if _number(o) is None and BOUND_NAME.search(_name(o))]
         metrics = [o for o in operands if o not in named and METRIC.search(_name(o)) and _number(o) is None]
         if not metrics and len(named) >= 2 and any(METRIC.search(_name(o)) for o in named):
@@ -109,7 +120,7 @@ class ValidationGate(Check):
     help = (
         "Passes when a CI job or pipeline stage runs an evaluation script that fails below a metric threshold "
         "(assert, or if ...: raise/exit), or a test run by CI does. Writing metrics is not a gate, and range "
-        "checks such as 0 < precision < 1 are not thresholds. A threshold nothing runs automatically gives half "
+        "checks such as 0 < precision < 1, or agreement checks such as abs(acc_a - acc_b) < 0.001, are not thresholds. A threshold nothing runs automatically gives half "
         "a point (warn); evaluation without a threshold, or nothing at all, fails."
     )
     recommendation = "Add a CI or pipeline step that evaluates the candidate model and fails below a metric threshold before it is released."
