@@ -85,6 +85,20 @@ INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# A verdict is unknown only when what was skipped could have changed it. For these checks a not-applicable verdict
+# rests on part of the inputs only: (inputs whose skipped items can undo the N/A, topic an unparsed code unit must
+# mention to count). "No model file" does not depend on the code; "no served model" can only be undone by an
+# unparsed unit that names a serving framework (see ``mlaudit.scanners.code.TOPIC_WORDS``).
+NA_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "MODEL-SKEW-FEATURES": (("models",), None),
+    "MODEL-LIB-MISMATCH": (("models",), None),
+    "MON-STALENESS": (("models",), None),
+    "MON-PRODUCTION": (("code", "docker"), "serving"),
+    "MON-SKEW": (("code", "models"), "serving"),
+    "MON-INPUT-INVARIANTS": (("code",), "serving"),
+}
+
+
 @dataclass(slots=True)
 class Coverage:
     """What a check analysed (one line per input) and what it skipped: [{what, why}]."""
@@ -96,6 +110,7 @@ class Coverage:
     claim: str = PRESENCE
     # Left out because they are not this project's inputs (cookiecutter/copier templates): named, never blocking.
     excluded: list[dict[str, str]] = field(default_factory=list)
+    _kinds: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list, repr=False)  # per skipped item
 
     def to_dict(self) -> dict[str, Any]:
         return {"inputs": list(self.inputs), "analysed": list(self.analysed), "skipped": [dict(s) for s in self.skipped],
@@ -109,10 +124,21 @@ class Coverage:
                    int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE,
                    [dict(e) for e in d.get("excluded") or []])
 
-    def add_skipped(self, what: str, why: str) -> None:
+    def add_skipped(self, what: str, why: str, kind: str = "", mentions: list[str] | None = None) -> None:
         self.skipped_total += 1
+        if kind:
+            self._kinds.append((kind, None if mentions is None else tuple(mentions)))
         if len(self.skipped) < MAX_SKIPPED:
             self.skipped.append({"what": what, "why": why})
+
+    def blocking(self, basis: tuple[tuple[str, ...], str | None] | None) -> int:
+        """How many skipped items could undo a verdict resting on ``basis`` (all of them when there is none)."""
+        if basis is None:
+            return self.skipped_total
+        inputs, topic = basis
+        untagged = self.skipped_total - len(self._kinds)
+        return untagged + sum(kind in inputs and (topic is None or kind != "code" or said is None or topic in said)
+                              for kind, said in self._kinds)
 
     def add_excluded(self, what: str, why: str) -> None:
         """A file left out because it is not an input of this project (a template): it never makes a verdict unknown."""
@@ -146,7 +172,7 @@ def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
     if kind == "code":
         cov.analysed.append(f"{facts.get('files', 0)} Python script(s) and notebook(s) parsed")
         for u in facts.get("unreadable") or []:
-            cov.add_skipped(_where(u), f"not parsed: {u.get('reason') or 'unreadable'}")
+            cov.add_skipped(_where(u), f"not parsed: {u.get('reason') or 'unreadable'}", "code", u.get("mentions"))
         return
     label = {"ci": "CI definition(s)", "deps": "dependency manifest(s)", "docker": "container file(s)",
              "pipeline": "pipeline definition(s)"}[kind]
@@ -155,7 +181,7 @@ def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
         count = len({s.get("path") for s in facts.get("steps") or []})
     cov.analysed.append(f"{count} {label} read")
     for e in errors:
-        cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"))
+        cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"), kind)
 
 
 def _data_input(ctx: CheckContext, cov: Coverage) -> None:
@@ -167,13 +193,13 @@ def _data_input(ctx: CheckContext, cov: Coverage) -> None:
     read = 0
     for v in dq.current_data_files(ctx.store, ctx.rev):
         if not v.available:
-            cov.add_skipped(v.path, f"content not available locally ({v.source}: {v.availability})")
+            cov.add_skipped(v.path, f"content not available locally ({v.source}: {v.availability})", "data")
             continue
         prof = dq.profile(ctx.store, v.key)
         if prof is None:
-            cov.add_skipped(v.path, "not profiled (over a size limit or an unsupported format)")
+            cov.add_skipped(v.path, "not profiled (over a size limit or an unsupported format)", "data")
         elif prof.error:
-            cov.add_skipped(v.path, f"could not be read: {prof.error}")
+            cov.add_skipped(v.path, f"could not be read: {prof.error}", "data")
         else:
             read += 1
     cov.analysed.append(f"{read} data file(s) profiled" + (" (sampled rows)" if read else ""))
@@ -185,7 +211,7 @@ def _models_input(ctx: CheckContext, cov: Coverage) -> None:
     read = 0
     for v in list_models(ctx.store, ctx.rev):
         if v.verdict == "unread" or (v.error and v.verdict != "dangerous"):
-            cov.add_skipped(v.path, f"not fully analysed: {v.error or 'unread'}")
+            cov.add_skipped(v.path, f"not fully analysed: {v.error or 'unread'}", "models")
         else:
             read += 1
     cov.analysed.append(f"{read} current model file(s) analysed by content")
@@ -195,7 +221,7 @@ def _history_input(ctx: CheckContext, cov: Coverage) -> None:
     n = ctx.store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0] if "commits" in ctx.store.db.table_names() else 0
     cov.analysed.append(f"{n} commit(s) of git history")
     if getattr(ctx.repo, "shallow", False):
-        cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available")
+        cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available", "history")
 
 
 def _tracking_input(ctx: CheckContext, cov: Coverage) -> None:
@@ -205,7 +231,7 @@ def _tracking_input(ctx: CheckContext, cov: Coverage) -> None:
     if "scan_errors" in db.table_names():
         for path, reason in db.execute("SELECT path, reason FROM scan_errors WHERE phase IN ('tracking', 'mlflow', 'dvc') "
                                        "AND scan_id = (SELECT MAX(id) FROM scans)").fetchall():
-            cov.add_skipped(str(path or "?"), str(reason))
+            cov.add_skipped(str(path or "?"), str(reason), "tracking")
 
 
 def compute(ctx: CheckContext, check_id: str) -> Coverage:
@@ -255,6 +281,8 @@ def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
     result.coverage = cov
     if not cov.skipped_total or result.status in (Status.ERROR, Status.UNKNOWN, Status.FAIL, Status.WARN):
         return result
+    if result.status == Status.NOT_APPLICABLE and not cov.blocking(NA_BASIS.get(result.check_id)):
+        return result  # what was skipped cannot hold what this N/A rests on (coverage still lists it)
     if result.status == Status.NOT_APPLICABLE or (result.status == Status.PASS and cov.claim == ALL):
         was = "not applicable" if result.status == Status.NOT_APPLICABLE else "pass"
         first = cov.skipped[0]

@@ -3,7 +3,8 @@
 Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` — None for scripts)::
 
     files: int                     scripts and notebooks parsed
-    unreadable: [{path, cell, reason}]   syntax errors, Python 2, null bytes (recorded, never raised)
+    unreadable: [{path, cell, reason, mentions}]  syntax errors, Python 2, null bytes (recorded, never raised);
+                                   mentions: topics its text names (``TOPIC_WORDS``), e.g. serving
     templates: [{path, cell, reason}]    files with Jinja markup that do not parse: cookiecutter/copier templates
                                    (skipped: not this project's code; files under a ``{{ ... }}`` folder are never read)
     partial: [{path, cell, reason}]      analysed after a Python 2 rewrite, or with a failing line skipped
@@ -94,6 +95,21 @@ def _is_test_file(path: str, result: Analysis) -> bool:
 def is_training_path(path: str) -> bool:
     """A script or notebook named like training code (train.py, train_model.ipynb, retrain.py, ...)."""
     return bool(_TRAIN_PATH.search(path))
+
+
+# What an unparsed unit could hold, told from its text: a word search finds at least what the AST visitor would
+# (the visitor needs these module, class or decorator names too), so a unit that mentions none of a topic's words
+# cannot hold what a check of that topic looks for.
+TOPIC_WORDS = {
+    "serving": re.compile(r"\b(fastapi|FastAPI|flask|Flask|bentoml|torchserve|BaseHandler|seldon_core|kserve|gradio|"
+                          r"streamlit|litserve|starlette|sanic|aiohttp|uvicorn|gunicorn|APIRouter)\b|\bray\.serve\b|"
+                          r"\bserve\.deployment\b|@\w+\.(route|get|post|put|patch|delete|api|websocket|endpoint)\b"),
+}
+
+
+def mentions(text: str) -> list[str]:
+    """The topics (``TOPIC_WORDS``) whose words appear in ``text``."""
+    return [topic for topic, words in TOPIC_WORDS.items() if words.search(text)]
 
 
 def joined_text(cells: list[SourceFile]) -> str:
@@ -229,7 +245,9 @@ def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     if result.unreadable and is_template_text(joined_text(units)):  # Jinja markup: a template, not broken code
         facts["templates"].append({"path": path, "line": None, "cell": None, "reason": TEMPLATE_TEXT_WHY})
     else:
-        facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
+        texts = {u.cell_index: u.text for u in units}
+        facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason,
+                                    "mentions": mentions(texts.get(cell, "") if cell is not None else joined_text(units))}
                                    for line, cell, reason in result.unreadable)
     facts["partial"].extend({"path": path, "line": None, "cell": cell, "reason": reason} for cell, reason in result.partial)
     if not result.parsed:
