@@ -14,6 +14,7 @@ it is merged with the computed one.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,9 +87,10 @@ INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 # A verdict is unknown only when what was skipped could have changed it. For these checks a not-applicable verdict
-# rests on part of the inputs only: (inputs whose skipped items can undo the N/A, topic an unparsed code unit must
-# mention to count). "No model file" does not depend on the code; "no served model" can only be undone by an
-# unparsed unit that names a serving framework (see ``mlaudit.scanners.code.TOPIC_WORDS``).
+# rests on part of the inputs only: (inputs whose skipped items can undo the N/A, what a skipped item must show to
+# count). "No model file" does not depend on the code; "no served model" can only be undone by an unparsed code unit
+# that names a serving framework (``mlaudit.scanners.code.TOPIC_WORDS``); "no train/test pair" only by a skipped
+# data file that could be one side of a pair ("split"); "no file with two versions" only by one that has two.
 NA_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "MODEL-SKEW-FEATURES": (("models",), None),
     "MODEL-LIB-MISMATCH": (("models",), None),
@@ -96,7 +98,17 @@ NA_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "MON-PRODUCTION": (("code", "docker"), "serving"),
     "MON-SKEW": (("code", "models"), "serving"),
     "MON-INPUT-INVARIANTS": (("code",), "serving"),
+    "DRIFT-MODEL-DATA": (("models",), None),
+    # "no train/test pair": pairs are found by name (a split word, or the one same-columns file of a split's folder)
+    "DRIFT-SPLITS": (("data",), "split"),
+    "LEAK-OVERLAP": (("data",), "split"),
+    "LEAK-ENTITY": (("data",), "split"),
+    "LEAK-TEMPORAL": (("data",), "split"),
+    # "no file with two versions": a skipped file with one version cannot make one
+    "DRIFT-HISTORY": (("data",), "versions"),
+    "DATA-SCHEMA-CHANGE": (("data",), "versions"),
 }
+TOPIC_INPUT = {"serving": "code", "split": "data", "versions": "data"}  # the input whose skipped items a topic filters
 
 
 @dataclass(slots=True)
@@ -137,7 +149,7 @@ class Coverage:
             return self.skipped_total
         inputs, topic = basis
         untagged = self.skipped_total - len(self._kinds)
-        return untagged + sum(kind in inputs and (topic is None or kind != "code" or said is None or topic in said)
+        return untagged + sum(kind in inputs and (topic is None or TOPIC_INPUT[topic] != kind or said is None or topic in said)
                               for kind, said in self._kinds)
 
     def add_excluded(self, what: str, why: str) -> None:
@@ -191,15 +203,23 @@ def _data_input(ctx: CheckContext, cov: Coverage) -> None:
         cov.analysed.append("0 data file(s) profiled")
         return
     read = 0
-    for v in dq.current_data_files(ctx.store, ctx.rev):
+    current = dq.current_data_files(ctx.store, ctx.rev)
+    split_folders = {posixpath.dirname(v.path) for v in current if dq._SPLIT.search(posixpath.basename(v.path))}
+    versions = dict(ctx.store.db.execute("SELECT path, COUNT(DISTINCT key) FROM data_versions GROUP BY path").fetchall())
+
+    def skip(path: str, why: str) -> None:
+        could = ["split"] if dq._SPLIT.search(posixpath.basename(path)) or posixpath.dirname(path) in split_folders else []
+        cov.add_skipped(path, why, "data", could + (["versions"] if versions.get(path, 0) > 1 else []))
+
+    for v in current:
         if not v.available:
-            cov.add_skipped(v.path, f"content not available locally ({v.source}: {v.availability})", "data")
+            skip(v.path, f"content not available locally ({v.source}: {v.availability})")
             continue
         prof = dq.profile(ctx.store, v.key)
         if prof is None:
-            cov.add_skipped(v.path, "not profiled (over a size limit or an unsupported format)", "data")
+            skip(v.path, "not profiled (over a size limit or an unsupported format)")
         elif prof.error:
-            cov.add_skipped(v.path, f"could not be read: {prof.error}", "data")
+            skip(v.path, f"could not be read: {prof.error}")
         else:
             read += 1
     cov.analysed.append(f"{read} data file(s) profiled" + (" (sampled rows)" if read else ""))

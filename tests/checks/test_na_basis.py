@@ -28,3 +28,31 @@ def test_no_model_file_does_not_depend_on_code(judge) -> None:
     files = {"train.py": TRAIN, "other.py": BROKEN_PLAIN}
     assert judge(files, "MODEL-SKEW-FEATURES").status == Status.NOT_APPLICABLE
     assert judge(files, "REPRO-SEEDS").status == Status.UNKNOWN
+
+
+def test_unreadable_data_file_outside_any_pair_leaves_no_pair_standing() -> None:
+    """DRIFT-SPLITS / LEAK-OVERLAP "no train/test pair": a skipped data file that no name could pair does not undo it."""
+    from mlaudit.checks.coverage import NA_BASIS, Coverage
+
+    cov = Coverage(["data"], claim="all")
+    cov.add_skipped("data/prices.csv", "could not be read", "data", [])
+    assert cov.blocking(NA_BASIS["DRIFT-SPLITS"]) == 0 and cov.blocking(NA_BASIS["DRIFT-HISTORY"]) == 0
+    cov.add_skipped("data/test.csv", "content not available locally", "data", ["split"])
+    assert cov.blocking(NA_BASIS["DRIFT-SPLITS"]) == 1 and cov.blocking(None) == 2
+    cov.add_skipped("data/prices_v.csv", "could not be read", "data", ["versions"])
+    assert cov.blocking(NA_BASIS["DATA-SCHEMA-CHANGE"]) == 1
+    cov.add_skipped("store", "coverage could not be computed")  # untagged: always blocks
+    assert cov.blocking(NA_BASIS["DRIFT-SPLITS"]) == 2
+
+
+def test_audit_keeps_no_pair_na_beside_an_unreadable_table(make_repo, tmp_path) -> None:
+    """A real audit: an unprofilable CSV (too many columns) outside any pair leaves DRIFT-SPLITS N/A, listed as skipped."""
+    from mlaudit.audit.run import audit
+
+    wide = ",".join(f"c{i}" for i in range(10_050)) + "\n" + ",".join("1" for _ in range(10_050)) + "\n"
+    repo = make_repo("wide")
+    repo.commit("data", {"train.py": TRAIN, "data/prices.csv": wide, "data/drinks.csv": "a,b\n1,2\n3,4\n"})
+    by_id = {r.check_id: r for r in audit(repo.root, tmp_path / "s.sqlite").results}
+    splits = by_id["DRIFT-SPLITS"]
+    assert str(splits.status) == "not applicable"
+    assert splits.coverage is not None and [s["what"] for s in splits.coverage.skipped] == ["data/prices.csv"]
