@@ -107,8 +107,13 @@ NA_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
     # "no file with two versions": a skipped file with one version cannot make one
     "DRIFT-HISTORY": (("data",), "versions"),
     "DATA-SCHEMA-CHANGE": (("data",), "versions"),
+    **{c: (("code",), "ml") for c in ("LEAK-CODE-MULTITEST", "LEAK-CODE-OVERSAMPLE", "LEAK-CODE-PREPROCESS", "LEAK-CODE-TEST-STATS")},
 }
-TOPIC_INPUT = {"serving": "code", "split": "data", "versions": "data"}  # the input whose skipped items a topic filters
+# An all-inputs pass that only an unparsed code unit naming the topic could undo: the leakage code checks follow
+# fits, transforms, splits, resamplers and scores; a shell, SQL or prose cell names none of them.
+PASS_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    c: (("code",), "ml") for c in ("LEAK-CODE-MULTITEST", "LEAK-CODE-OVERSAMPLE", "LEAK-CODE-PREPROCESS", "LEAK-CODE-TEST-STATS")}
+TOPIC_INPUT = {"serving": "code", "ml": "code", "split": "data", "versions": "data"}  # the input whose skipped items a topic filters
 
 
 @dataclass(slots=True)
@@ -303,6 +308,8 @@ def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
         return result
     if result.status == Status.NOT_APPLICABLE and not cov.blocking(NA_BASIS.get(result.check_id)):
         return result  # what was skipped cannot hold what this N/A rests on (coverage still lists it)
+    if result.status == Status.PASS and result.check_id in PASS_BASIS and not cov.blocking(PASS_BASIS[result.check_id]):
+        return result  # nothing skipped could hold what this pass is about
     if result.status == Status.NOT_APPLICABLE or (result.status == Status.PASS and cov.claim == ALL):
         was = "not applicable" if result.status == Status.NOT_APPLICABLE else "pass"
         first = cov.skipped[0]

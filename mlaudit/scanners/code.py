@@ -104,6 +104,11 @@ TOPIC_WORDS = {
     "serving": re.compile(r"\b(fastapi|FastAPI|flask|Flask|bentoml|torchserve|BaseHandler|seldon_core|kserve|gradio|"
                           r"streamlit|litserve|starlette|sanic|aiohttp|uvicorn|gunicorn|APIRouter)\b|\bray\.serve\b|"
                           r"\bserve\.deployment\b|@\w+\.(route|get|post|put|patch|delete|api|websocket|endpoint)\b"),
+    # what the leakage checks follow: fitting, transforming, splitting, resampling, scoring, test-set statistics
+    "ml": re.compile(r"\b(fit\w*|\w*transform\w*|predict\w*|\w*score\w*|\w*split\w*|\w*[Ff]old\w*|cross_val\w*|"
+                     r"\w*Scaler|\w*Encoder|\w*Imputer|\w*Vectorizer|\w*SMOTE\w*|\w*[Ss]ampler|\w*sample\w*|augment\w*|"
+                     r"ImageDataGenerator|mean|std|median|quantile|fillna|normali[sz]\w*|standardi[sz]\w*|evaluate\w*|"
+                     r"accuracy\w*|\w*Search\w*|\w*test\w*|\w*Test\w*|X_\w+|y_\w+|PCA|\w*SVD|Pipeline|make_pipeline)\b"),
 }
 
 

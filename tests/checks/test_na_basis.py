@@ -56,3 +56,19 @@ def test_audit_keeps_no_pair_na_beside_an_unreadable_table(make_repo, tmp_path) 
     splits = by_id["DRIFT-SPLITS"]
     assert str(splits.status) == "not applicable"
     assert splits.coverage is not None and [s["what"] for s in splits.coverage.skipped] == ["data/prices.csv"]
+
+
+def test_sql_or_shell_cell_does_not_block_a_leakage_pass(judge) -> None:
+    """LEAK-CODE-PREPROCESS passes beside a notebook cell holding SQL; a broken cell that splits and fits blocks it."""
+    import json
+
+    def notebook(*cells: str) -> str:
+        return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells]})
+
+    clean = ("from sklearn.model_selection import train_test_split\nfrom sklearn.preprocessing import StandardScaler\n"
+             "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)\nsc = StandardScaler().fit(X_tr)\n")
+    sql = notebook(clean, "select * from stl_load_errors;\n")
+    assert judge({"nb.ipynb": sql}, "LEAK-CODE-PREPROCESS").status == Status.PASS
+    broken = notebook(clean, "sc2 = StandardScaler().fit(X\nX_a, X_b = train_test_split(X)\n")
+    assert judge({"nb.ipynb": broken}, "LEAK-CODE-PREPROCESS").status == Status.UNKNOWN
