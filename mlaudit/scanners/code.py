@@ -105,10 +105,11 @@ TOPIC_WORDS = {
                           r"streamlit|litserve|starlette|sanic|aiohttp|uvicorn|gunicorn|APIRouter)\b|\bray\.serve\b|"
                           r"\bserve\.deployment\b|@\w+\.(route|get|post|put|patch|delete|api|websocket|endpoint)\b"),
     # what the leakage checks follow: fitting, transforming, splitting, resampling, scoring, test-set statistics
-    "ml": re.compile(r"\b(fit\w*|\w*transform\w*|predict\w*|\w*score\w*|\w*split\w*|\w*[Ff]old\w*|cross_val\w*|"
+    "ml": re.compile(r"\b(fit\w*|\w*transform\w*|predict\w*|\w*score\w*|\w*_split|\w*Split|\w*Fold|cross_val\w*|"
                      r"\w*Scaler|\w*Encoder|\w*Imputer|\w*Vectorizer|\w*SMOTE\w*|\w*[Ss]ampler|\w*sample\w*|augment\w*|"
                      r"ImageDataGenerator|mean|std|median|quantile|fillna|normali[sz]\w*|standardi[sz]\w*|evaluate\w*|"
-                     r"accuracy\w*|\w*Search\w*|\w*test\w*|\w*Test\w*|X_\w+|y_\w+|PCA|\w*SVD|Pipeline|make_pipeline)\b"),
+                     r"accuracy\w*|\w*Search\w*|test|\w+_test|test_\w+|\w+_test_\w+|\w*Test\w*|X_\w+|y_\w+|PCA|\w*SVD|"
+                     r"Pipeline|make_pipeline)\b|\.split\("),
 }
 
 
