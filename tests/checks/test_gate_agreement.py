@@ -25,3 +25,16 @@ def test_ci_test_that_only_checks_agreement_does_not_pass(judge) -> None:
     gated = AGREE + "    assert eval_acc >= 0.85\n"
     ok = judge({"tests/test_eval.py": gated, ".github/workflows/ci.yml": CI, "train.py": TRAIN}, "MODEL-VALIDATION-GATE")
     assert ok.status == Status.PASS
+
+
+BEHAVIOURAL = ("import pytest\nfrom train import m\n\n\n@pytest.mark.parametrize('text, label', [('cnn for text', 'nlp')])\n"
+               "def test_directional(text, label):\n    prediction = m.predict([[0]])[0]\n    assert label == prediction\n")
+SHAPE_ONLY = "from train import m\n\n\ndef test_shape():\n    preds = m.predict([[0], [1]])\n    assert len(preds) == 2\n"
+
+
+def test_behavioural_model_test_run_by_ci_is_a_gate(judge) -> None:
+    """A CI-run test asserting the model's prediction equals the expected label gates a release; a length check does not."""
+    r = judge({"tests/test_behaviour.py": BEHAVIOURAL, ".github/workflows/ci.yml": CI, "train.py": TRAIN}, "MODEL-VALIDATION-GATE")
+    assert r.status == Status.PASS and any(e.path == "tests/test_behaviour.py" and e.line == 8 for e in r.evidence)
+    shape = judge({"tests/test_shape.py": SHAPE_ONLY, ".github/workflows/ci.yml": CI, "train.py": TRAIN}, "MODEL-VALIDATION-GATE")
+    assert shape.status == Status.FAIL

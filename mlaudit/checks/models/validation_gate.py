@@ -99,6 +99,37 @@ def gate_lines(text: str) -> list[int]:
     return sorted(out)
 
 
+PREDICTION = re.compile(r"(^|[._\[])(pred|preds|predict|predicted|prediction|predictions|y_hat|yhat)(\b|_)|_pred\b",
+                        re.IGNORECASE)
+SHAPE_ATTRS = (".shape", ".dtype", ".size", ".ndim", ".columns", ".index")
+
+
+def _prediction_operand(node: ast.expr) -> bool:
+    """A model's output itself (``prediction``, ``preds[0]``, ``model.predict(x)``), not its length or shape."""
+    if isinstance(node, ast.Call):
+        name = _name(node.func)
+        return name.endswith(("predict", "predict_proba", "get_label")) and not name.startswith(("len", "type", "isinstance"))
+    text = _name(node)
+    return bool(PREDICTION.search(text)) and not text.endswith(SHAPE_ATTRS)
+
+
+def behaviour_lines(text: str) -> list[int]:
+    """Lines of a test asserting that a model's prediction equals an expected output (behavioural tests:
+    invariance, directional, minimum functionality): the test fails when the model behaves wrongly."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) \
+                and all(isinstance(op, ast.Eq | ast.In) for op in node.test.ops) \
+                and any(_prediction_operand(o) for o in [node.test.left, *node.test.comparators]) \
+                and not any(isinstance(o, ast.Constant) and o.value is None for o in [node.test.left, *node.test.comparators]):
+            out.append(node.lineno)
+    return sorted(out)
+
+
 def _scripts(cmd: str, tree_paths: set[str]) -> list[str]:
     """Python files a step command names (``python src/evaluate.py``, ``-m pkg.evaluate``)."""
     found = []
@@ -119,7 +150,8 @@ class ValidationGate(Check):
     area = "models"
     help = (
         "Passes when a CI job or pipeline stage runs an evaluation script that fails below a metric threshold "
-        "(assert, or if ...: raise/exit), or a test run by CI does. Writing metrics is not a gate, and range "
+        "(assert, or if ...: raise/exit), or a test run by CI does; a CI-run behavioural test asserting that a model's "
+        "prediction equals the expected output is a gate too. Writing metrics is not a gate, and range "
         "checks such as 0 < precision < 1, or agreement checks such as abs(acc_a - acc_b) < 0.001, are not thresholds. A threshold nothing runs automatically gives half "
         "a point (warn); evaluation without a threshold, or nothing at all, fails."
     )
@@ -153,6 +185,14 @@ class ValidationGate(Check):
         ci_runs_tests = any("tests" in s.get("kinds", []) for j in ci.get("jobs", []) for s in j.get("steps", []))
         test_paths = {t["path"] for t in code.get("tests", [])}
         manual = []
+        model_tests = {t["path"] for t in code.get("tests", []) if "model" in t.get("kinds", []) and not t.get("vacuous")}
+        for path in sorted(model_tests & py) if ci_runs_tests else []:
+            try:
+                lines = behaviour_lines(ctx.tree.read_text(path, 2 * 1024 * 1024))
+            except Exception:  # noqa: BLE001 - unreadable or too large: not evidence either way
+                lines = []
+            automated += [Evidence("behavioural test run by CI: the model's prediction must equal the expected output",
+                                   path=path, line=ln) for ln in lines[:3]]
         for path, lines in gates.items():
             for ln in lines[:3]:
                 if path in test_paths and ci_runs_tests:
