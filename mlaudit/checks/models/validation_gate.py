@@ -120,14 +120,16 @@ def behaviour_lines(text: str) -> list[int]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare) \
-                and all(isinstance(op, ast.Eq | ast.In) for op in node.test.ops) \
-                and any(_prediction_operand(o) for o in [node.test.left, *node.test.comparators]) \
-                and not any(isinstance(o, ast.Constant) and o.value is None for o in [node.test.left, *node.test.comparators]):
-            out.append(node.lineno)
-    return sorted(out)
+    return sorted(node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert) and _behavioural(node.test))
+
+
+def _behavioural(test: ast.expr) -> bool:
+    """``prediction == expected`` (or ``in``), never against None."""
+    if not isinstance(test, ast.Compare) or not all(isinstance(op, ast.Eq | ast.In) for op in test.ops):
+        return False
+    operands = [test.left, *test.comparators]
+    return any(_prediction_operand(o) for o in operands) and not any(
+        isinstance(o, ast.Constant) and o.value is None for o in operands)
 
 
 def _scripts(cmd: str, tree_paths: set[str]) -> list[str]:
