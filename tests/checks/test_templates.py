@@ -92,3 +92,21 @@ def test_local_install_line_is_not_a_parse_error(tree_of) -> None:
     deps = dependency_facts(tree_of({"dev-requirements.txt": "-e .\n.[dev]\n../\npytest==8.0.0\n"}))
     assert deps["errors"] == []
     assert [p["name"] for p in deps["packages"]] == ["pytest"]
+
+
+def test_template_files_have_the_template_role_in_history(make_repo, tmp_path) -> None:
+    """A sample CSV inside the template folder is no project data (DATA-QUALITY N/A); a user rule still wins."""
+    from mlaudit.audit.run import audit
+    from mlaudit.core.roles import classify
+    from mlaudit.store.db import open_store
+
+    files = {**_template_repo(), f"{TEMPLATE}/data/sample.csv": "a,b\n1,\n1,\n"}
+    repo = make_repo("tmplrole")
+    repo.commit("template", files)
+    db = tmp_path / "s.sqlite"
+    by_id = {r.check_id: r for r in audit(repo.root, db).results}
+    assert str(by_id["DATA-QUALITY"].status) == "not applicable"
+    with open_store(db, repo_root=repo.root) as store:
+        role = store.db.execute("SELECT role FROM path_roles WHERE path = ?", [f"{TEMPLATE}/data/sample.csv"]).fetchone()[0]
+    assert role == "template"
+    assert classify(f"{TEMPLATE}/data/sample.csv", extra_rules=[(f"{TEMPLATE}/data/*", "data")])[0] == "data"
