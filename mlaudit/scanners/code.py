@@ -245,13 +245,23 @@ def analyse(units: list[SourceFile]) -> Analysis:
     return result
 
 
+def _jinja_failure(text: str, line: int | None) -> bool:
+    """The parse failed on Jinja markup: the failing line (or, without a line, the text) carries it."""
+    if line is None:
+        return is_template_text(text)
+    lines = text.split("\n")
+    near = "\n".join(lines[max(0, line - 2): line + 1])  # the line before may open the {% ... %} block
+    return "{{" in near or "{%" in near
+
+
 def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     path = units[0].path
     result = analyse(units)
-    if result.unreadable and is_template_text(joined_text(units)):  # Jinja markup: a template, not broken code
+    texts = {u.cell_index: u.text for u in units}
+    if result.unreadable and all(_jinja_failure(texts.get(cell, "") if cell is not None else joined_text(units), line)
+                                 for line, cell, _ in result.unreadable):  # a template, not broken code
         facts["templates"].append({"path": path, "line": None, "cell": None, "reason": TEMPLATE_TEXT_WHY})
     else:
-        texts = {u.cell_index: u.text for u in units}
         facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason,
                                     "mentions": mentions(texts.get(cell, "") if cell is not None else joined_text(units))}
                                    for line, cell, reason in result.unreadable)

@@ -110,3 +110,9 @@ def test_template_files_have_the_template_role_in_history(make_repo, tmp_path) -
         role = store.db.execute("SELECT role FROM path_roles WHERE path = ?", [f"{TEMPLATE}/data/sample.csv"]).fetchone()[0]
     assert role == "template"
     assert classify(f"{TEMPLATE}/data/sample.csv", extra_rules=[(f"{TEMPLATE}/data/*", "data")])[0] == "data"
+
+
+def test_broken_code_with_a_jinja_string_elsewhere_is_still_unparsed(tree_of) -> None:
+    """Only a failure on the Jinja markup makes a template: a syntax error away from it stays 'not parsed'."""
+    facts = code_facts(tree_of({"render.py": "PAGE = '{% if user %}hi{% endif %}'\n\n\ndef f(:\n    pass\n"}))
+    assert facts["templates"] == [] and [u["path"] for u in facts["unreadable"]] == ["render.py"]
