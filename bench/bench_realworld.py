@@ -49,6 +49,8 @@ class RepoOutcome:
     seconds: float = 0.0
     error: str = ""
     statuses: dict[str, str] = field(default_factory=dict)
+    needs_met: int = 0  # decision-matrix needs shown as "met"
+    met_without_pass: list[str] = field(default_factory=list)  # ... whose check did not pass (CHECKS.md: never)
 
     @property
     def stage_ok(self) -> bool:
@@ -120,6 +122,12 @@ def audit_repo(repo: dict[str, Any], path: Path, errata: bool = True) -> RepoOut
             return outcome
     outcome.seconds = time.perf_counter() - t0
     outcome.stage_actual = report.scorecard.decision.operating
+    for stage in report.scorecard.decision.needs:
+        for need in stage.needs:
+            if need.get("met") or need.get("state") == "met":
+                outcome.needs_met += 1
+                if need.get("status") != "pass":
+                    outcome.met_without_pass.append(f"{stage.stage}: {need.get('check')} is {need.get('status')}")
     outcome.statuses = {r.check_id: str(r.status) for r in result.results}
     by_id = {r.check_id: r for r in result.results}
     for check_id, text in expectations(repo, errata).items():
@@ -168,6 +176,9 @@ def print_outcomes(outcomes: list[RepoOutcome]) -> None:
     share = total_agreed / total_judged if total_judged else 0.0
     print(f"\nTOTAL verdict agreement (errata applied): {total_agreed}/{total_judged} = {share:.1%}")
     print(f"TOTAL stage agreement: {stages_ok}/{ran}")
+    bad = [f"{o.name} {m}" for o in outcomes for m in o.met_without_pass]
+    print(f"Decision-matrix needs shown as met: {sum(o.needs_met for o in outcomes)}; met without a pass of their "
+          f"check (CHECKS.md: a need is met only when its check passes): {len(bad)}" + (f" — {'; '.join(bad)}" if bad else ""))
     print("\nDisagreements (repository, check: expected -> mlaudit; why expected | what mlaudit said):")
     for o in outcomes:
         for d in o.disagreements:

@@ -13,6 +13,7 @@ from mlaudit.core.config import define_threshold
 from mlaudit.core.objects import HEAD_DRAIN_LIMIT, BlobTooLarge, GitObjects
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.tree import FileTooLarge, WorkingTreeSource
+from mlaudit.scanners.mlflow import logged_model_run
 from mlaudit.scanners.models import ANALYZER_VERSION, Limits, ModelReport, scan_model_bytes, sniff_format
 from mlaudit.scanners.models.scan import SNIFF_BYTES
 from mlaudit.scanners.models.sources import dvc_cached_models, git_blob_id, mlflow_artifacts
@@ -199,7 +200,7 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
     rows: list[tuple[str, str, str, str, None, None, str | None]] = []
     local_models = [*mlflow_artifacts(ctx.repo.root), *dvc_cached_models(ctx.repo.root)]
     covered = {m.path for m in local_models}  # MLflow artifacts carry their run id: keep that row only
-    for entry in tree.files():
+    for entry in tree.all_files():  # template folders too: a pickle is dangerous wherever it sits
         if entry.path in covered:
             continue
         is_model = roles.get(entry.path) == "model" or entry.path.rsplit("/", 1)[-1] == "MLmodel"
@@ -233,7 +234,8 @@ def _worktree(ctx: ScanContext, analyser: _Analyser) -> int:
         else:
             key = git_blob_id(data)
             analyser.ensure(key, local.path, functools.partial(_given, data))
-        rows.append((local.path, key, local.source, "", None, None, local.run_id))
+        run_id = (logged_model_run(ctx.repo.root, local.path) or local.run_id) if local.source == "mlflow" else local.run_id
+        rows.append((local.path, key, local.source, "", None, None, run_id))
     db.conn.executemany("INSERT OR IGNORE INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
 

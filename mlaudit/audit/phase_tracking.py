@@ -1,4 +1,7 @@
-"""Phase: MLflow stores (file and SQLite) and metrics/params files at every commit that changed them."""
+"""Phase: MLflow stores (file and SQLite) and metrics/params files at every commit that changed them.
+
+MLflow file stores are read from the working tree and, for runs no longer there, from their committed files;
+model versions are then joined to their run by path (``<run id>/artifacts/...``, a logged model's folder)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,12 @@ from mlaudit.audit.phases import Phase, ScanContext
 from mlaudit.core.records import ScanIssue
 from mlaudit.core.tree import WorkingTreeSource
 from mlaudit.scanners.mlflow import TrackingData, read_all
+from mlaudit.scanners.mlflow_history import MAX_FILES as MAX_HISTORY_FILES
+from mlaudit.scanners.mlflow_history import HistoryStores, artifact_run, read_history
 from mlaudit.scanners.tracking import MAX_BYTES, PARSEABLE, dvc_declared, number, parse_values
 
 WORKTREE = "WORKTREE"
+HISTORY_BLOB_BYTES = 16 << 20  # a committed run file read from git (a long metric history stays under this)
 
 
 def _save_mlflow(ctx: ScanContext, stores: list[TrackingData]) -> int:
@@ -104,8 +110,45 @@ def _save_files(ctx: ScanContext) -> int:
     return len(rows)
 
 
+def _history_stores(ctx: ScanContext) -> HistoryStores:
+    """MLflow file stores as committed: the newest committed version of every ``mlruns/`` file, deleted ones too."""
+    if ctx.objects is None or "file_changes" not in ctx.store.db.table_names():
+        return HistoryStores()
+    rows = ctx.store.db.execute(
+        "SELECT f.path, f.blob FROM file_changes f JOIN commits c ON c.sha = f.commit_sha "
+        "WHERE f.status != 'D' AND f.blob IS NOT NULL AND (f.path LIKE 'mlruns/%' OR f.path LIKE '%/mlruns/%') "
+        "ORDER BY c.committer_time DESC, f.rowid DESC LIMIT ?", [MAX_HISTORY_FILES]).fetchall()
+    objects = ctx.objects
+    return read_history(rows, lambda blob: objects.read(blob, HISTORY_BLOB_BYTES))
+
+
+def _join_runs(ctx: ScanContext, logged_models: dict[str, str]) -> int:
+    """Give each model version its MLflow run from its path (``<run id>/artifacts/...``, a logged model's folder)."""
+    db = ctx.store.db
+    known = {r for r, in db.execute("SELECT run_id FROM mlflow_runs")}
+    joined = []
+    for path, key, source, commit in db.execute(
+            "SELECT path, key, source, commit_sha FROM model_versions WHERE run_id IS NULL AND path LIKE '%artifacts/%'").fetchall():
+        run_id = artifact_run(path, known, logged_models)
+        if run_id:
+            joined.append((run_id, path, key, source, commit))
+    db.conn.executemany("UPDATE model_versions SET run_id = ? WHERE path = ? AND key = ? AND source = ? AND commit_sha = ?", joined)
+    return len(joined)
+
+
 def run(ctx: ScanContext) -> None:
-    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, read_all(ctx.repo.root, ctx.config) if not ctx.repo.bare else [])
+    stores = read_all(ctx.repo.root, ctx.config) if not ctx.repo.bare else []
+    history = _history_stores(ctx)
+    live = {r["run_id"] for s in stores for r in s.runs}
+    for past in history.stores:  # runs no longer (or not yet) in the working tree, read from their committed files
+        past.runs = [r for r in past.runs if r["run_id"] not in live]
+        kept = {r["run_id"] for r in past.runs}
+        past.params = [x for x in past.params if x[0] in kept]
+        past.metrics = [x for x in past.metrics if x[0] in kept]
+        past.tags = [x for x in past.tags if x[0] in kept]
+    ctx.counts["mlflow_runs"] = _save_mlflow(ctx, stores + [s for s in history.stores if s.runs or s.errors])
+    ctx.counts["mlflow_runs_from_history"] = sum(len(s.runs) for s in history.stores)
+    ctx.counts["model_versions_joined_to_runs"] = _join_runs(ctx, history.logged_models)
     ctx.counts["tracked_values"] = _save_files(ctx)
 
 

@@ -31,7 +31,7 @@ def worktree_key(repo: RepoInfo) -> str | None:
 
 # Bump when a fact provider's output or a check's rule changes without a release: cached facts and stored
 # verdicts made by older code are then recomputed instead of coming back.
-ANALYSIS_VERSION = "16.1"
+ANALYSIS_VERSION = "16.2"
 
 
 def analysis_key(config: AuditConfig) -> str:

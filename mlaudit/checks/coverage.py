@@ -15,15 +15,18 @@ it is merged with the computed one.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlaudit.checks.base import CheckResult, Status
+from mlaudit.core.templates import TEMPLATE_TEXT_WHY, TEMPLATE_WHY, is_template_path
 
 if TYPE_CHECKING:
     from mlaudit.checks.context import CheckContext
 
 PRESENCE, ALL = "presence", "all"
+FILE_INPUTS = {"code", "ci", "deps", "docker", "pipeline", "data"}  # inputs read from the tree's project files
 MAX_SKIPPED = 50
 
 # check id -> (inputs read, claim). Inputs: code (scripts and notebook cells), ci, deps, docker, pipeline
@@ -84,6 +87,36 @@ INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# A verdict is unknown only when what was skipped could have changed it. For these checks a not-applicable verdict
+# rests on part of the inputs only: (inputs whose skipped items can undo the N/A, what a skipped item must show to
+# count). "No model file" does not depend on the code; "no served model" can only be undone by an unparsed code unit
+# that names a serving framework (``mlaudit.scanners.code.TOPIC_WORDS``); "no train/test pair" only by a skipped
+# data file that could be one side of a pair ("split"); "no file with two versions" only by one that has two.
+NA_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "MODEL-SKEW-FEATURES": (("models",), None),
+    "MODEL-LIB-MISMATCH": (("models",), None),
+    "MON-STALENESS": (("models",), None),
+    "MON-PRODUCTION": (("code", "docker"), "serving"),
+    "MON-SKEW": (("code", "models"), "serving"),
+    "MON-INPUT-INVARIANTS": (("code",), "serving"),
+    "DRIFT-MODEL-DATA": (("models",), None),
+    # "no train/test pair": pairs are found by name (a split word, or the one same-columns file of a split's folder)
+    "DRIFT-SPLITS": (("data",), "split"),
+    "LEAK-OVERLAP": (("data",), "split"),
+    "LEAK-ENTITY": (("data",), "split"),
+    "LEAK-TEMPORAL": (("data",), "split"),
+    # "no file with two versions": a skipped file with one version cannot make one
+    "DRIFT-HISTORY": (("data",), "versions"),
+    "DATA-SCHEMA-CHANGE": (("data",), "versions"),
+    **{c: (("code",), "ml") for c in ("LEAK-CODE-MULTITEST", "LEAK-CODE-OVERSAMPLE", "LEAK-CODE-PREPROCESS", "LEAK-CODE-TEST-STATS")},
+}
+# An all-inputs pass that only an unparsed code unit naming the topic could undo: the leakage code checks follow
+# fits, transforms, splits, resamplers and scores; a shell, SQL or prose cell names none of them.
+PASS_BASIS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    c: (("code",), "ml") for c in ("LEAK-CODE-MULTITEST", "LEAK-CODE-OVERSAMPLE", "LEAK-CODE-PREPROCESS", "LEAK-CODE-TEST-STATS")}
+TOPIC_INPUT = {"serving": "code", "ml": "code", "split": "data", "versions": "data"}  # the input whose skipped items a topic filters
+
+
 @dataclass(slots=True)
 class Coverage:
     """What a check analysed (one line per input) and what it skipped: [{what, why}]."""
@@ -93,29 +126,53 @@ class Coverage:
     skipped: list[dict[str, str]] = field(default_factory=list)
     skipped_total: int = 0
     claim: str = PRESENCE
+    # Left out because they are not this project's inputs (cookiecutter/copier templates): named, never blocking.
+    excluded: list[dict[str, str]] = field(default_factory=list)
+    _kinds: list[tuple[str, tuple[str, ...] | None]] = field(default_factory=list, repr=False)  # per skipped item
 
     def to_dict(self) -> dict[str, Any]:
         return {"inputs": list(self.inputs), "analysed": list(self.analysed), "skipped": [dict(s) for s in self.skipped],
-                "skipped_total": self.skipped_total, "claim": self.claim}
+                "skipped_total": self.skipped_total, "claim": self.claim, "excluded": [dict(e) for e in self.excluded]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Coverage | None:
         if not d:
             return None
         return cls(list(d.get("inputs") or []), list(d.get("analysed") or []), [dict(s) for s in d.get("skipped") or []],
-                   int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE)
+                   int(d.get("skipped_total") or len(d.get("skipped") or [])), d.get("claim") or PRESENCE,
+                   [dict(e) for e in d.get("excluded") or []])
 
-    def add_skipped(self, what: str, why: str) -> None:
+    def add_skipped(self, what: str, why: str, kind: str = "", mentions: list[str] | None = None) -> None:
         self.skipped_total += 1
+        if kind:
+            self._kinds.append((kind, None if mentions is None else tuple(mentions)))
         if len(self.skipped) < MAX_SKIPPED:
             self.skipped.append({"what": what, "why": why})
 
+    def blocking(self, basis: tuple[tuple[str, ...], str | None] | None) -> int:
+        """How many skipped items could undo a verdict resting on ``basis`` (all of them when there is none)."""
+        if basis is None:
+            return self.skipped_total
+        inputs, topic = basis
+        untagged = self.skipped_total - len(self._kinds)
+        return untagged + sum(kind in inputs and (topic is None or TOPIC_INPUT[topic] != kind or said is None or topic in said)
+                              for kind, said in self._kinds)
+
+    def add_excluded(self, what: str, why: str) -> None:
+        """A file left out because it is not an input of this project (a template): it never makes a verdict unknown."""
+        if len(self.excluded) < MAX_SKIPPED and not any(e["what"] == what for e in self.excluded):
+            self.excluded.append({"what": what, "why": why})
+
     def summary(self) -> str:
-        """One line: what was analysed, and how much was skipped."""
+        """One line: what was analysed, how much was skipped, and what was left out as not the project's."""
         seen = "; ".join(self.analysed) or "nothing"
-        if not self.skipped_total:
-            return f"analysed {seen}"
-        return f"analysed {seen}; skipped {self.skipped_total} ({self.skipped[0]['why']}{', …' if self.skipped_total > 1 else ''})"
+        out = f"analysed {seen}"
+        if self.skipped_total:
+            out += f"; skipped {self.skipped_total} ({self.skipped[0]['why']}{', …' if self.skipped_total > 1 else ''})"
+        if self.excluded:
+            out += f"; not the project's: {self.excluded[0]['what']} ({self.excluded[0]['why']})"
+            out += f" and {len(self.excluded) - 1} more" if len(self.excluded) > 1 else ""
+        return out
 
 
 def _where(item: dict[str, Any]) -> str:
@@ -128,10 +185,12 @@ def _where(item: dict[str, Any]) -> str:
 def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
     facts = ctx.facts(kind)
     errors = facts.get("errors") or []
+    for t in facts.get("templates") or []:
+        cov.add_excluded(_where(t), str(t.get("reason") or t.get("error") or TEMPLATE_TEXT_WHY))
     if kind == "code":
         cov.analysed.append(f"{facts.get('files', 0)} Python script(s) and notebook(s) parsed")
         for u in facts.get("unreadable") or []:
-            cov.add_skipped(_where(u), f"not parsed: {u.get('reason') or 'unreadable'}")
+            cov.add_skipped(_where(u), f"not parsed: {u.get('reason') or 'unreadable'}", "code", u.get("mentions"))
         return
     label = {"ci": "CI definition(s)", "deps": "dependency manifest(s)", "docker": "container file(s)",
              "pipeline": "pipeline definition(s)"}[kind]
@@ -140,7 +199,7 @@ def _facts_input(ctx: CheckContext, kind: str, cov: Coverage) -> None:
         count = len({s.get("path") for s in facts.get("steps") or []})
     cov.analysed.append(f"{count} {label} read")
     for e in errors:
-        cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"))
+        cov.add_skipped(str(e.get("path") or "?"), str(e.get("error") or "unreadable"), kind)
 
 
 def _data_input(ctx: CheckContext, cov: Coverage) -> None:
@@ -150,15 +209,23 @@ def _data_input(ctx: CheckContext, cov: Coverage) -> None:
         cov.analysed.append("0 data file(s) profiled")
         return
     read = 0
-    for v in dq.current_data_files(ctx.store, ctx.rev):
+    current = dq.current_data_files(ctx.store, ctx.rev)
+    split_folders = {posixpath.dirname(v.path) for v in current if dq._SPLIT.search(posixpath.basename(v.path))}
+    versions = dict(ctx.store.db.execute("SELECT path, COUNT(DISTINCT key) FROM data_versions GROUP BY path").fetchall())
+
+    def skip(path: str, why: str) -> None:
+        could = ["split"] if dq._SPLIT.search(posixpath.basename(path)) or posixpath.dirname(path) in split_folders else []
+        cov.add_skipped(path, why, "data", could + (["versions"] if versions.get(path, 0) > 1 else []))
+
+    for v in current:
         if not v.available:
-            cov.add_skipped(v.path, f"content not available locally ({v.source}: {v.availability})")
+            skip(v.path, f"content not available locally ({v.source}: {v.availability})")
             continue
         prof = dq.profile(ctx.store, v.key)
         if prof is None:
-            cov.add_skipped(v.path, "not profiled (over a size limit or an unsupported format)")
+            skip(v.path, "not profiled (over a size limit or an unsupported format)")
         elif prof.error:
-            cov.add_skipped(v.path, f"could not be read: {prof.error}")
+            skip(v.path, f"could not be read: {prof.error}")
         else:
             read += 1
     cov.analysed.append(f"{read} data file(s) profiled" + (" (sampled rows)" if read else ""))
@@ -170,7 +237,7 @@ def _models_input(ctx: CheckContext, cov: Coverage) -> None:
     read = 0
     for v in list_models(ctx.store, ctx.rev):
         if v.verdict == "unread" or (v.error and v.verdict != "dangerous"):
-            cov.add_skipped(v.path, f"not fully analysed: {v.error or 'unread'}")
+            cov.add_skipped(v.path, f"not fully analysed: {v.error or 'unread'}", "models")
         else:
             read += 1
     cov.analysed.append(f"{read} current model file(s) analysed by content")
@@ -201,7 +268,7 @@ def _history_input(ctx: CheckContext, cov: Coverage) -> None:
     n = ctx.store.db.execute("SELECT COUNT(*) FROM commits").fetchone()[0] if "commits" in ctx.store.db.table_names() else 0
     cov.analysed.append(f"{n} commit(s) of git history")
     if getattr(ctx.repo, "shallow", False):
-        cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available")
+        cov.add_skipped("git history", "shallow clone: commits before the clone depth are not available", "history")
 
 
 def _tracking_input(ctx: CheckContext, cov: Coverage) -> None:
@@ -211,7 +278,7 @@ def _tracking_input(ctx: CheckContext, cov: Coverage) -> None:
     if "scan_errors" in db.table_names():
         for path, reason in db.execute("SELECT path, reason FROM scan_errors WHERE phase IN ('tracking', 'mlflow', 'dvc') "
                                        "AND scan_id = (SELECT MAX(id) FROM scans)").fetchall():
-            cov.add_skipped(str(path or "?"), str(reason))
+            cov.add_skipped(str(path or "?"), str(reason), "tracking")
 
 
 def compute(ctx: CheckContext, check_id: str) -> Coverage:
@@ -234,7 +301,20 @@ def compute(ctx: CheckContext, check_id: str) -> Coverage:
             cov.add_skipped(kind, f"coverage could not be computed: {type(exc).__name__}: {exc}")
     if not inputs:
         cov.analysed.append("inputs not declared for this check")
+    if set(inputs) & FILE_INPUTS:
+        _template_folders(ctx, cov)
     return cov
+
+
+def _template_folders(ctx: CheckContext, cov: Coverage) -> None:
+    """Name the files under Jinja-placeholder folders (a cookiecutter/copier template) that no scanner read."""
+    try:
+        templates = ctx.tree.template_files()
+    except Exception:  # noqa: BLE001 - the tree listing failed: the inputs' own coverage already says so
+        return
+    if templates:
+        roots = sorted({_template_root(t.path) for t in templates})
+        cov.add_excluded(f"{len(templates)} file(s) under template folder(s) {', '.join(roots[:3])}", TEMPLATE_WHY)
 
 
 def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
@@ -248,6 +328,10 @@ def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
     result.coverage = cov
     if not cov.skipped_total or result.status in (Status.ERROR, Status.UNKNOWN, Status.FAIL, Status.WARN):
         return result
+    if result.status == Status.NOT_APPLICABLE and not cov.blocking(NA_BASIS.get(result.check_id)):
+        return result  # what was skipped cannot hold what this N/A rests on (coverage still lists it)
+    if result.status == Status.PASS and result.check_id in PASS_BASIS and not cov.blocking(PASS_BASIS[result.check_id]):
+        return result  # nothing skipped could hold what this pass is about
     if result.status == Status.NOT_APPLICABLE or (result.status == Status.PASS and cov.claim == ALL):
         was = "not applicable" if result.status == Status.NOT_APPLICABLE else "pass"
         first = cov.skipped[0]
@@ -259,3 +343,12 @@ def attach(ctx: CheckContext, result: CheckResult) -> CheckResult:
             result.recommendation = ("Make the skipped inputs readable (see coverage: files not parsed, content absent "
                                      "from the cache, files over a limit) and audit again.")
     return result
+
+
+def _template_root(path: str) -> str:
+    """The path up to its first Jinja-placeholder part (``{{ cookiecutter.repo_name }}/``)."""
+    parts = path.split("/")
+    for i in range(len(parts)):
+        if is_template_path(parts[i]):
+            return "/".join(parts[: i + 1]) + ("/" if i + 1 < len(parts) else "")
+    return path

@@ -7,9 +7,11 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
+from mlaudit.core.templates import is_template_path
+
 ROLES = (
     "data", "model", "notebook", "code", "test", "params", "metrics", "deps",
-    "ci", "container", "tracking", "docs", "other",
+    "ci", "container", "tracking", "docs", "template", "other",
 )
 
 # (glob, role), first match wins; globs match the whole path or, without a slash, the file name.
@@ -29,7 +31,8 @@ DEFAULT_RULES: tuple[tuple[str, str], ...] = (
     ("metrics*.json", "metrics"), ("scores*.json", "metrics"), ("*metrics*.json", "metrics"), ("metrics/*", "metrics"),
     ("*metrics*.yaml", "metrics"), ("*metrics*.csv", "metrics"), ("plots/*", "metrics"), ("eval*.json", "metrics"),
     ("params*.yaml", "params"), ("params*.yml", "params"), ("params*.json", "params"), ("config*.yaml", "params"),
-    ("config*.yml", "params"), ("configs/*", "params"), ("conf/*", "params"), ("hparams*", "params"), ("*.cfg", "params"),
+    ("config*.yml", "params"), ("configs/*", "params"), ("conf/*", "params"), ("config/*.yaml", "params"),
+    ("config/*.yml", "params"), ("hparams*", "params"), ("*.cfg", "params"),
     ("*.ini", "params"), ("*.toml", "params"),
     ("tests/*", "test"), ("test/*", "test"), ("test_*.py", "test"), ("*_test.py", "test"), ("conftest.py", "test"),
     ("*.ipynb", "notebook"),
@@ -109,6 +112,8 @@ def sniff_role(head: bytes) -> str | None:
 def classify(path: str, head: Callable[[], bytes] | None = None, extra_rules: Iterable[tuple[str, str]] = ()) -> tuple[str, str]:
     """(role, reason): rules first; for unmatched or binary-ambiguous paths, sniff the content when given."""
     role, rule = classify_by_rules(path, extra_rules)
+    if is_template_path(path) and rule not in {pattern for pattern, _ in extra_rules}:
+        return "template", "Jinja placeholder in the path (a cookiecutter/copier template, not this project's file)"
     if head is not None and (role == "other" or path.endswith(SNIFFED_SUFFIXES)):
         try:
             sniffed = sniff_role(head())

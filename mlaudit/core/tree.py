@@ -16,6 +16,7 @@ from typing import BinaryIO
 from mlaudit.core.gitcmd import decode_path, run_git
 from mlaudit.core.objects import BlobTooLarge, GitObjects
 from mlaudit.core.repo import RepoInfo, resolve_rev
+from mlaudit.core.templates import is_template_path
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache", ".tox"}
@@ -63,8 +64,19 @@ class TreeSource(ABC):
         return self._entries
 
     def files(self) -> list[TreeEntry]:
-        """Regular files only (no symlinks, submodules or special files), sorted by path."""
+        """The project's regular files (no symlinks, submodules, special files or template files), sorted by path.
+
+        Files under a Jinja-placeholder folder (``{{ cookiecutter.repo_name }}/...``) are a template rendered into
+        other projects, not this project's code or data: they are listed by ``template_files`` instead."""
+        return [e for e in self.all_files() if not is_template_path(e.path)]
+
+    def all_files(self) -> list[TreeEntry]:
+        """Every regular file, template files included (for readers that must see everything: model security)."""
         return sorted((e for e in self.entries().values() if e.kind == "file"), key=lambda e: e.path)
+
+    def template_files(self) -> list[TreeEntry]:
+        """Regular files whose path holds a Jinja placeholder (see ``mlaudit.core.templates``)."""
+        return [e for e in self.all_files() if is_template_path(e.path)]
 
     def entry(self, path: str) -> TreeEntry | None:
         return self.entries().get(path)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from mlaudit.checks.base import AREAS, Check, all_checks
-from mlaudit.checks.coverage import INPUTS
+from mlaudit.checks.coverage import INPUTS, NA_BASIS, PASS_BASIS
 from mlaudit.core.config import THRESHOLDS
 from mlaudit.sample_projects.registry import RECIPES
 
@@ -98,8 +98,13 @@ def check_page(check: type[Check]) -> str:
     if inputs:
         what = ("a pass says the practice was found, so it stands when other files were skipped" if claim == "presence"
                 else "a pass is a claim about every input, so with part of it skipped the check is unknown")
-        lines += ["## Inputs and coverage", "", (f"Reads: {', '.join(inputs)}. Claim: {claim} — {what}; "
-                  "not applicable on skipped input is unknown."), ""]
+        if check.id in PASS_BASIS:
+            what += f" (an unparsed code unit counts only when it names {PASS_BASIS[check.id][1]} code)"
+        basis = NA_BASIS.get(check.id)
+        na = ("not applicable on skipped input is unknown." if basis is None else
+              f"not applicable rests on {', '.join(basis[0])} only" + (f" (an unparsed code unit counts only when it names "
+              f"{basis[1]} code)" if basis[1] else "") + ", so other skipped input leaves it standing; otherwise it is unknown.")
+        lines += ["## Inputs and coverage", "", f"Reads: {', '.join(inputs)}. Claim: {claim} — {what}; {na}", ""]
     names = thresholds_of(check)
     if names:
         lines += ["## Thresholds", "", "| threshold | default | meaning |", "|---|---|---|"]

@@ -3,7 +3,10 @@
 Provider ``code`` returns (every item carries ``path``, ``line`` and ``cell`` — None for scripts)::
 
     files: int                     scripts and notebooks parsed
-    unreadable: [{path, cell, reason}]   syntax errors, Python 2, null bytes (recorded, never raised)
+    unreadable: [{path, cell, reason, mentions}]  syntax errors, Python 2, null bytes (recorded, never raised);
+                                   mentions: topics its text names (``TOPIC_WORDS``), e.g. serving
+    templates: [{path, cell, reason}]    files with Jinja markup that do not parse: cookiecutter/copier templates
+                                   (skipped: not this project's code; files under a ``{{ ... }}`` folder are never read)
     partial: [{path, cell, reason}]      analysed after a Python 2 rewrite, or with a failing line skipped
     imports: [module]              top-level modules imported anywhere
     seeds: [{lib, call}]           random.seed, np.random.seed, torch.manual_seed, default_rng(42), ...
@@ -37,6 +40,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlaudit.core.templates import TEMPLATE_TEXT_WHY, is_template_text
 from mlaudit.core.tree import TreeSource
 from mlaudit.scanners import code_names as N
 from mlaudit.scanners.code_paths import MAX_CONFIG_BYTES, resolve
@@ -46,7 +50,7 @@ from mlaudit.scanners.notebooks import SourceFile, python_sources
 from mlaudit.scanners.py2compat import TolerantParse, tolerant_parse
 
 MAX_ITEMS = 500
-LIST_KEYS = ("unreadable", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
+LIST_KEYS = ("unreadable", "templates", "partial", "seeds", "random_state", "unseeded", "rng_use", "tracking", "validation", "schemas",
              "serving", "handlers", "pydantic_models", "model_loads", "monitoring", "prediction_logs", "tests",
              "hyper_literals", "params_reads", "training", "data_reads")
 KIND_KEY = {"seed": "seeds", "random_state": "random_state", "unseeded": "unseeded", "rng_use": "rng_use",
@@ -91,6 +95,27 @@ def _is_test_file(path: str, result: Analysis) -> bool:
 def is_training_path(path: str) -> bool:
     """A script or notebook named like training code (train.py, train_model.ipynb, retrain.py, ...)."""
     return bool(_TRAIN_PATH.search(path))
+
+
+# What an unparsed unit could hold, told from its text: a word search finds at least what the AST visitor would
+# (the visitor needs these module, class or decorator names too), so a unit that mentions none of a topic's words
+# cannot hold what a check of that topic looks for.
+TOPIC_WORDS = {
+    "serving": re.compile(r"\b(fastapi|FastAPI|flask|Flask|bentoml|torchserve|BaseHandler|seldon_core|kserve|gradio|"
+                          r"streamlit|litserve|starlette|sanic|aiohttp|uvicorn|gunicorn|APIRouter)\b|\bray\.serve\b|"
+                          r"\bserve\.deployment\b|@\w+\.(route|get|post|put|patch|delete|api|websocket|endpoint)\b"),
+    # what the leakage checks follow: fitting, transforming, splitting, resampling, scoring, test-set statistics
+    "ml": re.compile(r"\b(fit\w*|\w*transform\w*|predict\w*|\w*score\w*|\w*_split|\w*Split|\w*Fold|cross_val\w*|"
+                     r"\w*Scaler|\w*Encoder|\w*Imputer|\w*Vectorizer|\w*SMOTE\w*|\w*[Ss]ampler|\w*sample\w*|augment\w*|"
+                     r"ImageDataGenerator|mean|std|median|quantile|fillna|normali[sz]\w*|standardi[sz]\w*|evaluate\w*|"
+                     r"accuracy\w*|\w*Search\w*|test|\w+_test|test_\w+|\w+_test_\w+|\w*Test\w*|X_\w+|y_\w+|PCA|\w*SVD|"
+                     r"Pipeline|make_pipeline)\b|\.split\("),
+}
+
+
+def mentions(text: str) -> list[str]:
+    """The topics (``TOPIC_WORDS``) whose words appear in ``text``."""
+    return [topic for topic, words in TOPIC_WORDS.items() if words.search(text)]
 
 
 def joined_text(cells: list[SourceFile]) -> str:
@@ -220,11 +245,26 @@ def analyse(units: list[SourceFile]) -> Analysis:
     return result
 
 
+def _jinja_failure(text: str, line: int | None) -> bool:
+    """The parse failed on Jinja markup: the failing line (or, without a line, the text) carries it."""
+    if line is None:
+        return is_template_text(text)
+    lines = text.split("\n")
+    near = "\n".join(lines[max(0, line - 2): line + 1])  # the line before may open the {% ... %} block
+    return "{{" in near or "{%" in near
+
+
 def _add_file(facts: dict[str, Any], units: list[SourceFile]) -> None:
     path = units[0].path
     result = analyse(units)
-    facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason}
-                               for line, cell, reason in result.unreadable)
+    texts = {u.cell_index: u.text for u in units}
+    if result.unreadable and all(_jinja_failure(texts.get(cell, "") if cell is not None else joined_text(units), line)
+                                 for line, cell, _ in result.unreadable):  # a template, not broken code
+        facts["templates"].append({"path": path, "line": None, "cell": None, "reason": TEMPLATE_TEXT_WHY})
+    else:
+        facts["unreadable"].extend({"path": path, "line": line, "cell": cell, "reason": reason,
+                                    "mentions": mentions(texts.get(cell, "") if cell is not None else joined_text(units))}
+                                   for line, cell, reason in result.unreadable)
     facts["partial"].extend({"path": path, "line": None, "cell": cell, "reason": reason} for cell, reason in result.partial)
     if not result.parsed:
         return

@@ -103,7 +103,8 @@ MONITORING = {"prometheus_client": "prometheus", "prometheus_fastapi_instrumenta
 ALERT_TOOLS = {"sentry", "slack alerts", "pagerduty", "opsgenie"}
 LOG_CALLS = {"info", "warning", "debug", "error", "log", "exception", "critical"}
 HYPER_ESTIMATOR_PREFIXES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "torch.optim.", "tensorflow.keras.optimizers.",
-                            "keras.optimizers.", "imblearn.")
+                            "keras.optimizers.", "imblearn.", "tensorflow.keras.callbacks.", "keras.callbacks.",
+                            "tensorflow.keras.layers.", "keras.layers.")  # patience=, rate=, units=: training choices
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
 NOT_CONFIG_WORDS = ("metric", "score", "result", "report", "eval", "prediction", "output")
 CONFIG_LIBS = {"hydra", "omegaconf", "argparse", "click", "typer", "fire", "dvc.api", "configparser", "gin",

@@ -9,6 +9,7 @@ Provider ``deps`` returns::
     python:    [{path, line, value, exact}]  requires-python, .python-version, runtime.txt, conda, Dockerfile FROM
     includes:  [{path, line, target}]  ``-r``/``-c`` includes of requirements files
     errors:    [{path, error}]        files that could not be parsed (recorded, never raised)
+    templates: [{path, error}]        Jinja templates (cookiecutter/copier) skipped: not this project's manifests
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from mlaudit.core.templates import TEMPLATE_TEXT_WHY, is_template_text
 from mlaudit.core.tree import TreeSource
 from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.deps_locks import LOCKS, check_locks, lock_names, norm, uv_requires
@@ -84,7 +86,8 @@ class _Collector:
 
     def __init__(self, tree: TreeSource) -> None:
         self.tree = tree
-        self.facts: dict[str, list[dict[str, Any]]] = {k: [] for k in ("packages", "manifests", "locks", "python", "includes", "errors")}
+        self.facts: dict[str, list[dict[str, Any]]] = {k: [] for k in ("packages", "manifests", "locks", "python", "includes", "errors",
+                                                                         "templates")}
 
     def read(self, path: str) -> str | None:
         try:
@@ -135,6 +138,8 @@ def _requirements(c: _Collector, path: str, text: str) -> None:
         if line.startswith("-") and not editable:
             continue  # --index-url, --find-links, ...
         line = re.sub(r"^(-e|--editable)\s*=?\s*", "", line)
+        if re.fullmatch(r"\.{1,2}/?(\[[\w,\s-]*\])?", line):
+            continue  # `.` / `-e .[dev]`: installs the project itself; its own manifest declares what it needs
         if re.match(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:|\.{0,2}/)", line):
             egg = re.search(r"#egg=([\w.-]+)", line)
             name = egg.group(1) if egg else line.rstrip("/").rsplit("/", 1)[-1].split("@")[0].removesuffix(".git")
@@ -297,7 +302,9 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
                 _guarded(c, handler, path, text)
         elif name in (".python-version", "runtime.txt"):
             text = c.read(path)
-            if text and text.strip():
+            if text and is_template_text(text):
+                c.facts["templates"].append({"path": path, "error": TEMPLATE_TEXT_WHY})
+            elif text and text.strip():
                 c.python(path, 1, text.strip().splitlines()[0].removeprefix("python-"))
         elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
             text = c.read(path) or ""
@@ -331,8 +338,13 @@ def dependency_facts(tree: TreeSource) -> dict[str, Any]:
 
 
 def _guarded(c: _Collector, handler: Any, path: str, text: str) -> None:
-    """Run a file handler; a file with an unexpected structure is recorded as an error, never raised."""
+    """Run a file handler; a file with an unexpected structure is recorded as an error, never raised. A file that
+    fails because it is a Jinja template (cookiecutter/copier) is listed under ``templates`` instead."""
+    errors = len(c.facts["errors"])
     try:
         handler(c, path, text)
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
         c.error(path, f"unexpected structure: {type(exc).__name__}: {exc}")
+    if len(c.facts["errors"]) > errors and is_template_text(text):
+        del c.facts["errors"][errors:]
+        c.facts["templates"].append({"path": path, "error": TEMPLATE_TEXT_WHY})

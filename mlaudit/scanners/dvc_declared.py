@@ -1,4 +1,5 @@
-"""Models a DVC pipeline declares, read from dvc.yaml and dvc.lock alone (no DVC cache needed).
+"""Models a DVC pipeline declares, read from dvc.yaml and dvc.lock alone (no DVC cache needed), and models
+``dvc add`` tracks in ``.dvc`` files.
 
 A stage out that looks like a model (a model file suffix, a ``models/`` folder, or a dvc.yaml ``artifacts`` entry
 of type model) is a model version whose content may be absent: dvc.lock still records its md5, the md5 of every
@@ -51,7 +52,7 @@ def declared_models(yaml_path: str, yaml_text: str, lock_text: str | None) -> li
     for st in stages:
         for o in st.outs:
             path = posixpath.normpath(posixpath.join(st.wdir, o)) if st.wdir not in (".", "") else posixpath.normpath(o)
-            if not (MODEL_SUFFIX.search(path) or MODEL_DIR.search(path) or path in artifacts):
+            if not (is_model_path(path) or path in artifacts):
                 continue
             deps = [{"path": rel(d), "md5": hashes.get((st.name, posixpath.normpath(d), "dep"))} for d in st.deps]
             out.append({"path": rel(path), "stage": st.name, "md5": hashes.get((st.name, path, "out")),
@@ -60,3 +61,14 @@ def declared_models(yaml_path: str, yaml_text: str, lock_text: str | None) -> li
                         "artifact": artifacts.get(path), "dvc_yaml": yaml_path,
                         "lock": posixpath.join(base, "dvc.lock") if lock_text else None})
     return out
+
+
+def is_model_path(path: str) -> bool:
+    """A DVC out that names a model: a model file suffix or a ``models/``-like folder."""
+    return bool(MODEL_SUFFIX.search(path) or MODEL_DIR.search(path))
+
+
+def tracked_model(dvc_file: str, path: str, md5: str | None) -> dict[str, Any]:
+    """A model tracked by a ``.dvc`` file (``dvc add``): hashed, but with no stage, so no code, data or params pinned."""
+    return {"path": path, "stage": ".dvc file", "md5": md5, "deps": [], "params": [], "metrics": [], "artifact": None,
+            "dvc_yaml": dvc_file, "lock": None}

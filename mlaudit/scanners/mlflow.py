@@ -124,6 +124,18 @@ def _yaml_file(path: Path, errors: list[str] | None = None, root: Path | None = 
     return doc if isinstance(doc, dict) else {}
 
 
+def logged_model_run(root: Path, rel: str) -> str | None:
+    """The run that produced an MLflow 3 logged model, for a file under ``<experiment>/models/m-<id>/artifacts/``:
+    the ``source_run_id`` of the model's meta.yaml (None for any other path, or when the meta does not say)."""
+    parts = rel.split("/")
+    if "artifacts" not in parts:
+        return None
+    i = parts.index("artifacts")
+    if i < 2 or parts[i - 2] != "models" or not parts[i - 1].startswith("m-"):
+        return None
+    return _str(_yaml_file(root.joinpath(*parts[:i]) / "meta.yaml").get("source_run_id"))
+
+
 def _rel(path: Path, root: Path | None) -> str:
     try:
         return path.relative_to(root).as_posix() if root else str(path)

@@ -18,7 +18,8 @@ from mlaudit.core.tree import FileTooLarge, TreeSource
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 SKIP_PARTS = ("site-packages/", ".ipynb_checkpoints/", "node_modules/")
 
-_MAGIC = re.compile(r"^\s*(%|!|\?)")
+_MAGIC = re.compile(r"^\s*(%%?[A-Za-z_]|![^=]|!$|\?)")  # %name, %%name, !cmd, ?name (`% (a, b)` is the operator)
+_STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|#.*")
 _ASSIGNED_MAGIC = re.compile(r"^\s*[\w.,\s]+=\s*[%!]")
 _HELP = re.compile(r"^\s*[\w.]+\?{1,2}\s*$")
 
@@ -56,12 +57,21 @@ def python_of_cell(source: str) -> str:
     first = next((ln for ln in lines if ln.strip()), "")
     if first.lstrip().startswith("%%"):
         return "\n" * (len(lines) - 1)
-    out, continued = [], False
+    out, continued, depth = [], False, 0
     for ln in lines:
-        blank = continued or bool(_MAGIC.match(ln) or _ASSIGNED_MAGIC.match(ln) or _HELP.match(ln))
+        magic = depth == 0 and bool(_MAGIC.match(ln) or _ASSIGNED_MAGIC.match(ln) or _HELP.match(ln))
+        blank = continued or magic  # inside an open bracket a line continues Python code, never a magic
         continued = blank and ln.rstrip().endswith("\\")
         out.append("" if blank else ln)
+        if not blank:
+            depth = max(0, depth + _bracket_change(ln))
     return "\n".join(out)
+
+
+def _bracket_change(line: str) -> int:
+    """Opened minus closed brackets on one line, string literals and comments left out (a rough count)."""
+    code = _STRING_OR_COMMENT.sub("", line)
+    return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
 
 
 def _text(value: object) -> str:

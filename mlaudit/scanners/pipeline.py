@@ -5,7 +5,8 @@ Provider ``pipeline`` returns::
     steps:         [{source, path, line, name, cmd, kinds}]  source: dvc | mlproject | make; kinds as in ci.step_kinds
     dvc:           {stages: int, lock: path|None, tracked: [{path, dvc_file}], params: ["file:key"],
                     models: [{path, stage, md5, deps: [{path, md5}], params, metrics, artifact, dvc_yaml, lock}]}
-                   models: stage outs that are models, from dvc.yaml + dvc.lock alone (content may be absent)
+                   models: stage outs that are models, from dvc.yaml + dvc.lock alone (content may be absent),
+                           and model outs of .dvc files (stage ".dvc file": hashed, no deps or params)
     orchestrators: [{tool, path, line, schedule, trains}]  airflow, prefect, kubeflow, zenml, metaflow, dagster,
                                        kedro, flyte, luigi; schedule = the cron/interval text found in the file or None
     schedules:     [{path, line, kind, detail, trains}]  Kubernetes CronJob / Argo CronWorkflow definitions
@@ -16,6 +17,7 @@ Provider ``pipeline`` returns::
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 from typing import Any
 
@@ -25,7 +27,7 @@ from mlaudit.core.tree import TreeSource
 from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.ci import step_kinds
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_yaml, parse_params
-from mlaudit.scanners.dvc_declared import declared_models
+from mlaudit.scanners.dvc_declared import declared_models, is_model_path, tracked_model
 from mlaudit.scanners.facts import fact_provider
 
 PARAMS_PATTERNS = ("params.yaml", "params.yml", "params.json", "params.toml", "*.params.yaml", "hparams.yaml",
@@ -112,6 +114,8 @@ def pipeline_facts(tree: TreeSource) -> dict[str, Any]:
             text = read(path)
             outs = parse_dot_dvc(text, path) if text is not None else []
             data["dvc"]["tracked"].extend({"path": o.path, "dvc_file": path} for o in outs if o.kind == "out")
+            data["dvc"]["models"].extend(tracked_model(path, posixpath.normpath(o.path), o.md5) for o in outs
+                                         if o.kind == "out" and is_model_path(o.path))
         elif name == "MLproject":
             text = read(path) or ""
             try:

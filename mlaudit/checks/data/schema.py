@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.practice import (
@@ -13,10 +15,24 @@ from mlaudit.checks.practice import (
     unreadable_evidence,
     validation_runs,
 )
+from mlaudit.core.tree import FileTooLarge
 from mlaudit.scanners.code import is_test_path
 
 SCHEMA_NAMES = ("schema.json", "schema.yaml", "schema.yml", "schema.pbtxt", "datapackage.json", "table_schema.json")
 SCHEMA_SUFFIXES = (".schema.json", ".schema.yaml", ".schema.yml", ".avsc")
+SIGNATURE = re.compile(r"^signature:\s*\n\s+inputs:\s*\S", re.MULTILINE)
+MAX_SIGNATURES = 200  # MLmodel files read (an mlruns/ folder may hold thousands)
+MLMODEL_BYTES = 256 * 1024
+
+
+def _signature_line(ctx: CheckContext, path: str) -> int | None:
+    """The line of an MLmodel's ``signature:`` when it declares inputs (an MLflow model input schema), else None."""
+    try:
+        text = ctx.tree.read_text(path, MLMODEL_BYTES)
+    except (OSError, FileTooLarge):
+        return None
+    m = SIGNATURE.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 @register
@@ -27,7 +43,8 @@ class DataSchema(Check):
     help = (
         "Looks for a declared schema: pandera schemas and models, TFDV schemas, Great Expectations suites and "
         "column/type expectations (also in a validation suite under tests/), "
-        "JSON/Avro/Frictionless schema files, pydantic data models outside serving. Passes when a schema is "
+        "JSON/Avro/Frictionless schema files, pydantic data models outside serving, MLflow model signatures (MLmodel "
+        "signature inputs). Passes when a schema is "
         "declared (1 point when validation against it runs automatically, 0.5 otherwise); fails when data is "
         "used with no schema."
     )
@@ -43,10 +60,17 @@ class DataSchema(Check):
         found = [dict(s, detail=f"{s['tool']} schema {s['name']}") for s in code["schemas"]
                  if not is_test_path(s["path"]) or s.get("in_tests")]  # a validation suite kept under tests/ counts
         found += [dict(m, detail=f"pydantic data model {m['name']}") for m in code["pydantic_models"] if not m["serving"]]
+        signatures: list[dict[str, object]] = []
         for e in ctx.tree.files():
             name = e.path.rsplit("/", 1)[-1]
             if name in SCHEMA_NAMES or name.endswith(SCHEMA_SUFFIXES) or ("/expectations/" in f"/{e.path}" and name.endswith(".json")):
                 found.append({"path": e.path, "line": None, "detail": "schema file"})
+            elif name == "MLmodel" and len(signatures) < MAX_SIGNATURES:
+                line = _signature_line(ctx, e.path)
+                if line is not None:
+                    signatures.append({"path": e.path, "line": line, "detail": "MLflow model signature (input schema, "
+                                       "enforced when the model is served through pyfunc)"})
+        found += signatures
         if not found:
             if not has_data(ctx) and not has_training(ctx):
                 return self.result(Status.NOT_APPLICABLE, message="No data and no training in this tree.")

@@ -10,7 +10,7 @@ from typing import Any
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import MAX_EVIDENCE, evidence, real_models
-from mlaudit.store.model_queries import list_models
+from mlaudit.store.model_queries import ModelVersion, list_models, version_at
 
 ALIASES = {"sklearn": "scikit-learn", "scikit_learn": "scikit-learn", "tf-keras": "keras"}
 
@@ -50,6 +50,23 @@ def locked_versions(ctx: CheckContext, deps: dict[str, Any]) -> dict[str, tuple[
     return out
 
 
+def _descriptors(ctx: CheckContext, models: list[ModelVersion]) -> list[ModelVersion]:
+    """The MLmodel files that describe current model files: in the model's folder or up to three folders above."""
+    where = ctx.rev or "WORKTREE"
+    out: dict[str, ModelVersion] = {}
+    for v in models:
+        parts = v.path.split("/")[:-1]
+        for depth in range(len(parts), max(len(parts) - 4, -1), -1):
+            path = "/".join([*parts[:depth], "MLmodel"])
+            if path in out:
+                break
+            found = version_at(ctx.store, path, where)
+            if found is not None and found.library_versions:
+                out[path] = found
+                break
+    return list(out.values())
+
+
 @register
 class LibraryMismatch(Check):
     id = "MODEL-LIB-MISMATCH"
@@ -57,7 +74,7 @@ class LibraryMismatch(Check):
     area = "models"
     help = (
         "Compares the library versions recorded inside each current model (e.g. _sklearn_version, Keras "
-        "metadata, MLmodel) with the exact pins in the project's dependency and lock files. A different version fails: "
+        "metadata, and the MLmodel next to an MLflow model's files) with the exact pins in the project's dependency and lock files. A different version fails: "
         "unpickling across versions can break or silently change predictions. No pin, or no recorded version, "
         "is unknown."
     )
@@ -70,7 +87,9 @@ class LibraryMismatch(Check):
         models = real_models(list_models(ctx.store, ctx.rev))
         if not models:
             return self.result(Status.NOT_APPLICABLE, 0, message="No model file in the project now (HEAD).")
-        current = [v for v in models if v.library_versions]
+        # An MLflow model's MLmodel records the versions it was logged with (mlflow, sklearn, ...): it speaks for the
+        # model files of its folder, though it is not a model file itself.
+        current = [v for v in models if v.library_versions] + _descriptors(ctx, models)
         if not current:
             return self.result(Status.UNKNOWN, 0, message="No current model records the library version it was saved with.")
         deps = ctx.facts("deps")
@@ -93,8 +112,9 @@ class LibraryMismatch(Check):
                                message=f"{len(mismatched)} model/library pair(s) differ from the pinned version.",
                                evidence=mismatched[:MAX_EVIDENCE])
         if matched:
-            return self.result(Status.PASS, 1, value=0, threshold=0, message="Every pinned library matches the version in the models.",
-                               evidence=matched[:MAX_EVIDENCE])
+            return self.result(Status.PASS, 1, value=0, threshold=0, message="Every pinned library matches the version in the models."
+                               + (f" Not pinned, so not compared: {', '.join(sorted(unpinned))}." if unpinned else ""),
+                               evidence=matched[:MAX_EVIDENCE] + [Evidence(f"{lib} is not pinned with ==") for lib in sorted(unpinned)][:10])
         return self.result(Status.UNKNOWN, 0, value=sorted(unpinned),
                            message=f"The project pins none of the libraries the models record ({', '.join(sorted(unpinned))}).",
                            evidence=[Evidence(f"{lib} is not pinned with ==") for lib in sorted(unpinned)],

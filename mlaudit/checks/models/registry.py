@@ -7,6 +7,7 @@ import re
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.store.model_queries import registered_versions, versions_in_scope
 
 GTO_TAG = re.compile(r"^[\w.-]+@v\d+\.\d+\.\d+|^[\w.-]+#[\w.-]+#\d+")
@@ -20,7 +21,7 @@ class ModelRegistry(Check):
     help = (
         "Passes with registered versions in an MLflow model registry (file store or SQLite), GTO model tags "
         "(name@v1.2.3, name#stage#n) or DVC model artifacts declared in dvc.yaml. Model files overwritten in "
-        "place in git, with no registry, fail."
+        "place in git, or models kept as plain DVC outs (dvc.yaml stages, .dvc files), with no registry, fail."
     )
     recommendation = "Register each released model (MLflow Model Registry, GTO/DVC artifacts) with a version and a stage or alias."
     markers = ("model management",)
@@ -49,6 +50,12 @@ class ModelRegistry(Check):
                                    evidence=[Evidence("artifacts section", path="dvc.yaml")])
         models = real_models(versions_in_scope(ctx.store, ctx.rev))
         if not models:
+            declared = declared_models(ctx)
+            if declared:  # DVC-declared/tracked models: hashed plain outs, overwritten at each run, not registered
+                return self.result(Status.FAIL, 0, value={"declared": len(declared)},
+                                   message=f"No registry: {len(declared)} DVC-declared model(s) kept as plain outs "
+                                           "(no MLflow registry, GTO tag or dvc.yaml artifact).",
+                                   evidence=declared_evidence(declared, "a plain DVC out, no registry entry"))
             return self.result(Status.NOT_APPLICABLE, 0, message="No model files found.")
         per_path: dict[str, set[str]] = {}
         for v in models:

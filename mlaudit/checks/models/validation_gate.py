@@ -34,15 +34,26 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
+def _is_difference(node: ast.AST) -> bool:
+    """``abs(a - b)`` (or math.fabs / np.abs): how far two values are apart, not a metric. ``new - old > margin``
+    (an improvement over a baseline) is not this."""
+    if not (isinstance(node, ast.Call) and _name(node.func) in ("abs", "math.fabs", "np.abs", "numpy.abs") and node.args):
+        return False
+    return isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Sub)
+
+
 def is_quality_gate(test: ast.expr) -> bool:
     """A comparison of a model metric with a bar it must clear: a threshold value or a named bound.
 
-    Range sanity checks are not gates: ``0 < precision < 1``, ``acc >= 0``, ``auc <= 1``.
+    Range sanity checks are not gates: ``0 < precision < 1``, ``acc >= 0``, ``auc <= 1``; nor are agreement
+    checks between two computations of a metric: ``abs(train_acc - eval_acc) < 0.001``.
     """
     for node in ast.walk(test):
         if not isinstance(node, ast.Compare) or not all(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops):
             continue
         operands = [node.left, *node.comparators]
+        if any(_is_difference(o) for o in operands):
+            continue  # abs(a - b) < 1e-3: two computations of a metric agree (a consistency check), not a quality bar
         named = [o for o in operands if _number(o) is None and BOUND_NAME.search(_name(o))]
         metrics = [o for o in operands if o not in named and METRIC.search(_name(o)) and _number(o) is None]
         if not metrics and len(named) >= 2 and any(METRIC.search(_name(o)) for o in named):
@@ -88,6 +99,39 @@ def gate_lines(text: str) -> list[int]:
     return sorted(out)
 
 
+PREDICTION = re.compile(r"(^|[._\[])(pred|preds|predict|predicted|prediction|predictions|y_hat|yhat)(\b|_)|_pred\b",
+                        re.IGNORECASE)
+SHAPE_ATTRS = (".shape", ".dtype", ".size", ".ndim", ".columns", ".index")
+
+
+def _prediction_operand(node: ast.expr) -> bool:
+    """A model's output itself (``prediction``, ``preds[0]``, ``model.predict(x)``), not its length or shape."""
+    if isinstance(node, ast.Call):
+        name = _name(node.func)
+        return name.endswith(("predict", "predict_proba", "get_label")) and not name.startswith(("len", "type", "isinstance"))
+    text = _name(node)
+    return bool(PREDICTION.search(text)) and not text.endswith(SHAPE_ATTRS)
+
+
+def behaviour_lines(text: str) -> list[int]:
+    """Lines of a test asserting that a model's prediction equals an expected output (behavioural tests:
+    invariance, directional, minimum functionality): the test fails when the model behaves wrongly."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    return sorted(node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert) and _behavioural(node.test))
+
+
+def _behavioural(test: ast.expr) -> bool:
+    """``prediction == expected`` (or ``in``), never against None."""
+    if not isinstance(test, ast.Compare) or not all(isinstance(op, ast.Eq | ast.In) for op in test.ops):
+        return False
+    operands = [test.left, *test.comparators]
+    return any(_prediction_operand(o) for o in operands) and not any(
+        isinstance(o, ast.Constant) and o.value is None for o in operands)
+
+
 def _scripts(cmd: str, tree_paths: set[str]) -> list[str]:
     """Python files a step command names (``python src/evaluate.py``, ``-m pkg.evaluate``)."""
     found = []
@@ -108,8 +152,9 @@ class ValidationGate(Check):
     area = "models"
     help = (
         "Passes when a CI job or pipeline stage runs an evaluation script that fails below a metric threshold "
-        "(assert, or if ...: raise/exit), or a test run by CI does. Writing metrics is not a gate, and range "
-        "checks such as 0 < precision < 1 are not thresholds. A threshold nothing runs automatically gives half "
+        "(assert, or if ...: raise/exit), or a test run by CI does; a CI-run behavioural test asserting that a model's "
+        "prediction equals the expected output is a gate too. Writing metrics is not a gate, and range "
+        "checks such as 0 < precision < 1, or agreement checks such as abs(acc_a - acc_b) < 0.001, are not thresholds. A threshold nothing runs automatically gives half "
         "a point (warn); evaluation without a threshold, or nothing at all, fails."
     )
     recommendation = "Add a CI or pipeline step that evaluates the candidate model and fails below a metric threshold before it is released."
@@ -142,6 +187,14 @@ class ValidationGate(Check):
         ci_runs_tests = any("tests" in s.get("kinds", []) for j in ci.get("jobs", []) for s in j.get("steps", []))
         test_paths = {t["path"] for t in code.get("tests", [])}
         manual = []
+        model_tests = {t["path"] for t in code.get("tests", []) if "model" in t.get("kinds", []) and not t.get("vacuous")}
+        for path in sorted(model_tests & py) if ci_runs_tests else []:
+            try:
+                lines = behaviour_lines(ctx.tree.read_text(path, 2 * 1024 * 1024))
+            except Exception:  # noqa: BLE001 - unreadable or too large: not evidence either way
+                lines = []
+            automated += [Evidence("behavioural test run by CI: the model's prediction must equal the expected output",
+                                   path=path, line=ln) for ln in lines[:3]]
         for path, lines in gates.items():
             for ln in lines[:3]:
                 if path in test_paths and ci_runs_tests:

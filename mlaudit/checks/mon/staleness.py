@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from mlaudit.checks.base import Check, CheckResult, Evidence, Severity, Status, register
 from mlaudit.checks.context import CheckContext
 from mlaudit.checks.models._common import real_models
+from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.core.config import define_threshold
 from mlaudit.store import data_queries as dq
 from mlaudit.store.model_queries import versions_in_scope
@@ -37,7 +38,8 @@ class Staleness(Check):
     help = (
         "Compares the commit time of the newest model version with the commit time of the newest data change. "
         "Data newer than the model by more than the threshold warns (the model has not been retrained on it); "
-        "three times the threshold fails. Unknown without committed models or data."
+        "three times the threshold fails. Unknown without committed data, or when the model is only DVC-declared "
+        "(its content and age live in the DVC cache); not applicable without any model."
     )
     recommendation = "Retrain on a schedule or when new data lands (continuous training), and record the model's age."
     markers = ("monitoring", "continuous training")
@@ -47,6 +49,10 @@ class Staleness(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         models = [v for v in real_models(versions_in_scope(ctx.store, ctx.rev)) if v.source == "git" and v.committer_time]
         row = _newest_data_change(ctx)
+        if not models and declared_models(ctx):
+            return self.result(Status.UNKNOWN, 0, message="The model is DVC-declared (content in the DVC cache or remote): "
+                               "its age against the data's is not recorded in git.",
+                               evidence=declared_evidence(declared_models(ctx), "declared, content absent"))
         if not models:
             return self.result(Status.NOT_APPLICABLE, 0, message="No committed model in HEAD's history, so nothing can be stale.")
         if not row or row[0] is None:

@@ -32,7 +32,7 @@ from mlaudit.scanners.data.readers import (
     open_batches,
 )
 
-PROFILER_VERSION = 1
+PROFILER_VERSION = 2  # 2: bare-CR line endings read as rows (profiles stored by 1 are redone)
 DEFAULT_SAMPLE_ROWS = 200_000
 MAX_CATEGORIES = 1000
 TOP_K = 20

@@ -265,15 +265,18 @@ def _sniff_text(head: bytes, fmt: str) -> tuple[str, str]:
     return encoding, delimiter
 
 
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
 def _csv_batches(source: Source, fmt: str, as_text: bool, bounds: ReadBounds) -> Iterator[pa.RecordBatch]:
     with _decompressed(source, bounds) as fh:
         head = fh.read(LINE_BYTES)
         if not head.strip():
             raise DataReadError("empty file")
-        if b"\n" not in head and len(head) == LINE_BYTES:
+        if b"\n" not in head and b"\r" not in head and len(head) == LINE_BYTES:
             raise DataReadError(f"a single line longer than {LINE_BYTES // (1 << 20)} MiB: not a delimited table")
         encoding, delimiter = _sniff_text(head[:HEAD_BYTES], fmt)
-        first = head.split(b"\n", 1)[0]
+        first = _LINE_END.split(head, 1)[0]  # old Mac files end lines with a bare CR (Arrow reads them too)
         if first.count(delimiter.encode()) + 1 > MAX_COLUMNS:
             raise DataReadError(f"header has more than {MAX_COLUMNS} columns; not profiled")
         stream = io.BufferedReader(_Counting(fh, head), 1 << 20)
