@@ -294,8 +294,8 @@ def _fix_statement(toks: list[_Token], start: int, end: int) -> None:
     head = toks[idx[0]]
     if (head.kind == "op" and head.text in ("%", "!")) or _shell_alias(toks, idx):
         head.text = "pass"  # an IPython magic or shell command: nothing for the analysis
-        for i in idx[1:]:
-            toks[i].text = ""
+        for i in idx[1:]:  # a multi-line token (an open triple-quoted string) keeps its line breaks
+            toks[i].text = "\n" * toks[i].text.count("\n")
         for i in range(idx[0] + 1, end):
             if toks[i].kind in ("ws", "comment"):
                 toks[i].text = "" if "\n" not in toks[i].text else "\n" * toks[i].text.count("\n")

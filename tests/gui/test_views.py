@@ -92,7 +92,8 @@ def test_compare_two_model_versions(qtbot, window, scanned):
     settle(window)
     compare = window.views["compare"]
     assert window.current_view() is compare
-    assert compare.grid.rowCount() > 5
+    # the file's versions in git history and in the MLflow store: same content, so only where/when they were seen differ
+    assert compare.grid.rowCount() >= 3
     assert "fields differ" in compare.summary.text()
     a, b = compare.default_pair()
     assert a.key != b.key and Path(a.path).name == Path(b.path).name
