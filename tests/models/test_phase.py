@@ -272,3 +272,23 @@ def test_a_model_whose_blob_is_absent_says_so(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.sqlite") as store:
         (version,) = [v for v in q.all_versions(store) if v.source == "git"]
     assert version.verdict == "inconclusive" and version.error.startswith("content absent: git object")
+
+
+def test_model_unsafe_is_unknown_when_the_only_model_blob_is_absent(tmp_path: Path) -> None:
+    """MODEL-UNSAFE reads unknown (not inspected), not warn or pass, when a model's bytes are absent from the clone."""
+    import subprocess
+
+    from mlaudit.audit import audit
+    from mlaudit.checks.base import Status
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("model", {"models/m.pkl": pickle.dumps({"w": [1.0]}, protocol=4), "train.py": "print(1)\n"})
+    repo.commit("model 2", {"models/n.pkl": pickle.dumps({"w": [2.0]}, protocol=4)})
+    sha = subprocess.run(["git", "-C", str(repo.root), "rev-parse", "HEAD:models/m.pkl"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    (repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    (repo.root / "models" / "m.pkl").unlink()
+    results = {r.check_id: r for r in audit(repo.root, tmp_path / "s.sqlite").results}
+    unsafe = results["MODEL-UNSAFE"]
+    assert unsafe.status == Status.UNKNOWN and "absent" in unsafe.message
+    assert unsafe.value["absent"] == 1 and unsafe.value["safe"] >= 1

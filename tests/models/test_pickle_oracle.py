@@ -118,3 +118,11 @@ def test_decoded_arguments_match_pickletools_genops() -> None:
         assert [(p, n, _normal(n, a)) for p, n, a in got] == [(p, n, _normal(n, a)) for p, n, a in want], name
         compared += 1
     assert compared > 80
+
+
+def test_float_with_whitespace_or_underscores_reads_as_the_python_unpickler_does() -> None:
+    """FLOAT '\\t.5' and '1_0' load in the pure-Python unpickler (float()), so the machine goes on: it agrees with both."""
+    for data in (b"\x80\x01F\t.5\n.", b"F1_0\n.", b"F 2.5 \n."):
+        for python_impl in (False, True):
+            result = compare(data, python_impl=python_impl)
+            assert result.agree, (data, python_impl, result.why)

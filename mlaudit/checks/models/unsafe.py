@@ -8,6 +8,8 @@ from mlaudit.checks.models._common import MAX_EVIDENCE, evidence
 from mlaudit.checks.models._declared import declared_evidence, declared_models
 from mlaudit.store.model_queries import all_versions
 
+ABSENT = "content absent"  # how the models phase names a version whose bytes are not in the clone
+
 
 @register
 class UnsafeModel(Check):
@@ -23,7 +25,9 @@ class UnsafeModel(Check):
         "member fully analysed, every callable on the allow-list). A file not named as a model whose bytes only start like a "
         "pickle (a requirements.txt beginning 'click', read as protocol-0 opcodes) is not a model when a pickle loader would "
         "stop on it before calling anything or importing a dangerous name; the coverage says how many such files were read. "
-        "A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected."
+        "A model a DVC pipeline declares (dvc.lock) whose content is absent is unknown: not inspected. So is a model "
+        "file whose bytes are absent from this clone (a partial clone, a lost object) when nothing else is dangerous or "
+        "inconclusive: a file never read is neither proven harmless nor shown harmful."
     )
     recommendation = (
         "Delete a dangerous file from history (git filter-repo) and rotate anything it could reach; never load it. "
@@ -44,7 +48,7 @@ class UnsafeModel(Check):
                                    evidence=declared_evidence(declared, "declared, content absent (not inspected)"))
             return self.result(Status.NOT_APPLICABLE, 0, value=0, message="No model files found in the repository or its history.")
         seen: set[tuple[str, str]] = set()
-        dangerous, inconclusive, safe = [], [], 0
+        dangerous, inconclusive, absent, safe = [], [], [], 0
         for v in versions:
             if (v.path, v.key) in seen:
                 continue
@@ -52,20 +56,28 @@ class UnsafeModel(Check):
             reason = "; ".join(v.reasons[:3])
             if v.verdict == "dangerous":
                 dangerous.append(evidence(v, f"dangerous: {reason or 'imports ' + ', '.join(v.dangerous[:5])}", v.dangerous))
+            elif v.verdict == "inconclusive" and (v.error or "").startswith(ABSENT):
+                absent.append(evidence(v, f"not inspected: {v.error}"))
             elif v.verdict == "inconclusive":
                 inconclusive.append(evidence(v, f"inconclusive: {reason or 'not fully analysed'}", v.unknown or None))
             else:
                 safe += 1
-        value = {"files": len(seen), "dangerous": len(dangerous), "inconclusive": len(inconclusive), "safe": safe}
+        value = {"files": len(seen), "dangerous": len(dangerous), "inconclusive": len(inconclusive), "absent": len(absent),
+                 "safe": safe}
         if dangerous:
             return self.result(Status.FAIL, 0, value=value, threshold=0,
                                message=f"{len(dangerous)} model file version(s) would run code when loaded"
                                        + (f"; {len(inconclusive)} more inconclusive." if inconclusive else "."),
-                               evidence=(dangerous + inconclusive)[:MAX_EVIDENCE])
+                               evidence=(dangerous + inconclusive + absent)[:MAX_EVIDENCE])
         if inconclusive:
             return self.result(Status.WARN, 0.5, value=value, threshold=0,
                                message=f"{len(inconclusive)} of {len(seen)} model file version(s) are inconclusive: "
                                        "not proven harmless (reasons in the evidence).",
-                               evidence=inconclusive[:MAX_EVIDENCE], severity=Severity.HIGH)
+                               evidence=(inconclusive + absent)[:MAX_EVIDENCE], severity=Severity.HIGH)
+        if absent:
+            return self.result(Status.UNKNOWN, 0, value=value,
+                               message=f"{len(absent)} of {len(seen)} model file version(s) could not be inspected: their "
+                                       f"content is absent from this clone ({safe} analysed and safe).",
+                               evidence=absent[:MAX_EVIDENCE])
         return self.result(Status.PASS, 1, value=value, threshold=0,
                            message=f"All {len(seen)} model file versions were fully analysed and reach only allow-listed callables.")

@@ -88,11 +88,16 @@ def parse_long(line: bytes, strip_l: bool = True) -> int:
 
 
 def parse_float(line: bytes) -> float:
-    """The value of a ``FLOAT`` argument, as ``PyOS_string_to_double`` parses it (no spaces, no underscores)."""
+    """The value of a ``FLOAT`` argument as either unpickler reads it: ``PyOS_string_to_double`` in C (no spaces, no
+    underscores), ``float()`` in the pure-Python one joblib uses (which also takes surrounding whitespace and
+    underscores); the union is kept, so the machine goes on wherever one of them would."""
     text = c_string(line)
     m = _FLOAT.match(text)
     if m is None or m.end() != len(text):
-        raise TextArgError("could not convert string to float")
+        try:
+            return float(line)
+        except ValueError:
+            raise TextArgError("could not convert string to float") from None
     return float(text)  # an overflow is an error in C, inf in the pure-Python unpickler: the union is kept
 
 
