@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
@@ -13,16 +11,6 @@ from mlaudit.gui.widgets import clear_layout, error_banner, label, notice
 
 if TYPE_CHECKING:
     from mlaudit.gui.window import MainWindow
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import a capability that may not exist in this mlaudit yet (None when its module is absent)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            return None
-        raise
 
 
 class View(QWidget):

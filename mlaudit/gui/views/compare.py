@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mlaudit.gui.evidence import EvidenceText, FileDiff, file_diff
 from mlaudit.gui.picker import VersionPicker
 from mlaudit.gui.theme import current as current_theme
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.views.models import VERDICT_TEXT, version_label, when
 from mlaudit.gui.widgets import (
@@ -102,22 +102,20 @@ def compare_versions(store_path: Any, repo_root: Any, a: Any, b: Any, progress: 
     from mlaudit.store.db import open_store
 
     progress.update("compare", 0, 0, f"{version_label(a)} vs {version_label(b)}")
-    queries = optional_module("mlaudit.store.model_queries")
-    engine = optional_module("mlaudit.report.compare")
+    from mlaudit.report import compare as engine
+    from mlaudit.store import model_queries as queries
+
     result: dict[str, Any] = {"data": [], "data_note": "", "code": {}, "note": ""}
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
-        fa, fb = version_fields(a, store, queries, engine is None), version_fields(b, store, queries, engine is None)
+        fa, fb = version_fields(a, store, queries, False), version_fields(b, store, queries, False)
         rows = [(k, fa.get(k, ""), fb.get(k, "")) for k in dict.fromkeys([*fa, *fb])]
-        if engine is not None and hasattr(engine, "compare_models"):
-            try:
-                comparison = engine.compare_models(store, a, b)
-                rows += _engine_rows(comparison)
-                result["data"], result["data_note"] = training_data(store, a, b, comparison.lineage_a, comparison.lineage_b)
-                result["code"] = comparison.code_changes
-            except Exception as exc:  # noqa: BLE001 - the engine's refusal is shown; the side-by-side still is
-                result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
-        else:
-            result["note"] = "Training-data and code diffs need the compare engine (mlaudit.report.compare), not in this mlaudit yet."
+        try:
+            comparison = engine.compare_models(store, a, b)
+            rows += _engine_rows(comparison)
+            result["data"], result["data_note"] = training_data(store, a, b, comparison.lineage_a, comparison.lineage_b)
+            result["code"] = comparison.code_changes
+        except Exception as exc:  # noqa: BLE001 - the engine's refusal is shown; the side-by-side still is
+            result["note"] = f"The compare engine failed: {type(exc).__name__}: {exc}"
     result["rows"] = rows
     return result
 
@@ -151,13 +149,12 @@ class CompareView(View):
 
     def reload(self) -> None:
         """Read the versions and their picker labels in the pool (hundreds of versions), then build the view."""
-        queries = optional_module("mlaudit.store.model_queries")
         session = self.session
         self.reset()
         self.loading = True
-        if queries is None or session is None or self.store() is None:
+        if session is None or self.store() is None:
             self.loading = False
-            self.show_message("Model comparison is not available yet (no models scan in this mlaudit, or no store).")
+            self.show_message("Nothing to compare yet: open a repository and scan it (F5) to list its model versions.")
             return
         self.show_message("Reading the model versions and their runs, tags and registry entries\u2026")
         self.pool.submit("compare-versions", lambda progress: load_choices(session.store_path, session.root, progress),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlaudit.gui.theme import current as current_theme
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.widgets import (
     RecordsModel,
     as_dict,
@@ -107,10 +107,11 @@ class DataView(View):
     subtitle = "Data files and their versions across history; availability (DVC cache, LFS) and the stored profile of each version."
 
     def reload(self) -> None:
-        queries = optional_module("mlaudit.store.data_queries")
+        from mlaudit.store import data_queries as queries
+
         store = self.store()
-        if queries is None or store is None:
-            self.show_message("Data profiles are not available yet: this mlaudit has no data scan (mlaudit.store.data_queries).")
+        if store is None:
+            self.show_message("No data profiles yet: open a repository and scan it (F5).")
             return
         try:
             files = [as_dict(f) for f in queries.list_data_files(store)]

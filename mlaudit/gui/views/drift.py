@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from mlaudit.core.config import load_config
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.views.data import content_hash
 from mlaudit.gui.widgets import (
     RecordsModel,
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
 MAX_DISTRIBUTIONS = 4
 CHART_WIDTH = 5.0  # inches at 100 dpi: two charts side by side
 
-
-def drift_engine() -> Any:
-    """The drift compare function of this mlaudit (None when the drift engine is not there yet)."""
-    for name in ("mlaudit.checks.stats.compare", "mlaudit.checks.stats"):
-        module = optional_module(name)
-        if module is not None and callable(getattr(module, "compare", None)):
-            return module.compare
-    return None
 
 
 def version_choices(store: Any, queries: Any) -> list[tuple[str, str]]:
@@ -74,7 +66,8 @@ def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, path: str | N
     from mlaudit.store.db import open_store
 
     progress.update("drift", 0, 0, f"{ref[:10]} vs {cur[:10]}")
-    compare = drift_engine()
+    from mlaudit.checks.stats.compare import compare
+
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
         report = compare(store, ref, cur, load_config())
         figures = [prerender(f) for f in drift_figures(store, report, ref, cur, path)]
@@ -83,9 +76,10 @@ def run_drift(store_path: Any, repo_root: Any, ref: str, cur: str, path: str | N
 
 def drift_figures(store: Any, report: Any, ref: str, cur: str, path: str | None) -> list[Any]:
     """Per-column drift bars, distribution overlays of the most drifted columns, and the file's drift timeline."""
-    charts = optional_module("mlaudit.report.charts.drift")
-    if charts is None or not getattr(report, "columns", None):
+    if not getattr(report, "columns", None):
         return []
+    from mlaudit.checks.stats.compare import version_steps
+    from mlaudit.report.charts import drift as charts
     from mlaudit.store import data_queries as dq
 
     figures = [charts.drift_bars_figure(report, width=CHART_WIDTH)]
@@ -100,9 +94,8 @@ def drift_figures(store: Any, report: Any, ref: str, cur: str, path: str | None)
             b = (cur_prof.stats.get(column.name) or {}).get("counts") if cur_prof else None
         if a is not None and b is not None and len(a) and len(b):
             figures.append(charts.distribution_figure(column.name, a, b, width=CHART_WIDTH))
-    stats = optional_module("mlaudit.checks.stats.compare")
-    if path and stats is not None and hasattr(stats, "version_steps"):
-        steps = stats.version_steps(store, path, load_config())
+    if path:
+        steps = version_steps(store, path, load_config())
         if steps:
             figures.append(charts.drift_timeline_figure(path, steps, width=CHART_WIDTH))
             figures.append(charts.schema_timeline_figure(path, steps, width=CHART_WIDTH))
@@ -161,11 +154,11 @@ class DriftView(View):
     scrollable = True
 
     def reload(self) -> None:
-        queries = optional_module("mlaudit.store.data_queries")
+        from mlaudit.store import data_queries as queries
+
         store = self.store()
-        if queries is None or drift_engine() is None or store is None:
-            self.show_message("Drift is not available yet: this mlaudit has no data profiles or drift engine "
-                              "(mlaudit.store.data_queries, mlaudit.checks.stats).")
+        if store is None:
+            self.show_message("No drift to show yet: open a repository and scan it (F5).")
             return
         try:
             self.choices = version_choices(store, queries)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from mlaudit.gui.evidence import EvidenceText
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.views.findings import CodeViewer
 from mlaudit.gui.widgets import Column, RecordsModel, chart_canvas, label, plural, table
 
@@ -233,10 +233,8 @@ class HistoryView(View):
 
     def judge_history(self) -> None:
         """Score the tags and sampled commits in the pool, then reload the overview and this view."""
-        history = optional_module("mlaudit.audit.history")
-        if history is None:
-            self.window_.show_error("Maturity over history is not available in this mlaudit yet.")
-            return
+        from mlaudit.audit import history
+
         session = self.session
         session.history_judged = True
 

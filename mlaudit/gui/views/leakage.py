@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from mlaudit.checks.base import Evidence
 from mlaudit.gui.evidence import EvidenceText, load_evidence
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.views.findings import CodeViewer, check_help
 from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, fit_rows, label, short, table
 
@@ -41,8 +41,9 @@ class LeakageView(View):
         checks_view.setObjectName("leakageChecks")
         fit_rows(checks_view)
         self.content.addWidget(checks_view)
-        module = optional_module("mlaudit.checks.leakage.findings")
-        findings = module.leak_findings(results) if module is not None else []
+        from mlaudit.checks.leakage.findings import leak_findings
+
+        findings = leak_findings(results)
         self.content.addWidget(label(f"Findings ({len(findings)})", "sectionTitle"))
         split = QSplitter(Qt.Orientation.Vertical)
         if findings:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.widgets import STATUS_COLOURS, Column, RecordsModel, human_size, label, table
 
 VERDICT_TEXT = {
@@ -82,10 +82,11 @@ class ModelsView(View):
     subtitle = "Model files found by content (never loaded): format, security verdict, estimator and every version in history."
 
     def reload(self) -> None:
-        queries = optional_module("mlaudit.store.model_queries")
+        from mlaudit.store import model_queries as queries
+
         store = self.store()
-        if queries is None or store is None:
-            self.show_message("Model inventory is not available yet (no models scan in this mlaudit, or no store).")
+        if store is None:
+            self.show_message("No model inventory yet: open a repository and scan it (F5).")
             return
         self.all_versions = queries.all_versions(store)
         models = inventory(self.all_versions)

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QTextBrowser
 
-from mlaudit.gui.views.base import View, optional_module
+from mlaudit.gui.views.base import View
 from mlaudit.gui.widgets import label
 
 FILTERS = {"html": "HTML (*.html)", "pdf": "PDF (*.pdf)", "md": "Markdown (*.md)", "json": "JSON (*.json)"}
@@ -44,9 +44,8 @@ class ReportView(View):
 
     def reload(self) -> None:
         report = self.session.report
-        if (report_module := optional_module("mlaudit.report")) is None:
-            self.show_message("Reports are not available in this mlaudit yet.")
-            return
+        import mlaudit.report as report_module
+
         if report is None:
             self.show_message(self.session.report_error or "No audit to report yet: scan first (F5).",
                               error=self.session.report_error is not None)
