@@ -36,21 +36,20 @@ def _stored_scan(store_path: Path, repo_root: Path) -> dict[str, Any] | None:
 
     if not store_path.exists():
         return None
+    from mlaudit.store.session_queries import last_checked_scan
+
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
-        if "check_results" not in store.db.table_names():
-            return None
-        rows = store.db.execute_returning_dicts(
-            "SELECT * FROM scans WHERE status = 'done' AND id IN (SELECT scan_id FROM check_results) ORDER BY id DESC LIMIT 1")
-        return rows[0] if rows else None
+        return last_checked_scan(store)
 
 
 def _has_every_phase(store_path: Path, repo_root: Path, scan_id: int) -> bool:
     """False when this mlaudit has scan phases the stored audit never ran (it was written by an older one)."""
     from mlaudit.audit.phases import all_phases
     from mlaudit.store.db import open_store
+    from mlaudit.store.session_queries import phases_done
 
     with open_store(store_path, repo_root=repo_root, readonly=True) as store:
-        done = {r[0] for r in store.db.execute("SELECT phase FROM scan_phases WHERE scan_id = ? AND status = 'done'", [scan_id])}
+        done = phases_done(store, scan_id)
     return {p.name for p in all_phases()} <= done
 
 

@@ -209,7 +209,9 @@ class HistoryView(View):
 
     def _commit_events(self, store: Any) -> list[dict[str, Any]]:
         """The commit timeline, read again only when a newer scan wrote the store (scoring tags does not change it)."""
-        key = (str(self.session.store_path), store.db.execute("SELECT max(id) FROM scans").fetchone()[0])
+        from mlaudit.store.session_queries import latest_scan_id
+
+        key = (str(self.session.store_path), latest_scan_id(store))
         if self._events_key != key:
             self._events_key, self._events = key, commit_events(store)
         return self._events

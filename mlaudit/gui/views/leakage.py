@@ -73,8 +73,9 @@ class LeakageView(View):
         self.content.addWidget(split, 1)
         store = self.store()
         if store is not None and report is not None:
-            rows = store.db.execute("SELECT path, reason FROM scan_errors WHERE scan_id = ? AND phase = 'leakage' ORDER BY path",
-                                    [report.provenance.scan_id]).fetchall()
+            from mlaudit.store.session_queries import scan_errors
+
+            rows = scan_errors(store, report.provenance.scan_id, "leakage")
             if rows:
                 self.content.addWidget(label("Not analysed: " + "; ".join(f"{p}: {why}" for p, why in rows[:10]), "viewSubtitle"))
 
