@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mlaudit.sample_projects.gitrepo import GitRepo
+
 from mlaudit.audit import audit
 from mlaudit.audit.phases import all_phases
-from mlaudit.sample_projects.gitrepo import GitRepo
 from mlaudit.store.db import open_store
 from mlaudit.store.session_queries import last_checked_scan, latest_scan_id, phases_done, scan_errors
 
