@@ -27,6 +27,26 @@ MAX_CHANGE_SHARE = 0.5  # a row-hash delta larger than this share of the hashes 
 _CHAIN_GUARD = 64  # a longer chain (written by other code, or a cycle) is refused
 
 
+_RECENT_SIZE = 8
+_recent: dict[tuple[int, str, str], object] = {}  # (connection, kind:column, key) -> what was just written, rebuilt
+
+
+def _remember(store: Store, kind: str, key: str, value: object) -> None:
+    """Keep what was just written for ``key`` (the next version is stored against it): saves rebuilding its chain."""
+    _recent[(id(store.db.conn), kind, key)] = value
+    while len(_recent) > _RECENT_SIZE:
+        del _recent[next(iter(_recent))]
+
+
+def _recalled(store: Store, kind: str, key: str) -> object | None:
+    return _recent.get((id(store.db.conn), kind, key))
+
+
+def _forget(store: Store, key: str) -> None:
+    for entry in [e for e in _recent if e[0] == id(store.db.conn) and e[2] == key]:
+        del _recent[entry]
+
+
 class BrokenChain(ValueError):
     """A stored delta whose base is missing or that loops: the content must be profiled again."""
 
@@ -122,16 +142,20 @@ def _write_hashes(store: Store, key: str, column: str, hashes: np.ndarray, base:
     depth = _hash_depth(store, base, column) if base is not None else None
     if base is not None and depth is not None and depth < MAX_DEPTH:
         try:
-            removed, added = rowhash_codec.multiset_delta(row_hashes(store, base, column), hashes)
+            recalled = _recalled(store, f"hashes:{column}", base)
+            base_hashes = recalled if isinstance(recalled, np.ndarray) else row_hashes(store, base, column)
+            removed, added = rowhash_codec.multiset_delta(base_hashes, hashes)
         except Exception:  # noqa: BLE001 - a base that cannot be rebuilt only costs space: store these hashes whole
             removed = added = hashes
         if len(removed) + len(added) <= MAX_CHANGE_SHARE * len(hashes):
             (n_removed, removed_blob), (n_added, added_blob) = _one_chunk(removed), _one_chunk(added)
             db.execute("INSERT INTO data_row_hash_deltas VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [key, column, base, depth + 1, n_removed, removed_blob, n_added, added_blob])
+            _remember(store, f"hashes:{column}", key, hashes)
             return
     db.executemany("INSERT INTO data_row_hash_chunks VALUES (?, ?, ?, ?, ?)",  # streamed: no BLOB past SQLite's limit
                    ((key, column, i, n, blob) for i, n, blob in rowhash_codec.encode_chunks(hashes)))
+    _remember(store, f"hashes:{column}", key, hashes)
 
 
 def _write_sample(store: Store, key: str, sample: pa.Table, whole: bytes, base: str | None) -> None:
@@ -141,20 +165,26 @@ def _write_sample(store: Store, key: str, sample: pa.Table, whole: bytes, base: 
     depth = sample_depth(store, base) if base is not None else None
     if base is not None and depth is not None and depth < MAX_DEPTH:
         try:
-            base_table = sample_table(store, base)
+            recalled = _recalled(store, "sample", base)
+            base_table = recalled if recalled is not None else sample_table(store, base)
             delta = sample_delta.encode(base_table, sample) if base_table is not None else None
         except Exception:  # noqa: BLE001 - a base that cannot be rebuilt only costs space: store this sample whole
             delta = None
         if delta is not None and len(delta.new_rows) + len(delta.sources) < len(whole):
             db.execute("INSERT INTO data_samples (key, parquet, base, depth, rows_from, n) VALUES (?, ?, ?, ?, ?, ?)",
                        [key, delta.new_rows, base, depth + 1, delta.sources, delta.n])
+            _remember(store, "sample", key, sample)  # encode checked that the delta rebuilds exactly this table
             return
     db.execute("INSERT INTO data_samples (key, parquet, base, depth) VALUES (?, ?, NULL, 0)", [key, whole])
+    import pyarrow.parquet as pq
+
+    _remember(store, "sample", key, pq.read_table(io.BytesIO(whole)))  # as a reader will see it
 
 
 def delete_content(store: Store, key: str) -> None:
     """Remove the sample, sorted values and row hashes of ``key`` (contents stored against it are kept whole first)."""
     detach_dependents(store, key)
+    _forget(store, key)
     for table in ("data_samples", "data_sorted", "data_row_hash_chunks", "data_row_hash_deltas"):
         store.db.execute(f"DELETE FROM {table} WHERE key = ?", [key])
 
