@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import warnings
 
-import pandas as pd
-
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import Store
 
@@ -91,6 +89,8 @@ def is_text_date(store: Store, prof: dq.Profile, name: str) -> bool:
     shaped = values.str.match(DATE_SHAPE).mean()
     if shaped < DATE_SHARE:
         return False
+    import pandas as pd  # on first use (start-up time)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(values, errors="coerce", format="mixed")

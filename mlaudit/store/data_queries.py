@@ -16,16 +16,17 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from mlaudit.core.errors import MlauditError
 from mlaudit.core.repo import RepoInfo, resolve_rev
 from mlaudit.store import data_content
 from mlaudit.store.db import Store
 from mlaudit.store.scope import current_commit
+
+if TYPE_CHECKING:  # pandas and numpy load on first use: a report read from the store needs neither (0.5 s)
+    import numpy as np
+    import pandas as pd
 
 AVAILABLE = "available"
 
@@ -146,7 +147,11 @@ def profile(store: Store, key: str) -> Profile | None:
 def sample_frame(store: Store, key: str) -> pd.DataFrame:
     """The stored row sample as a DataFrame (empty when the content has none)."""
     table = data_content.sample_table(store, key)
-    return pd.DataFrame() if table is None else table.to_pandas()
+    if table is None:
+        import pandas as pd
+
+        return pd.DataFrame()
+    return table.to_pandas()
 
 
 def sorted_values(store: Store, key: str, column: str) -> np.ndarray:

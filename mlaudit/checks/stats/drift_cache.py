@@ -20,7 +20,7 @@ from mlaudit.core.config import AuditConfig
 from mlaudit.store.db import Store
 
 _ROOT = Path(__file__).resolve().parents[2]  # the mlaudit package
-_CODE = ("checks/stats", "store/data_queries.py", "scanners/data")
+_CODE = ("checks/stats", "store/data_queries.py", "store/data_content.py", "store/values_codec.py", "scanners/data")
 _code_print: str | None = None
 
 
