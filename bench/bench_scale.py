@@ -175,16 +175,21 @@ def profile_vs_pyarrow(repo: Path) -> tuple[float, float]:
     return time.perf_counter() - t0, floor
 
 
-def measure_versions(repo: Path, tmp: Path, versions: int, csv_mb: float, repeats: int) -> None:
-    db = tmp / "versions.sqlite"
-    fresh = run_process(mlaudit("scan", str(repo), "--db", str(db), "--json"))
+def measure_versions(repo: Path, tmp: Path, versions: int, csv_mb: float, repeats: int, reuse: bool = False) -> None:
+    db = tmp / f"versions{versions}.sqlite"
+    if reuse and db.exists():  # a store an earlier run scanned (the 100-version fresh scan takes many minutes)
+        fresh = (float("nan"), float("nan"))
+        run_process(mlaudit("scan", str(repo), "--db", str(db), "--json"))  # brings it up to this code
+    else:
+        db.unlink(missing_ok=True)
+        fresh = run_process(mlaudit("scan", str(repo), "--db", str(db), "--json"))
     size = store_bytes(db)
     pack = sum(p.stat().st_size for p in (repo / ".git" / "objects").rglob("*") if p.is_file())
     run_process(mlaudit("scan", str(repo), "--db", str(db), "--json"))  # warm-up: the first run writes bytecode
     before = store_bytes(db)
     noop = median_of(mlaudit("scan", str(repo), "--db", str(db), "--json"), repeats)
     grown = store_bytes(db) - before
-    out = tmp / "report.json"
+    out = tmp / f"report{versions}.json"
     report_first = run_process(mlaudit("report", str(repo), "--db", str(db), "-f", "json", "-o", str(out)))
     report_again = median_of(mlaudit("report", str(repo), "--db", str(db), "-f", "json", "-o", str(out)), repeats)
     prof, floor = profile_vs_pyarrow(repo)
@@ -234,6 +239,8 @@ def main() -> None:
     parser.add_argument("--small-csvs", type=int, default=2000, help="small CSV files (0: skip that repo)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, help="build the repos here (kept) instead of a temp folder")
+    parser.add_argument("--store-dir", type=Path, help="keep the versions store here; one an earlier run left is reused "
+                                                       "(no fresh scan figure then)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -251,7 +258,9 @@ def main() -> None:
             print(f"generated {args.versions} versions in {time.perf_counter() - t0:.1f} s")
             log = median_of(["git", "-C", str(repo), "log", "--all", "--numstat"], 1)
             print(f"floor: git log --all --numstat      {log[0]:7.2f} s wall {log[1]:6.2f} s cpu")
-            measure_versions(repo, tmp, args.versions, args.csv_mb, args.repeats)
+            stores = args.store_dir or tmp
+            stores.mkdir(parents=True, exist_ok=True)
+            measure_versions(repo, stores, args.versions, args.csv_mb, args.repeats, reuse=args.store_dir is not None)
         if args.small_csvs:
             t0 = time.perf_counter()
             repo = build_small_csvs_repo(base / f"small{args.small_csvs}", args.small_csvs)
