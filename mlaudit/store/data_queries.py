@@ -99,7 +99,7 @@ class SplitPair:
 _VERSION_COLS = "path, key, source, commit_sha, committer_time, status, availability, size"
 
 
-def _versions(rows: list[tuple]) -> list[DataVersion]:
+def _versions(rows: list[tuple[Any, ...]]) -> list[DataVersion]:
     return [DataVersion(*r) for r in rows]
 
 
@@ -249,8 +249,7 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
     """
     paths = [r[0] for r in store.db.execute("SELECT DISTINCT path FROM data_versions")]
     ancestors = commit_ancestors(store, rev) if rev else None
-    versions = {p: version_at(store, p, rev, ancestors) for p in paths}
-    versions = {p: v for p, v in versions.items() if v is not None}
+    versions = {p: v for p in paths if (v := version_at(store, p, rev, ancestors)) is not None}
     by_template: dict[str, dict[str, str]] = {}
     for p in versions:
         m = list(_SPLIT.finditer(p))
@@ -261,7 +260,7 @@ def split_pairs(store: Store, rev: str | None = None) -> list[SplitPair]:
         head, _, tail = (p[:last.start()] + "{}" + p[last.end():]).rpartition("/")
         by_template.setdefault(f"{head}/{tail.split('.')[0]}", {})[word] = p
     pairs = []
-    for template, members in sorted(by_template.items()):
+    for _template, members in sorted(by_template.items()):
         train = members.get("train") or members.get("training")
         if train is None:
             pairs += _unnamed_reference(store, versions, members)

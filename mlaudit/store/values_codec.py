@@ -82,8 +82,8 @@ def encode(sorted_values: np.ndarray) -> bytes:
     scale = _decimal_scale(uniq)
     keys = _float_keys(uniq) if scale is None else np.round(uniq * 10.0 ** scale).astype(np.int64).view(np.uint64)
     codec = _codec()
-    packed_keys = codec.compress(_shuffle(_deltas(keys)), asbytes=True)
-    packed_counts = codec.compress(_shuffle(counts - np.uint64(1)), asbytes=True)
+    packed_keys = bytes(codec.compress(_shuffle(_deltas(keys)), asbytes=True))
+    packed_counts = bytes(codec.compress(_shuffle(counts - np.uint64(1)), asbytes=True))
     head = _HEAD.pack(len(uniq), -1 if scale is None else scale, len(packed_keys), len(packed_counts))
     return head + packed_keys + packed_counts
 
