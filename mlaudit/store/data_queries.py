@@ -151,7 +151,8 @@ def sample_frame(store: Store, key: str) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame()
-    return table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
 
 
 def sorted_values(store: Store, key: str, column: str) -> np.ndarray:
