@@ -3,7 +3,8 @@
 Versions go to ``data_versions``; each content key not yet profiled is read once (git blobs streamed
 through the persistent ``git cat-file --batch-command`` process; only Parquet/Arrow/zip/Excel, which need
 random access, are copied, bounded, into the private temp folder) and its profile, sample, sorted values
-and row hashes (compressed chunks) are stored (see ``mlaudit.store.schema.data``).
+and row hashes are stored, compressed, the sample and hashes as the change from the previous version of the
+same file where that is smaller (see ``mlaudit.store.data_content``).
 
 Each file and each DVC record is processed under a guard: any exception, bound or timeout becomes a
 profile row with ``error`` (or a bounded ``coverage``) and a scan issue; the scan goes on. Paths built from
@@ -38,8 +39,8 @@ from mlaudit.scanners.data.sources import (
     repo_relative,
 )
 from mlaudit.scanners.dvc import parse_dot_dvc, parse_dvc_lock
+from mlaudit.store import data_content
 from mlaudit.store.db import Store
-from mlaudit.store.rowhash_codec import encode_chunks
 
 # Declared in core.config (listed in every report's provenance).
 SAMPLE_ROWS, MAX_BYTES, MAX_ROWS = "data.sample_rows", "data.max_bytes", "data.max_rows"
@@ -78,6 +79,7 @@ class _Profiler:
         self.bounds = ReadBounds(max_decompressed=int(cfg.threshold(MAX_DECOMPRESSED)), max_ratio=float(cfg.threshold(MAX_RATIO)),
                                  max_rows=int(cfg.threshold(MAX_ROWS)), seconds=float(cfg.threshold(FILE_SECONDS)))
         self.pending: list[tuple[str, str, Callable[[], Source]]] = []
+        self.last_by_path: dict[str, str] = {}  # the content of each path profiled last in this run: the next one's base
         self.count = 0
 
     def want(self, key: str, path: str, opener: Callable[[], Source]) -> None:
@@ -115,15 +117,19 @@ class _Profiler:
                 self.ctx.record_issue(ScanIssue("data", note, path, key))
         if error is not None:
             self.ctx.record_issue(ScanIssue("data", error, path, key))
-        save_profile(self.ctx.store, key, path, profile, error, time.monotonic() - start)
+        base = self.last_by_path.get(path) or _stored_base(self.ctx.store, path, key)
+        save_profile(self.ctx.store, key, path, profile, error, time.monotonic() - start, base)
+        if profile is not None:
+            self.last_by_path[path] = key
         self.count += 1
 
 
-def save_profile(store: Store, key: str, path: str, profile: DataProfile | None, error: str | None, seconds: float) -> None:
-    """Write (or replace) the profile of ``key`` with its sample, sorted values and row hashes."""
+def save_profile(store: Store, key: str, path: str, profile: DataProfile | None, error: str | None, seconds: float,
+                 base: str | None = None) -> None:
+    """Write (or replace) the profile of ``key`` with its sample, sorted values and row hashes; ``base`` (another
+    stored content, usually the previous version of ``path``) lets the sample and hashes be stored as changes."""
     db = store.db.conn
-    for table in ("data_samples", "data_sorted", "data_row_hash_chunks"):
-        db.execute(f"DELETE FROM {table} WHERE key = ?", [key])
+    data_content.delete_content(store, key)
     cols = "(key, format, rows, n_columns, columns, stats, sampled, sample_rows, error, profiler, seconds, coverage)"
     if profile is None:
         db.execute(f"INSERT OR REPLACE INTO data_profiles {cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -133,12 +139,16 @@ def save_profile(store: Store, key: str, path: str, profile: DataProfile | None,
                [key, profile.format, profile.rows, len(profile.columns), json.dumps(profile.columns),
                 json.dumps(profile.stats, default=str), int(profile.sampled), profile.sample_rows, None,
                 PROFILER_VERSION, round(seconds, 4), profile.coverage])
-    db.execute("INSERT INTO data_samples VALUES (?, ?)", [key, profile.sample_parquet()])
-    db.executemany("INSERT INTO data_sorted VALUES (?, ?, ?, ?)",
-                   [(key, c, len(v), v.tobytes()) for c, v in profile.sorted_values.items()])
-    for column, hashes in profile.row_hashes.items():  # streamed chunk by chunk: no BLOB past SQLite's limit
-        db.executemany("INSERT INTO data_row_hash_chunks VALUES (?, ?, ?, ?, ?)",
-                       ((key, column, i, n, blob) for i, n, blob in encode_chunks(hashes)))
+    data_content.write_content(store, key, profile.sample, profile.sample_parquet(), profile.sorted_values,
+                               profile.row_hashes, base)
+
+
+def _stored_base(store: Store, path: str, key: str) -> str | None:
+    """The newest other content of ``path`` with a stored sample: the base its next version is stored against."""
+    row = store.db.execute(
+        "SELECT dv.key FROM data_versions dv JOIN data_samples s ON s.key = dv.key WHERE dv.path = ? AND dv.key != ? "
+        "ORDER BY dv.commit_sha = '', dv.committer_time DESC LIMIT 1", [path, key]).fetchone()
+    return row[0] if row else None
 
 
 def _git_versions(ctx: ScanContext, roles: dict[str, str], prof: _Profiler) -> list[tuple]:

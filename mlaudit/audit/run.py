@@ -15,7 +15,7 @@ from mlaudit.audit.noop import StoredAudit, audit_key, remember_audit, stored_au
 from mlaudit.audit.phases import Phase, ScanContext, all_phases
 from mlaudit.checks.base import CheckResult, result_from_row, result_row, run_checks
 from mlaudit.checks.context import CheckContext
-from mlaudit.core import tempdir, yamlload
+from mlaudit.core import tempdir
 from mlaudit.core.config import AuditConfig, load_config
 from mlaudit.core.errors import Cancelled, StoreError
 from mlaudit.core.objects import GitObjects
@@ -98,6 +98,8 @@ def scan(repo_path: str | os.PathLike[str], db: str | os.PathLike[str] | None = 
     repo, store_path = store_for(repo_path, db)
     progress = progress or Progress()
     config = config or load_config()
+    from mlaudit.core import yamlload  # a real scan only (PyYAML costs 20-40 ms, a tenth of a no-op rescan)
+
     yamlload.configure(config)
     tempdir.sweep_stale()
     with store_errors(store_path), scan_lock(store_path, wait_seconds), open_store(store_path, repo_root=repo.root) as store:

@@ -7,7 +7,8 @@ and ``mlaudit --help`` import none of them. A test checks that the short help he
 
 from __future__ import annotations
 
-from mlaudit.cli.base import cli
+import sys
+from typing import Any
 
 # name -> (module defining it with ``@cli.command()``, its short help as shown by ``mlaudit --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -25,17 +26,34 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 COMMAND_MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
-cli.lazy_commands = COMMANDS
+
+
+def __getattr__(name: str) -> Any:
+    """``cli`` (the click group) is loaded on first use: click costs ~50 ms, and ``--version`` never needs it."""
+    if name == "cli":
+        from mlaudit.cli.base import cli
+
+        return cli
+    raise AttributeError(f"module 'mlaudit.cli' has no attribute {name!r}")
 
 
 def load_all_commands() -> None:
     """Import every command module (for tools that walk ``cli.commands``)."""
+    from mlaudit.cli.base import cli
+
     for name in COMMANDS:
         cli.get_command(None, name)  # type: ignore[arg-type]
 
 
 def main() -> None:
-    """Entry point of the ``mlaudit`` console script."""
+    """Entry point of the ``mlaudit`` console script (``--version`` alone answers before click loads: it must be instant)."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from mlaudit import __version__
+
+        print(f"mlaudit, version {__version__}")
+        return
+    from mlaudit.cli.base import cli
+
     cli(prog_name="mlaudit")
 
 

@@ -147,3 +147,13 @@ def with_progress(fn: Callable[..., Any]) -> Callable[..., Any]:
             sink.close()
 
     return wrapper
+
+
+def _attach_commands() -> None:
+    """Give the group its lazily imported commands (listed in ``mlaudit.cli.COMMANDS``)."""
+    from mlaudit.cli import COMMANDS
+
+    cli.lazy_commands = COMMANDS
+
+
+_attach_commands()

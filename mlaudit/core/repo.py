@@ -47,13 +47,19 @@ def open_repo(path: str | os.PathLike[str]) -> RepoInfo:
         if (root / "HEAD").is_file() and (root / "objects").is_dir() and _is_bare(root):
             return _bare_repo(root)
         return RepoInfo(root=root, is_git=False)
-    top = run_git(root, ["rev-parse", "--show-toplevel"], check=False).strip()
+    # one git process for three answers (a no-op rescan is mostly git start-ups); a path holding a newline
+    # gives more lines than asked for, and then each is asked on its own
+    lines = run_git(root, ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"], check=False).splitlines()
+    top = lines[0] if len(lines) == 3 else run_git(root, ["rev-parse", "--show-toplevel"], check=False).strip()
     if not top or Path(decode_path(top)).resolve() != root:
         return RepoInfo(root=root, is_git=False)
-    git_dir = Path(decode_path(run_git(root, ["rev-parse", "--absolute-git-dir"]).strip()))
+    if len(lines) != 3:
+        lines = [top, run_git(root, ["rev-parse", "--absolute-git-dir"]).strip(),
+                 run_git(root, ["rev-parse", "--is-shallow-repository"], check=False).strip()]
+    git_dir = Path(decode_path(lines[1]))
     head = run_git(root, ["rev-parse", "--verify", "-q", "HEAD^{commit}"], check=False).strip().decode() or None
     branch = run_git(root, ["symbolic-ref", "-q", "--short", "HEAD"], check=False).strip()
-    shallow = run_git(root, ["rev-parse", "--is-shallow-repository"], check=False).strip() == b"true"
+    shallow = lines[2].strip() == b"true"
     status = run_git(root, ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=normal"], check=False)
     return RepoInfo(
         root=root,

@@ -9,8 +9,6 @@ import re
 import warnings
 from typing import Any
 
-import pandas as pd
-
 from mlaudit.store import data_queries as dq
 from mlaudit.store.db import Store
 
@@ -92,6 +90,8 @@ def is_text_date(store: Store, prof: dq.Profile, name: str) -> bool:
     shaped = values.str.match(DATE_SHAPE).mean()
     if shaped < DATE_SHARE:
         return False
+    import pandas as pd  # on first use (start-up time)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(values, errors="coerce", format="mixed")

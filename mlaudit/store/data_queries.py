@@ -12,21 +12,21 @@
 
 from __future__ import annotations
 
-import io
 import json
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from mlaudit.core.errors import MlauditError
 from mlaudit.core.repo import RepoInfo, resolve_rev
+from mlaudit.store import data_content
 from mlaudit.store.db import Store
 from mlaudit.store.scope import current_commit
+
+if TYPE_CHECKING:  # pandas and numpy load on first use: a report read from the store needs neither (0.5 s)
+    import numpy as np
+    import pandas as pd
 
 AVAILABLE = "available"
 
@@ -146,32 +146,28 @@ def profile(store: Store, key: str) -> Profile | None:
 
 def sample_frame(store: Store, key: str) -> pd.DataFrame:
     """The stored row sample as a DataFrame (empty when the content has none)."""
-    row = store.db.execute("SELECT parquet FROM data_samples WHERE key = ?", [key]).fetchone()
-    if row is None:
+    table = data_content.sample_table(store, key)
+    if table is None:
+        import pandas as pd
+
         return pd.DataFrame()
-    frame: pd.DataFrame = pq.read_table(io.BytesIO(row[0])).to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     return frame
 
 
 def sorted_values(store: Store, key: str, column: str) -> np.ndarray:
     """Non-missing sample values of a numeric or datetime column, sorted (float64)."""
-    row = store.db.execute('SELECT "values" FROM data_sorted WHERE key = ? AND column = ?', [key, column]).fetchone()
-    return np.frombuffer(row[0], dtype=np.float64) if row else np.zeros(0)
+    return data_content.sorted_values(store, key, column)
 
 
 def row_hashes(store: Store, key: str, column: str | None = None) -> np.ndarray:
     """Sorted 64-bit hashes of every row (``column`` None) or of one identifier-like column's values."""
-    from mlaudit.store.rowhash_codec import decode_all
-
-    rows = store.db.execute("SELECT n, hashes FROM data_row_hash_chunks WHERE key = ? AND column = ? ORDER BY chunk",
-                            [key, column or ""]).fetchall()
-    return decode_all([(int(n), bytes(b)) for n, b in rows])
+    return data_content.row_hashes(store, key, column or "")
 
 
 def hashed_columns(store: Store, key: str) -> list[str]:
     """Identifier-like columns that have per-column row hashes."""
-    return [r[0] for r in store.db.execute("SELECT DISTINCT column FROM data_row_hash_chunks WHERE key = ? AND column != '' "
-                                           "ORDER BY column", [key])]
+    return data_content.hashed_columns(store, key)
 
 
 def version_at(store: Store, path: str, commit: str | None, ancestors: set[str] | None = None) -> DataVersion | None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from filelock import FileLock, Timeout
-
 from mlaudit.core.config import data_dir
 from mlaudit.core.errors import StoreBusyError, StoreError
 from mlaudit.store.schema import SCHEMA_VERSION, migration_sets, schema_fingerprint
@@ -254,6 +252,8 @@ def scan_lock(store_path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"cannot create the folder of the lock file {lock_path} ({exc.strerror}); the store folder must be "
                          "writable — pass --db with a writable location") from exc
+    from filelock import FileLock, Timeout  # only a scan takes the lock (a no-op rescan never loads filelock)
+
     lock = FileLock(lock_path, thread_local=False)
     try:
         lock.acquire(timeout=max(wait_seconds, 0.0), poll_interval=0.1)

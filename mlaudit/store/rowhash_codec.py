@@ -55,3 +55,32 @@ def decode_all(rows: list[tuple[int, bytes]]) -> np.ndarray:
     if not rows:
         return np.zeros(0, dtype=np.uint64)
     return np.concatenate([decode_chunk(n, b) for n, b in rows])
+
+
+def _occurrence(values: np.ndarray) -> np.ndarray:
+    """For each element of a sorted array, how many equal elements come before it (0 for the first of a run)."""
+    return np.arange(len(values)) - np.searchsorted(values, values, side="left")
+
+
+def _count_in(values: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """How many times each element of ``values`` occurs in the sorted array ``other``."""
+    return np.searchsorted(other, values, side="right") - np.searchsorted(other, values, side="left")
+
+
+def multiset_delta(base: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(removed, added): the sorted elements to take out of the sorted ``base`` and to put in to get ``new``
+    (multisets: a hash occurring twice in ``new`` and once in ``base`` is added once)."""
+    removed = base[_occurrence(base) >= _count_in(base, new)]
+    added = new[_occurrence(new) >= _count_in(new, base)]
+    return removed, added
+
+
+def apply_delta(base: np.ndarray, removed: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """The sorted array ``multiset_delta(base, new)`` was computed for: ``new``."""
+    keep = np.ones(len(base), dtype=bool)
+    if len(removed):
+        keep[np.searchsorted(base, removed, side="left") + _occurrence(removed)] = False
+    kept = base[keep]
+    if not len(added):
+        return kept
+    return np.insert(kept, np.searchsorted(kept, added, side="left"), added)

@@ -91,3 +91,14 @@ def test_settings_key_follows_thresholds() -> None:
     """Any threshold in force changes the settings key; the same settings give the same key."""
     assert drift_cache.settings_key(AuditConfig()) == drift_cache.settings_key(AuditConfig())
     assert drift_cache.settings_key(AuditConfig()) != drift_cache.settings_key(AuditConfig(thresholds={"drift.ks": 0.01}))
+
+
+def test_settings_key_ignores_thresholds_other_modules_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan (every check loaded) and a report (few modules) key a comparison alike; a drift threshold still counts."""
+    from mlaudit.core import config as config_module
+
+    before = drift_cache.settings_key(AuditConfig())
+    monkeypatch.setitem(config_module.THRESHOLDS, "zz.declared_by_a_check",
+                        config_module.ThresholdSpec("zz.declared_by_a_check", 1.0, "test only"))
+    assert drift_cache.settings_key(AuditConfig()) == before
+    assert drift_cache.settings_key(AuditConfig(thresholds={"drift.share": 0.3})) != before

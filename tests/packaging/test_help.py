@@ -61,3 +61,16 @@ def test_version_and_help_import_no_command() -> None:
             "print('LOADED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out
+
+
+def test_version_fast_path_loads_neither_click_nor_metadata() -> None:
+    """`python -m mlaudit --version` prints what the click option prints, without loading click or importlib.metadata."""
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['mlaudit', '--version']\n"
+            "runpy.run_module('mlaudit', run_name='__main__')\n"
+            "print('LOADED', [m for m in ('click', 'importlib.metadata') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [f"mlaudit, version {__version__}", "LOADED []"]
+    assert CliRunner().invoke(cli, ["--version"], catch_exceptions=False).output.strip() == out.splitlines()[0]

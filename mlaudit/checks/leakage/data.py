@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from mlaudit.checks.base import Check, CheckResult, Evidence, Status
@@ -30,6 +29,9 @@ from mlaudit.core.yamlload import load_yaml
 from mlaudit.scanners.leakage.links import same_file
 from mlaudit.store import data_queries as dq
 from mlaudit.store.leakage_queries import commits_changing
+
+if TYPE_CHECKING:  # pandas loads on first use: listing the checks (a report's ML Test Score) never needs it
+    import pandas as pd
 
 OVERLAP_SHARE = define_threshold("leakage.overlap_share", 0.01,
                                  "LEAK-OVERLAP fails above this share of test rows that copy a training row (any copy warns).")
@@ -217,6 +219,8 @@ def find_target(ctx: CheckContext, frame: pd.DataFrame, test: pd.DataFrame | Non
 def _identity_target(frame: pd.DataFrame, only: list[str]) -> Target | None:
     """Among several train-only columns, the one that is the sum of two others on every row
     (``count = casual + registered``): the others are its parts, so it is the target."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     num = frame[[c for c in only if c in frame.columns]].apply(pd.to_numeric, errors="coerce")
     num = num.loc[:, num.notna().all()]
     cols = list(num.columns)

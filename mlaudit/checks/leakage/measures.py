@@ -9,9 +9,12 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads on first use: listing the checks (a report's ML Test Score) never needs it
+    import pandas as pd
 
 ID_NAME = re.compile(r"(^|_)(id|ids|uuid|guid|key)$|^(user|customer|client|patient|ticket|account|member|session|device"
                      r"|order|subject|person|employee|driver|household|store|visit|encounter)(_?(id|no|number|code|key))?$",
@@ -51,6 +54,8 @@ def _aligned(train: pd.DataFrame, test: pd.DataFrame, cols: list[str]) -> tuple[
 
 def row_hashes(frame: pd.DataFrame) -> np.ndarray:
     """64-bit hash of each row's values (index ignored)."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     if frame.shape[1] == 0:
         return np.zeros(len(frame), dtype=np.uint64)
     return pd.util.hash_pandas_object(frame, index=False).to_numpy()
@@ -58,6 +63,8 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
 
 def id_columns(frame: pd.DataFrame) -> list[str]:
     """Identifier-like columns: an id-like name and integer or text values (not measurements)."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     out = []
     for c in frame.columns:
         s = frame[c]
@@ -69,6 +76,8 @@ def id_columns(frame: pd.DataFrame) -> list[str]:
 
 def overlap(train: pd.DataFrame, test: pd.DataFrame, ignore: list[str] | None = None) -> Overlap:
     """Share of test rows equal to some training row, on the shared columns, and again without ``ignore`` columns."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     cols = [c for c in train.columns if c in set(test.columns)]
     a, b = _aligned(train, test, cols)
     ha, hb = row_hashes(a), row_hashes(b)
@@ -128,6 +137,8 @@ def _date_shaped(s: pd.Series) -> bool:
 
 def as_dates(s: pd.Series) -> pd.Series | None:
     """The column as datetimes when it holds dates (dtype, or text that parses for 95% of values), else None."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     if pd.api.types.is_datetime64_any_dtype(s):
         return s
     if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
@@ -188,6 +199,7 @@ def single_feature_scores(frame: pd.DataFrame, target: str, max_rows: int = 20_0
     A depth-4 decision tree on one feature: bounded and deterministic; ids are left out. At most ``max_rows``
     rows, fewer for wide frames (about two million cells in all).
     """
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
     from sklearn.model_selection import cross_val_score
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 

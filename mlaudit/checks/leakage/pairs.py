@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from mlaudit.core.config import define_threshold
 from mlaudit.core.tree import FileTooLarge, TreeSource
 from mlaudit.scanners.leakage.links import same_file
 from mlaudit.scanners.leakage.sources import content_id
+
+if TYPE_CHECKING:  # pandas loads on first use: listing the checks (a report's ML Test Score) never needs it
+    import pandas as pd
 
 DATA_EXT = (".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".jsonl", ".ndjson", ".csv.gz")
 _TRAIN = r"train|training|trn"
@@ -82,6 +84,8 @@ def find_pairs(paths: list[str]) -> list[Pair]:
 
 def read_frame(data: bytes, path: str) -> pd.DataFrame:
     """Parse a data file's bytes by extension (raises ValueError with the reason)."""
+    import pandas as pd  # on first use (see TYPE_CHECKING above)
+
     low = path.lower()
     buf = io.BytesIO(data)
     try:

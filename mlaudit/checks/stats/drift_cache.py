@@ -2,7 +2,7 @@
 the same comparison code is read back instead of recomputed (the report, the GUI and the checks all compare the
 same consecutive versions, on every open).
 
-Settings = every threshold in force plus a fingerprint (path, size, mtime) of the code that computes a
+Settings = every drift threshold in force plus a fingerprint (path, size, mtime) of the code that computes a
 comparison (these statistics, the profile readers and writers), so a changed test or threshold recomputes.
 Writes never wait: with the store busy (a scan writing) the result is simply not cached this time.
 """
@@ -20,7 +20,8 @@ from mlaudit.core.config import AuditConfig
 from mlaudit.store.db import Store
 
 _ROOT = Path(__file__).resolve().parents[2]  # the mlaudit package
-_CODE = ("checks/stats", "store/data_queries.py", "scanners/data")
+_CODE = ("checks/stats", "store/data_queries.py", "store/data_columns.py", "store/data_content.py", "store/values_codec.py",
+         "scanners/data")
 _code_print: str | None = None
 
 
@@ -38,9 +39,23 @@ def _code_fingerprint() -> str:
     return _code_print
 
 
+def drift_thresholds(config: AuditConfig) -> dict[str, float]:
+    """The thresholds a comparison reads (``drift.*``, all declared by ``mlaudit.checks.stats``), with their values.
+
+    Not every threshold in force: which others are declared depends on which modules a process happened to
+    load (a scan loads every check, a report from the store does not), and the key must be the same in both."""
+    from mlaudit.checks.stats import STATISTICS
+    from mlaudit.checks.stats.chooser import SMALL_ROWS
+    from mlaudit.checks.stats.compare import SHARE
+    from mlaudit.checks.stats.psi import MODERATE
+
+    names = {stat.threshold_name for stat in STATISTICS.values()} | {SHARE, SMALL_ROWS, MODERATE, "drift.psi"}
+    return {name: config.threshold(name) for name in sorted(names)}
+
+
 def settings_key(config: AuditConfig) -> str:
     """What a comparison's result depends on besides the two contents."""
-    thresholds = json.dumps(config.effective_thresholds(), sort_keys=True)
+    thresholds = json.dumps(drift_thresholds(config), sort_keys=True)
     return hashlib.sha256(f"{thresholds}|{_code_fingerprint()}".encode()).hexdigest()[:24]
 
 
