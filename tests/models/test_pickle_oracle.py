@@ -126,3 +126,14 @@ def test_float_with_whitespace_or_underscores_reads_as_the_python_unpickler_does
         for python_impl in (False, True):
             result = compare(data, python_impl=python_impl)
             assert result.agree, (data, python_impl, result.why)
+
+
+def test_a_text_argument_across_a_frame_boundary_is_inconclusive() -> None:
+    """GLOBAL's module line running past its FRAME reads 's' (C from a file), 'os' (loads) or fails (Python): not safe."""
+    data = b"\x80\x04\x95\x02\x00\x00\x00\x00\x00\x00\x00cos\nsystem\n."
+    _, result, _ = machine(data)
+    assert [r.kind for r in result.notes].count("frame-split-line") == 1
+    assert compare(data).agree and compare(data, python_impl=True).agree
+    inside = b"\x80\x04\x95\x0c\x00\x00\x00\x00\x00\x00\x00cos\nsystem\n."  # the same lines wholly inside the frame
+    _, result, _ = machine(inside)
+    assert not any(r.kind == "frame-split-line" for r in result.notes)

@@ -197,7 +197,7 @@ def op_frame(m: PickleMachine, st: State, pos: int) -> int:
     """FRAME: a size, then opcodes (the C unpickler refuses a frame past the end of the data, the Python one reads on)."""
     size = U64.unpack_from(m.raw, pos)[0]
     pos += 8
-    st.frame_end = m.base + pos + size
+    st.frame_end = m.frame_end = m.base + pos + size
     return pos
 
 

@@ -92,6 +92,7 @@ class PickleMachine:
         self.table = table if table is not None else pickle_handlers.TABLE
         self.fast = fast  # False: every opcode through the table (the reference path the tests compare with)
         self.layouts: dict[int, Any] = {}  # joblib: dtype placeholder id -> (dtype, its state, (hasobject, itemsize))
+        self.frame_end = 0  # absolute end of the FRAME the running stream is in (0: none), for text arguments
 
     # --- reading ---------------------------------------------------------------------------------
     def _fill(self, pos: int, end: int) -> int:
@@ -137,6 +138,10 @@ class PickleMachine:
             # at the end of the data both unpicklers take the rest as the line and drop its last byte (the
             # pure-Python one even reads an empty line there); the load fails soon after, having read it
             return self.raw[pos:self.n - 1], max(self.n, pos)
+        if self.base + pos < self.frame_end <= self.base + end:
+            self.note("frame-split-line", "a text argument runs past the end of its FRAME: CPython's unpicklers read it "
+                      "differently (pickle.loads joins it across the boundary, the C unpickler reading a file drops the "
+                      "frame's rest, the pure-Python one fails), so what it imports cannot be known", pos)
         return self.raw[pos:end], end + 1
 
     def more_after(self, pos: int) -> tuple[int, bool]:
@@ -217,6 +222,7 @@ class PickleMachine:
         pos = self._fill(pos, pos)
         start = self.base + pos
         try:
+            self.frame_end = st.frame_end
             end = self._loop(st, pos) if self.fast else self._slow_loop(st, pos)
         except Stopped as stop:  # the table's STOP handler
             root, end = stop.root, stop.pos
