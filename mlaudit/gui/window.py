@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         return box
 
     def about(self) -> None:
-        self.about_box().exec()
+        self.about_box().exec()  # audited-safe: QMessageBox.exec runs the dialog's event loop, not audited content
 
     # ---- settings -------------------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -322,13 +322,9 @@ def diff_at_commits(store: Store, commit_a: str | None, commit_b: str | None,
         va, vb = dq.version_at(store, f.path, commit_a, anc_a), dq.version_at(store, f.path, commit_b, anc_b)
         if va is None and vb is None:
             continue
-        item: dict[str, Any] = {"path": f.path, "A": _version_label(va), "B": _version_label(vb)}
-        if va is None or vb is None:
-            item["status"] = "added" if va is None else "removed"
-        elif va.key == vb.key:
-            item["status"] = "unchanged"
-        else:
-            item["status"] = "changed"
+        item: dict[str, Any] = {"path": f.path, "A": _version_label(va), "B": _version_label(vb),
+                                "status": dq.change_status(va, vb)}
+        if va is not None and vb is not None and item["status"] == "changed":
             missing = [side for side, v in (("A", va), ("B", vb)) if v.availability != "available"]
             if missing:
                 item["note"] = (f"not compared: {' and '.join(missing)} not available locally "

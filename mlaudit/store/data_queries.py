@@ -170,6 +170,16 @@ def hashed_columns(store: Store, key: str) -> list[str]:
     return data_content.hashed_columns(store, key)
 
 
+def change_status(a: DataVersion | None, b: DataVersion | None) -> str:
+    """How a data file changed from version ``a`` to ``b`` (either None where the file is absent): added, removed,
+    unchanged or changed (absent on both sides reads removed; callers skip that case)."""
+    if a is None:
+        return "added" if b is not None else "removed"
+    if b is None:
+        return "removed"
+    return "unchanged" if a.key == b.key else "changed"
+
+
 def version_at(store: Store, path: str, commit: str | None, ancestors: set[str] | None = None) -> DataVersion | None:
     """The version of ``path`` current at ``commit`` (its last change among the commit's ancestors), or the
     working-tree copy when ``commit`` is None (else its version at HEAD — never a file that exists only on

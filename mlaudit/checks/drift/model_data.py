@@ -32,13 +32,9 @@ def training_data_diff(store: Store, commit_a: str | None, commit_b: str | None,
         va, vb = dq.version_at(store, path, commit_a, anc_a), dq.version_at(store, path, commit_b, anc_b)
         if va is None and vb is None:
             continue  # not a data file the data scanner profiles (e.g. data/.gitignore)
-        item: dict[str, Any] = {"path": path, "a": va.key if va else None, "b": vb.key if vb else None}
-        if va is None or vb is None:
-            item["status"] = "added" if va is None else "removed"
-        elif va.key == vb.key:
-            item["status"] = "unchanged"
-        else:
-            item["status"] = "changed"
+        item: dict[str, Any] = {"path": path, "a": va.key if va else None, "b": vb.key if vb else None,
+                                "status": dq.change_status(va, vb)}
+        if va is not None and vb is not None and item["status"] == "changed":
             pa, pb = dq.profile(store, va.key), dq.profile(store, vb.key)
             item["rows"] = [pa.rows if pa else None, pb.rows if pb else None]
             try:
